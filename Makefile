@@ -1,0 +1,90 @@
+# Agora: plain Makefile. `make run` serves the demo; `make test` runs the fast tier.
+CC ?= cc
+PKGS := libmicrohttpd sqlite3 libsodium icu-uc icu-i18n jansson libcmark
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
+OPT ?= -O2
+CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g $(OPT) $(WARN) $(HARDEN) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS += -pie -Wl,-z,relro,-z,now $(EXTRA_LDFLAGS)
+LIBS = $(PKG_LIBS) -lmagic -lpthread -lm
+
+B ?= build
+SRC := $(wildcard src/*/*.c)
+LIB_SRC := $(filter-out src/cli/main.c,$(SRC))
+LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/migrations.o $(B)/obj/gen/assets.o
+HDR := $(wildcard src/*/*.h)
+MIGRATIONS := $(sort $(wildcard sql/sqlite/*.sql))
+ASSETS := static/agora.css src/web/openapi.json
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+LANGS := ar zh en fr ru es
+MO := $(LANGS:%=$(B)/locale/%/LC_MESSAGES/agora.mo)
+
+.PHONY: all deps run test unit blackbox asan ubsan bench clean pot check-po
+all: $(B)/agora $(MO)
+
+deps:
+	@sh scripts/deps.sh
+
+$(B)/obj/%.o: src/%.c $(HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh sqlite_migrations $(MIGRATIONS) > $@
+
+$(B)/gen/assets.c: $(ASSETS) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh assets $(ASSETS) > $@
+
+$(B)/obj/gen/%.o: $(B)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/libagora.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/agora: $(B)/obj/cli/main.o $(B)/libagora.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libagora.a tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wno-unused-function -Isrc -o $@ $< $(B)/libagora.a $(LDFLAGS) $(LIBS) -lcmocka
+
+$(B)/locale/%/LC_MESSAGES/agora.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# po/agora.pot from the sources; `make pot` then msgmerge updates each catalog.
+pot:
+	xgettext --from-code=UTF-8 -k_ -kN_ -kP_:1,2 -o po/agora.pot --package-name=agora $(SRC)
+	for l in $(LANGS); do msgmerge -q -U --backup=none po/$$l.po po/agora.pot; done
+
+run: deps all
+	@sh scripts/run.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@sh tests/run.sh
+
+unit: all $(UNIT_BIN)
+	@sh tests/run.sh unit
+
+blackbox: all
+	@sh tests/run.sh blackbox
+
+asan: deps
+	@$(MAKE) --no-print-directory B=build-asan OPT=-O1 EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" EXTRA_LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
+	@AGORA_BIN=build-asan/agora B=build-asan sh tests/run.sh
+
+bench: deps
+	@sh scripts/deps.sh --bench
+	@$(MAKE) --no-print-directory all
+	@sh bench/page
+
+clean:
+	rm -rf build build-asan

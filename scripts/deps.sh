@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs what Agora needs from Debian's packages, once; quiet when nothing is missing.
+set -eu
+PKGS="build-essential pkg-config gettext locales curl iso-codes
+libmicrohttpd-dev libsqlite3-dev libsodium-dev libicu-dev libjansson-dev libcmark-dev
+libmagic-dev libcmocka-dev"
+[ "${1:-}" = "--bench" ] && PKGS="$PKGS wrk nginx-light"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+if [ -n "$missing" ]; then
+	echo "deps: installing$missing"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+# The six interface languages need their locales (messages only; see STACK-NOTES.md).
+for l in ar_SA zh_CN en_US fr_FR ru_RU es_ES; do
+	if ! locale -a 2>/dev/null | grep -qi "^$l\.utf-\?8$"; then
+		echo "deps: generating locale $l.UTF-8"
+		$SUDO localedef -i "$l" -f UTF-8 "$l.UTF-8"
+	fi
+done

@@ -1,0 +1,65 @@
+/* db.h: one small database API with an SQLite driver (and room for PostgreSQL).
+ * SQL is written once with $1-style parameters; the driver adapts it. */
+#ifndef AGORA_DB_H
+#define AGORA_DB_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/err.h"
+
+struct db;
+struct db_stmt;
+
+enum db_rc {
+	DB_OK = 0,
+	DB_ROW,		/* db_step: a row is ready */
+	DB_DONE,	/* db_step: no more rows */
+	DB_ERROR,	/* anything else: a bug or a broken database */
+	DB_BUSY,	/* locked: try later (503) */
+	DB_FULL,	/* disk full (503) */
+	DB_CONSTRAINT	/* a UNIQUE, CHECK or foreign key said no */
+};
+
+enum db_open_flags { DB_READONLY = 1, DB_CREATE = 2 };
+
+/* Opens "sqlite:PATH". Applies WAL, synchronous=FULL, foreign keys. */
+int db_open(const char *url, int flags, struct db **out, struct err *e);
+void db_close(struct db *db);
+
+/* Prepares sql, which must be a string that lives as long as the connection (a literal):
+ * statements are cached by that pointer. db_done resets the statement for reuse. */
+struct db_stmt *db_prepare(struct db *db, const char *sql);
+void db_done(struct db_stmt *st);
+
+void db_bind_int64(struct db_stmt *st, int idx, int64_t v);	/* idx: 1 for $1 */
+void db_bind_text(struct db_stmt *st, int idx, const char *s);	/* NULL binds NULL; copied */
+void db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t n);
+void db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n);
+void db_bind_null(struct db_stmt *st, int idx);
+
+enum db_rc db_step(struct db_stmt *st);
+int64_t db_col_int64(struct db_stmt *st, int col);
+const char *db_col_text(struct db_stmt *st, int col);	/* "" for NULL; valid until next step */
+const void *db_col_blob(struct db_stmt *st, int col, size_t *len);
+int db_col_is_null(struct db_stmt *st, int col);
+
+/* Runs a statement to completion (no rows wanted); returns its final rc (DB_DONE on success). */
+enum db_rc db_run(struct db_stmt *st);
+/* Runs several ;-separated statements without parameters (migrations). */
+int db_exec(struct db *db, const char *sql, struct err *e);
+
+int db_begin(struct db *db);		/* BEGIN IMMEDIATE */
+int db_commit(struct db *db);
+int db_rollback(struct db *db);
+int db_savepoint(struct db *db);	/* one level, named "item" */
+int db_savepoint_release(struct db *db);
+int db_savepoint_rollback(struct db *db);
+
+int64_t db_last_insert_id(struct db *db);
+int db_changes(struct db *db);
+const char *db_errmsg(struct db *db);
+enum db_rc db_last_rc(struct db *db);
+/* Maps the last failure to an err kind (busy/full -> ERR_BUSY/ERR_FULL). Returns -1. */
+int db_err(struct db *db, struct err *e, const char *what);
+
+#endif

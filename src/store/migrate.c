@@ -1,0 +1,75 @@
+/* migrate.c: applies sql/sqlite/NNNN_name.sql files embedded at build time. */
+#include "migrate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct embedded {
+	const char *path, *data;
+	size_t len;
+};
+extern const struct embedded sqlite_migrations[];
+
+static const char SQL_TABLE[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+    "applied_at INTEGER NOT NULL)";
+static const char SQL_VERSION[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+static const char SQL_RECORD[] =
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, CAST(strftime('%s','now') AS INTEGER))";
+
+int
+migrate_version(struct db *db)
+{
+	struct db_stmt *st = db_prepare(db, SQL_VERSION);
+	int v = 0;
+
+	if (st == NULL)
+		return 0;	/* no table yet */
+	if (db_step(st) == DB_ROW)
+		v = (int)db_col_int64(st, 0);
+	db_done(st);
+	return v;
+}
+
+int
+migrate_up(struct db *db, struct err *e)
+{
+	struct db_stmt *st;
+	int current, applied = 0;
+
+	if (db_exec(db, SQL_TABLE, e) != 0)
+		return -1;
+	current = migrate_version(db);
+	for (const struct embedded *m = sqlite_migrations; m->path != NULL; m++) {
+		int version = atoi(m->path);
+		char *sql;
+
+		if (version <= current)
+			continue;
+		if ((sql = strndup(m->data, m->len)) == NULL)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		if (db_begin(db) != 0) {
+			free(sql);
+			return db_err(db, e, "migration");
+		}
+		if (db_exec(db, sql, e) != 0) {
+			free(sql);
+			db_rollback(db);
+			return err_set(e, ERR_INTERNAL, "migration %s failed: %s", m->path, e ? e->msg : "");
+		}
+		free(sql);
+		if ((st = db_prepare(db, SQL_RECORD)) == NULL) {
+			db_rollback(db);
+			return db_err(db, e, "migration record");
+		}
+		db_bind_int64(st, 1, version);
+		db_bind_text(st, 2, m->path);
+		if (db_run(st) != DB_DONE || db_commit(db) != 0) {
+			db_err(db, e, "migration record");
+			db_rollback(db);
+			return -1;
+		}
+		applied++;
+	}
+	return applied;
+}

@@ -1,0 +1,36 @@
+/* writer.h: the batching writer. Writes are closures; one thread runs whatever is queued,
+ * each in its own SAVEPOINT inside one transaction, commits once (group commit), and only
+ * then hands each closure its result. The queue is bounded: a full queue is ERR_BUSY. */
+#ifndef AGORA_WRITER_H
+#define AGORA_WRITER_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+struct writer;
+
+/* Runs inside the transaction. Returns 0, or -1 with e set (its savepoint is rolled back). */
+typedef int (*write_fn)(struct db *db, void *arg, struct err *e);
+/* Called on the writer thread after the commit (rc 0) or after the item failed (rc -1). */
+typedef void (*write_done_fn)(void *arg, int rc, const struct err *e);
+
+struct writer_stats {
+	uint64_t items, batches, failed_items, failed_commits;
+	size_t depth, last_batch;
+	uint64_t batch_hist[8];	/* batch sizes: 1, 2-4, 5-16, 17-64, 65-256, 257-1024, 1025-4096, more */
+};
+
+/* Takes ownership of db (closed by writer_free). delay_ms > 0 only in tests. */
+struct writer *writer_new(struct db *db, size_t queue_cap, size_t batch_max, int64_t delay_ms);
+int writer_start(struct writer *w, struct err *e);
+/* Queues fn. Returns 0, or -1 with ERR_BUSY when the queue is full or the writer stopped. */
+int writer_submit(struct writer *w, write_fn fn, write_done_fn done, void *arg, struct err *e);
+/* Queues fn and waits until it has committed (or failed). Waits for room in the queue. */
+int writer_run(struct writer *w, write_fn fn, void *arg, struct err *e);
+/* Stops taking new items, commits what is queued, joins the thread. */
+void writer_stop(struct writer *w);
+void writer_free(struct writer *w);
+void writer_get_stats(struct writer *w, struct writer_stats *out);
+
+#endif

@@ -1,0 +1,127 @@
+/* arena.c: chunked bump allocator for request lifetimes. */
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_CHUNK_BYTES 8192
+#define ARENA_ALIGN 16
+
+struct chunk {
+	struct chunk *next;
+	size_t cap, used;
+	_Alignas(16) unsigned char data[];
+};
+
+struct arena {
+	struct chunk *head;
+	size_t total;
+};
+
+struct arena *
+arena_new(void)
+{
+	return calloc(1, sizeof(struct arena));
+}
+
+void
+arena_free(struct arena *a)
+{
+	struct chunk *c, *next;
+
+	if (a == NULL)
+		return;
+	for (c = a->head; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(a);
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct chunk *c = a->head;
+	size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	void *p;
+
+	if (n > SIZE_MAX / 2)
+		return NULL;
+	if (need == 0)
+		need = ARENA_ALIGN;
+	if (c == NULL || c->cap - c->used < need) {
+		size_t cap = need > ARENA_CHUNK_BYTES ? need : ARENA_CHUNK_BYTES;
+		if ((c = malloc(sizeof(*c) + cap)) == NULL)
+			return NULL;
+		c->cap = cap;
+		c->used = 0;
+		/* A big one-off chunk goes behind the current one, so the
+		 * current one's free space is not wasted. */
+		if (a->head != NULL && need > ARENA_CHUNK_BYTES) {
+			c->next = a->head->next;
+			a->head->next = c;
+		} else {
+			c->next = a->head;
+			a->head = c;
+		}
+		a->total += cap;
+	}
+	p = c->data + c->used;
+	c->used += need;
+	memset(p, 0, n);
+	return p;
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+
+	if (p != NULL) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+char *
+arena_strdup(struct arena *a, const char *s)
+{
+	return s == NULL ? NULL : arena_strndup(a, s, strlen(s));
+}
+
+char *
+arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+	char *p;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0 || (p = arena_alloc(a, (size_t)n + 1)) == NULL)
+		return NULL;
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *
+arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+size_t
+arena_used_bytes(const struct arena *a)
+{
+	return a->total;
+}

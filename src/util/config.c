@@ -1,0 +1,150 @@
+/* config.c: the settings table and its parser. */
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum kind { STR, INT };
+
+static const struct setting {
+	const char *flag, *env;
+	enum kind kind;
+	size_t offset, size;
+	const char *def;
+	long long min, max;
+	const char *help;
+} settings[] = {
+#define S(f, e, field, d, h) { f, e, STR, offsetof(struct config, field), \
+	sizeof(((struct config *)0)->field), d, 0, 0, h }
+#define I(f, e, field, d, lo, hi, h) { f, e, INT, offsetof(struct config, field), 0, d, lo, hi, h }
+	S("data", "AGORA_DATA", data, "var", "data folder: database, blobs, keys"),
+	S("db", "AGORA_DB", db, "", "database URL (sqlite:PATH); default sqlite:DATA/agora.db"),
+	S("listen", "AGORA_LISTEN", listen, "127.0.0.1:8080", "address and port to serve on (port 0: any free port)"),
+	I("threads", "AGORA_THREADS", threads, "2", 1, 256, "HTTP threads"),
+	I("workers", "AGORA_WORKERS", workers, "2", 1, 64, "background job threads"),
+	I("writer-queue", "AGORA_WRITER_QUEUE", writer_queue, "4096", 1, 1000000, "writes waiting before 503"),
+	I("writer-batch", "AGORA_WRITER_BATCH", writer_batch, "512", 1, 100000, "writes per commit at most"),
+	I("conn-timeout", "AGORA_CONN_TIMEOUT", conn_timeout_s, "30", 1, 3600, "idle connection timeout, seconds"),
+	I("per-ip-connections", "AGORA_PER_IP_CONNECTIONS", per_ip_connections, "256", 0, 100000, "connections per client address (0: no limit)"),
+	I("max-body-bytes", "AGORA_MAX_BODY_BYTES", max_body_bytes, "1048576", 1024, 1073741824, "largest request body, bytes"),
+	S("trusted-proxies", "AGORA_TRUSTED_PROXIES", trusted_proxies, "", "comma-separated proxy addresses whose X-Forwarded-For is believed"),
+	S("log-level", "AGORA_LOG_LEVEL", log_level, "info", "debug, info, warn or error"),
+	S("locale-dir", "AGORA_LOCALE_DIR", locale_dir, "", "message catalogs; default: locale/ beside the program"),
+	I("scheduler-tick-ms", "AGORA_SCHEDULER_TICK_MS", scheduler_tick_ms, "1000", 10, 60000, "how often the scheduler looks for due events"),
+	S("test-clock-file", "AGORA_TEST_CLOCK_FILE", test_clock_file, "", "tests only: file with a clock offset in seconds or an RFC 3339 time"),
+	I("test-writer-delay-ms", "AGORA_TEST_WRITER_DELAY_MS", test_writer_delay_ms, "0", 0, 60000, "tests only: pause before each commit"),
+#undef S
+#undef I
+};
+#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+
+static int
+apply(struct config *c, size_t idx, const char *value, const char *source, char *err, size_t errlen)
+{
+	const struct setting *s = &settings[idx];
+	char *p = (char *)c + s->offset, *end;
+	long long v;
+
+	if (s->kind == STR) {
+		if (strlen(value) >= s->size) {
+			snprintf(err, errlen, "%s: value longer than %zu bytes", s->flag, s->size - 1);
+			return -1;
+		}
+		memcpy(p, value, strlen(value) + 1);
+	} else {
+		errno = 0;
+		v = strtoll(value, &end, 10);
+		if (errno != 0 || end == value || *end != '\0') {
+			snprintf(err, errlen, "%s: '%s' is not a whole number", s->flag, value);
+			return -1;
+		}
+		if (v < s->min || v > s->max) {
+			snprintf(err, errlen, "%s: %lld is outside %lld..%lld", s->flag, v, s->min, s->max);
+			return -1;
+		}
+		memcpy(p, &v, sizeof(v));
+	}
+	c->source[idx] = source;
+	return 0;
+}
+
+int
+config_load(struct config *c, char *err, size_t errlen)
+{
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (apply(c, i, settings[i].def, "default", err, errlen) != 0)
+			return -1;
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const char *v = getenv(settings[i].env);
+		if (v != NULL && apply(c, i, v, "env", err, errlen) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+enum config_take
+config_take_flag(struct config *c, int argc, char **argv, int *i, char *err, size_t errlen)
+{
+	const char *a = argv[*i], *eq;
+	size_t n;
+
+	if (strncmp(a, "--", 2) != 0)
+		return CONFIG_NOT_MINE;
+	a += 2;
+	eq = strchr(a, '=');
+	n = eq ? (size_t)(eq - a) : strlen(a);
+	for (size_t k = 0; k < NSETTINGS; k++) {
+		if (strlen(settings[k].flag) != n || strncmp(settings[k].flag, a, n) != 0)
+			continue;
+		if (eq == NULL && *i + 1 >= argc) {
+			snprintf(err, errlen, "--%s needs a value", settings[k].flag);
+			return CONFIG_BAD;
+		}
+		if (apply(c, k, eq ? eq + 1 : argv[*i + 1], "flag", err, errlen) != 0)
+			return CONFIG_BAD;
+		*i += eq ? 1 : 2;
+		return CONFIG_TAKEN;
+	}
+	return CONFIG_NOT_MINE;
+}
+
+void
+config_print(const struct config *c, FILE *out)
+{
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const struct setting *s = &settings[i];
+		const char *p = (const char *)c + s->offset;
+		if (s->kind == STR)
+			fprintf(out, "%-22s %-28s %-8s %s\n", s->flag, p[0] ? p : "\"\"", c->source[i], s->env);
+		else
+			fprintf(out, "%-22s %-28lld %-8s %s\n", s->flag, *(const long long *)(const void *)p,
+				c->source[i], s->env);
+	}
+}
+
+void
+config_print_help(FILE *out)
+{
+	fprintf(out, "Settings (flag, environment variable, default):\n");
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const struct setting *s = &settings[i];
+		if (s->kind == INT)
+			fprintf(out, "  --%-20s %-26s %s (%lld..%lld): %s\n", s->flag, s->env, s->def,
+				s->min, s->max, s->help);
+		else
+			fprintf(out, "  --%-20s %-26s \"%s\": %s\n", s->flag, s->env, s->def, s->help);
+	}
+}
+
+const char *
+config_db_url(const struct config *c, char *out, size_t outlen)
+{
+	if (c->db[0])
+		snprintf(out, outlen, "%s", c->db);
+	else
+		snprintf(out, outlen, "sqlite:%s/agora.db", c->data);
+	return out;
+}

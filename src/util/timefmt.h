@@ -1,0 +1,21 @@
+/* timefmt.h: RFC 3339 in and out, and dates for people (ICU) in UTC or Geneva time. */
+#ifndef AGORA_TIMEFMT_H
+#define AGORA_TIMEFMT_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define TIME_RFC3339_LEN 21	/* "2026-11-28T17:52:58Z" + NUL */
+
+void time_format_rfc3339(int64_t t, char out[TIME_RFC3339_LEN]);
+/* Accepts "YYYY-MM-DDTHH:MM:SS(.frac)?(Z|+HH:MM|-HH:MM)" and "YYYY-MM-DD" (midnight UTC).
+ * Returns 0, or -1 for anything else. */
+int time_parse_rfc3339(const char *s, int64_t *out);
+
+enum time_zone { TZ_UTC, TZ_GENEVA };
+
+/* Writes t as a date and time for people in language lang (a BCP 47 code such as "fr"),
+ * e.g. "1 December 2026, 12:00". Returns 0, or -1 when ICU failed (out holds RFC 3339). */
+int time_format_human(int64_t t, const char *lang, enum time_zone zone, int with_time,
+		      char *out, size_t outlen);
+
+#endif
