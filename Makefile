@@ -13,10 +13,11 @@ LIBS = $(PKG_LIBS) -lmagic -lpthread -lm
 B ?= build
 SRC := $(wildcard src/*/*.c)
 LIB_SRC := $(filter-out src/cli/main.c,$(SRC))
-LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/migrations.o $(B)/obj/gen/assets.o
+LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/migrations.o $(B)/obj/gen/assets.o $(B)/obj/gen/demo.o
 HDR := $(wildcard src/*/*.h)
 MIGRATIONS := $(sort $(wildcard sql/sqlite/*.sql))
 ASSETS := static/agora.css src/web/openapi.json
+DEMO := $(sort $(wildcard demo/*.json))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 LANGS := ar zh en fr ru es
@@ -30,7 +31,7 @@ deps:
 
 $(B)/obj/%.o: src/%.c $(HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	@echo "  CC $<"; $(CC) $(CFLAGS) -c $< -o $@
 
 $(B)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
 	@mkdir -p $(dir $@)
@@ -40,9 +41,13 @@ $(B)/gen/assets.c: $(ASSETS) scripts/embed.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh assets $(ASSETS) > $@
 
+$(B)/gen/demo.c: $(DEMO) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh demo_files $(DEMO) > $@
+
 $(B)/obj/gen/%.o: $(B)/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	@echo "  CC $<"; $(CC) $(CFLAGS) -c $< -o $@
 
 $(B)/libagora.a: $(LIB_OBJ)
 	rm -f $@

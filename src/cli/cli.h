@@ -1,0 +1,50 @@
+/* cli.h: the command table and what commands share. Exit status: 0 success, 1 failure, 2 usage. */
+#ifndef AGORA_CLI_H
+#define AGORA_CLI_H
+#include <stdio.h>
+
+#include "../store/writer.h"
+#include "../util/config.h"
+
+#define EXIT_USAGE 2
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv, struct config *c);
+	const char *summary;
+	const char *usage;	/* the synopsis and options, for --help */
+};
+
+extern const struct command commands[];
+
+int cmd_init(int argc, char **argv, struct config *c);
+int cmd_serve(int argc, char **argv, struct config *c);
+int cmd_consultation(int argc, char **argv, struct config *c);
+int cmd_demo(int argc, char **argv, struct config *c);
+int cmd_token(int argc, char **argv, struct config *c);
+int cmd_config(int argc, char **argv, struct config *c);
+
+/* Parses the settings' flags and the command's own: "--flag" options listed in bool_flags
+ * set the matching entry of bools, "--opt VALUE" in value_opts fill values; positional
+ * arguments go to pos (up to npos). Prints a usage error and returns EXIT_USAGE; 1 for
+ * --help (printed); 0 when all is well. */
+int cli_parse(int argc, char **argv, struct config *c, const char *cmd,
+	      const char *const *bool_flags, int *bools,
+	      const char *const *value_opts, const char **values, const char **pos, int npos);
+void cli_usage(FILE *out, const char *cmd);
+
+/* An open store for commands: the database migrated, the writer running. */
+struct cli_store {
+	struct writer *writer;
+	char db_url[600];
+};
+int cli_store_open(struct config *c, struct cli_store *s);	/* 0 or 1 (error printed) */
+/* Fires due scheduler events (a round whose opening time has passed opens). */
+void cli_store_settle(struct cli_store *s);
+void cli_store_close(struct cli_store *s);
+/* Is dir an Agora data folder (it has agora.db)? */
+int cli_is_data_folder(const char *dir);
+/* Loads the embedded demo set into an open store; progress on a terminal. 0 or 1. */
+int cli_demo_load(struct cli_store *s);
+
+#endif

@@ -1,0 +1,120 @@
+/* cli_common.c: argument parsing and the store that commands share. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../domain/consultation.h"
+#include "../store/migrate.h"
+#include "../store/scheduler.h"
+#include "../util/log.h"
+#include "cli.h"
+
+int
+cli_parse(int argc, char **argv, struct config *c, const char *cmd, const char *const *bool_flags,
+	  int *bools, const char *const *value_opts, const char **values, const char **pos, int npos)
+{
+	char err[256];
+	int np = 0;
+	enum log_level lvl;
+
+	for (int i = 1; i < argc;) {
+		const char *a = argv[i];
+		int matched = 0;
+
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			cli_usage(stdout, cmd);
+			return 1;
+		}
+		switch (config_take_flag(c, argc, argv, &i, err, sizeof(err))) {
+		case CONFIG_TAKEN:
+			continue;
+		case CONFIG_BAD:
+			fprintf(stderr, "agora %s: %s\n", cmd, err);
+			return EXIT_USAGE;
+		case CONFIG_NOT_MINE:
+			break;
+		}
+		for (int k = 0; bool_flags && bool_flags[k]; k++)
+			if (strcmp(a, bool_flags[k]) == 0) {
+				bools[k] = 1;
+				matched = 1;
+			}
+		for (int k = 0; !matched && value_opts && value_opts[k]; k++)
+			if (strcmp(a, value_opts[k]) == 0) {
+				if (i + 1 >= argc) {
+					fprintf(stderr, "agora %s: %s needs a value\n", cmd, a);
+					return EXIT_USAGE;
+				}
+				values[k] = argv[++i];
+				matched = 1;
+			}
+		if (!matched && a[0] == '-' && a[1] != '\0') {
+			fprintf(stderr, "agora %s: unknown option '%s' (see agora %s --help)\n", cmd, a, cmd);
+			return EXIT_USAGE;
+		}
+		if (!matched) {
+			if (np == npos) {
+				fprintf(stderr, "agora %s: unexpected argument '%s'\n", cmd, a);
+				return EXIT_USAGE;
+			}
+			pos[np++] = a;
+		}
+		i++;
+	}
+	if (log_level_parse(c->log_level, &lvl) != 0) {
+		fprintf(stderr, "agora %s: --log-level must be debug, info, warn or error\n", cmd);
+		return EXIT_USAGE;
+	}
+	log_init(lvl, stderr);
+	return 0;
+}
+
+int
+cli_is_data_folder(const char *dir)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/agora.db", dir);
+	return access(path, F_OK) == 0;
+}
+
+int
+cli_store_open(struct config *c, struct cli_store *s)
+{
+	struct db *db;
+	struct err e;
+
+	memset(s, 0, sizeof(*s));
+	if (!c->db[0] && !cli_is_data_folder(c->data)) {
+		fprintf(stderr, "agora: %s is not a data folder (run 'agora init --data %s' first)\n",
+			c->data, c->data);
+		return 1;
+	}
+	config_db_url(c, s->db_url, sizeof(s->db_url));
+	if (db_open(s->db_url, 0, &db, &e) != 0 || migrate_up(db, &e) < 0) {
+		fprintf(stderr, "agora: %s\n", e.msg);
+		return 1;
+	}
+	if ((s->writer = writer_new(db, 1024, 512, 0)) == NULL || writer_start(s->writer, &e) != 0) {
+		fprintf(stderr, "agora: cannot start the writer\n");
+		return 1;
+	}
+	return 0;
+}
+
+void
+cli_store_settle(struct cli_store *s)
+{
+	struct err e;
+	int fired = 0;
+
+	if (scheduler_run_due(s->writer, consultation_events, consultation_nevents, &fired, &e) != 0)
+		fprintf(stderr, "agora: scheduler: %s\n", e.msg);
+}
+
+void
+cli_store_close(struct cli_store *s)
+{
+	writer_free(s->writer);
+	s->writer = NULL;
+}

@@ -1,0 +1,98 @@
+/* cmd_demo.c: `agora demo`: the working group's real rounds and one open demo round. */
+#include <string.h>
+#include <unistd.h>
+
+#include "../domain/consultation.h"
+#include "../util/clock.h"
+#include "cli.h"
+
+struct embedded {
+	const char *path, *data;
+	size_t len;
+};
+extern const struct embedded demo_files[];
+
+static const char SQL_EXISTS[] = "SELECT 1 FROM consultations WHERE slug = $1";
+
+struct demo_item {
+	struct consultation_spec spec;
+	int existed;
+};
+
+/* Creates the round unless a round with its slug exists (so demo can run twice). */
+static int
+demo_create_fn(struct db *db, void *arg, struct err *e)
+{
+	struct demo_item *d = arg;
+	struct db_stmt *st = db_prepare(db, SQL_EXISTS);
+
+	if (st == NULL)
+		return db_err(db, e, "demo");
+	db_bind_text(st, 1, d->spec.slug);
+	d->existed = db_step(st) == DB_ROW;
+	db_done(st);
+	return d->existed ? 0 : consultation_create_fn(db, &d->spec, e);
+}
+
+int
+cli_demo_load(struct cli_store *s)
+{
+	int total = 0, added = 0, tty = isatty(2);
+	int64_t now = clock_now();
+
+	for (const struct embedded *f = demo_files; f->path; f++)
+		total++;
+	for (int i = 0; i < total; i++) {
+		const struct embedded *f = &demo_files[i];
+		json_error_t je;
+		json_t *j = json_loadb(f->data, f->len, JSON_REJECT_DUPLICATES, &je), *rel;
+		struct demo_item d;
+		struct err e;
+
+		if (j == NULL) {
+			fprintf(stderr, "\nagora demo: %s: %s (line %d)\n", f->path, je.text, je.line);
+			return 1;
+		}
+		if (consultation_spec_parse(j, &d.spec, &e) != 0) {
+			fprintf(stderr, "\nagora demo: %s: %s %s\n", f->path, e.field, e.msg);
+			json_decref(j);
+			return 1;
+		}
+		rel = json_object_get(j, "demo_relative_days");
+		if (json_is_array(rel) && json_array_size(rel) == 2) {
+			d.spec.opens_at = now + json_integer_value(json_array_get(rel, 0)) * 86400;
+			d.spec.closes_at = now + json_integer_value(json_array_get(rel, 1)) * 86400;
+		}
+		d.spec.publish = 1;
+		d.existed = 0;
+		if (writer_run(s->writer, demo_create_fn, &d, &e) != 0) {
+			fprintf(stderr, "\nagora demo: %s: %s\n", f->path, e.msg);
+			json_decref(j);
+			return 1;
+		}
+		added += !d.existed;
+		json_decref(j);
+		if (tty)
+			fprintf(stderr, "\rLoading the demo data: %d/%d consultations", i + 1, total);
+	}
+	if (tty)
+		fprintf(stderr, "\n");
+	cli_store_settle(s);
+	printf("Demo data: %d consultation(s) added, %d already present\n", added, total - added);
+	return 0;
+}
+
+int
+cmd_demo(int argc, char **argv, struct config *c)
+{
+	struct cli_store s;
+	int rc = cli_parse(argc, argv, c, "demo", NULL, NULL, NULL, NULL, NULL, 0);
+
+	if (rc != 0)
+		return rc == 1 ? 0 : rc;
+	if (cli_store_open(c, &s) != 0)
+		return 1;
+	rc = cli_demo_load(&s);
+	cli_store_close(&s);
+	return rc;
+}

@@ -1,0 +1,110 @@
+/* cmd_init.c: `agora init`: a new data folder (database, blobs, signing key) and the
+ * secretariat account. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../domain/account.h"
+#include "cli.h"
+
+#define SECRETARIAT_EMAIL "secretariat@agora.example"
+
+static int
+write_private(const char *path, const void *data, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	int ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, data, n) == (ssize_t)n && fsync(fd) == 0;
+	return close(fd) == 0 && ok ? 0 : -1;
+}
+
+/* The Ed25519 key that signs the public log's checkpoints (DESIGN.md "ledger"). */
+static int
+make_signing_key(const char *data)
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+	char path[600];
+	int rc;
+
+	crypto_sign_keypair(pk, sk);
+	snprintf(path, sizeof(path), "%s/keys", data);
+	if (mkdir(path, 0700) != 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/keys/signing.key", data);
+	rc = write_private(path, sk, sizeof(sk));
+	sodium_memzero(sk, sizeof(sk));
+	snprintf(path, sizeof(path), "%s/keys/signing.pub", data);
+	return rc == 0 ? write_private(path, pk, sizeof(pk)) : -1;
+}
+
+int
+cmd_init(int argc, char **argv, struct config *c)
+{
+	static const char *const flags[] = { "--demo", NULL };
+	int demo = 0, rc = cli_parse(argc, argv, c, "init", flags, &demo, NULL, NULL, NULL, 0);
+	struct cli_store s;
+	struct account_new a;
+	struct err e;
+	char password[21], path[600], blobs[600];
+
+	if (rc != 0)
+		return rc == 1 ? 0 : rc;
+	if (sodium_init() < 0)
+		return 1;
+	if (cli_is_data_folder(c->data)) {
+		fprintf(stderr, "agora init: %s is already a data folder; nothing changed\n", c->data);
+		return 1;
+	}
+	if (mkdir(c->data, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "agora init: cannot create %s: %s\n", c->data, strerror(errno));
+		return 1;
+	}
+	chmod(c->data, 0700);
+	snprintf(blobs, sizeof(blobs), "%s/blobs", c->data);
+	if (mkdir(blobs, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "agora init: cannot create %s: %s\n", blobs, strerror(errno));
+		return 1;
+	}
+	if (make_signing_key(c->data) != 0) {
+		fprintf(stderr, "agora init: cannot write the signing key in %s/keys: %s\n", c->data,
+			strerror(errno));
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/agora.db", c->data);
+	close(open(path, O_WRONLY | O_CREAT | O_EXCL, 0600));
+	if (cli_store_open(c, &s) != 0)
+		return 1;
+	account_random_password(password, 20);
+	memset(&a, 0, sizeof(a));
+	a.email = SECRETARIAT_EMAIL;
+	a.name = "Secretariat";
+	a.role = "secretariat";
+	a.password = password;
+	if (writer_run(s.writer, account_create_fn, &a, &e) != 0) {
+		fprintf(stderr, "agora init: %s\n", e.msg);
+		cli_store_close(&s);
+		return 1;
+	}
+	if (demo && cli_demo_load(&s) != 0) {
+		cli_store_close(&s);
+		return 1;
+	}
+	cli_store_close(&s);
+	if (demo) {
+		char login[128];
+		int n = snprintf(login, sizeof(login), "%s %s\n", SECRETARIAT_EMAIL, password);
+		snprintf(path, sizeof(path), "%s/demo-login.txt", c->data);
+		write_private(path, login, (size_t)n);
+	}
+	printf("Created the data folder %s\n", c->data);
+	printf("Secretariat login: %s\nPassword: %s\n(shown once; keep it safe)\n", SECRETARIAT_EMAIL,
+	       password);
+	sodium_memzero(password, sizeof(password));
+	return 0;
+}

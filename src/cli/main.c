@@ -1,0 +1,100 @@
+/* main.c: `agora COMMAND [OPTIONS]`: the command table, --help and --version. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/i18n.h"
+#include "../util/log.h"
+#include "cli.h"
+
+#ifndef AGORA_VERSION
+#define AGORA_VERSION "0.1.0"
+#endif
+
+const struct command commands[] = {
+	{ "init", cmd_init, "create a data folder and its secretariat account",
+	  "agora init [--data DIR] [--demo]\n"
+	  "  Creates DIR (database, blob store, signing key; modes 0700/0600) and a secretariat\n"
+	  "  account, and prints its login. Refuses a folder that is already a data folder.\n"
+	  "  --demo   also load the demo data set (and keep the login in DIR/demo-login.txt)\n" },
+	{ "serve", cmd_serve, "serve the platform over HTTP until SIGTERM or SIGINT",
+	  "agora serve [--data DIR] [--listen ADDR:PORT] [--threads N]\n"
+	  "  Serves pages, the API, /healthz and /metrics. Stops cleanly on SIGTERM or SIGINT.\n" },
+	{ "consultation", cmd_consultation, "create, list, show, open, close or extend consultations",
+	  "agora consultation create FILE.json [--draft]\n"
+	  "agora consultation list\n"
+	  "agora consultation show SLUG\n"
+	  "agora consultation open SLUG [--at TIME]\n"
+	  "agora consultation close SLUG\n"
+	  "agora consultation extend SLUG --until TIME\n"
+	  "  FILE.json is described in docs/CONSULTATIONS.md. TIME is RFC 3339 (2026-12-01T12:00:00Z).\n"
+	  "  create publishes the round for its opens_at unless --draft; open without --at opens now.\n" },
+	{ "demo", cmd_demo, "load the demo data set into a data folder",
+	  "agora demo [--data DIR]\n"
+	  "  Adds the working group's real rounds (OTT ... environmental impact) and one demo round\n"
+	  "  open now. Rounds already present are left as they are.\n" },
+	{ "token", cmd_token, "create an API token for an account",
+	  "agora token create --email EMAIL [--label TEXT]\n"
+	  "  Prints a bearer token once; only its hash is stored.\n" },
+	{ "config", cmd_config, "print the effective settings",
+	  "agora config check\n"
+	  "  Prints each setting, its value and where it came from (default, env, flag).\n" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "Usage: agora COMMAND [OPTIONS]\n\nAgora: open consultations of an "
+		     "intergovernmental working group.\n\nCommands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(out, "  %-14s %s\n", c->name, c->summary);
+	fprintf(out, "\n'agora COMMAND --help' tells more. Options: --help, --version.\n\n");
+	config_print_help(out);
+}
+
+void
+cli_usage(FILE *out, const char *cmd)
+{
+	for (const struct command *c = commands; c->name; c++)
+		if (strcmp(c->name, cmd) == 0) {
+			fprintf(out, "Usage: %s\n", c->usage);
+			config_print_help(out);
+			return;
+		}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config cfg;
+	char err[256];
+	enum log_level lvl;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("agora %s\n", AGORA_VERSION);
+		return 0;
+	}
+	if (config_load(&cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "agora: %s\n", err);
+		return EXIT_USAGE;
+	}
+	for (const struct command *c = commands; c->name; c++) {
+		if (strcmp(c->name, argv[1]) != 0)
+			continue;
+		if (log_level_parse(cfg.log_level, &lvl) != 0)
+			lvl = LOG_INFO;
+		log_init(lvl, stderr);
+		return c->run(argc - 1, argv + 1, &cfg);
+	}
+	fprintf(stderr, "agora: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

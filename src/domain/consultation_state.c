@@ -1,0 +1,209 @@
+/* consultation_state.c: open, close, extend, the scheduler's events, and the API shape. */
+#include "consultation.h"
+
+#include <string.h>
+
+#include "../util/clock.h"
+#include "../util/timefmt.h"
+
+static const char SQL_STATE[] =
+    "SELECT id, state, opens_at, closes_at FROM consultations WHERE slug = $1";
+static const char SQL_SET_OPENS[] =
+    "UPDATE consultations SET opens_at = $2, state = 'scheduled', updated_at = $3 WHERE id = $1";
+static const char SQL_SET_CLOSES[] =
+    "UPDATE consultations SET closes_at = $2, updated_at = $3 WHERE id = $1";
+
+struct row {
+	int64_t id, opens_at, closes_at;
+	char state[16];
+};
+
+static int
+load_state(struct db *db, const char *slug, struct row *r, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, SQL_STATE);
+	enum db_rc rc;
+
+	if (st == NULL)
+		return db_err(db, e, "consultation");
+	db_bind_text(st, 1, slug);
+	if ((rc = db_step(st)) == DB_ROW) {
+		r->id = db_col_int64(st, 0);
+		snprintf(r->state, sizeof(r->state), "%s", db_col_text(st, 1));
+		r->opens_at = db_col_int64(st, 2);
+		r->closes_at = db_col_int64(st, 3);
+	}
+	db_done(st);
+	if (rc == DB_DONE)
+		return err_set(e, ERR_NOTFOUND, "no consultation '%s'", slug);
+	return rc == DB_ROW ? 0 : db_err(db, e, "consultation");
+}
+
+static int
+set_time(struct db *db, const char *sql, int64_t id, int64_t t, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+
+	if (st == NULL)
+		return db_err(db, e, "consultation");
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, t);
+	db_bind_int64(st, 3, clock_now());
+	return db_run(st) == DB_DONE ? 0 : db_err(db, e, "consultation");
+}
+
+/* Opens now (at 0) or schedules the opening for ch->at. The scheduler fires "opened". */
+int
+consultation_open_fn(struct db *db, void *arg, struct err *e)
+{
+	const struct consultation_change *ch = arg;
+	int64_t now = clock_now(), at = ch->at ? ch->at : now;
+	struct row r;
+	char when[TIME_RFC3339_LEN];
+
+	if (load_state(db, ch->slug, &r, e) != 0)
+		return -1;
+	if (strcmp(r.state, "open") == 0 || strcmp(r.state, "closed") == 0)
+		return err_set(e, ERR_CONFLICT, "'%s' is already %s", ch->slug, r.state);
+	if (at < now)
+		return err_set_field(e, ERR_INVALID, "at", "the opening time is in the past");
+	if (at >= r.closes_at) {
+		time_format_rfc3339(r.closes_at, when);
+		return err_set_field(e, ERR_CONFLICT, "at",
+				     "it closes at %s, before that opening time: extend it first", when);
+	}
+	return set_time(db, SQL_SET_OPENS, r.id, at, e);
+}
+
+/* Closes an open consultation now; the scheduler fires "closed". */
+int
+consultation_close_fn(struct db *db, void *arg, struct err *e)
+{
+	const struct consultation_change *ch = arg;
+	struct row r;
+
+	if (load_state(db, ch->slug, &r, e) != 0)
+		return -1;
+	if (strcmp(r.state, "open") != 0)
+		return err_set(e, ERR_CONFLICT, "'%s' is %s, not open", ch->slug, r.state);
+	return set_time(db, SQL_SET_CLOSES, r.id, clock_now(), e);
+}
+
+/* Moves closes_at later. A closed consultation stays closed: closing is final. */
+int
+consultation_extend_fn(struct db *db, void *arg, struct err *e)
+{
+	const struct consultation_change *ch = arg;
+	struct row r;
+	char when[TIME_RFC3339_LEN];
+
+	if (load_state(db, ch->slug, &r, e) != 0)
+		return -1;
+	if (strcmp(r.state, "closed") == 0)
+		return err_set(e, ERR_CONFLICT, "'%s' is closed; closing is final", ch->slug);
+	if (ch->at <= r.closes_at) {
+		time_format_rfc3339(r.closes_at, when);
+		return err_set_field(e, ERR_INVALID, "until", "must be later than the current closing time, %s",
+				     when);
+	}
+	return set_time(db, SQL_SET_CLOSES, r.id, ch->at, e);
+}
+
+static const char SQL_OPEN_NOW[] =
+    "UPDATE consultations SET state = 'open', updated_at = $2 WHERE id = $1 AND state = 'scheduled'";
+static const char SQL_CLOSE_NOW[] =
+    "UPDATE consultations SET state = 'closed', updated_at = $2 WHERE id = $1 AND state = 'open'";
+
+static int
+apply(struct db *db, const char *sql, int64_t id, int64_t now, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+
+	if (st == NULL)
+		return db_err(db, e, "event");
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, now);
+	return db_run(st) == DB_DONE ? 0 : db_err(db, e, "event");
+}
+
+static int
+apply_opened(struct db *db, int64_t id, int64_t now, struct err *e)
+{
+	return apply(db, SQL_OPEN_NOW, id, now, e);
+}
+
+static int
+apply_closed(struct db *db, int64_t id, int64_t now, struct err *e)
+{
+	return apply(db, SQL_CLOSE_NOW, id, now, e);
+}
+
+/* Order matters: a round due to open and to close in one pass does both. */
+const struct sched_source consultation_events[] = {
+	{ "opened", "consultation",
+	  "SELECT id, opens_at FROM consultations WHERE state = 'scheduled' AND opens_at <= $1 "
+	  "ORDER BY opens_at, id",
+	  apply_opened },
+	{ "closed", "consultation",
+	  "SELECT id, closes_at FROM consultations WHERE state = 'open' AND closes_at <= $1 "
+	  "ORDER BY closes_at, id",
+	  apply_closed },
+};
+const int consultation_nevents = 2;
+
+static json_t *
+texts_json(const struct mtext *t)
+{
+	json_t *o = json_object();
+
+	for (int l = 0; l < LANG_COUNT; l++)
+		if (t->body[l] != NULL)
+			json_object_set_new(o, lang_code(l), json_string(t->body[l]));
+	return o;
+}
+
+json_t *
+consultation_to_json(const struct consultation *c, int full)
+{
+	char opens[TIME_RFC3339_LEN], closes[TIME_RFC3339_LEN];
+	json_t *o, *texts, *qs;
+	const char *title;
+	enum lang got;
+
+	time_format_rfc3339(c->opens_at, opens);
+	time_format_rfc3339(c->closes_at, closes);
+	title = mtext_pick(&c->title, c->original, &got);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:{s:I}}", "slug", c->slug,
+		      "url", "", "state", c->state, "moderation", c->moderation, "meeting", c->meeting,
+		      "opens_at", opens, "closes_at", closes, "original_language",
+		      lang_code(c->original), "illustrative_questions", c->illustrative, "counts",
+		      "responses", (json_int_t)c->responses);
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "title", json_string(title ? title : ""));
+	json_object_set_new(o, "url", json_sprintf("/consultations/%s", c->slug));
+	texts = json_object();
+	for (int l = 0; l < LANG_COUNT; l++) {
+		json_t *t;
+		if (c->title.body[l] == NULL && c->topic.body[l] == NULL &&
+		    c->description.body[l] == NULL)
+			continue;
+		t = json_object();
+		if (c->title.body[l])
+			json_object_set_new(t, "title", json_string(c->title.body[l]));
+		if (c->topic.body[l])
+			json_object_set_new(t, "topic", json_string(c->topic.body[l]));
+		if (full && c->description.body[l])
+			json_object_set_new(t, "description", json_string(c->description.body[l]));
+		json_object_set_new(texts, lang_code(l), t);
+	}
+	json_object_set_new(o, "texts", texts);
+	if (full) {
+		qs = json_array();
+		for (int i = 0; i < c->nquestions; i++)
+			json_array_append_new(qs, json_pack("{s:i, s:o}", "number", i + 1, "texts",
+							    texts_json(&c->question[i])));
+		json_object_set_new(o, "questions", qs);
+	}
+	return o;
+}

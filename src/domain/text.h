@@ -1,0 +1,30 @@
+/* text.h: texts that exist in several languages: (thing, id, field, language) -> body,
+ * with a status (original, official translation, draft) and fallback to the original. */
+#ifndef AGORA_TEXT_H
+#define AGORA_TEXT_H
+#include <stdint.h>
+
+#include "../store/db.h"
+#include "../util/arena.h"
+#include "../util/i18n.h"
+
+struct mtext {
+	const char *body[LANG_COUNT];	/* NULL where there is no text in that language */
+	enum lang original;
+};
+
+/* Inserts or replaces one text; call inside a writer closure. */
+int text_put(struct db *db, const char *thing, int64_t id, const char *field, enum lang l,
+	     const char *body, const char *status, struct err *e);
+
+/* Loads every text of (thing, id): calls found(field, lang, body, ctx) for each row.
+ * body is copied into the arena. Returns 0 or -1. */
+int text_load(struct db *db, struct arena *a, const char *thing, int64_t id,
+	      void (*found)(const char *field, enum lang l, const char *body, void *ctx), void *ctx,
+	      struct err *e);
+
+/* The text in want, or else in the original language, or else in any language.
+ * *got says which language it is in. NULL when there is no text at all. */
+const char *mtext_pick(const struct mtext *t, enum lang want, enum lang *got);
+
+#endif

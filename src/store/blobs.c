@@ -1,0 +1,390 @@
+/* blobs.c: the content-addressed file store: hash while streaming, rename into place, sweep. */
+#include "blobs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../util/log.h"
+
+struct blobs {
+	char dir[PATH_MAX];
+	char tmp[PATH_MAX];
+};
+
+struct blob_writer {
+	struct blobs *b;
+	int fd;
+	int64_t size;
+	crypto_hash_sha256_state hash;
+	char path[PATH_MAX];
+};
+
+static const char SQL_REFS[] = "SELECT sha256 FROM blob_refs";
+
+/* Disk full and quota errors become ERR_FULL (503); anything else is ERR_INTERNAL. */
+static int
+errno_set(struct err *e, int errnum, const char *what, const char *path)
+{
+	enum err_kind kind = (errnum == ENOSPC || errnum == EDQUOT) ? ERR_FULL : ERR_INTERNAL;
+
+	return err_set(e, kind, "%s %s: %s", what, path, strerror(errnum));
+}
+
+/* Creates path with mode 0700 unless it exists. *created says whether it did. */
+static int
+mkdir_once(const char *path, int *created, struct err *e)
+{
+	struct stat st;
+
+	*created = 0;
+	if (mkdir(path, 0700) == 0) {
+		*created = 1;
+		return 0;
+	}
+	if (errno != EEXIST)
+		return errno_set(e, errno, "cannot create the folder", path);
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		return err_set(e, ERR_INTERNAL, "%s exists and is not a folder", path);
+	return 0;
+}
+
+/* fsyncs a directory so a rename or a new entry in it survives a crash. */
+static int
+fsync_dir(const char *path, struct err *e)
+{
+	int fd, rc = 0;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return errno_set(e, errno, "cannot open the folder", path);
+	if (fsync(fd) != 0)
+		rc = errno_set(e, errno, "cannot sync the folder", path);
+	close(fd);
+	return rc;
+}
+
+static int
+hex_valid(const char *hex)
+{
+	size_t i;
+
+	if (hex == NULL)
+		return 0;
+	for (i = 0; i < 64; i++)
+		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
+			return 0;
+	return hex[64] == '\0';
+}
+
+int
+blobs_open(const char *dir, struct blobs **out, struct err *e)
+{
+	struct blobs *b = NULL;
+	int created, rc = -1;
+
+	*out = NULL;
+	if (sodium_init() < 0)
+		return err_set(e, ERR_INTERNAL, "libsodium failed to start");
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	if ((size_t)snprintf(b->dir, sizeof(b->dir), "%s", dir) >= sizeof(b->dir) ||
+	    (size_t)snprintf(b->tmp, sizeof(b->tmp), "%s/tmp", dir) >= sizeof(b->tmp)) {
+		err_set(e, ERR_INVALID, "the blob folder name is too long");
+		goto out;
+	}
+	if (mkdir_once(b->dir, &created, e) != 0 || mkdir_once(b->tmp, &created, e) != 0)
+		goto out;
+	*out = b;
+	b = NULL;
+	rc = 0;
+out:
+	free(b);
+	return rc;
+}
+
+void
+blobs_close(struct blobs *b)
+{
+	free(b);
+}
+
+int
+blob_begin(struct blobs *b, struct blob_writer **out, struct err *e)
+{
+	struct blob_writer *w;
+
+	*out = NULL;
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	w->b = b;
+	if ((size_t)snprintf(w->path, sizeof(w->path), "%s/upload-XXXXXX", b->tmp) >=
+	    sizeof(w->path)) {
+		free(w);
+		return err_set(e, ERR_INTERNAL, "the blob folder name is too long");
+	}
+	if ((w->fd = mkstemp(w->path)) < 0) {
+		errno_set(e, errno, "cannot create a temporary file in", b->tmp);
+		free(w);
+		return -1;
+	}
+	fchmod(w->fd, 0600);
+	crypto_hash_sha256_init(&w->hash);
+	*out = w;
+	return 0;
+}
+
+/* Appends n bytes. On -1 the blob is unusable: the caller still calls blob_abort. */
+int
+blob_write(struct blob_writer *w, const void *p, size_t n, struct err *e)
+{
+	const unsigned char *c = p;
+	size_t left = n;
+
+	while (left > 0) {
+		ssize_t k = write(w->fd, c, left);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno_set(e, errno, "cannot write", w->path);
+		}
+		c += k;
+		left -= (size_t)k;
+	}
+	crypto_hash_sha256_update(&w->hash, p, n);
+	w->size += (int64_t)n;
+	return 0;
+}
+
+/* Syncs the temporary file, renames it to DIR/ab/<hex> (or drops it when that content is
+ * stored already, refreshing the stored file's mtime so a sweep's grace period covers the
+ * row about to name it) and syncs the folder. Frees w and removes the temporary file
+ * whatever happens. */
+int
+blob_finish(struct blob_writer *w, char hex[BLOB_HEX_LEN], int64_t *size_out, struct err *e)
+{
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	char sub[PATH_MAX], target[PATH_MAX];
+	struct stat st;
+	int created, rc = -1;
+
+	if (fsync(w->fd) != 0) {
+		errno_set(e, errno, "cannot sync", w->path);
+		goto out;
+	}
+	if (close(w->fd) != 0) {
+		w->fd = -1;
+		errno_set(e, errno, "cannot close", w->path);
+		goto out;
+	}
+	w->fd = -1;
+	crypto_hash_sha256_final(&w->hash, digest);
+	sodium_bin2hex(hex, BLOB_HEX_LEN, digest, sizeof(digest));
+	if ((size_t)snprintf(sub, sizeof(sub), "%s/%.2s", w->b->dir, hex) >= sizeof(sub) ||
+	    blob_path(w->b, hex, target, sizeof(target)) != 0) {
+		err_set(e, ERR_INTERNAL, "the blob folder name is too long");
+		goto out;
+	}
+	if (mkdir_once(sub, &created, e) != 0)
+		goto out;
+	if (created && fsync_dir(w->b->dir, e) != 0)
+		goto out;
+	if (stat(target, &st) == 0) {
+		utimensat(AT_FDCWD, target, NULL, 0);
+	} else if (rename(w->path, target) != 0) {
+		errno_set(e, errno, "cannot store the blob as", target);
+		goto out;
+	} else {
+		w->path[0] = '\0';	/* renamed: nothing left to remove */
+		if (fsync_dir(sub, e) != 0)
+			goto out;
+	}
+	if (size_out != NULL)
+		*size_out = w->size;
+	rc = 0;
+out:
+	if (rc != 0)
+		hex[0] = '\0';
+	blob_abort(w);
+	return rc;
+}
+
+void
+blob_abort(struct blob_writer *w)
+{
+	if (w == NULL)
+		return;
+	if (w->fd >= 0)
+		close(w->fd);
+	if (w->path[0] != '\0')
+		unlink(w->path);
+	sodium_memzero(&w->hash, sizeof(w->hash));
+	free(w);
+}
+
+int
+blob_path(struct blobs *b, const char *hex, char *out, size_t outlen)
+{
+	int n;
+
+	if (!hex_valid(hex))
+		return -1;
+	n = snprintf(out, outlen, "%s/%.2s/%s", b->dir, hex, hex);
+	if (n < 0 || (size_t)n >= outlen)
+		return -1;
+	return 0;
+}
+
+int
+blob_exists(struct blobs *b, const char *hex)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (blob_path(b, hex, path, sizeof(path)) != 0)
+		return 0;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+struct refs {
+	char (*hex)[BLOB_HEX_LEN];
+	size_t n, cap;
+};
+
+static int
+ref_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, BLOB_HEX_LEN);
+}
+
+/* Reads every hash blob_refs names into r, sorted for bsearch. */
+static int
+refs_load(struct db *db, struct refs *r, struct err *e)
+{
+	struct db_stmt *st;
+	enum db_rc rc;
+
+	if ((st = db_prepare(db, SQL_REFS)) == NULL)
+		return db_err(db, e, "blob references");
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *h = db_col_text(st, 0);
+		if (!hex_valid(h))
+			continue;	/* names no file blob_path would accept */
+		if (r->n == r->cap) {
+			size_t cap = r->cap ? r->cap * 2 : 64;
+			void *p = realloc(r->hex, cap * sizeof(*r->hex));
+			if (p == NULL) {
+				db_done(st);
+				return err_set(e, ERR_INTERNAL, "out of memory");
+			}
+			r->hex = p;
+			r->cap = cap;
+		}
+		memcpy(r->hex[r->n++], h, BLOB_HEX_LEN);
+	}
+	db_done(st);
+	if (rc != DB_DONE)
+		return db_err(db, e, "blob references");
+	if (r->n > 0)
+		qsort(r->hex, r->n, sizeof(*r->hex), ref_cmp);
+	return 0;
+}
+
+/* Unlinks path when it is a regular file last modified before cutoff. Returns 1 if it did. */
+static int
+remove_if_old(const char *path, int64_t cutoff)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || (int64_t)st.st_mtime >= cutoff)
+		return 0;
+	if (unlink(path) != 0) {
+		log_warn("msg=\"cannot remove a swept blob\" path=%s error=\"%s\"", path,
+			 strerror(errno));
+		return 0;
+	}
+	return 1;
+}
+
+/* Sweeps one DIR/ab folder. */
+static void
+sweep_sub(struct blobs *b, const char *prefix, const struct refs *r, int64_t cutoff, int *removed)
+{
+	char sub[PATH_MAX], path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", b->dir, prefix) >= sizeof(sub))
+		return;
+	if ((d = opendir(sub)) == NULL) {
+		log_warn("msg=\"cannot read a blob folder\" path=%s error=\"%s\"", sub, strerror(errno));
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!hex_valid(de->d_name) || memcmp(de->d_name, prefix, 2) != 0)
+			continue;
+		if (r->n > 0 && bsearch(de->d_name, r->hex, r->n, sizeof(*r->hex), ref_cmp) != NULL)
+			continue;
+		if (blob_path(b, de->d_name, path, sizeof(path)) != 0)
+			continue;
+		if (remove_if_old(path, cutoff)) {
+			log_info("msg=\"blob swept\" sha256=%s", de->d_name);
+			(*removed)++;
+		}
+	}
+	closedir(d);
+}
+
+int
+blobs_sweep(struct blobs *b, struct db *db, int64_t now, int64_t grace_s, int *removed,
+	    struct err *e)
+{
+	struct refs r = { NULL, 0, 0 };
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d = NULL;
+	int64_t cutoff = now - grace_s;
+	int rc = -1;
+
+	*removed = 0;
+	if (refs_load(db, &r, e) != 0)
+		goto out;
+	if ((d = opendir(b->dir)) == NULL) {
+		errno_set(e, errno, "cannot read the blob folder", b->dir);
+		goto out;
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+		if (strlen(n) != 2 || !((n[0] >= '0' && n[0] <= '9') || (n[0] >= 'a' && n[0] <= 'f')) ||
+		    !((n[1] >= '0' && n[1] <= '9') || (n[1] >= 'a' && n[1] <= 'f')))
+			continue;
+		sweep_sub(b, n, &r, cutoff, removed);
+	}
+	closedir(d);
+	if ((d = opendir(b->tmp)) == NULL) {
+		errno_set(e, errno, "cannot read the folder", b->tmp);
+		goto out;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", b->tmp, de->d_name) >= sizeof(path))
+			continue;
+		if (remove_if_old(path, cutoff)) {
+			log_info("msg=\"blob temporary file swept\" name=%s", de->d_name);
+			(*removed)++;
+		}
+	}
+	rc = 0;
+out:
+	if (d != NULL)
+		closedir(d);
+	free(r.hex);
+	return rc;
+}

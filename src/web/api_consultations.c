@@ -1,0 +1,46 @@
+/* api_consultations.c: GET /api/v1/consultations and /api/v1/consultations/{slug}. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../domain/consultation.h"
+#include "cursor.h"
+#include "handlers.h"
+#include "reply.h"
+
+int
+api_consultation_list(struct request *r)
+{
+	struct consultation_page pg;
+	struct err e;
+	int64_t t, id;
+	int limit = r->param[2] ? atoi(r->param[2]) : 50;
+	json_t *items, *j;
+
+	if (cursor_parse(r->param[1], &t, &id) != 0)
+		return reply_problem(r, 400, NULL, "cursor is not a cursor this server gave",
+				     reply_field_error("cursor", "is not a cursor this server gave"));
+	if (consultation_list(r->db, r->arena, r->param[0], t, id, limit, &pg, &e) != 0)
+		return reply_err(r, &e);
+	items = json_array();
+	for (int i = 0; i < pg.n; i++)
+		json_array_append_new(items, consultation_to_json(&pg.items[i], 0));
+	j = json_pack("{s:o}", "items", items);
+	if (j != NULL)
+		json_object_set_new(j, "next_cursor",
+				    pg.more ? json_string(cursor_make(r->arena, pg.next_opens_at, pg.next_id))
+					    : json_null());
+	return reply_json(r, 200, j);
+}
+
+int
+api_consultation_get(struct request *r)
+{
+	struct consultation c;
+	struct err e;
+
+	if (consultation_get(r->db, r->arena, r->param[0], &c, &e) != 0)
+		return reply_err(r, &e);
+	if (strcmp(c.state, "draft") == 0)
+		return reply_problem(r, 404, NULL, "no such consultation", NULL);
+	return reply_json(r, 200, consultation_to_json(&c, 1));
+}

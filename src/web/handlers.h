@@ -1,0 +1,20 @@
+/* handlers.h: every handler the route table names; each lives in its page_ or api_ file. */
+#ifndef AGORA_HANDLERS_H
+#define AGORA_HANDLERS_H
+#include "request.h"
+
+int page_home(struct request *r);			/* page_home.c */
+int page_consultation_list(struct request *r);		/* page_consultations.c */
+int page_consultation(struct request *r);
+int page_static(struct request *r);			/* page_static.c */
+int api_consultation_list(struct request *r);		/* api_consultations.c */
+int api_consultation_get(struct request *r);
+int api_consultation_create(struct request *r);		/* api_consultation_admin.c */
+int api_consultation_open(struct request *r);
+int api_consultation_close(struct request *r);
+int api_consultation_extend(struct request *r);
+int api_openapi(struct request *r);			/* api_ops.c */
+int api_healthz(struct request *r);
+int api_metrics(struct request *r);
+
+#endif

@@ -1,0 +1,111 @@
+/* layout.c: the page frame, in the request's language and direction. */
+#include "layout.h"
+
+#include "html.h"
+#include "../util/str.h"
+
+static void
+path_attr(struct buf *b, const char *path)
+{
+	for (const char *p = path; *p; p++) {
+		if (*p == '/') {
+			buf_putc(b, '/');
+		} else {
+			char one[2] = { *p, 0 };
+			html_url(b, one);
+		}
+	}
+}
+
+static void
+nav_link(struct request *r, const char *href, const char *label, int current)
+{
+	struct buf *b = &r->out;
+
+	H(b, "<li><a href=\"");
+	html_attr(b, href);
+	H(b, "\"");
+	if (current)
+		H(b, " aria-current=\"page\"");
+	H(b, ">");
+	html_text(b, label);
+	H(b, "</a></li>");
+}
+
+void
+layout_begin(struct request *r, const char *title)
+{
+	struct buf *b = &r->out;
+	const char *path = r->path;
+
+	r->content_type = "text/html; charset=utf-8";
+	H(b, "<!DOCTYPE html>\n<html lang=\"");
+	html_attr(b, lang_code(r->lang));
+	H(b, "\" dir=\"");
+	html_raw_trusted(b, lang_is_rtl(r->lang) ? "rtl" : "ltr");
+	H(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+	     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	html_text(b, title);
+	H(b, " · ");
+	html_text(b, _("Agora"));
+	H(b, "</title>\n<link rel=\"stylesheet\" href=\"/static/agora.css\">\n</head>\n<body>\n"
+	     "<a class=\"skip\" href=\"#main\">");
+	html_text(b, _("Skip to content"));
+	H(b, "</a>\n<header class=\"banner\">\n<div class=\"wrap\">\n<p class=\"body-name\"><a href=\"/\">");
+	html_text(b, _("Council Working Group on International Internet-related Public Policy Issues"));
+	H(b, "</a></p>\n<nav class=\"langs\" aria-label=\"");
+	html_attr(b, _("Language"));
+	H(b, "\"><ul>");
+	for (int l = 0; l < LANG_COUNT; l++) {
+		H(b, "<li><a href=\"");
+		path_attr(b, path);
+		H(b, "?lang=");
+		html_raw_trusted(b, lang_code(l));
+		H(b, "\" lang=\"");
+		html_raw_trusted(b, lang_code(l));
+		H(b, "\" hreflang=\"");
+		html_raw_trusted(b, lang_code(l));
+		H(b, "\"");
+		if ((enum lang)l == r->lang)
+			H(b, " aria-current=\"true\"");
+		H(b, ">");
+		html_text(b, lang_native_name(l));
+		H(b, "</a></li>");
+	}
+	H(b, "</ul></nav>\n<nav class=\"main-nav\" aria-label=\"");
+	html_attr(b, _("Main"));
+	H(b, "\"><ul>");
+	nav_link(r, "/", _("Home"), path[0] == '/' && path[1] == '\0');
+	nav_link(r, "/consultations", _("Consultations"), str_has_prefix(path, "/consultations"));
+	nav_link(r, "/api/v1/openapi.json", _("API"), 0);
+	H(b, "</ul></nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">\n");
+}
+
+void
+layout_end(struct request *r)
+{
+	struct buf *b = &r->out;
+
+	H(b, "\n</main>\n<footer class=\"wrap\"><p>");
+	html_text(b, _("Agora: open consultations of the working group with all stakeholders. "
+		       "Times are shown in UTC and Geneva time."));
+	H(b, "</p></footer>\n</body>\n</html>\n");
+}
+
+void
+layout_text_in(struct request *r, const char *text, enum lang text_lang)
+{
+	struct buf *b = &r->out;
+
+	if (text_lang == r->lang) {
+		html_text(b, text);
+		return;
+	}
+	H(b, "<span lang=\"");
+	html_raw_trusted(b, lang_code(text_lang));
+	H(b, "\" dir=\"");
+	html_raw_trusted(b, lang_is_rtl(text_lang) ? "rtl" : "ltr");
+	H(b, "\">");
+	html_text(b, text);
+	H(b, "</span>");
+}

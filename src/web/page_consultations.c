@@ -1,0 +1,135 @@
+/* page_consultations.c: the archive of every round and the page of one consultation. */
+#include <string.h>
+
+#include "cursor.h"
+#include "handlers.h"
+#include "html.h"
+#include "layout.h"
+#include "reply.h"
+#include "view.h"
+
+#define ARCHIVE_PAGE 50
+
+int
+page_consultation_list(struct request *r)
+{
+	struct consultation_page pg;
+	struct err e;
+	struct buf *b = &r->out;
+	int64_t t, id;
+
+	if (cursor_parse(r->param[1], &t, &id) != 0)
+		return reply_error(r, 400, _("This page link is not valid."));
+	if (consultation_list(r->db, r->arena, NULL, t, id, ARCHIVE_PAGE, &pg, &e) != 0)
+		return reply_err(r, &e);
+	layout_begin(r, _("All consultations"));
+	H(b, "<h1>");
+	html_text(b, _("All consultations"));
+	H(b, "</h1>\n<p class=\"lead\">");
+	html_text(b, _("Every round of open consultation, newest first, with its topic, questions "
+		       "and period."));
+	H(b, "</p>\n");
+	if (pg.n == 0) {
+		H(b, "<p>");
+		html_text(b, _("There are no consultations yet."));
+		H(b, "</p>\n");
+	} else {
+		H(b, "<ul class=\"consultations\">\n");
+		for (int i = 0; i < pg.n; i++)
+			view_consultation_item(r, &pg.items[i]);
+		H(b, "</ul>\n");
+	}
+	if (pg.more) {
+		H(b, "<p><a rel=\"next\" href=\"/consultations?cursor=");
+		html_url(b, cursor_make(r->arena, pg.next_opens_at, pg.next_id));
+		H(b, "\">");
+		html_text(b, _("Older consultations"));
+		H(b, "</a></p>\n");
+	}
+	layout_end(r);
+	return HANDLER_DONE;
+}
+
+int
+page_consultation(struct request *r)
+{
+	struct consultation c;
+	struct err e;
+	struct buf *b = &r->out;
+	enum lang got;
+	const char *title;
+
+	if (consultation_get(r->db, r->arena, r->param[1], &c, &e) != 0)
+		return e.kind == ERR_NOTFOUND
+			   ? reply_error(r, 404, _("There is no consultation at this address."))
+			   : reply_err(r, &e);
+	if (strcmp(c.state, "draft") == 0)
+		return reply_error(r, 404, _("There is no consultation at this address."));
+	title = mtext_pick(&c.title, r->lang, &got);
+	layout_begin(r, title ? title : c.slug);
+	H(b, "<article class=\"consultation-page\">\n<p class=\"meta\">");
+	view_state(r, &c);
+	H(b, " ");
+	view_time_left(r, &c);
+	if (c.meeting[0]) {
+		H(b, " <span class=\"meeting\">");
+		html_text(b, c.meeting);
+		H(b, "</span>");
+	}
+	H(b, "</p>\n<h1>");
+	view_mtext(r, &c.title);
+	H(b, "</h1>\n");
+	if (got != r->lang) {
+		H(b, "<p class=\"notice\">");
+		html_text(b, _("This consultation is not available in your language; it is shown in "
+			       "its original language."));
+		H(b, "</p>\n");
+	}
+	H(b, "<dl class=\"period\">\n<dt>");
+	html_text(b, _("Opens"));
+	H(b, "</dt><dd>");
+	view_time(r, c.opens_at);
+	H(b, "</dd>\n<dt>");
+	html_text(b, _("Closes"));
+	H(b, "</dt><dd>");
+	view_time(r, c.closes_at);
+	H(b, "</dd>\n<dt>");
+	html_text(b, _("Responses"));
+	H(b, "</dt><dd>");
+	html_int(b, c.responses);
+	H(b, "</dd>\n</dl>\n");
+	if (mtext_pick(&c.topic, r->lang, NULL)) {
+		H(b, "<h2>");
+		html_text(b, _("Topic"));
+		H(b, "</h2>\n<p class=\"topic\">");
+		view_mtext(r, &c.topic);
+		H(b, "</p>\n");
+	}
+	if (mtext_pick(&c.description, r->lang, &got)) {
+		H(b, "<div class=\"description\" lang=\"");
+		html_attr(b, lang_code(got));
+		H(b, "\">\n");
+		html_markdown(b, mtext_pick(&c.description, r->lang, NULL));
+		H(b, "</div>\n");
+	}
+	H(b, "<h2>");
+	html_text(b, _("Questions"));
+	H(b, "</h2>\n");
+	if (c.illustrative) {
+		H(b, "<p class=\"notice\">");
+		html_text(b, _("These questions are illustrative, written for this demonstration; they "
+			       "are not the official text."));
+		H(b, "</p>\n");
+	}
+	H(b, "<ol class=\"questions\">\n");
+	for (int i = 0; i < c.nquestions; i++) {
+		H(b, "<li id=\"q");
+		html_int(b, i + 1);
+		H(b, "\">");
+		view_mtext(r, &c.question[i]);
+		H(b, "</li>\n");
+	}
+	H(b, "</ol>\n</article>\n");
+	layout_end(r);
+	return HANDLER_DONE;
+}

@@ -1,0 +1,66 @@
+/* request.h: one HTTP request as handlers see it. Everything it allocates lives in its arena
+ * (or its output buffer), freed when libmicrohttpd says the request is complete. */
+#ifndef AGORA_REQUEST_H
+#define AGORA_REQUEST_H
+#include <pthread.h>
+#include <stdint.h>
+
+#include "../store/db.h"
+#include "../store/writer.h"
+#include "../util/arena.h"
+#include "../util/buf.h"
+#include "../util/i18n.h"
+
+#define ROUTE_MAX_PARAMS 8
+#define REQUEST_MAX_HEADERS 8
+
+struct server;
+struct route;
+struct MHD_Connection;
+
+enum handler_rc { HANDLER_DONE = 0, HANDLER_SUSPENDED = 1 };
+
+struct request {
+	struct server *srv;
+	struct MHD_Connection *conn;
+	struct arena *arena;
+	const struct route *route;
+	int route_index;
+	const char *method, *path;
+	char id[17];		/* request id: 16 hex digits */
+	char client[64];	/* client address (trusted-proxy rule applied) */
+	enum lang lang;
+	int lang_chosen;	/* ?lang= given: set the cookie */
+	int64_t started_ms;
+	struct db *db;		/* this thread's read connection */
+	const char *param[ROUTE_MAX_PARAMS];	/* declared parameters, by index; NULL if absent */
+	int64_t account_id;	/* who is authenticated (0: nobody) */
+
+	struct buf body_in;	/* request body, up to the route's limit */
+	int body_too_large;
+
+	int status;
+	const char *content_type;
+	struct buf out;
+	const char *header[REQUEST_MAX_HEADERS][2];
+	int nheaders;
+
+	void *state;		/* the handler's own, kept across a suspended write */
+
+	/* A queued write: the writer fills these, then resumes the connection. */
+	pthread_mutex_t wlock;
+	int write_queued, write_finished, suspended;
+	int write_rc;
+	struct err write_err;
+};
+
+/* Adds a response header (name and value must live as long as the request). */
+void request_header(struct request *r, const char *name, const char *value);
+/* Queues fn on the writer and suspends the connection until it has committed; the handler is
+ * then called again with r->write_finished set. Returns HANDLER_SUSPENDED, or HANDLER_DONE
+ * with a 503 answer already written when the writer's queue is full. */
+int request_write(struct request *r, write_fn fn, void *arg);
+/* A header of the request, or NULL. */
+const char *request_get_header(struct request *r, const char *name);
+
+#endif

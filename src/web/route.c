@@ -1,0 +1,161 @@
+/* route.c: the route table, matching and parameter checks. */
+#include "route.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/log.h"
+#include "../util/str.h"
+#include "handlers.h"
+
+#define LANG_Q { "lang", P_LANG, IN_QUERY }
+#define SLUG_P { "slug", P_SLUG, IN_PATH }
+
+const struct route routes[] = {
+	{ "GET", "/", page_home, ROLE_PUBLIC | ROUTE_PAGE, "home", { LANG_Q } },
+	{ "GET", "/consultations", page_consultation_list, ROLE_PUBLIC | ROUTE_PAGE, "consultations",
+	  { LANG_Q, { "cursor", P_CURSOR, IN_QUERY } } },
+	{ "GET", "/consultations/{slug}", page_consultation, ROLE_PUBLIC | ROUTE_PAGE, "consultation",
+	  { LANG_Q, SLUG_P } },
+	{ "GET", "/static/{name}", page_static, ROLE_PUBLIC, "static", { { "name", P_NAME, IN_PATH } } },
+	{ "GET", "/api/v1/consultations", api_consultation_list, ROLE_PUBLIC | ROUTE_API,
+	  "api_consultations",
+	  { { "state", P_STATE, IN_QUERY }, { "cursor", P_CURSOR, IN_QUERY },
+	    { "limit", P_LIMIT, IN_QUERY }, LANG_Q } },
+	{ "POST", "/api/v1/consultations", api_consultation_create,
+	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON, "api_consultation_create", { { 0 } } },
+	{ "GET", "/api/v1/consultations/{slug}", api_consultation_get, ROLE_PUBLIC | ROUTE_API,
+	  "api_consultation", { SLUG_P, LANG_Q } },
+	{ "POST", "/api/v1/consultations/{slug}/open", api_consultation_open,
+	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON, "api_consultation_open", { SLUG_P } },
+	{ "POST", "/api/v1/consultations/{slug}/close", api_consultation_close,
+	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON, "api_consultation_close", { SLUG_P } },
+	{ "POST", "/api/v1/consultations/{slug}/extend", api_consultation_extend,
+	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON, "api_consultation_extend", { SLUG_P } },
+	{ "GET", "/api/v1/openapi.json", api_openapi, ROLE_PUBLIC | ROUTE_API, "openapi", { { 0 } } },
+	{ "GET", "/healthz", api_healthz, ROLE_PUBLIC | ROUTE_API, "healthz", { { 0 } } },
+	{ "GET", "/metrics", api_metrics, ROLE_PUBLIC, "metrics", { { 0 } } },
+};
+const int nroutes = sizeof(routes) / sizeof(routes[0]);
+
+/* Matches one pattern; captures {name} segments into r->param by declared index. */
+static int
+pattern_match(struct request *r, const struct route *rt, const char *path, int capture)
+{
+	const char *p = rt->pattern, *u = path;
+
+	while (*p && *u) {
+		if (*p == '{') {
+			const char *pend = strchr(p, '}'), *uend = strchr(u, '/');
+			size_t ulen = uend ? (size_t)(uend - u) : strlen(u);
+			if (ulen == 0)
+				return 0;
+			if (capture) {
+				size_t nlen = (size_t)(pend - p - 1);
+				for (int i = 0; i < ROUTE_MAX_PARAMS && rt->params[i].name; i++)
+					if (rt->params[i].where == IN_PATH &&
+					    strlen(rt->params[i].name) == nlen &&
+					    strncmp(rt->params[i].name, p + 1, nlen) == 0)
+						r->param[i] = arena_strndup(r->arena, u, ulen);
+			}
+			p = pend + 1;
+			u += ulen;
+		} else if (*p == *u) {
+			p++;
+			u++;
+		} else {
+			return 0;
+		}
+	}
+	return *p == '\0' && *u == '\0';
+}
+
+int
+route_match(struct request *r, const char *method, const char *path, const char **allow)
+{
+	int found = -1;
+	int is_head = strcmp(method, "HEAD") == 0;
+
+	*allow = NULL;
+	for (int i = 0; i < nroutes; i++) {
+		if (!pattern_match(r, &routes[i], path, 0))
+			continue;
+		if (strcmp(routes[i].method, method) == 0 ||
+		    (is_head && strcmp(routes[i].method, "GET") == 0)) {
+			pattern_match(r, &routes[i], path, 1);
+			return i;
+		}
+		*allow = *allow ? arena_printf(r->arena, "%s, %s", *allow, routes[i].method)
+				: routes[i].method;
+		found = -2;
+	}
+	return found;
+}
+
+static int
+charset_ok(const char *v, const char *extra, size_t max)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n > max)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') || strchr(extra, v[i])))
+			return 0;
+	return 1;
+}
+
+int
+route_param_check(const struct param *p, const char *v, const char **why)
+{
+	enum lang l;
+	size_t n;
+
+	switch (p->kind) {
+	case P_SLUG:
+		if (slug_valid(v))
+			return 0;
+		*why = "must be 1-64 of a-z, 0-9 and '-'";
+		return -1;
+	case P_LANG:
+		if (lang_from_code(v, &l) == 0)
+			return 0;
+		*why = "must be one of ar, zh, en, fr, ru, es";
+		return -1;
+	case P_CURSOR:
+		if (charset_ok(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_-", 64))
+			return 0;
+		*why = "is not a cursor this server gave";
+		return -1;
+	case P_LIMIT:
+		n = strlen(v);
+		if (n >= 1 && n <= 3 && strspn(v, "0123456789") == n && atoi(v) >= 1 && atoi(v) <= 200)
+			return 0;
+		*why = "must be a whole number from 1 to 200";
+		return -1;
+	case P_STATE:
+		if (str_eq(v, "scheduled") || str_eq(v, "open") || str_eq(v, "closed"))
+			return 0;
+		*why = "must be scheduled, open or closed";
+		return -1;
+	case P_NAME:
+		if (charset_ok(v, "_.-", 64) && v[0] != '.')
+			return 0;
+		*why = "is not a valid name";
+		return -1;
+	}
+	*why = "is not valid";
+	return -1;
+}
+
+void
+route_table_check(void)
+{
+	for (int i = 0; i < nroutes; i++) {
+		unsigned roles = routes[i].flags & ROUTE_ROLES;
+		if (roles == 0 || (roles & (roles - 1)) != 0)
+			fatal("msg=\"route needs exactly one role\" route=%s", routes[i].pattern);
+		if (routes[i].handler == NULL || routes[i].name == NULL)
+			fatal("msg=\"route incomplete\" route=%s", routes[i].pattern);
+	}
+}

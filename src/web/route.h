@@ -1,0 +1,55 @@
+/* route.h: the one static route table. Each route has a method, a pattern, a handler, flags
+ * checked centrally before the handler runs (deny by default), and the parameters it takes. */
+#ifndef AGORA_ROUTE_H
+#define AGORA_ROUTE_H
+#include "request.h"
+
+enum route_flag {
+	ROLE_PUBLIC = 1 << 0,		/* anyone */
+	ROLE_SECRETARIAT = 1 << 1,	/* a secretariat bearer token */
+	ROUTE_API = 1 << 8,		/* errors as application/problem+json */
+	ROUTE_BODY_JSON = 1 << 9,	/* takes an application/json body */
+	ROUTE_PAGE = 1 << 10,		/* an HTML page: takes ?lang= and the layout */
+};
+#define ROUTE_ROLES (ROLE_PUBLIC | ROLE_SECRETARIAT)
+
+enum param_kind {
+	P_SLUG,		/* [a-z0-9-]{1,64} */
+	P_LANG,		/* ar zh en fr ru es */
+	P_CURSOR,	/* [A-Za-z0-9_-]{1,64} */
+	P_LIMIT,	/* 1..200 */
+	P_STATE,	/* scheduled, open, closed */
+	P_NAME,		/* [a-z0-9_.-]{1,64} */
+};
+enum param_where { IN_PATH, IN_QUERY };
+
+struct param {
+	const char *name;
+	enum param_kind kind;
+	enum param_where where;
+};
+
+typedef int (*handler_fn)(struct request *r);
+
+struct route {
+	const char *method;
+	const char *pattern;	/* "/consultations/{slug}": {name} matches one segment */
+	handler_fn handler;
+	unsigned flags;
+	const char *name;	/* for metrics and logs */
+	struct param params[ROUTE_MAX_PARAMS];
+};
+
+extern const struct route routes[];
+extern const int nroutes;
+
+/* Finds the route for method and path, filling path parameters into r->param.
+ * Returns its index; -1 when no pattern matches (404); -2 when a pattern matches but not the
+ * method (405, *allow gets the methods). */
+int route_match(struct request *r, const char *method, const char *path, const char **allow);
+/* Checks a parameter value against its kind. Returns 0, or -1 with a message. */
+int route_param_check(const struct param *p, const char *value, const char **why);
+/* Start-up check of the table: every route has exactly one role; fatal otherwise. */
+void route_table_check(void);
+
+#endif

@@ -1,0 +1,584 @@
+/* server.c: libmicrohttpd glue: request lifecycle, central checks, answers, shutdown. */
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
+#include "server.h"
+
+#include <microhttpd.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../domain/consultation.h"
+#include "../store/migrate.h"
+#include "../util/clock.h"
+#include "../util/log.h"
+#include "auth.h"
+#include "metrics.h"
+#include "reply.h"
+#include "route.h"
+
+#define CSP "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; " \
+	    "base-uri 'none'; frame-ancestors 'none'"
+
+/* Read connections: one per libmicrohttpd thread, opened on first use, closed at stop. */
+static __thread struct db *thread_db;
+static pthread_mutex_t dbs_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct db *dbs[512];
+static int ndbs;
+static uint64_t id_prefix;
+static atomic_ullong id_counter;
+
+static struct db *
+read_db(struct server *s)
+{
+	struct err e;
+
+	if (thread_db != NULL)
+		return thread_db;
+	if (db_open(s->db_url, DB_READONLY, &thread_db, &e) != 0) {
+		log_error("msg=\"cannot open a read connection\" error=\"%s\"", e.msg);
+		return NULL;
+	}
+	pthread_mutex_lock(&dbs_lock);
+	if (ndbs < (int)(sizeof(dbs) / sizeof(dbs[0])))
+		dbs[ndbs++] = thread_db;
+	pthread_mutex_unlock(&dbs_lock);
+	return thread_db;
+}
+
+void
+request_header(struct request *r, const char *name, const char *value)
+{
+	for (int i = 0; i < r->nheaders; i++)
+		if (strcasecmp(r->header[i][0], name) == 0) {
+			r->header[i][1] = value;
+			return;
+		}
+	if (r->nheaders < REQUEST_MAX_HEADERS) {
+		r->header[r->nheaders][0] = name;
+		r->header[r->nheaders][1] = value;
+		r->nheaders++;
+	}
+}
+
+const char *
+request_get_header(struct request *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+static void
+write_done(void *arg, int rc, const struct err *e)
+{
+	struct request *r = arg;
+
+	pthread_mutex_lock(&r->wlock);
+	r->write_rc = rc;
+	if (rc != 0 && e != NULL)
+		r->write_err = *e;
+	r->write_finished = 1;
+	if (r->suspended) {
+		MHD_resume_connection(r->conn);
+		atomic_fetch_sub(&r->srv->suspended, 1);
+		r->suspended = 0;
+	}
+	pthread_mutex_unlock(&r->wlock);
+}
+
+int
+request_write(struct request *r, write_fn fn, void *arg)
+{
+	struct err e;
+
+	if (writer_submit(r->srv->writer, fn, write_done, r, &e) != 0) {
+		request_header(r, "Retry-After", "1");
+		return reply_problem(r, 503, NULL, e.msg, NULL);
+	}
+	r->write_queued = 1;
+	pthread_mutex_lock(&r->wlock);
+	if (!r->write_finished) {
+		atomic_fetch_add(&r->srv->suspended, 1);
+		r->suspended = 1;
+		MHD_suspend_connection(r->conn);
+	}
+	pthread_mutex_unlock(&r->wlock);
+	return HANDLER_SUSPENDED;
+}
+
+static int
+is_proxy(struct server *s, const char *addr)
+{
+	for (int i = 0; i < s->nproxies; i++)
+		if (strcmp(s->proxies[i], addr) == 0)
+			return 1;
+	return 0;
+}
+
+/* The peer address, or for a trusted proxy the rightmost X-Forwarded-For entry that is not
+ * itself a trusted proxy. */
+static void
+client_address(struct server *s, struct request *r)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	const char *xff;
+	char *list, *tok, *save = NULL, best[64] = "";
+
+	snprintf(r->client, sizeof(r->client), "unknown");
+	if (sa != NULL && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, r->client, sizeof(r->client));
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, r->client, sizeof(r->client));
+	if (!is_proxy(s, r->client) || (xff = request_get_header(r, "X-Forwarded-For")) == NULL)
+		return;
+	if ((list = arena_strdup(r->arena, xff)) == NULL)
+		return;
+	for (tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		struct in6_addr a6;
+		struct in_addr a4;
+		if (inet_pton(AF_INET, tok, &a4) != 1 && inet_pton(AF_INET6, tok, &a6) != 1)
+			continue;	/* not an address: ignore it */
+		if (!is_proxy(s, tok))
+			snprintf(best, sizeof(best), "%s", tok);
+	}
+	if (best[0])
+		snprintf(r->client, sizeof(r->client), "%s", best);
+}
+
+static void
+choose_language(struct request *r)
+{
+	const char *c;
+
+	c = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "lang");
+	if (c != NULL && lang_from_code(c, &r->lang) == 0 && strlen(c) == 2) {
+		r->lang_chosen = 1;
+		return;
+	}
+	c = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "lang");
+	if (c != NULL && lang_from_code(c, &r->lang) == 0)
+		return;
+	r->lang = lang_negotiate(request_get_header(r, "Accept-Language"));
+}
+
+struct param_walk {
+	struct request *r;
+	const char *bad, *why;
+};
+
+static enum MHD_Result
+take_param(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct param_walk *w = cls;
+	const struct route *rt = w->r->route;
+
+	for (int i = 0; i < ROUTE_MAX_PARAMS && rt->params[i].name; i++) {
+		if (rt->params[i].where != IN_QUERY || strcmp(rt->params[i].name, key) != 0)
+			continue;
+		if (value == NULL || route_param_check(&rt->params[i], value, &w->why) != 0) {
+			if (value == NULL)
+				w->why = "needs a value";
+			w->bad = rt->params[i].name;
+			return MHD_NO;
+		}
+		w->r->param[i] = value;
+	}
+	return MHD_YES;	/* undeclared parameters are dropped */
+}
+
+/* Central checks, then the handler. */
+static int
+dispatch(struct server *s, struct request *r)
+{
+	const struct route *rt = r->route;
+	struct param_walk w = { r, NULL, NULL };
+	const char *ct;
+
+	for (int i = 0; i < ROUTE_MAX_PARAMS && rt->params[i].name; i++)
+		if (rt->params[i].where == IN_PATH && r->param[i] != NULL &&
+		    route_param_check(&rt->params[i], r->param[i], &w.why) != 0)
+			return reply_error(r, 404, _("There is nothing at this address."));
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, take_param, &w);
+	if (w.bad != NULL) {
+		char *msg = arena_printf(r->arena, "%s %s", w.bad, w.why);
+		if (rt->flags & ROUTE_API)
+			return reply_problem(r, 400, NULL, msg, reply_field_error(w.bad, w.why));
+		return reply_error(r, 400, msg);
+	}
+	if (auth_check(r) != 0)
+		return HANDLER_DONE;	/* auth_check answered 401/403 */
+	if (r->body_too_large)
+		return reply_problem(r, 413, NULL, "the request body is too large", NULL);
+	if (rt->flags & ROUTE_BODY_JSON) {
+		ct = request_get_header(r, "Content-Type");
+		if (r->body_in.len > 0 && (ct == NULL || strncasecmp(ct, "application/json", 16) != 0))
+			return reply_problem(r, 415, NULL, "send the body as application/json", NULL);
+	}
+	i18n_use(r->lang);
+	return rt->handler(r);
+}
+
+static enum MHD_Result
+send_reply(struct request *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	size_t len;
+	char *body;
+	const char *path = r->path;
+
+	if (r->status == 0)
+		r->status = 200;
+	if (r->out.failed) {
+		buf_reset(&r->out);
+		r->out.failed = 0;
+		r->status = 503;
+		r->content_type = "text/plain; charset=utf-8";
+		buf_puts(&r->out, "Service Unavailable: out of memory\n");
+	}
+	body = buf_detach(&r->out, &len);
+	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type", r->content_type ? r->content_type : "text/plain; charset=utf-8");
+	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "X-Request-Id", r->id);
+	if (r->route == NULL || (r->route->flags & ROUTE_PAGE))
+		MHD_add_response_header(resp, "Vary", "Accept-Language, Cookie");
+	if (r->lang_chosen) {
+		char cookie[96];
+		snprintf(cookie, sizeof(cookie), "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax",
+			 lang_code(r->lang));
+		MHD_add_response_header(resp, "Set-Cookie", cookie);
+	}
+	for (int i = 0; i < r->nheaders; i++)
+		MHD_add_response_header(resp, r->header[i][0], r->header[i][1]);
+	if (!MHD_get_response_header(resp, "Cache-Control"))
+		MHD_add_response_header(resp, "Cache-Control", "no-cache");
+	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	(void)path;
+	return ret;
+}
+
+static int
+method_has_body(const char *m)
+{
+	return strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0 ||
+	       strcmp(m, "DELETE") == 0;
+}
+
+static struct request *
+request_new(struct server *s, struct MHD_Connection *conn, const char *url, const char *method)
+{
+	struct arena *a = arena_new();
+	struct request *r;
+
+	if (a == NULL || (r = arena_alloc(a, sizeof(*r))) == NULL) {
+		arena_free(a);
+		return NULL;
+	}
+	r->arena = a;
+	r->srv = s;
+	r->conn = conn;
+	r->started_ms = clock_now_ms();
+	r->method = arena_strdup(a, method);
+	r->path = arena_strdup(a, url);
+	r->route_index = -1;
+	pthread_mutex_init(&r->wlock, NULL);
+	snprintf(r->id, sizeof(r->id), "%08llx%08llx", (unsigned long long)id_prefix,
+		 (unsigned long long)atomic_fetch_add(&id_counter, 1) & 0xffffffffULL);
+	if (r->method == NULL || r->path == NULL) {
+		arena_free(a);
+		return NULL;
+	}
+	return r;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+	   const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+{
+	struct server *s = cls;
+	struct request *r = *con_cls;
+	const char *allow = NULL, *cl;
+	int rc;
+
+	if (r == NULL) {
+		if ((r = request_new(s, conn, url, method)) == NULL)
+			return MHD_NO;
+		*con_cls = r;
+		atomic_fetch_add(&s->inflight, 1);
+		client_address(s, r);
+		choose_language(r);
+		r->db = read_db(s);
+		r->route_index = route_match(r, method, url, &allow);
+		if (r->route_index >= 0)
+			r->route = &routes[r->route_index];
+		if (method_has_body(method)) {
+			cl = request_get_header(r, "Content-Length");
+			if (cl != NULL && strtoull(cl, NULL, 10) > (unsigned long long)s->cfg->max_body_bytes) {
+				r->body_too_large = 1;
+				if (r->route != NULL)
+					reply_problem(r, 413, NULL, "the request body is too large", NULL);
+				else
+					reply_problem(r, 404, NULL, "there is nothing at this address", NULL);
+				return send_reply(r);
+			}
+			return MHD_YES;	/* answer after the body (STACK-NOTES.md) */
+		}
+	}
+	if (*upload_size > 0) {
+		if (r->body_in.len + *upload_size > (size_t)s->cfg->max_body_bytes)
+			r->body_too_large = 1;
+		else
+			buf_add(&r->body_in, upload_data, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->db == NULL) {
+		request_header(r, "Retry-After", "2");
+		reply_problem(r, 503, NULL, "the database is not available", NULL);
+		return send_reply(r);
+	}
+	if (r->write_queued) {
+		i18n_use(r->lang);
+		rc = r->route->handler(r);	/* answers from the write's result */
+	} else if (r->route_index == -1) {
+		r->route = NULL;
+		rc = reply_problem(r, 404, NULL, "there is nothing at this address", NULL);
+		if (strncmp(url, "/api/", 5) != 0 && strcmp(url, "/healthz") != 0) {
+			static const struct route page404 = { "GET", "", NULL, ROUTE_PAGE, "none", { { 0 } } };
+			r->route = &page404;
+			i18n_use(r->lang);
+			buf_reset(&r->out);
+			r->nheaders = 0;
+			rc = reply_error(r, 404, _("There is nothing at this address."));
+			r->route = NULL;
+		}
+	} else if (r->route_index == -2) {
+		request_header(r, "Allow", allow);
+		rc = reply_problem(r, 405, NULL, "this method is not allowed here", NULL);
+	} else {
+		rc = dispatch(s, r);
+	}
+	if (rc == HANDLER_SUSPENDED)
+		return MHD_YES;
+	return send_reply(r);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct server *s = cls;
+	struct request *r = *con_cls;
+	int64_t us;
+
+	if (r == NULL)
+		return;
+	us = (clock_now_ms() - r->started_ms) * 1000;
+	metrics_observe(r->route_index, r->status, us);
+	log_info("msg=request id=%s method=%s path=\"%s\" route=%s status=%d ms=%lld addr=%s lang=%s%s",
+		 r->id, r->method, r->path, r->route ? r->route->name : "none", r->status,
+		 (long long)(us / 1000), r->client, lang_code(r->lang),
+		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+	buf_free(&r->body_in);
+	buf_free(&r->out);
+	pthread_mutex_destroy(&r->wlock);
+	arena_free(r->arena);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->inflight, 1);
+}
+
+static void
+parse_proxies(struct server *s)
+{
+	char list[512], *tok, *save = NULL;
+
+	snprintf(list, sizeof(list), "%s", s->cfg->trusted_proxies);
+	for (tok = strtok_r(list, ", ", &save); tok && s->nproxies < SERVER_MAX_PROXIES;
+	     tok = strtok_r(NULL, ", ", &save))
+		snprintf(s->proxies[s->nproxies++], 64, "%s", tok);
+}
+
+static int
+listen_address(const char *listen, struct sockaddr_in *sa, struct err *e)
+{
+	char host[64];
+	const char *colon = strrchr(listen, ':');
+	long port;
+
+	if (colon == NULL || (size_t)(colon - listen) >= sizeof(host))
+		return err_set(e, ERR_INVALID, "--listen wants ADDRESS:PORT, not '%s'", listen);
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	port = strtol(colon + 1, NULL, 10);
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (port < 0 || port > 65535 || inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return err_set(e, ERR_INVALID, "--listen: '%s' is not an IPv4 address and port", listen);
+	return 0;
+}
+
+/* The background jobs this server runs. */
+static int
+job_blob_sweep(void *ctx, const char *payload, struct err *e)
+{
+	struct server *s = ctx;
+	struct db *db;
+	int removed = 0, rc;
+
+	if (db_open(s->db_url, DB_READONLY, &db, e) != 0)
+		return -1;
+	rc = blobs_sweep(s->blobs, db, clock_now(), 3600, &removed, e);
+	db_close(db);
+	if (rc == 0)
+		log_info("msg=\"blob sweep done\" removed=%d", removed);
+	return rc;
+}
+
+static const struct job_kind job_kinds[] = {
+	{ "blob_sweep", job_blob_sweep },
+};
+static const int njob_kinds = sizeof(job_kinds) / sizeof(job_kinds[0]);
+
+static const char SQL_SWEEP_PENDING[] =
+    "SELECT COUNT(*) FROM jobs WHERE kind = 'blob_sweep' AND state IN ('pending', 'running')";
+
+static int
+jobs_enqueue_sweep_fn(struct db *db, void *arg, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, SQL_SWEEP_PENDING);
+	int64_t n = 0;
+
+	if (st == NULL)
+		return db_err(db, e, "jobs");
+	if (db_step(st) == DB_ROW)
+		n = db_col_int64(st, 0);
+	db_done(st);
+	return n > 0 ? 0 : jobs_enqueue(db, "blob_sweep", "", clock_now(), e);
+}
+
+/* Periodic work the scheduler thread asks for: the blob sweep once a day. */
+static void
+scheduler_tick(void *ctx)
+{
+	static int64_t last_sweep;
+	struct server *s = ctx;
+	int64_t now = clock_now();
+
+	if (now - last_sweep >= 86400) {
+		struct err e;
+		last_sweep = now;
+		if (writer_run(s->writer, jobs_enqueue_sweep_fn, NULL, &e) != 0)
+			log_warn("msg=\"cannot queue the blob sweep\" error=\"%s\"", e.msg);
+		else
+			jobs_kick(s->jobs);
+	}
+}
+
+int
+server_start(struct server *s, const struct config *cfg, struct err *e)
+{
+	struct sockaddr_in sa;
+	struct db *wdb = NULL;
+	const union MHD_DaemonInfo *info;
+	char path[600];
+
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
+	s->started_at = clock_now();
+	if (sodium_init() < 0)
+		return err_set(e, ERR_INTERNAL, "libsodium failed to start");
+	randombytes_buf(&id_prefix, sizeof(id_prefix));
+	id_prefix &= 0xffffffffULL;
+	route_table_check();
+	parse_proxies(s);
+	if (listen_address(cfg->listen, &sa, e) != 0)
+		return -1;
+	config_db_url(cfg, s->db_url, sizeof(s->db_url));
+	if (db_open(s->db_url, 0, &wdb, e) != 0)
+		return -1;
+	if (migrate_up(wdb, e) < 0) {
+		db_close(wdb);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/blobs", cfg->data);
+	if (blobs_open(path, &s->blobs, e) != 0) {
+		db_close(wdb);
+		return -1;
+	}
+	s->writer = writer_new(wdb, (size_t)cfg->writer_queue, (size_t)cfg->writer_batch,
+			       cfg->test_writer_delay_ms);
+	if (s->writer == NULL || writer_start(s->writer, e) != 0)
+		return err_set(e, ERR_INTERNAL, "cannot start the writer");
+	s->jobs = jobs_new(s->writer, job_kinds, njob_kinds, (int)cfg->workers, s);
+	if (s->jobs == NULL || jobs_start(s->jobs, e) != 0)
+		return -1;
+	s->sched = scheduler_start(s->writer, consultation_events, consultation_nevents,
+				   cfg->scheduler_tick_ms, cfg->test_clock_file, scheduler_tick, s);
+	if (s->sched == NULL)
+		return err_set(e, ERR_INTERNAL, "cannot start the scheduler");
+	s->mhd = MHD_start_daemon(
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
+		MHD_USE_ITC,
+	    0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED,
+	    on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->conn_timeout_s,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
+	    MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+	if (s->mhd == NULL)
+		return err_set(e, ERR_INTERNAL, "cannot listen on %s (in use, or not an address of this machine?)",
+			       cfg->listen);
+	info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = info ? info->port : ntohs(sa.sin_port);
+	return 0;
+}
+
+void
+server_stop(struct server *s)
+{
+	int waited_ms = 0;
+	struct timespec ts = { 0, 10 * 1000000 };
+
+	atomic_store(&s->stopping, 1);
+	if (s->mhd != NULL) {
+		MHD_socket fd = MHD_quiesce_daemon(s->mhd);	/* stop accepting */
+		if (fd != MHD_INVALID_SOCKET)
+			close(fd);
+	}
+	if (s->sched != NULL)
+		scheduler_stop(s->sched);
+	if (s->jobs != NULL)
+		jobs_stop(s->jobs);
+	if (s->writer != NULL)
+		writer_stop(s->writer);	/* commits the queue; each done() resumes its connection */
+	while ((atomic_load(&s->suspended) > 0 || atomic_load(&s->inflight) > 0) && waited_ms < 5000) {
+		nanosleep(&ts, NULL);
+		waited_ms += 10;
+	}
+	if (atomic_load(&s->suspended) > 0)
+		log_error("msg=\"connections still suspended at stop\" n=%d", atomic_load(&s->suspended));
+	if (s->mhd != NULL)
+		MHD_stop_daemon(s->mhd);
+	s->mhd = NULL;
+	jobs_free(s->jobs);
+	writer_free(s->writer);
+	blobs_close(s->blobs);
+	pthread_mutex_lock(&dbs_lock);
+	for (int i = 0; i < ndbs; i++)
+		db_close(dbs[i]);
+	ndbs = 0;
+	pthread_mutex_unlock(&dbs_lock);
+}

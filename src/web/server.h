@@ -1,0 +1,40 @@
+/* server.h: the HTTP server (libmicrohttpd thread pool + epoll) and what it owns. */
+#ifndef AGORA_SERVER_H
+#define AGORA_SERVER_H
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "../store/blobs.h"
+#include "../store/jobs.h"
+#include "../store/scheduler.h"
+#include "../store/writer.h"
+#include "../util/config.h"
+
+#define SERVER_MAX_PROXIES 16
+
+struct MHD_Daemon;
+
+struct server {
+	const struct config *cfg;
+	char db_url[600];
+	struct writer *writer;
+	struct jobs *jobs;
+	struct scheduler *sched;
+	struct blobs *blobs;
+	struct MHD_Daemon *mhd;
+	uint16_t port;
+	int64_t started_at;
+	atomic_int suspended;	/* connections waiting for the writer */
+	atomic_int inflight;	/* requests between first call and completion */
+	atomic_int stopping;
+	char proxies[SERVER_MAX_PROXIES][64];
+	int nproxies;
+};
+
+/* Opens the store (migrating it), starts the writer, jobs, scheduler and the daemon. */
+int server_start(struct server *s, const struct config *cfg, struct err *e);
+/* Clean shutdown: stop accepting, drain the writer, resume every suspended connection,
+ * wait for zero, then stop the daemon, jobs and scheduler. */
+void server_stop(struct server *s);
+
+#endif

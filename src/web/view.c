@@ -1,0 +1,111 @@
+/* view.c: shared consultation views. */
+#include "view.h"
+
+#include <string.h>
+
+#include "../util/clock.h"
+#include "../util/timefmt.h"
+#include "html.h"
+#include "layout.h"
+
+void
+view_time(struct request *r, int64_t t)
+{
+	char utc[128], gva[128], iso[TIME_RFC3339_LEN];
+	struct buf *b = &r->out;
+
+	time_format_rfc3339(t, iso);
+	time_format_human(t, lang_code(r->lang), TZ_UTC, 1, utc, sizeof(utc));
+	time_format_human(t, lang_code(r->lang), TZ_GENEVA, 1, gva, sizeof(gva));
+	H(b, "<time datetime=\"");
+	html_attr(b, iso);
+	H(b, "\">");
+	html_text(b, utc);
+	H(b, " UTC</time> <span class=\"geneva\">(");
+	/* TRANSLATORS: %s is a date and time in Geneva */
+	html_text(b, arena_printf(r->arena, _("%s Geneva time"), gva));
+	H(b, ")</span>");
+}
+
+void
+view_state(struct request *r, const struct consultation *c)
+{
+	struct buf *b = &r->out;
+	const char *label = _("Closed");
+
+	if (strcmp(c->state, "open") == 0)
+		label = _("Open");
+	else if (strcmp(c->state, "scheduled") == 0)
+		label = _("Upcoming");
+	else if (strcmp(c->state, "draft") == 0)
+		label = _("Draft");
+	H(b, "<span class=\"state state-");
+	html_attr(b, c->state);
+	H(b, "\">");
+	html_text(b, label);
+	H(b, "</span>");
+}
+
+void
+view_time_left(struct request *r, const struct consultation *c)
+{
+	int64_t left = c->closes_at - clock_now();
+	const char *s;
+	long n;
+
+	if (strcmp(c->state, "open") != 0 || left <= 0)
+		return;
+	if (left >= 2 * 86400) {
+		n = (long)(left / 86400);
+		s = arena_printf(r->arena, P_("%ld day left", "%ld days left", (unsigned long)n), n);
+	} else if (left >= 3600) {
+		n = (long)(left / 3600);
+		s = arena_printf(r->arena, P_("%ld hour left", "%ld hours left", (unsigned long)n), n);
+	} else {
+		n = (long)(left / 60) + 1;
+		s = arena_printf(r->arena, P_("%ld minute left", "%ld minutes left", (unsigned long)n), n);
+	}
+	H(&r->out, "<span class=\"time-left\">");
+	html_text(&r->out, s);
+	H(&r->out, "</span>");
+}
+
+void
+view_mtext(struct request *r, const struct mtext *t)
+{
+	enum lang got;
+	const char *s = mtext_pick(t, r->lang, &got);
+
+	if (s != NULL)
+		layout_text_in(r, s, got);
+}
+
+void
+view_consultation_item(struct request *r, const struct consultation *c)
+{
+	struct buf *b = &r->out;
+
+	H(b, "<li class=\"consultation\">\n<h3><a href=\"/consultations/");
+	html_url(b, c->slug);
+	H(b, "\">");
+	view_mtext(r, &c->title);
+	H(b, "</a></h3>\n<p class=\"meta\">");
+	view_state(r, c);
+	H(b, " ");
+	view_time_left(r, c);
+	H(b, "</p>\n<p class=\"period\">");
+	html_text(b, _("From"));
+	H(b, " ");
+	view_time(r, c->opens_at);
+	H(b, "<br>");
+	html_text(b, _("Until"));
+	H(b, " ");
+	view_time(r, c->closes_at);
+	H(b, "</p>\n");
+	if (mtext_pick(&c->topic, r->lang, NULL) != NULL) {
+		H(b, "<p class=\"topic\">");
+		view_mtext(r, &c->topic);
+		H(b, "</p>\n");
+	}
+	H(b, "</li>\n");
+}

@@ -1,0 +1,18 @@
+/* view.h: pieces of pages that show a consultation, shared by several pages. */
+#ifndef AGORA_VIEW_H
+#define AGORA_VIEW_H
+#include "../domain/consultation.h"
+#include "request.h"
+
+/* "1 October 2019 at 00:00 UTC (02:00 Geneva time)" in the request's language. */
+void view_time(struct request *r, int64_t t);
+/* The state as a badge: Open, Upcoming, Closed. */
+void view_state(struct request *r, const struct consultation *c);
+/* "12 days left" / "5 hours left" for an open consultation. */
+void view_time_left(struct request *r, const struct consultation *c);
+/* One consultation in a list: title link, state, period, topic. */
+void view_consultation_item(struct request *r, const struct consultation *c);
+/* A text in the page's language or its fallback, marked with its language. */
+void view_mtext(struct request *r, const struct mtext *t);
+
+#endif

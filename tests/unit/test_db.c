@@ -1,0 +1,250 @@
+/* test_db.c: unit tests for the SQLite driver of db.h and for migrate_up. */
+#include "unit.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/db.h"
+#include "store/migrate.h"
+
+struct fixture {
+	char dir[32];
+	char url[64];
+	struct db *db;
+};
+
+/* Removes a folder and what is in it (one level of sub-folders is all the tests make). */
+static void
+rm_rf(const char *path)
+{
+	struct dirent *de;
+	struct stat st;
+	char p[512];
+	DIR *d;
+
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			rm_rf(p);
+		else
+			unlink(p);
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct err e;
+
+	if (f == NULL)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/agora-db-XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->url, sizeof(f->url), "sqlite:%s/agora.db", f->dir);
+	if (db_open(f->url, DB_CREATE, &f->db, &e) != 0) {
+		print_error("db_open: %s\n", e.msg);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	db_close(f->db);
+	rm_rf(f->dir);
+	free(f);
+	return 0;
+}
+
+static const char SQL_COUNT_TABLES[] =
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('jobs', 'events', "
+    "'blob_refs', 'consultations')";
+
+static void
+test_migrate(void **state)
+{
+	struct fixture *f = *state;
+	struct db_stmt *st;
+	struct err e;
+	int applied;
+
+	assert_int_equal(migrate_version(f->db), 0);
+	applied = migrate_up(f->db, &e);
+	assert_true(applied >= 1);
+	assert_true(migrate_version(f->db) >= 1);
+	st = db_prepare(f->db, SQL_COUNT_TABLES);
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int64(st, 0), 4);
+	db_done(st);
+	/* idempotent: nothing left to apply, the version stays */
+	applied = migrate_version(f->db);
+	assert_int_equal(migrate_up(f->db, &e), 0);
+	assert_int_equal(migrate_version(f->db), applied);
+
+	/* a second connection to the same file sees the schema and applies nothing */
+	{
+		struct db *db2;
+		assert_int_equal(db_open(f->url, 0, &db2, &e), 0);
+		assert_int_equal(migrate_up(db2, &e), 0);
+		db_close(db2);
+	}
+}
+
+static const char SQL_PARAMS[] = "SELECT $2, $1, $2 + 1";
+static const char SQL_QUOTED[] = "SELECT '$1', $1, \"$1\" FROM (SELECT 7 AS \"$1\")";
+
+static void
+test_params_out_of_order(void **state)
+{
+	struct fixture *f = *state;
+	struct db_stmt *st = db_prepare(f->db, SQL_PARAMS);
+
+	assert_non_null(st);
+	assert_ptr_equal(db_prepare(f->db, SQL_PARAMS), st);	/* cached by pointer */
+	db_bind_text(st, 1, "first");
+	db_bind_int64(st, 2, 42);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int64(st, 0), 42);
+	assert_string_equal(db_col_text(st, 1), "first");
+	assert_int_equal(db_col_int64(st, 2), 43);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+	/* bindings are cleared by db_done: NULL comes back as "" */
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_true(db_col_is_null(st, 0));
+	assert_string_equal(db_col_text(st, 1), "");
+	db_done(st);
+
+	/* $1 inside quotes is text or a name, not a parameter */
+	st = db_prepare(f->db, SQL_QUOTED);
+	assert_non_null(st);
+	db_bind_int64(st, 1, 5);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "$1");
+	assert_int_equal(db_col_int64(st, 1), 5);
+	assert_int_equal(db_col_int64(st, 2), 7);
+	db_done(st);
+}
+
+static const char SQL_ACCOUNT[] =
+    "INSERT INTO accounts (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, '', 0)";
+static const char SQL_ACCOUNTS[] = "SELECT COUNT(*) FROM accounts";
+
+static int64_t
+count_accounts(struct db *db)
+{
+	struct db_stmt *st = db_prepare(db, SQL_ACCOUNTS);
+	int64_t n = -1;
+
+	if (db_step(st) == DB_ROW)
+		n = db_col_int64(st, 0);
+	db_done(st);
+	return n;
+}
+
+static enum db_rc
+add_account(struct db *db, const char *email, const char *role)
+{
+	struct db_stmt *st = db_prepare(db, SQL_ACCOUNT);
+
+	assert_non_null(st);
+	db_bind_text(st, 1, email);
+	db_bind_text(st, 2, "A Person");
+	db_bind_text(st, 3, role);
+	return db_run(st);
+}
+
+static void
+test_constraint(void **state)
+{
+	struct fixture *f = *state;
+	struct err e;
+
+	assert_true(migrate_up(f->db, &e) >= 1);
+	assert_int_equal(add_account(f->db, "a@example.org", "delegate"), DB_DONE);
+	assert_int_equal(db_changes(f->db), 1);
+	assert_true(db_last_insert_id(f->db) > 0);
+	/* UNIQUE email */
+	assert_int_equal(add_account(f->db, "a@example.org", "delegate"), DB_CONSTRAINT);
+	assert_int_equal(db_last_rc(f->db), DB_CONSTRAINT);
+	err_clear(&e);
+	assert_int_equal(db_err(f->db, &e, "add account"), -1);
+	assert_int_equal(e.kind, ERR_CONFLICT);
+	assert_non_null(strstr(e.msg, "add account"));
+	/* CHECK on role */
+	assert_int_equal(add_account(f->db, "b@example.org", "emperor"), DB_CONSTRAINT);
+	assert_int_equal(count_accounts(f->db), 1);
+}
+
+static void
+test_savepoint_rollback(void **state)
+{
+	struct fixture *f = *state;
+	struct err e;
+
+	assert_true(migrate_up(f->db, &e) >= 1);
+	assert_int_equal(db_begin(f->db), 0);
+	assert_int_equal(add_account(f->db, "kept@example.org", "chair"), DB_DONE);
+	assert_int_equal(db_savepoint(f->db), 0);
+	assert_int_equal(add_account(f->db, "undone@example.org", "chair"), DB_DONE);
+	assert_int_equal(count_accounts(f->db), 2);
+	assert_int_equal(db_savepoint_rollback(f->db), 0);
+	assert_int_equal(count_accounts(f->db), 1);
+	assert_int_equal(db_savepoint(f->db), 0);
+	assert_int_equal(add_account(f->db, "released@example.org", "chair"), DB_DONE);
+	assert_int_equal(db_savepoint_release(f->db), 0);
+	assert_int_equal(db_commit(f->db), 0);
+	assert_int_equal(count_accounts(f->db), 2);
+
+	/* a rolled-back transaction leaves nothing */
+	assert_int_equal(db_begin(f->db), 0);
+	assert_int_equal(add_account(f->db, "gone@example.org", "chair"), DB_DONE);
+	assert_int_equal(db_rollback(f->db), 0);
+	assert_int_equal(count_accounts(f->db), 2);
+}
+
+static void
+test_open_errors(void **state)
+{
+	struct db *db = (struct db *)1;
+	struct err e;
+
+	err_clear(&e);
+	assert_int_equal(db_open("postgres://nowhere", 0, &db, &e), -1);
+	assert_null(db);
+	assert_int_equal(e.kind, ERR_INVALID);
+	/* without DB_CREATE a missing file is an error */
+	assert_int_equal(db_open("sqlite:/tmp/agora-no-such-dir/x.db", 0, &db, &e), -1);
+	assert_null(db);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_migrate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_params_out_of_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_constraint, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_savepoint_rollback, setup, teardown),
+		cmocka_unit_test(test_open_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
