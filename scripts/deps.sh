@@ -3,7 +3,7 @@
 set -eu
 PKGS="build-essential pkg-config gettext locales curl iso-codes
 libmicrohttpd-dev libsqlite3-dev libsodium-dev libicu-dev libjansson-dev libcmark-dev
-libmagic-dev libcmocka-dev"
+libmagic-dev libcmocka-dev python3 sqlite3"
 [ "${1:-}" = "--bench" ] && PKGS="$PKGS wrk nginx-light"
 missing=""
 for p in $PKGS; do

@@ -267,6 +267,7 @@ jobs_run_due(struct jobs *j, struct err *e)
 	return rc < 0 ? -1 : n;
 }
 
+/* Returns whether jobs_stop was called; *kicks gets the kick count, read under the same lock. */
 static int
 stopping(struct jobs *j, unsigned long *kicks)
 {

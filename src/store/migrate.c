@@ -42,6 +42,7 @@ migrate_up(struct db *db, struct err *e)
 	current = migrate_version(db);
 	for (const struct embedded *m = sqlite_migrations; m->path != NULL; m++) {
 		int version = atoi(m->path);
+		struct err why;
 		char *sql;
 
 		if (version <= current)
@@ -52,10 +53,10 @@ migrate_up(struct db *db, struct err *e)
 			free(sql);
 			return db_err(db, e, "migration");
 		}
-		if (db_exec(db, sql, e) != 0) {
+		if (db_exec(db, sql, &why) != 0) {	/* not e: its msg cannot be formatted into itself */
 			free(sql);
 			db_rollback(db);
-			return err_set(e, ERR_INTERNAL, "migration %s failed: %s", m->path, e ? e->msg : "");
+			return err_set(e, why.kind, "migration %s failed: %s", m->path, why.msg);
 		}
 		free(sql);
 		if ((st = db_prepare(db, SQL_RECORD)) == NULL) {

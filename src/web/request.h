@@ -26,6 +26,7 @@ struct request {
 	struct arena *arena;
 	const struct route *route;
 	int route_index;
+	const char *allow;	/* for 405: the methods the path takes */
 	const char *method, *path;
 	char id[17];		/* request id: 16 hex digits */
 	char client[64];	/* client address (trusted-proxy rule applied) */

@@ -311,7 +311,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 {
 	struct server *s = cls;
 	struct request *r = *con_cls;
-	const char *allow = NULL, *cl;
+	const char *cl;
 	int rc;
 
 	if (r == NULL) {
@@ -322,7 +322,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		client_address(s, r);
 		choose_language(r);
 		r->db = read_db(s);
-		r->route_index = route_match(r, method, url, &allow);
+		r->route_index = route_match(r, method, url, &r->allow);
 		if (r->route_index >= 0)
 			r->route = &routes[r->route_index];
 		if (method_has_body(method)) {
@@ -367,7 +367,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			r->route = NULL;
 		}
 	} else if (r->route_index == -2) {
-		request_header(r, "Allow", allow);
+		request_header(r, "Allow", r->allow);
 		rc = reply_problem(r, 405, NULL, "this method is not allowed here", NULL);
 	} else {
 		rc = dispatch(s, r);

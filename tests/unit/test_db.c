@@ -107,6 +107,23 @@ test_migrate(void **state)
 	}
 }
 
+/* A migration that fails says why (SQLite's reason), applies nothing and records nothing. */
+static void
+test_migrate_failure(void **state)
+{
+	struct fixture *f = *state;
+	struct err e;
+
+	assert_int_equal(db_exec(f->db, "CREATE TABLE accounts (x INTEGER)", &e), 0);
+	err_clear(&e);
+	assert_int_equal(migrate_up(f->db, &e), -1);
+	assert_int_equal(e.kind, ERR_INTERNAL);
+	assert_non_null(strstr(e.msg, "migration 0001_foundation.sql failed: "));
+	assert_non_null(strstr(e.msg, "already exists"));
+	assert_int_equal(migrate_version(f->db), 0);
+	assert_int_equal(db_exec(f->db, "SELECT 1 FROM consultations", &e), -1);	/* rolled back */
+}
+
 static const char SQL_PARAMS[] = "SELECT $2, $1, $2 + 1";
 static const char SQL_QUOTED[] = "SELECT '$1', $1, \"$1\" FROM (SELECT 7 AS \"$1\")";
 
@@ -240,6 +257,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_migrate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_params_out_of_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_constraint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_savepoint_rollback, setup, teardown),

@@ -1,0 +1,69 @@
+# lib.sh: black-box test helpers. Each test starts build/agora on a free port with a fresh
+# data folder, talks HTTP to it with curl, and stops it by its process id.
+set -u
+AGORA=${AGORA_BIN:-$(pwd)/build/agora}
+TMP=$(mktemp -d /tmp/agora-test.XXXXXX)
+PID=""
+PORT=""
+BASE=""
+n=0
+fails=0
+
+cleanup() {
+	if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
+		kill -TERM "$PID" 2>/dev/null
+		for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.05; done
+		kill -KILL "$PID" 2>/dev/null
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && echo "# $2"; return 0; }
+# check DESC COMMAND...: passes when COMMAND succeeds
+check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+finish() { [ "$fails" -eq 0 ]; exit $?; }
+
+# init_data [DIR]: a fresh data folder with the demo set
+init_data() {
+	DATA=${1:-$TMP/data}
+	"$AGORA" init --data "$DATA" --demo >"$TMP/init.out" 2>"$TMP/init.err"
+}
+
+# start_server [ARGS...]: serves $DATA (init_data first) on a free port
+start_server() {
+	: >"$TMP/serve.out"
+	"$AGORA" serve --data "$DATA" --listen 127.0.0.1:0 "$@" >"$TMP/serve.out" 2>>"$TMP/serve.err" &
+	PID=$!
+	for _ in $(seq 1 200); do
+		PORT=$(sed -n 's|^Agora is serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/serve.out")
+		[ -n "$PORT" ] && break
+		kill -0 "$PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	[ -n "$PORT" ] || { echo "# server did not start"; cat "$TMP/serve.err"; exit 1; }
+	BASE="http://127.0.0.1:$PORT"
+}
+
+# stop_server: SIGTERM, wait; sets STOP_RC
+stop_server() {
+	kill -TERM "$PID"
+	STOP_RC=0
+	for _ in $(seq 1 200); do kill -0 "$PID" 2>/dev/null || break; sleep 0.05; done
+	wait "$PID" || STOP_RC=$?
+	PID=""
+}
+
+# req METHOD PATH [CURL ARGS...]: sets STATUS; headers in $TMP/h, body in $TMP/b
+req() {
+	m=$1; p=$2; shift 2
+	STATUS=$(curl -s -o "$TMP/b" -D "$TMP/h" -w '%{http_code}' -X "$m" --max-time 20 "$@" "$BASE$p")
+}
+# header NAME: the value of a response header of the last req
+header() { grep -i "^$1:" "$TMP/h" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
+body_has() { grep -qF -- "$1" "$TMP/b"; }
+body_lacks() { ! grep -qF -- "$1" "$TMP/b"; }
+# json EXPR: evaluates a Python expression over the last body parsed as j
+json() { python3 -c "import json,sys; j=json.load(open('$TMP/b')); print($1)"; }
+status_is() { [ "$STATUS" = "$1" ] || { echo "# status $STATUS, wanted $1"; head -c 300 "$TMP/b"; echo; return 1; }; }
