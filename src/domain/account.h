@@ -5,7 +5,7 @@
 
 #include "../store/db.h"
 
-#define TOKEN_LEN 49	/* "agora_" + 43 base64url characters + NUL */
+#define TOKEN_LEN 50	/* "agora_" + 43 base64url characters + NUL */
 
 struct account_new {
 	const char *email, *name, *role, *password;

@@ -39,17 +39,22 @@ load_state(struct db *db, const char *slug, struct row *r, struct err *e)
 	return rc == DB_ROW ? 0 : db_err(db, e, "consultation");
 }
 
+/* Sets a time, then fires whatever that made due, in the same transaction: "open now"
+ * answers with an open consultation. */
 static int
 set_time(struct db *db, const char *sql, int64_t id, int64_t t, struct err *e)
 {
 	struct db_stmt *st = db_prepare(db, sql);
+	int fired;
 
 	if (st == NULL)
 		return db_err(db, e, "consultation");
 	db_bind_int64(st, 1, id);
 	db_bind_int64(st, 2, t);
 	db_bind_int64(st, 3, clock_now());
-	return db_run(st) == DB_DONE ? 0 : db_err(db, e, "consultation");
+	if (db_run(st) != DB_DONE)
+		return db_err(db, e, "consultation");
+	return scheduler_fire_due(db, consultation_events, consultation_nevents, &fired, e);
 }
 
 /* Opens now (at 0) or schedules the opening for ch->at. The scheduler fires "opened". */
@@ -86,7 +91,9 @@ consultation_close_fn(struct db *db, void *arg, struct err *e)
 		return -1;
 	if (strcmp(r.state, "open") != 0)
 		return err_set(e, ERR_CONFLICT, "'%s' is %s, not open", ch->slug, r.state);
-	return set_time(db, SQL_SET_CLOSES, r.id, clock_now(), e);
+	/* closes_at must stay after opens_at, even for a round opened this very second */
+	return set_time(db, SQL_SET_CLOSES, r.id,
+			clock_now() > r.opens_at ? clock_now() : r.opens_at + 1, e);
 }
 
 /* Moves closes_at later. A closed consultation stays closed: closing is final. */

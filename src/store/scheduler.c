@@ -237,3 +237,20 @@ scheduler_stop(struct scheduler *s)
 	free(s->clock_file);
 	free(s);
 }
+
+int
+scheduler_fire_due(struct db *db, const struct sched_source *src, int nsrc, int *fired,
+		   struct err *e)
+{
+	struct pass p;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.src = src;
+	p.nsrc = nsrc;
+	rc = pass_fn(db, &p, e);
+	*fired = rc == 0 ? (int)p.nfired : 0;
+	free(p.due);
+	free(p.fired);
+	return rc;
+}

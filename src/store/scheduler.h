@@ -21,6 +21,11 @@ struct sched_source {
 int scheduler_run_due(struct writer *w, const struct sched_source *src, int nsrc, int *fired,
 		      struct err *e);
 
+/* The same inside a transaction the caller holds (a writer closure that has just changed a
+ * time, so the event fires in the same commit). */
+int scheduler_fire_due(struct db *db, const struct sched_source *src, int nsrc, int *fired,
+		       struct err *e);
+
 struct scheduler;
 /* A thread that calls scheduler_run_due every tick_ms; with clock_file set it first reloads
  * the test clock from it. tick() (may be NULL) runs after each pass (periodic jobs). */

@@ -50,6 +50,8 @@ struct request {
 
 	/* A queued write: the writer fills these, then resumes the connection. */
 	pthread_mutex_t wlock;
+	write_fn write_fn;
+	void *write_arg;
 	int write_queued, write_finished, suspended;
 	int write_rc;
 	struct err write_err;

@@ -90,12 +90,23 @@ write_done(void *arg, int rc, const struct err *e)
 	pthread_mutex_unlock(&r->wlock);
 }
 
+/* The writer hands one argument to both the closure and its done(): the request. */
+static int
+write_trampoline(struct db *db, void *arg, struct err *e)
+{
+	struct request *r = arg;
+
+	return r->write_fn(db, r->write_arg, e);
+}
+
 int
 request_write(struct request *r, write_fn fn, void *arg)
 {
 	struct err e;
 
-	if (writer_submit(r->srv->writer, fn, write_done, r, &e) != 0) {
+	r->write_fn = fn;
+	r->write_arg = arg;
+	if (writer_submit(r->srv->writer, write_trampoline, write_done, r, &e) != 0) {
 		request_header(r, "Retry-After", "1");
 		return reply_problem(r, 503, NULL, e.msg, NULL);
 	}

@@ -19,18 +19,20 @@
 #define T0_MS 1800000000000LL	/* a frozen "now": 2027-01-15 */
 #define T0 (T0_MS / 1000)
 
-struct fixture {
-	char dir[32];
-	char url[64];
-	struct writer *w;
-	struct db *rd;		/* a second connection, to read the jobs table */
-};
-
 /* What the job kinds saw; the threaded test reads it while a worker writes it. */
 struct seen {
 	pthread_mutex_t lock;
 	int ok_runs, fail_runs;
 	char payload[64];
+};
+
+struct fixture {
+	char dir[32];
+	char url[64];
+	struct writer *w;
+	struct db *rd;		/* a second connection, to read the jobs table */
+	struct jobs *j;		/* freed by teardown, threads first */
+	struct seen seen;
 };
 
 /* A job row as the tests check it. */
@@ -117,6 +119,7 @@ setup(void **state)
 		return -1;
 	if (db_open(f->url, 0, &f->rd, &e) != 0)
 		return -1;
+	pthread_mutex_init(&f->seen.lock, NULL);
 	clock_freeze_ms(T0_MS);
 	*state = f;
 	return 0;
@@ -127,7 +130,9 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	jobs_free(f->j);	/* its threads use the writer */
 	writer_free(f->w);
+	pthread_mutex_destroy(&f->seen.lock);
 	db_close(f->rd);
 	rm_rf(f->dir);
 	free(f);
@@ -188,8 +193,8 @@ static void
 test_run_and_done(void **state)
 {
 	struct fixture *f = *state;
-	struct seen s = { PTHREAD_MUTEX_INITIALIZER, 0, 0, "" };
-	struct jobs *j = jobs_new(f->w, kinds, 2, 0, &s);
+	struct seen *s = &f->seen;
+	struct jobs *j = f->j = jobs_new(f->w, kinds, 2, 0, s);
 	struct row r;
 	struct err e;
 	int64_t id, later;
@@ -199,8 +204,8 @@ test_run_and_done(void **state)
 	later = enqueue(f, "ok", "later", T0 + 60);
 	assert_int_equal(jobs_pending_count(f->rd), 2);
 	assert_int_equal(jobs_run_due(j, &e), 1);	/* only the due one */
-	assert_int_equal(s.ok_runs, 1);
-	assert_string_equal(s.payload, "hello");
+	assert_int_equal(s->ok_runs, 1);
+	assert_string_equal(s->payload, "hello");
 	row_get(f, id, &r);
 	assert_string_equal(r.state, "done");
 	assert_int_equal(r.attempts, 0);
@@ -208,23 +213,22 @@ test_run_and_done(void **state)
 	assert_string_equal(r.state, "pending");
 	assert_int_equal(jobs_pending_count(f->rd), 1);
 	assert_int_equal(jobs_run_due(j, &e), 0);	/* done jobs do not run again */
-	assert_int_equal(s.ok_runs, 1);
+	assert_int_equal(s->ok_runs, 1);
 
 	clock_advance_ms(60 * 1000);
 	assert_int_equal(jobs_run_due(j, &e), 1);
-	assert_string_equal(s.payload, "later");
+	assert_string_equal(s->payload, "later");
 	row_get(f, later, &r);
 	assert_string_equal(r.state, "done");
 	assert_int_equal(jobs_pending_count(f->rd), 0);
-	jobs_free(j);
 }
 
 static void
 test_retry_backoff_then_failed(void **state)
 {
 	struct fixture *f = *state;
-	struct seen s = { PTHREAD_MUTEX_INITIALIZER, 0, 0, "" };
-	struct jobs *j = jobs_new(f->w, kinds, 2, 0, &s);
+	struct seen *s = &f->seen;
+	struct jobs *j = f->j = jobs_new(f->w, kinds, 2, 0, s);
 	struct row r;
 	struct err e;
 	int64_t id, now;
@@ -243,7 +247,7 @@ test_retry_backoff_then_failed(void **state)
 	assert_int_equal(jobs_run_due(j, &e), 0);
 	clock_advance_ms(1000);
 	assert_int_equal(jobs_run_due(j, &e), 1);
-	assert_int_equal(s.fail_runs, 2);
+	assert_int_equal(s->fail_runs, 2);
 	row_get(f, id, &r);
 	assert_int_equal(r.attempts, 2);
 	now = clock_now();
@@ -263,20 +267,19 @@ test_retry_backoff_then_failed(void **state)
 	}
 	assert_string_equal(r.state, "failed");	/* kept, not deleted */
 	assert_string_equal(r.last_error, "boom x1");
-	assert_int_equal(s.fail_runs, 5);
+	assert_int_equal(s->fail_runs, 5);
 	assert_int_equal(jobs_pending_count(f->rd), 0);
 	clock_advance_ms(7200 * 1000);
 	assert_int_equal(jobs_run_due(j, &e), 0);
-	assert_int_equal(s.fail_runs, 5);
-	jobs_free(j);
+	assert_int_equal(s->fail_runs, 5);
 }
 
 static void
 test_unknown_kind_fails(void **state)
 {
 	struct fixture *f = *state;
-	struct seen s = { PTHREAD_MUTEX_INITIALIZER, 0, 0, "" };
-	struct jobs *j = jobs_new(f->w, kinds, 2, 0, &s);
+	struct seen *s = &f->seen;
+	struct jobs *j = f->j = jobs_new(f->w, kinds, 2, 0, s);
 	struct row r;
 	struct err e;
 	int64_t id;
@@ -287,8 +290,7 @@ test_unknown_kind_fails(void **state)
 	row_get(f, id, &r);
 	assert_string_equal(r.state, "failed");
 	assert_non_null(strstr(r.last_error, "unknown job kind 'no-such-kind'"));
-	assert_int_equal(s.ok_runs + s.fail_runs, 0);
-	jobs_free(j);
+	assert_int_equal(s->ok_runs + s->fail_runs, 0);
 }
 
 static const char SQL_SET_RUNNING[] = "UPDATE jobs SET state = 'running' WHERE id = $1";
@@ -306,7 +308,7 @@ static void
 test_crash_recovery(void **state)
 {
 	struct fixture *f = *state;
-	struct seen s = { PTHREAD_MUTEX_INITIALIZER, 0, 0, "" };
+	struct seen *s = &f->seen;
 	struct jobs *j;
 	struct row r;
 	struct err e;
@@ -314,7 +316,7 @@ test_crash_recovery(void **state)
 
 	id = enqueue(f, "ok", "orphan", T0);
 	assert_int_equal(writer_run(f->w, set_running_fn, &id, &e), 0);	/* as a crash left it */
-	j = jobs_new(f->w, kinds, 2, 0, &s);
+	j = f->j = jobs_new(f->w, kinds, 2, 0, s);
 	assert_non_null(j);
 	assert_int_equal(jobs_run_due(j, &e), 0);	/* 'running' is not claimable */
 	assert_int_equal(jobs_pending_count(f->rd), 1);	/* but it still counts */
@@ -322,18 +324,17 @@ test_crash_recovery(void **state)
 	row_get(f, id, &r);
 	assert_string_equal(r.state, "pending");
 	assert_int_equal(jobs_run_due(j, &e), 1);
-	assert_string_equal(s.payload, "orphan");
+	assert_string_equal(s->payload, "orphan");
 	row_get(f, id, &r);
 	assert_string_equal(r.state, "done");
-	jobs_free(j);
 }
 
 static void
 test_threads_run_jobs(void **state)
 {
 	struct fixture *f = *state;
-	struct seen s = { PTHREAD_MUTEX_INITIALIZER, 0, 0, "" };
-	struct jobs *j = jobs_new(f->w, kinds, 2, 3, &s);
+	struct seen *s = &f->seen;
+	struct jobs *j = f->j = jobs_new(f->w, kinds, 2, 3, s);
 	struct row r;
 	struct err e;
 	int64_t ids[5];
@@ -346,20 +347,19 @@ test_threads_run_jobs(void **state)
 		ids[i] = enqueue(f, "ok", "threaded", clock_now());
 	jobs_kick(j);
 	for (int i = 0; i < 1000 && runs < 5; i++) {	/* at most ~10 s */
-		pthread_mutex_lock(&s.lock);
-		runs = s.ok_runs;
-		pthread_mutex_unlock(&s.lock);
+		pthread_mutex_lock(&s->lock);
+		runs = s->ok_runs;
+		pthread_mutex_unlock(&s->lock);
 		if (runs < 5)
 			sleep_ms(10);
 	}
 	jobs_stop(j);
-	assert_int_equal(s.ok_runs, 5);	/* each exactly once */
+	assert_int_equal(s->ok_runs, 5);	/* each exactly once */
 	for (int i = 0; i < 5; i++) {
 		row_get(f, ids[i], &r);
 		assert_string_equal(r.state, "done");
 	}
 	assert_int_equal(jobs_pending_count(f->rd), 0);
-	jobs_free(j);
 }
 
 int

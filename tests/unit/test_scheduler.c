@@ -23,6 +23,7 @@ struct fixture {
 	char url[64];
 	struct writer *w;
 	struct db *rd;		/* a second connection: inserts things, reads results */
+	struct scheduler *sched;	/* stopped by teardown if a test failed with it running */
 };
 
 /* What the apply functions did, in order ("opened:1"). Written on the writer thread. */
@@ -142,6 +143,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	scheduler_stop(f->sched);
 	writer_free(f->w);
 	db_close(f->rd);
 	rm_rf(f->dir);
@@ -325,8 +327,10 @@ test_thread_with_clock_file(void **state)
 	char clock_file[64];
 	FILE *cf;
 	int64_t id;
-	int ticks = 0, got_ticks = 0, events = 0;
+	static int ticks;	/* static: a failed test's scheduler ticks until teardown */
+	int got_ticks = 0, events = 0;
 
+	ticks = 0;
 	clock_freeze_ms(0);	/* real time, moved a day on by the clock file */
 	clock_set_offset_ms(0);
 	id = add_consultation(f, "tomorrow", clock_now() + 86400, clock_now() + 2 * 86400);
@@ -334,7 +338,7 @@ test_thread_with_clock_file(void **state)
 	assert_non_null(cf = fopen(clock_file, "w"));
 	fputs("+90000\n", cf);
 	fclose(cf);
-	s = scheduler_start(f->w, sources, 2, 20, clock_file, count_tick, &ticks);
+	s = f->sched = scheduler_start(f->w, sources, 2, 20, clock_file, count_tick, &ticks);
 	assert_non_null(s);
 	for (int i = 0; i < 1000 && (events < 1 || got_ticks < 2); i++) {	/* at most ~10 s */
 		sleep_ms(10);
@@ -344,6 +348,7 @@ test_thread_with_clock_file(void **state)
 		pthread_mutex_unlock(&applied_lock);
 	}
 	scheduler_stop(s);
+	f->sched = NULL;
 	assert_int_equal(events, 1);
 	assert_true(got_ticks >= 2);	/* it keeps ticking */
 	assert_state(f, id, "open");

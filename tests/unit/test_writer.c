@@ -60,33 +60,48 @@ sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Opens a fresh database with table t, and a writer on it (not started). */
-static struct fixture *
-fixture_new(size_t cap, size_t batch, int64_t delay_ms)
+static int
+setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/agora-wr-XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->url, sizeof(f->url), "sqlite:%s/agora.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+/* Runs after a failed test too: stops the writer (draining it) before anything is freed. */
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	writer_free(f->w);
+	db_close(f->rd);
+	rm_rf(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Creates table t in a fresh database and a writer on it (not started). */
+static struct fixture *
+fixture_open(void **state, size_t cap, size_t batch, int64_t delay_ms)
+{
+	struct fixture *f = *state;
 	struct db *db;
 	struct err e;
 
-	assert_non_null(f);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/agora-wr-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->url, sizeof(f->url), "sqlite:%s/agora.db", f->dir);
 	assert_int_equal(db_open(f->url, DB_CREATE, &db, &e), 0);
 	assert_int_equal(db_exec(db, "CREATE TABLE t (v INTEGER PRIMARY KEY)", &e), 0);
 	f->w = writer_new(db, cap, batch, delay_ms);
 	assert_non_null(f->w);
 	assert_int_equal(db_open(f->url, 0, &f->rd, &e), 0);
 	return f;
-}
-
-static void
-fixture_free(struct fixture *f)
-{
-	writer_free(f->w);
-	db_close(f->rd);
-	rm_rf(f->dir);
-	free(f);
 }
 
 static const char SQL_INSERT[] = "INSERT INTO t (v) VALUES ($1)";
@@ -154,11 +169,14 @@ wait_queue_empty(struct writer *w)
 static void
 test_commit_visible(void **state)
 {
-	struct fixture *f = fixture_new(16, 16, 0);
-	struct item a = { 1, 0, 0, 0, 0 }, b = { 2, 1, 0, 0, 0 }, c = { 1, 0, 0, 0, 0 };
+	struct fixture *f = fixture_open(state, 16, 16, 0);
+	static struct item a, b, c;
 	struct writer_stats s;
 	struct err e;
 
+	a = (struct item){ .v = 1 };
+	b = (struct item){ .v = 2, .fail = 1 };
+	c = (struct item){ .v = 1 };	/* the same key as a */
 	assert_int_equal(writer_start(f->w, &e), 0);
 	assert_int_equal(writer_run(f->w, insert_fn, &a, &e), 0);
 	assert_int_equal(count_rows(f->rd, 1), 1);	/* visible to another connection at once */
@@ -176,14 +194,13 @@ test_commit_visible(void **state)
 	assert_int_equal(s.items, 3);
 	assert_int_equal(s.failed_items, 2);
 	assert_int_equal(s.failed_commits, 0);
-	fixture_free(f);
 }
 
 static void
 test_failure_is_alone(void **state)
 {
-	struct fixture *f = fixture_new(64, 64, 200);
-	struct item items[10];
+	struct fixture *f = fixture_open(state, 64, 64, 200);
+	static struct item items[10];
 	struct writer_stats s;
 	struct err e;
 
@@ -213,16 +230,18 @@ test_failure_is_alone(void **state)
 	}
 	assert_int_equal(items[5].kind, ERR_INVALID);
 	assert_int_equal(count_rows(f->rd, -1), 9);
-	fixture_free(f);
 }
 
 static void
 test_full_queue_busy(void **state)
 {
-	struct fixture *f = fixture_new(1, 1, 500);
-	struct item a = { 1, 0, 0, 0, 0 }, b = { 2, 0, 0, 0, 0 }, c = { 3, 0, 0, 0, 0 };
+	struct fixture *f = fixture_open(state, 1, 1, 500);
+	static struct item a, b, c;
 	struct err e;
 
+	a = (struct item){ .v = 1 };
+	b = (struct item){ .v = 2 };
+	c = (struct item){ .v = 3 };
 	assert_int_equal(writer_start(f->w, &e), 0);
 	assert_int_equal(writer_submit(f->w, insert_fn, insert_done, &a, &e), 0);
 	wait_queue_empty(f->w);	/* a is being written, slowly */
@@ -244,14 +263,13 @@ test_full_queue_busy(void **state)
 	assert_int_equal(e.kind, ERR_BUSY);
 	assert_int_equal(writer_run(f->w, insert_fn, &c, &e), -1);
 	assert_int_equal(e.kind, ERR_BUSY);
-	fixture_free(f);
 }
 
 static void
 test_stop_drains(void **state)
 {
-	struct fixture *f = fixture_new(64, 4, 20);
-	struct item items[30];
+	struct fixture *f = fixture_open(state, 64, 4, 20);
+	static struct item items[30];
 	struct writer_stats s;
 	struct err e;
 
@@ -271,17 +289,16 @@ test_stop_drains(void **state)
 	assert_int_equal(s.items, 30);
 	assert_int_equal(s.depth, 0);
 	assert_true(s.batches >= 30 / 4);	/* batch_max 4 is honoured */
-	fixture_free(f);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_commit_visible),
-		cmocka_unit_test(test_failure_is_alone),
-		cmocka_unit_test(test_full_queue_busy),
-		cmocka_unit_test(test_stop_drains),
+		cmocka_unit_test_setup_teardown(test_commit_visible, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failure_is_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_full_queue_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_drains, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
