@@ -14,7 +14,7 @@ CREATE TABLE consultations (
 	slug TEXT NOT NULL UNIQUE,
 	original_language TEXT NOT NULL CHECK (original_language IN ('ar', 'zh', 'en', 'fr', 'ru', 'es')),
 	opens_at INTEGER NOT NULL,
-	closes_at INTEGER NOT NULL CHECK (closes_at > opens_at),
+	closes_at INTEGER NOT NULL CHECK (closes_at >= opens_at),
 	state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'scheduled', 'open', 'closed')),
 	moderation TEXT NOT NULL CHECK (moderation IN ('post', 'pre')),
 	meeting TEXT NOT NULL DEFAULT '',

@@ -91,9 +91,8 @@ consultation_close_fn(struct db *db, void *arg, struct err *e)
 		return -1;
 	if (strcmp(r.state, "open") != 0)
 		return err_set(e, ERR_CONFLICT, "'%s' is %s, not open", ch->slug, r.state);
-	/* closes_at must stay after opens_at, even for a round opened this very second */
-	return set_time(db, SQL_SET_CLOSES, r.id,
-			clock_now() > r.opens_at ? clock_now() : r.opens_at + 1, e);
+	/* a round opened this very second closes at its opening time, not before it */
+	return set_time(db, SQL_SET_CLOSES, r.id, clock_now() > r.opens_at ? clock_now() : r.opens_at, e);
 }
 
 /* Moves closes_at later. A closed consultation stays closed: closing is final. */
