@@ -22,6 +22,7 @@ struct jobs {
 	pthread_cond_t wake;	/* CLOCK_MONOTONIC */
 	unsigned long kicks;	/* bumped by jobs_kick, so no wake-up is lost */
 	int stopping;
+	char read_url[600];	/* workers look here before asking the writer */
 };
 
 /* A claimed job; kind and payload are malloc'd copies. */
@@ -296,24 +297,49 @@ idle_wait(struct jobs *j, unsigned long seen)
 	pthread_mutex_unlock(&j->lock);
 }
 
+void
+jobs_set_read_url(struct jobs *j, const char *url)
+{
+	snprintf(j->read_url, sizeof(j->read_url), "%s", url);
+}
+
+/* Is a job due? A read, so idle workers never take the writer's time. 1 when unsure. */
+static int
+any_due(struct db *rdb)
+{
+	struct db_stmt *st;
+	int due;
+
+	if (rdb == NULL || (st = db_prepare(rdb, SQL_DUE)) == NULL)
+		return 1;
+	db_bind_int64(st, 1, clock_now());
+	due = db_step(st) != DB_DONE;
+	db_done(st);
+	return due;
+}
+
 static void *
 worker_main(void *p)
 {
 	struct jobs *j = p;
 	unsigned long seen;
 	struct err e;
+	struct db *rdb = NULL;
 
+	if (j->read_url[0] && db_open(j->read_url, DB_READONLY, &rdb, &e) != 0)
+		rdb = NULL;
 	while (!stopping(j, &seen)) {
 		int rc;
 
 		err_clear(&e);
-		rc = run_one(j, &e);
+		rc = any_due(rdb) ? run_one(j, &e) : 0;
 		if (rc == 1)
 			continue;
 		if (rc < 0)
 			log_warn("msg=\"job worker cannot claim\" error=\"%s\"", e.msg);
 		idle_wait(j, seen);
 	}
+	db_close(rdb);
 	return NULL;
 }
 

@@ -25,6 +25,8 @@ int64_t jobs_pending_count(struct db *db);
 
 struct jobs *jobs_new(struct writer *w, const struct job_kind *kinds, int nkinds, int nthreads,
 		      void *ctx);
+/* Lets idle workers check for due jobs on a read connection of their own first. */
+void jobs_set_read_url(struct jobs *j, const char *url);
 /* Puts jobs left 'running' by a crash back to 'pending', then starts the threads. */
 int jobs_start(struct jobs *j, struct err *e);
 /* Runs due jobs on the calling thread until none is due; returns how many ran (tests, CLI). */

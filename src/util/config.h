@@ -20,6 +20,7 @@ struct config {
 	long long max_body_bytes;
 	long long scheduler_tick_ms;
 	long long test_writer_delay_ms;
+	long long page_cache_ms;
 	/* where each value came from, by table index: "default", "env", "flag" */
 	const char *source[32];
 };

@@ -12,10 +12,10 @@
 #define SLUG_P { "slug", P_SLUG, IN_PATH }
 
 const struct route routes[] = {
-	{ "GET", "/", page_home, ROLE_PUBLIC | ROUTE_PAGE, "home", { LANG_Q } },
-	{ "GET", "/consultations", page_consultation_list, ROLE_PUBLIC | ROUTE_PAGE, "consultations",
+	{ "GET", "/", page_home, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_CACHE, "home", { LANG_Q } },
+	{ "GET", "/consultations", page_consultation_list, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_CACHE, "consultations",
 	  { LANG_Q, { "cursor", P_CURSOR, IN_QUERY } } },
-	{ "GET", "/consultations/{slug}", page_consultation, ROLE_PUBLIC | ROUTE_PAGE, "consultation",
+	{ "GET", "/consultations/{slug}", page_consultation, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_CACHE, "consultation",
 	  { LANG_Q, SLUG_P } },
 	{ "GET", "/static/{name}", page_static, ROLE_PUBLIC, "static", { { "name", P_NAME, IN_PATH } } },
 	{ "GET", "/api/v1/consultations", api_consultation_list, ROLE_PUBLIC | ROUTE_API,

@@ -10,6 +10,7 @@ enum route_flag {
 	ROUTE_API = 1 << 8,		/* errors as application/problem+json */
 	ROUTE_BODY_JSON = 1 << 9,	/* takes an application/json body */
 	ROUTE_PAGE = 1 << 10,		/* an HTML page: takes ?lang= and the layout */
+	ROUTE_CACHE = 1 << 11,		/* the same for everyone: reused for page-cache-ms */
 };
 #define ROUTE_ROLES (ROLE_PUBLIC | ROLE_SECRETARIAT)
 

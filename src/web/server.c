@@ -202,6 +202,66 @@ take_param(void *cls, enum MHD_ValueKind kind, const char *key, const char *valu
 	return MHD_YES;	/* undeclared parameters are dropped */
 }
 
+/* The page micro-cache: each thread keeps the pages it built for page-cache-ms, keyed by
+ * route, parameters and language. Only routes marked ROUTE_CACHE (the same for everyone). */
+#define PAGE_CACHE_SLOTS 64
+struct cached_page {
+	char key[256];
+	int64_t until_ms;
+	char *body;
+	size_t len;
+};
+static __thread struct cached_page page_cache[PAGE_CACHE_SLOTS];
+
+static int
+cache_key(struct request *r, char *key, size_t n)
+{
+	size_t o = (size_t)snprintf(key, n, "%d|%s", r->route_index, lang_code(r->lang));
+
+	for (int i = 0; i < ROUTE_MAX_PARAMS && r->route->params[i].name && o < n; i++)
+		o += (size_t)snprintf(key + o, n - o, "|%s", r->param[i] ? r->param[i] : "");
+	return o < n ? 0 : -1;
+}
+
+static struct cached_page *
+cache_slot(const char *key)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return &page_cache[h % PAGE_CACHE_SLOTS];
+}
+
+static int
+cache_get(struct request *r, const char *key)
+{
+	struct cached_page *c = cache_slot(key);
+
+	if (c->body == NULL || strcmp(c->key, key) != 0 || c->until_ms <= clock_now_ms())
+		return -1;
+	buf_add(&r->out, c->body, c->len);
+	r->content_type = "text/html; charset=utf-8";
+	r->status = 200;
+	return r->out.failed ? -1 : 0;
+}
+
+static void
+cache_put(struct request *r, const char *key)
+{
+	struct cached_page *c = cache_slot(key);
+	char *copy;
+
+	if (r->status != 200 || r->out.failed || (copy = malloc(r->out.len)) == NULL)
+		return;
+	memcpy(copy, r->out.data, r->out.len);
+	free(c->body);
+	snprintf(c->key, sizeof(c->key), "%s", key);
+	c->body = copy;
+	c->len = r->out.len;
+	c->until_ms = clock_now_ms() + r->srv->cfg->page_cache_ms;
+}
+
 /* Central checks, then the handler. */
 static int
 dispatch(struct server *s, struct request *r)
@@ -209,6 +269,8 @@ dispatch(struct server *s, struct request *r)
 	const struct route *rt = r->route;
 	struct param_walk w = { r, NULL, NULL };
 	const char *ct;
+	char key[256];
+	int rc;
 
 	for (int i = 0; i < ROUTE_MAX_PARAMS && rt->params[i].name; i++)
 		if (rt->params[i].where == IN_PATH && r->param[i] != NULL &&
@@ -231,6 +293,14 @@ dispatch(struct server *s, struct request *r)
 			return reply_problem(r, 415, NULL, "send the body as application/json", NULL);
 	}
 	i18n_use(r->lang);
+	if ((rt->flags & ROUTE_CACHE) && s->cfg->page_cache_ms > 0 && cache_key(r, key, sizeof(key)) == 0) {
+		if (cache_get(r, key) == 0)
+			return HANDLER_DONE;
+		rc = rt->handler(r);
+		if (rc == HANDLER_DONE)
+			cache_put(r, key);
+		return rc;
+	}
 	return rt->handler(r);
 }
 
@@ -346,8 +416,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 					reply_problem(r, 404, NULL, "there is nothing at this address", NULL);
 				return send_reply(r);
 			}
-			return MHD_YES;	/* answer after the body (STACK-NOTES.md) */
 		}
+		/* Never answer on the first call: libmicrohttpd would close the connection
+		 * (STACK-NOTES.md); the next call comes at once for a request without a body. */
+		return MHD_YES;
 	}
 	if (*upload_size > 0) {
 		if (r->body_in.len + *upload_size > (size_t)s->cfg->max_body_bytes)
@@ -535,6 +607,8 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 	if (s->writer == NULL || writer_start(s->writer, e) != 0)
 		return err_set(e, ERR_INTERNAL, "cannot start the writer");
 	s->jobs = jobs_new(s->writer, job_kinds, njob_kinds, (int)cfg->workers, s);
+	if (s->jobs != NULL)
+		jobs_set_read_url(s->jobs, s->db_url);
 	if (s->jobs == NULL || jobs_start(s->jobs, e) != 0)
 		return -1;
 	s->sched = scheduler_start(s->writer, consultation_events, consultation_nevents,
