@@ -16,6 +16,14 @@ static atomic_ullong counts[MAX_ROUTES + 1][NSTATUS];
 static atomic_ullong hist[MAX_ROUTES + 1][NBUCKETS + 1];
 static atomic_ullong sum_us[MAX_ROUTES + 1];
 
+static atomic_ullong cache_hits, cache_misses;
+
+void
+metrics_page_cache(int hit)
+{
+	atomic_fetch_add_explicit(hit ? &cache_hits : &cache_misses, 1, memory_order_relaxed);
+}
+
 static int
 status_index(int status)
 {
@@ -65,6 +73,10 @@ metrics_write_requests(struct buf *b)
 					   route_name(r), statuses[s], n);
 		}
 	}
+	buf_printf(b, "# HELP agora_page_cache_total Public pages served from the page cache (hit) "
+		      "or built (miss).\n# TYPE agora_page_cache_total counter\n"
+		      "agora_page_cache_total{result=\"hit\"} %llu\nagora_page_cache_total{result=\"miss\"} %llu\n",
+		   atomic_load(&cache_hits), atomic_load(&cache_misses));
 	buf_puts(b, "# HELP agora_http_request_duration_seconds Time from the first byte of the "
 		    "request to the answer.\n# TYPE agora_http_request_duration_seconds histogram\n");
 	for (int r = 0; r <= MAX_ROUTES; r++) {

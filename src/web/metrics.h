@@ -7,6 +7,7 @@
 
 /* route: index in the route table, or -1 for requests that matched none. */
 void metrics_observe(int route, int status, int64_t micros);
+void metrics_page_cache(int hit);
 /* Appends the request metrics in Prometheus text format. */
 void metrics_write_requests(struct buf *b);
 

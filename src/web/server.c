@@ -252,7 +252,7 @@ cache_put(struct request *r, const char *key)
 	struct cached_page *c = cache_slot(key);
 	char *copy;
 
-	if (r->status != 200 || r->out.failed || (copy = malloc(r->out.len)) == NULL)
+	if ((r->status != 0 && r->status != 200) || r->out.failed || (copy = malloc(r->out.len)) == NULL)
 		return;
 	memcpy(copy, r->out.data, r->out.len);
 	free(c->body);
@@ -294,8 +294,11 @@ dispatch(struct server *s, struct request *r)
 	}
 	i18n_use(r->lang);
 	if ((rt->flags & ROUTE_CACHE) && s->cfg->page_cache_ms > 0 && cache_key(r, key, sizeof(key)) == 0) {
-		if (cache_get(r, key) == 0)
+		if (cache_get(r, key) == 0) {
+			metrics_page_cache(1);
 			return HANDLER_DONE;
+		}
+		metrics_page_cache(0);
 		rc = rt->handler(r);
 		if (rc == HANDLER_DONE)
 			cache_put(r, key);

@@ -110,6 +110,15 @@ documented=$(json '"\n".join(sorted(m.upper()+" "+p for p,v in j["paths"].items(
 check "openapi.json describes exactly the routes that exist" [ "$routes" = "$documented" ]
 [ "$routes" = "$documented" ] || diff <(echo "$routes") <(echo "$documented") | sed 's/^/# /'
 
+# The page micro-cache: a second view within page-cache-ms is a hit; it never outlives it.
+req GET /consultations/api-round
+req GET /consultations/api-round
+req GET /metrics
+check "a second view of a page comes from the page cache" sh -c "grep -q 'agora_page_cache_total{result=\"hit\"} [1-9]' '$TMP/b'"
+sleep 1.1
+req GET /consultations/api-round
+check "after the cache window the page shows the round closed" body_has "state-closed"
+
 req GET /healthz
 check "healthz answers 200" status_is 200
 check "healthz says ok" [ "$(json 'j["status"]')" = ok ]

@@ -1,0 +1,15 @@
+#!/bin/sh
+# run.sh: `make run`: creates ./var with the demo data on first use, then serves it.
+set -eu
+DATA=${AGORA_DATA:-var}
+LISTEN=${AGORA_LISTEN:-127.0.0.1:8080}
+if [ ! -f "$DATA/agora.db" ]; then
+	build/agora init --data "$DATA" --demo >/dev/null
+fi
+echo "Agora: http://$LISTEN/"
+if [ -f "$DATA/demo-login.txt" ]; then
+	read -r email password <"$DATA/demo-login.txt"
+	echo "Demo secretariat login: $email  password: $password"
+	echo "API token for it:        build/agora token create --data $DATA --email $email"
+fi
+exec build/agora serve --data "$DATA" --listen "$LISTEN"
