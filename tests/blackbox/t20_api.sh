@@ -111,10 +111,11 @@ check "openapi.json describes exactly the routes that exist" [ "$routes" = "$doc
 [ "$routes" = "$documented" ] || diff <(echo "$routes") <(echo "$documented") | sed 's/^/# /'
 
 # The page micro-cache: a second view within page-cache-ms is a hit; it never outlives it.
-req GET /consultations/api-round
-req GET /consultations/api-round
+# (each HTTP thread has its own cache: five views put two on one thread)
+for _ in 1 2 3 4 5; do req GET /consultations/api-round; done
 req GET /metrics
-check "a second view of a page comes from the page cache" sh -c "grep -q 'agora_page_cache_total{result=\"hit\"} [1-9]' '$TMP/b'"
+hits=$(sed -n 's/^agora_page_cache_total{result="hit"} //p' "$TMP/b")
+check "a second view of a page comes from the page cache ($hits hits)" [ "${hits:-0}" -ge 1 ]
 sleep 1.1
 req GET /consultations/api-round
 check "after the cache window the page shows the round closed" body_has "state-closed"
