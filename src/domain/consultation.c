@@ -83,7 +83,7 @@ consultation_spec_parse(json_t *j, struct consultation_spec *s, struct err *e)
 	if (get_text(j, "slug", 64, 1, &s->slug, "slug", e) != 0)
 		return -1;
 	if (!slug_valid(s->slug))
-		return err_set_field(e, ERR_INVALID, "slug", "use 1-64 of a-z, 0-9 and '-'");
+		return err_set_field(e, ERR_INVALID, "slug", "use 1-64 of a-z, 0-9 and '-', not starting or ending with '-'");
 	if (get_text(j, "original_language", 2, 1, &lc, "original_language", e) != 0)
 		return -1;
 	if (lang_from_code(lc, &s->original) != 0)
@@ -111,7 +111,7 @@ consultation_spec_parse(json_t *j, struct consultation_spec *s, struct err *e)
 	json_object_foreach(texts, key, v) {
 		enum lang l;
 		if (lang_from_code(key, &l) != 0)
-			return err_set_field(e, ERR_INVALID, "texts", "unknown language '%.8s'", key);
+			return err_set_field(e, ERR_INVALID, "texts", "has a language other than ar, zh, en, fr, ru, es");
 		if (!json_is_object(v))
 			return err_set_field(e, ERR_INVALID, "texts", "texts.%s must be an object", key);
 		snprintf(field, sizeof(field), "texts.%s.title", key);
@@ -144,7 +144,7 @@ consultation_spec_parse(json_t *j, struct consultation_spec *s, struct err *e)
 			enum lang l;
 			char qfield[128];
 			if (lang_from_code(key, &l) != 0)
-				return err_set_field(e, ERR_INVALID, field, "unknown language '%.8s'", key);
+				return err_set_field(e, ERR_INVALID, field, "has a language other than ar, zh, en, fr, ru, es");
 			snprintf(qfield, sizeof(qfield), "questions[%zu].text.%s", i, key);
 			if (get_text(qt, key, MAX_QUESTION_CHARS, 1, &s->question[i][l], qfield, e) != 0)
 				return -1;

@@ -62,6 +62,11 @@ api_consultation_create(struct request *r)
 		return reply_problem(r, 422, NULL, e.msg, reply_field_error(e.field[0] ? e.field : "body", e.msg));
 	}
 	v = json_object_get(c->body, "publish");
+	if (v != NULL && !json_is_boolean(v)) {
+		json_decref(c->body);
+		return reply_problem(r, 422, NULL, "publish must be true or false",
+				     reply_field_error("publish", "must be true or false"));
+	}
 	c->spec.publish = v == NULL || json_is_true(v);
 	r->state = c;
 	return request_write(r, consultation_create_fn, &c->spec);

@@ -40,7 +40,8 @@ api_consultation_get(struct request *r)
 
 	if (consultation_get(r->db, r->arena, r->param[0], &c, &e) != 0)
 		return reply_err(r, &e);
-	if (strcmp(c.state, "draft") == 0)
-		return reply_problem(r, 404, NULL, "no such consultation", NULL);
+	if (strcmp(c.state, "draft") == 0)	/* the same answer as for a slug that does not exist */
+		return reply_problem(r, 404, NULL,
+				     arena_printf(r->arena, "no consultation '%s'", r->param[0]), NULL);
 	return reply_json(r, 200, consultation_to_json(&c, 1));
 }

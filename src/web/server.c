@@ -339,7 +339,7 @@ send_reply(struct request *r)
 	MHD_add_response_header(resp, "X-Request-Id", r->id);
 	if (r->route == NULL || (r->route->flags & ROUTE_PAGE))
 		MHD_add_response_header(resp, "Vary", "Accept-Language, Cookie");
-	if (r->lang_chosen) {
+	if (r->lang_chosen && r->route != NULL && (r->route->flags & ROUTE_PAGE)) {
 		char cookie[96];
 		snprintf(cookie, sizeof(cookie), "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax",
 			 lang_code(r->lang));

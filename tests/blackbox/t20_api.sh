@@ -101,6 +101,22 @@ check "extend a closed round: 409" status_is 409
 req POST /api/v1/consultations/nope/open -H "$AUTH"
 check "open an unknown slug: 404" status_is 404
 
+req POST /api/v1/consultations -H "$AUTH" -H 'Content-Type: application/json' --data-binary '{"slug":"y","original_language":"en","opens_at":"2030-01-01T00:00:00Z","closes_at":"2031-01-01T00:00:00Z","texts":{"日本語日本":{"title":"t"}},"questions":[{"number":1,"text":{"en":"q"}}]}'
+check "an unknown language key: 422 with a readable problem" [ "$STATUS:$(json 'j["errors"][0]["field"]')" = "422:texts" ]
+spec draft-round 2030-01-01T00:00:00Z 2030-02-01T00:00:00Z | sed 's/^{/{"publish":"yes",/' >"$TMP/draft.json"
+req POST /api/v1/consultations -H "$AUTH" -H 'Content-Type: application/json' --data-binary @"$TMP/draft.json"
+check "publish must be a boolean: 422" status_is 422
+spec draft-round 2030-01-01T00:00:00Z 2030-02-01T00:00:00Z | sed 's/^{/{"publish":false,/' >"$TMP/draft.json"
+req POST /api/v1/consultations -H "$AUTH" -H 'Content-Type: application/json' --data-binary @"$TMP/draft.json"
+check "publish:false makes a draft" [ "$(json 'j["state"]')" = draft ]
+req GET /api/v1/consultations/draft-round
+draft_detail=$(json 'j["detail"]')
+req GET /api/v1/consultations/never-was
+check "a draft answers like an unknown slug" [ "$draft_detail" = "no consultation 'draft-round'" ]
+check "an unknown slug answers the same way" [ "$(json 'j["detail"]')" = "no consultation 'never-was'" ]
+req GET "/api/v1/consultations?lang=fr"
+check "the API sets no language cookie" sh -c "! grep -qi '^Set-Cookie' '$TMP/h'"
+
 req GET /api/v1/openapi.json
 check "openapi.json answers 200" status_is 200
 check "openapi.json is OpenAPI 3" [ "$(json 'j["openapi"][:2]')" = "3." ]
@@ -127,7 +143,7 @@ check "healthz says ok" [ "$(json 'j["status"]')" = ok ]
 req GET /metrics
 check "metrics answers 200" status_is 200
 check "metrics count requests by route and status" body_has 'agora_http_requests_total{route="api_consultations",status="200"}'
-check "metrics count 404s" body_has 'agora_http_requests_total{route="api_consultation",status="404"} 1'
+check "metrics count 404s" body_has 'agora_http_requests_total{route="api_consultation",status="404"} 3'
 check "metrics have a latency histogram" body_has 'agora_http_request_duration_seconds_bucket{route="api_consultations",le="+Inf"}'
 check "metrics have the writer queue depth" body_has "agora_writer_queue_depth 0"
 check "metrics have the writer batch sizes" body_has "agora_writer_batch_size_count"
