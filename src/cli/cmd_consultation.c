@@ -86,7 +86,7 @@ show(struct cli_store *s, const char *slug)
 	}
 	if (consultation_get(db, a, slug, &c, &e) != 0) {
 		fprintf(stderr, "agora consultation show: %s\n", e.msg);
-	} else if ((j = consultation_to_json(&c, 1)) != NULL) {
+	} else if ((j = consultation_to_json(&c, c.original, 1)) != NULL) {
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		printf("\n");
 		json_decref(j);

@@ -74,8 +74,8 @@ int consultation_extend_fn(struct db *db, void *arg, struct err *e);
 extern const struct sched_source consultation_events[];
 extern const int consultation_nevents;
 
-/* JSON for the API (texts in every language, questions, state, counts); in arena-free jansson
- * objects the caller decrefs. */
-json_t *consultation_to_json(const struct consultation *c, int full);
+/* JSON for the API (texts in every language, questions, state, counts); "title" is in want, or
+ * else in the original language. A jansson object the caller decrefs. */
+json_t *consultation_to_json(const struct consultation *c, enum lang want, int full);
 
 #endif

@@ -169,7 +169,7 @@ texts_json(const struct mtext *t)
 }
 
 json_t *
-consultation_to_json(const struct consultation *c, int full)
+consultation_to_json(const struct consultation *c, enum lang want, int full)
 {
 	char opens[TIME_RFC3339_LEN], closes[TIME_RFC3339_LEN];
 	json_t *o, *texts, *qs;
@@ -178,7 +178,7 @@ consultation_to_json(const struct consultation *c, int full)
 
 	time_format_rfc3339(c->opens_at, opens);
 	time_format_rfc3339(c->closes_at, closes);
-	title = mtext_pick(&c->title, c->original, &got);
+	title = mtext_pick(&c->title, want, &got);
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:{s:I}}", "slug", c->slug,
 		      "url", "", "state", c->state, "moderation", c->moderation, "meeting", c->meeting,
 		      "opens_at", opens, "closes_at", closes, "original_language",
@@ -187,6 +187,7 @@ consultation_to_json(const struct consultation *c, int full)
 	if (o == NULL)
 		return NULL;
 	json_object_set_new(o, "title", json_string(title ? title : ""));
+	json_object_set_new(o, "title_language", json_string(lang_code(got)));
 	json_object_set_new(o, "url", json_sprintf("/consultations/%s", c->slug));
 	texts = json_object();
 	for (int l = 0; l < LANG_COUNT; l++) {

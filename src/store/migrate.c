@@ -1,6 +1,8 @@
 /* migrate.c: applies sql/sqlite/NNNN_name.sql files embedded at build time. */
 #include "migrate.h"
 
+#include "../util/clock.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +17,7 @@ static const char SQL_TABLE[] =
     "applied_at INTEGER NOT NULL)";
 static const char SQL_VERSION[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
 static const char SQL_RECORD[] =
-    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, CAST(strftime('%s','now') AS INTEGER))";
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
 
 int
 migrate_version(struct db *db)
@@ -65,6 +67,7 @@ migrate_up(struct db *db, struct err *e)
 		}
 		db_bind_int64(st, 1, version);
 		db_bind_text(st, 2, m->path);
+		db_bind_int64(st, 3, clock_now());
 		if (db_run(st) != DB_DONE || db_commit(db) != 0) {
 			db_err(db, e, "migration record");
 			db_rollback(db);

@@ -85,8 +85,10 @@ clock_load_file(const char *path)
 		return 0;
 	}
 	t = strtoll(text, &end, 10);
-	if (end == text || *end != '\0')
+	if (end == text || *end != '\0') {
+		last_size = -1;	/* read it again next time: it may be half-written */
 		return -1;
+	}
 	clock_set_offset_ms(t * 1000);
 	return 0;
 }

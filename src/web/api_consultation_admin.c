@@ -39,6 +39,7 @@ api_consultation_create(struct request *r)
 	struct create_ctx *c;
 	struct err e;
 	json_t *v;
+	const char *slug;
 
 	if (r->write_queued) {
 		c = r->state;
@@ -47,11 +48,9 @@ api_consultation_create(struct request *r)
 			return reply_err(r, &r->write_err);
 		}
 		request_header(r, "Location", arena_printf(r->arena, "/api/v1/consultations/%s", c->spec.slug));
-		v = json_pack("{s:s, s:s, s:s}", "slug", c->spec.slug, "state",
-			      c->spec.publish ? "scheduled" : "draft", "url",
-			      arena_printf(r->arena, "/api/v1/consultations/%s", c->spec.slug));
+		slug = arena_strdup(r->arena, c->spec.slug);
 		json_decref(c->body);
-		return reply_json(r, 201, v);
+		return api_consultation_answer(r, slug, 201);
 	}
 	if ((c = arena_alloc(r->arena, sizeof(*c))) == NULL)
 		return reply_problem(r, 503, NULL, "out of memory", NULL);
@@ -82,7 +81,7 @@ change(struct request *r, write_fn fn, const char *time_key, int required)
 	if (r->write_queued) {
 		if (r->write_rc != 0)
 			return reply_err(r, &r->write_err);
-		return api_consultation_get(r);
+		return api_consultation_answer(r, r->param[0], 200);
 	}
 	if ((ch = arena_alloc(r->arena, sizeof(*ch))) == NULL)
 		return reply_problem(r, 503, NULL, "out of memory", NULL);

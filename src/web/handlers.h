@@ -9,6 +9,8 @@ int page_consultation(struct request *r);
 int page_static(struct request *r);			/* page_static.c */
 int api_consultation_list(struct request *r);		/* api_consultations.c */
 int api_consultation_get(struct request *r);
+/* The consultation as the secretariat sees it (drafts too), after a write. */
+int api_consultation_answer(struct request *r, const char *slug, int status);
 int api_consultation_create(struct request *r);		/* api_consultation_admin.c */
 int api_consultation_open(struct request *r);
 int api_consultation_close(struct request *r);

@@ -1,7 +1,10 @@
 /* layout.c: the page frame, in the request's language and direction. */
 #include "layout.h"
 
+#include <string.h>
+
 #include "html.h"
+#include "route.h"
 #include "../util/str.h"
 
 static void
@@ -14,6 +17,23 @@ path_attr(struct buf *b, const char *path)
 			char one[2] = { *p, 0 };
 			html_url(b, one);
 		}
+	}
+}
+
+/* The page's other query parameters (a cursor), so switching language keeps the place. */
+static void
+keep_query(struct request *r)
+{
+	if (r->route == NULL)
+		return;
+	for (int i = 0; i < ROUTE_MAX_PARAMS && r->route->params[i].name; i++) {
+		const struct param *p = &r->route->params[i];
+		if (p->where != IN_QUERY || r->param[i] == NULL || strcmp(p->name, "lang") == 0)
+			continue;
+		H(&r->out, "&amp;");
+		html_url(&r->out, p->name);
+		H(&r->out, "=");
+		html_url(&r->out, r->param[i]);
 	}
 }
 
@@ -61,6 +81,7 @@ layout_begin(struct request *r, const char *title)
 		path_attr(b, path);
 		H(b, "?lang=");
 		html_raw_trusted(b, lang_code(l));
+		keep_query(r);
 		H(b, "\" lang=\"");
 		html_raw_trusted(b, lang_code(l));
 		H(b, "\" hreflang=\"");

@@ -74,6 +74,13 @@ check "a draft is a 404" status_is 404
 req GET /consultations
 check "a draft is not in the archive" body_lacks "a-draft"
 
+req GET "/consultations?cursor=1600000000-3"
+check "an archive page from a cursor lists older rounds only" body_has "/consultations/ott"
+check "... and not newer ones" body_lacks "/consultations/multilingual-internet"
+check "the language links keep the cursor" body_has 'href="/consultations?lang=fr&amp;cursor=1600000000-3"'
+req GET "/consultations?cursor=nonsense"
+check "a cursor this server never gave is a 400" status_is 400
+
 req GET /static/agora.css
 check "the style sheet is served" status_is 200
 check "the style sheet is text/css" [ "$(header Content-Type)" = "text/css; charset=utf-8" ]

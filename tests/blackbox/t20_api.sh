@@ -43,6 +43,8 @@ check "question texts in six languages" [ "$(json 'len(j["questions"][0]["texts"
 check "titles in six languages" [ "$(json 'sorted(j["texts"].keys())')" = "['ar', 'en', 'es', 'fr', 'ru', 'zh']" ]
 check "times are RFC 3339 UTC" [ "$(json 'j["opens_at"]')" = "2021-02-15T00:00:00Z" ]
 check "it has a response count" [ "$(json 'j["counts"]["responses"]')" = 0 ]
+req GET "/api/v1/consultations/covid-19-pandemics?lang=zh"
+check "?lang=zh gives the Chinese title" [ "$(json 'j["title_language"]')" = zh ]
 req GET /api/v1/consultations/nope
 check "unknown slug is a 404" status_is 404
 check "the 404 is problem+json" [ "$(header Content-Type)" = "application/problem+json" ]
