@@ -7,6 +7,8 @@
 
 #include <microhttpd.h>
 #include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -486,6 +488,18 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_Re
 	atomic_fetch_sub(&s->inflight, 1);
 }
 
+/* libmicrohttpd's own messages, as log lines (its text for a busy port names port 0: our
+ * start-up error says more). */
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	log_warn("msg=\"libmicrohttpd\" detail=\"%s\"", msg);
+}
+
 static void
 parse_proxies(struct server *s)
 {
@@ -625,7 +639,8 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED,
 	    on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->conn_timeout_s,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
-	    MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+	    MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 	if (s->mhd == NULL)
 		return err_set(e, ERR_INTERNAL, "cannot listen on %s (in use, or not an address of this machine?)",
 			       cfg->listen);
