@@ -6,6 +6,7 @@
 #include "../util/clock.h"
 #include "../util/str.h"
 #include "../util/timefmt.h"
+#include "response.h"
 
 #define MAX_TITLE_CHARS 300
 #define MAX_TOPIC_CHARS 2000
@@ -258,6 +259,7 @@ load_details(struct db *db, struct arena *a, struct consultation *c, struct err 
 	c->title.original = c->topic.original = c->description.original = c->original;
 	for (int i = 0; i < c->nquestions; i++)
 		c->question[i].original = c->original;
+	c->responses = response_count_published(db, c->id);
 	return text_load(db, a, "consultation", c->id, text_found, c, e);
 }
 

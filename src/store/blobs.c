@@ -388,3 +388,15 @@ out:
 	free(r.hex);
 	return rc;
 }
+
+const char *
+blob_temp_path(const struct blob_writer *w)
+{
+	return w->path;
+}
+
+int64_t
+blob_written_bytes(const struct blob_writer *w)
+{
+	return w->size;
+}

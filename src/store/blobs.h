@@ -25,6 +25,10 @@ int blob_write(struct blob_writer *w, const void *p, size_t n, struct err *e);
 int blob_finish(struct blob_writer *w, char hex[BLOB_HEX_LEN], int64_t *size_out, struct err *e);
 void blob_abort(struct blob_writer *w);	/* removes the temporary file; frees w; NULL is fine */
 
+/* The temporary file being written (to sniff its type before finishing), and its size so far. */
+const char *blob_temp_path(const struct blob_writer *w);
+int64_t blob_written_bytes(const struct blob_writer *w);
+
 /* Path of a stored blob (hex must be 64 lowercase hex digits). Returns 0, or -1 if malformed. */
 int blob_path(struct blobs *b, const char *hex, char *out, size_t outlen);
 int blob_exists(struct blobs *b, const char *hex);

@@ -32,6 +32,7 @@ static const struct setting {
 	S("trusted-proxies", "AGORA_TRUSTED_PROXIES", trusted_proxies, "", "comma-separated proxy addresses whose X-Forwarded-For is believed"),
 	S("log-level", "AGORA_LOG_LEVEL", log_level, "info", "debug, info, warn or error"),
 	S("locale-dir", "AGORA_LOCALE_DIR", locale_dir, "", "message catalogs; default: locale/ beside the program"),
+	I("attachment-max-bytes", "AGORA_ATTACHMENT_MAX_BYTES", attachment_max_bytes, "10485760", 1024, 1073741824, "largest attachment, bytes (up to 10 per response)"),
 	I("page-cache-ms", "AGORA_PAGE_CACHE_MS", page_cache_ms, "1000", 0, 60000, "how long a public page is reused per thread (0: never)"),
 	I("scheduler-tick-ms", "AGORA_SCHEDULER_TICK_MS", scheduler_tick_ms, "1000", 10, 60000, "how often the scheduler looks for due events"),
 	S("test-clock-file", "AGORA_TEST_CLOCK_FILE", test_clock_file, "", "tests only: file with a clock offset in seconds or an RFC 3339 time"),

@@ -21,6 +21,7 @@ struct config {
 	long long scheduler_tick_ms;
 	long long test_writer_delay_ms;
 	long long page_cache_ms;
+	long long attachment_max_bytes;
 	/* where each value came from, by table index: "default", "env", "flag" */
 	const char *source[32];
 };

@@ -5,8 +5,45 @@
 #include <strings.h>
 
 #include "../domain/account.h"
+#include "../domain/response.h"
+#include "../util/i18n.h"
 #include "reply.h"
 #include "route.h"
+
+/* The manage token (X-Manage-Token, or ?token= from a manage link) of the response {id}. */
+static int
+respondent_check(struct request *r)
+{
+	const char *id = NULL, *token = request_get_header(r, "X-Manage-Token"), *why;
+	int ok;
+
+	for (int i = 0; i < ROUTE_MAX_PARAMS && r->route->params[i].name; i++) {
+		if (strcmp(r->route->params[i].name, "id") == 0)
+			id = r->param[i];
+		else if (strcmp(r->route->params[i].name, "token") == 0 && token == NULL)
+			token = r->param[i];
+	}
+	if (token != NULL && strlen(token) >= 64)
+		token = NULL;
+	if (token != NULL) {
+		static const struct param tok = { "token", P_TOKEN, IN_QUERY };
+		if (route_param_check(&tok, token, &why) != 0)
+			token = NULL;
+	}
+	if (id == NULL || token == NULL) {
+		reply_error(r, 403, _("This needs the private manage link of the response."));
+		return -1;
+	}
+	if ((ok = response_token_ok(r->db, id, token)) < 0) {
+		reply_error(r, 503, _("The service is busy; try again."));
+		return -1;
+	}
+	if (!ok) {
+		reply_error(r, 403, _("This manage link is not valid for this response."));
+		return -1;
+	}
+	return 0;
+}
 
 int
 auth_check(struct request *r)
@@ -17,6 +54,8 @@ auth_check(struct request *r)
 
 	if (r->route->flags & ROLE_PUBLIC)
 		return 0;
+	if (r->route->flags & ROLE_RESPONDENT)
+		return respondent_check(r);
 	if (!(r->route->flags & ROLE_SECRETARIAT)) {
 		reply_problem(r, 403, NULL, "this address is not open to anyone", NULL);
 		return -1;

@@ -15,6 +15,12 @@ int api_consultation_create(struct request *r);		/* api_consultation_admin.c */
 int api_consultation_open(struct request *r);
 int api_consultation_close(struct request *r);
 int api_consultation_extend(struct request *r);
+int api_response_submit(struct request *r);		/* api_responses.c */
+int api_response_list(struct request *r);
+int api_response_get(struct request *r);
+int api_response_receipt(struct request *r);
+int api_response_revise(struct request *r);
+int api_response_withdraw(struct request *r);
 int api_openapi(struct request *r);			/* api_ops.c */
 int api_healthz(struct request *r);
 int api_metrics(struct request *r);

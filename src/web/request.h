@@ -38,7 +38,9 @@ struct request {
 	int64_t account_id;	/* who is authenticated (0: nobody) */
 
 	struct buf body_in;	/* request body, up to the route's limit */
+	struct upload *upload;	/* a form or multipart body, parsed as it arrives */
 	int body_too_large;
+	uint64_t body_bytes;
 
 	int status;
 	const char *content_type;

@@ -10,6 +10,8 @@
 
 #define LANG_Q { "lang", P_LANG, IN_QUERY }
 #define SLUG_P { "slug", P_SLUG, IN_PATH }
+#define ID_P { "id", P_RESPONSE_ID, IN_PATH }
+#define TOKEN_Q { "token", P_TOKEN, IN_QUERY }
 
 const struct route routes[] = {
 	{ "GET", "/", page_home, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_CACHE, "home", { LANG_Q } },
@@ -32,6 +34,18 @@ const struct route routes[] = {
 	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON, "api_consultation_close", { SLUG_P } },
 	{ "POST", "/api/v1/consultations/{slug}/extend", api_consultation_extend,
 	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON, "api_consultation_extend", { SLUG_P } },
+	{ "POST", "/api/v1/consultations/{slug}/responses", api_response_submit,
+	  ROLE_PUBLIC | ROUTE_API | ROUTE_UPLOAD, "api_response_submit", { SLUG_P } },
+	{ "GET", "/api/v1/consultations/{slug}/responses", api_response_list, ROLE_PUBLIC | ROUTE_API,
+	  "api_responses", { SLUG_P, { "cursor", P_CURSOR, IN_QUERY }, { "limit", P_LIMIT, IN_QUERY } } },
+	{ "GET", "/api/v1/responses/{id}", api_response_get, ROLE_PUBLIC | ROUTE_API, "api_response",
+	  { ID_P } },
+	{ "GET", "/api/v1/responses/{id}/receipt", api_response_receipt, ROLE_PUBLIC | ROUTE_API,
+	  "api_receipt", { ID_P } },
+	{ "POST", "/api/v1/responses/{id}/revise", api_response_revise,
+	  ROLE_RESPONDENT | ROUTE_API | ROUTE_UPLOAD, "api_response_revise", { ID_P, TOKEN_Q } },
+	{ "POST", "/api/v1/responses/{id}/withdraw", api_response_withdraw,
+	  ROLE_RESPONDENT | ROUTE_API, "api_response_withdraw", { ID_P, TOKEN_Q } },
 	{ "GET", "/api/v1/openapi.json", api_openapi, ROLE_PUBLIC | ROUTE_API, "openapi", { { 0 } } },
 	{ "GET", "/healthz", api_healthz, ROLE_PUBLIC | ROUTE_API, "healthz", { { 0 } } },
 	{ "GET", "/metrics", api_metrics, ROLE_PUBLIC, "metrics", { { 0 } } },
@@ -137,6 +151,23 @@ route_param_check(const struct param *p, const char *v, const char **why)
 		if (str_eq(v, "scheduled") || str_eq(v, "open") || str_eq(v, "closed"))
 			return 0;
 		*why = "must be scheduled, open or closed";
+		return -1;
+	case P_RESPONSE_ID:
+		if (strlen(v) == 12 && charset_ok(v, "", 12))
+			return 0;
+		*why = "is not a response id";
+		return -1;
+	case P_INDEX:
+		n = strlen(v);
+		if (n >= 1 && n <= 2 && strspn(v, "0123456789") == n && atoi(v) >= 1)
+			return 0;
+		*why = "must be a whole number from 1 to 99";
+		return -1;
+	case P_TOKEN:
+		if (strncmp(v, "manage_", 7) == 0 && strlen(v) < 64 &&
+		    strspn(v + 7, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == strlen(v + 7))
+			return 0;
+		*why = "is not a manage token";
 		return -1;
 	case P_NAME:
 		if (charset_ok(v, "_.-", 64) && v[0] != '.')

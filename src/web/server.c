@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../domain/consultation.h"
+#include "../domain/country.h"
 #include "../store/migrate.h"
 #include "../util/clock.h"
 #include "../util/log.h"
@@ -23,6 +24,7 @@
 #include "metrics.h"
 #include "reply.h"
 #include "route.h"
+#include "upload.h"
 
 #define CSP "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; " \
 	    "base-uri 'none'; frame-ancestors 'none'"
@@ -274,6 +276,7 @@ dispatch(struct server *s, struct request *r)
 	char key[256];
 	int rc;
 
+	i18n_use(r->lang);
 	for (int i = 0; i < ROUTE_MAX_PARAMS && rt->params[i].name; i++)
 		if (rt->params[i].where == IN_PATH && r->param[i] != NULL &&
 		    route_param_check(&rt->params[i], r->param[i], &w.why) != 0)
@@ -289,7 +292,7 @@ dispatch(struct server *s, struct request *r)
 		return HANDLER_DONE;	/* auth_check answered 401/403 */
 	if (r->body_too_large)
 		return reply_problem(r, 413, NULL, "the request body is too large", NULL);
-	if (rt->flags & ROUTE_BODY_JSON) {
+	if ((rt->flags & ROUTE_BODY_JSON) && r->upload == NULL) {
 		ct = request_get_header(r, "Content-Type");
 		if (r->body_in.len > 0 && (ct == NULL || strncasecmp(ct, "application/json", 16) != 0))
 			return reply_problem(r, 415, NULL, "send the body as application/json", NULL);
@@ -357,6 +360,15 @@ send_reply(struct request *r)
 	return ret;
 }
 
+/* The largest body a route takes: uploads may carry ten attachments. */
+static int64_t
+body_limit(struct server *s, struct request *r)
+{
+	if (r->route != NULL && (r->route->flags & ROUTE_UPLOAD))
+		return s->cfg->max_body_bytes + UPLOAD_MAX_FILES * (s->cfg->attachment_max_bytes + 4096);
+	return s->cfg->max_body_bytes;
+}
+
 static int
 method_has_body(const char *m)
 {
@@ -413,7 +425,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			r->route = &routes[r->route_index];
 		if (method_has_body(method)) {
 			cl = request_get_header(r, "Content-Length");
-			if (cl != NULL && strtoull(cl, NULL, 10) > (unsigned long long)s->cfg->max_body_bytes) {
+			if (r->route != NULL && (r->route->flags & ROUTE_UPLOAD))
+				upload_begin(r, s->blobs, s->cfg->attachment_max_bytes);
+			if (cl != NULL && strtoull(cl, NULL, 10) > (unsigned long long)body_limit(s, r)) {
 				r->body_too_large = 1;
 				if (r->route != NULL)
 					reply_problem(r, 413, NULL, "the request body is too large", NULL);
@@ -427,12 +441,21 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		if (r->body_in.len + *upload_size > (size_t)s->cfg->max_body_bytes)
+		r->body_bytes += *upload_size;
+		if (r->body_bytes > (uint64_t)body_limit(s, r))
 			r->body_too_large = 1;
+		else if (r->upload != NULL)
+			upload_feed(r, upload_data, *upload_size);
 		else
 			buf_add(&r->body_in, upload_data, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
+	}
+	if (r->upload != NULL && !r->write_queued && !r->body_too_large && upload_end(r) != 0) {
+		struct upload *u = r->upload;
+		rc = reply_problem(r, u->status, NULL, u->why,
+				   u->why_field ? reply_field_error(u->why_field, u->why) : NULL);
+		return send_reply(r);
 	}
 	if (r->db == NULL) {
 		request_header(r, "Retry-After", "2");
@@ -480,6 +503,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_Re
 		 r->id, r->method, r->path, r->route ? r->route->name : "none", r->status,
 		 (long long)(us / 1000), r->client, lang_code(r->lang),
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+	upload_cleanup(r);
 	buf_free(&r->body_in);
 	buf_free(&r->out);
 	pthread_mutex_destroy(&r->wlock);
@@ -605,6 +629,8 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 	id_prefix &= 0xffffffffULL;
 	route_table_check();
 	parse_proxies(s);
+	if (country_load(COUNTRY_JSON, e) != 0)
+		return -1;
 	if (listen_address(cfg->listen, &sa, e) != 0)
 		return -1;
 	config_db_url(cfg, s->db_url, sizeof(s->db_url));
@@ -635,12 +661,12 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 	s->mhd = MHD_start_daemon(
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
 		MHD_USE_ITC,
-	    0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED,
 	    on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->conn_timeout_s,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
-	    MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+	    MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
 	if (s->mhd == NULL)
 		return err_set(e, ERR_INTERNAL, "cannot listen on %s (in use, or not an address of this machine?)",
 			       cfg->listen);

@@ -1,0 +1,334 @@
+/* response_store.c: responses in the store: submit, revise, withdraw (writer closures), and
+ * the reads behind the public pages. */
+#include "response.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/clock.h"
+#include "../util/str.h"
+#include "../util/timefmt.h"
+
+static const char SQL_ROUND[] =
+    "SELECT id, state, opens_at, closes_at, moderation FROM consultations WHERE slug = $1";
+static const char SQL_INSERT[] =
+    "INSERT INTO responses (public_id, consultation_id, manage_token_hash, current_version, status, "
+    "created_at, updated_at) VALUES ($1, $2, $3, 1, $4, $5, $5)";
+static const char SQL_VERSION[] =
+    "INSERT INTO response_versions (response_id, version, name, organization, job_title, country, "
+    "stakeholder_type, email, publish_as, language, summary, content_sha256, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+static const char SQL_ANSWER[] =
+    "INSERT INTO response_answers (response_id, version, question, body) VALUES ($1, $2, $3, $4)";
+static const char SQL_ATTACHMENT[] =
+    "INSERT INTO response_attachments (response_id, version, position, sha256, filename, media_type, "
+    "size_bytes) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+static const char SQL_BLOB_REF[] =
+    "INSERT INTO blob_refs (sha256, thing, thing_id) VALUES ($1, 'response', $2) ON CONFLICT DO NOTHING";
+static const char SQL_EVENT[] =
+    "INSERT INTO moderation_events (response_id, kind, version, reason, at) VALUES ($1, $2, $3, '', $4)";
+static const char SQL_BY_TOKEN[] =
+    "SELECT r.id, r.current_version, r.status, c.slug, c.opens_at, c.closes_at, c.moderation "
+    "FROM responses r JOIN consultations c ON c.id = r.consultation_id "
+    "WHERE r.public_id = $1 AND r.manage_token_hash = $2";
+static const char SQL_SET_VERSION[] =
+    "UPDATE responses SET current_version = $2, status = $3, updated_at = $4 WHERE id = $1";
+
+static void
+sha256_hex(const void *p, size_t n, char hex[BLOB_HEX_LEN])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(h, p, n);
+	sodium_bin2hex(hex, BLOB_HEX_LEN, h, sizeof(h));
+}
+
+/* Random public id: 12 characters that cannot be mistaken for each other. */
+static void
+make_public_id(char out[RESPONSE_ID_LEN])
+{
+	static const char alphabet[] = "23456789abcdefghjkmnpqrstuvwxyz";
+
+	for (int i = 0; i < RESPONSE_ID_LEN - 1; i++)
+		out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+	out[RESPONSE_ID_LEN - 1] = '\0';
+}
+
+static void
+make_manage_token(char out[MANAGE_TOKEN_LEN], char hash[BLOB_HEX_LEN])
+{
+	unsigned char raw[32];
+
+	randombytes_buf(raw, sizeof(raw));
+	memcpy(out, "manage_", 7);
+	sodium_bin2base64(out + 7, MANAGE_TOKEN_LEN - 7, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sha256_hex(out, strlen(out), hash);
+}
+
+/* The SHA-256 of a version's canonical bytes: its public content as JSON with sorted keys and
+ * no spaces (the email is not part of it). */
+static int
+content_hash(const char *public_id, const char *slug, int version, const struct response_input *in,
+	     char hex[BLOB_HEX_LEN])
+{
+	json_t *o = json_object(), *ans = json_array(), *att = json_array();
+	char *s;
+
+	json_object_set_new(o, "response", json_string(public_id));
+	json_object_set_new(o, "consultation", json_string(slug));
+	json_object_set_new(o, "version", json_integer(version));
+	json_object_set_new(o, "respondent",
+			    json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", in->name, "organization",
+				      in->organization, "job_title", in->job_title, "country", in->country,
+				      "stakeholder_type", in->stakeholder_type));
+	json_object_set_new(o, "publish_as", json_string(in->publish_as));
+	json_object_set_new(o, "language", json_string(in->language ? in->language : ""));
+	json_object_set_new(o, "summary", json_string(in->summary));
+	for (int i = 0; i < in->nanswers; i++)
+		json_array_append_new(ans, json_pack("{s:i, s:s}", "question", in->answers[i].question,
+						     "text", in->answers[i].text ? in->answers[i].text : ""));
+	for (int i = 0; i < in->nattachments; i++)
+		json_array_append_new(att, json_pack("{s:s, s:s, s:s, s:I}", "sha256", in->att[i].sha256,
+						     "filename", in->att[i].filename, "media_type",
+						     in->att[i].media_type, "size_bytes",
+						     (json_int_t)in->att[i].size));
+	json_object_set_new(o, "answers", ans);
+	json_object_set_new(o, "attachments", att);
+	s = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(o);
+	if (s == NULL)
+		return -1;
+	sha256_hex(s, strlen(s), hex);
+	free(s);
+	return 0;
+}
+
+/* Inserts version v of response id: the version row, answers, attachments and their blob refs. */
+static int
+insert_version(struct db *db, int64_t id, int v, const struct response_input *in, const char *sha,
+	       int64_t now, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, SQL_VERSION);
+
+	if (st == NULL)
+		return db_err(db, e, "response");
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, v);
+	db_bind_text(st, 3, in->name);
+	db_bind_text(st, 4, in->organization);
+	db_bind_text(st, 5, in->job_title);
+	db_bind_text(st, 6, in->country);
+	db_bind_text(st, 7, in->stakeholder_type);
+	db_bind_text(st, 8, in->email);
+	db_bind_text(st, 9, in->publish_as);
+	db_bind_text(st, 10, in->language && in->language[0] ? in->language : "und");
+	db_bind_text(st, 11, in->summary);
+	db_bind_text(st, 12, sha);
+	db_bind_int64(st, 13, now);
+	if (db_run(st) != DB_DONE)
+		return db_err(db, e, "response");
+	for (int i = 0; i < in->nanswers; i++) {
+		if (in->answers[i].text == NULL || in->answers[i].text[0] == '\0')
+			continue;
+		if ((st = db_prepare(db, SQL_ANSWER)) == NULL)
+			return db_err(db, e, "answer");
+		db_bind_int64(st, 1, id);
+		db_bind_int64(st, 2, v);
+		db_bind_int64(st, 3, in->answers[i].question);
+		db_bind_text(st, 4, in->answers[i].text);
+		if (db_run(st) != DB_DONE)
+			return db_err(db, e, "answer");
+	}
+	for (int i = 0; i < in->nattachments; i++) {
+		if ((st = db_prepare(db, SQL_ATTACHMENT)) == NULL)
+			return db_err(db, e, "attachment");
+		db_bind_int64(st, 1, id);
+		db_bind_int64(st, 2, v);
+		db_bind_int64(st, 3, i + 1);
+		db_bind_text(st, 4, in->att[i].sha256);
+		db_bind_text(st, 5, in->att[i].filename);
+		db_bind_text(st, 6, in->att[i].media_type);
+		db_bind_int64(st, 7, in->att[i].size);
+		if (db_run(st) != DB_DONE)
+			return db_err(db, e, "attachment");
+		if ((st = db_prepare(db, SQL_BLOB_REF)) == NULL)
+			return db_err(db, e, "attachment");
+		db_bind_text(st, 1, in->att[i].sha256);
+		db_bind_int64(st, 2, id);
+		if (db_run(st) != DB_DONE)
+			return db_err(db, e, "attachment");
+	}
+	return 0;
+}
+
+static int
+add_event(struct db *db, int64_t id, const char *kind, int v, int64_t now, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, SQL_EVENT);
+
+	if (st == NULL)
+		return db_err(db, e, "event");
+	db_bind_int64(st, 1, id);
+	db_bind_text(st, 2, kind);
+	db_bind_int64(st, 3, v);
+	db_bind_int64(st, 4, now);
+	return db_run(st) == DB_DONE ? 0 : db_err(db, e, "event");
+}
+
+/* In time when the request started inside [opens_at, closes_at). */
+int
+response_in_time(int64_t started, int64_t opens_at, int64_t closes_at, const char *state, struct err *e)
+{
+	char when[TIME_RFC3339_LEN];
+
+	if (str_eq(state, "draft"))
+		return err_set(e, ERR_NOTFOUND, "no such consultation");
+	if (started < opens_at) {
+		time_format_rfc3339(opens_at, when);
+		return err_set(e, ERR_CONFLICT, "this consultation is not open yet: it opens at %s", when);
+	}
+	if (started >= closes_at) {
+		time_format_rfc3339(closes_at, when);
+		return err_set(e, ERR_CONFLICT, "this consultation closed at %s", when);
+	}
+	return 0;
+}
+
+int
+response_submit_fn(struct db *db, void *arg, struct err *e)
+{
+	struct response_submit *s = arg;
+	struct db_stmt *st = db_prepare(db, SQL_ROUND);
+	char token_hash[BLOB_HEX_LEN], state[16], moderation[8];
+	int64_t cid, opens, closes, id, now = clock_now();
+	enum db_rc rc;
+
+	if (st == NULL)
+		return db_err(db, e, "consultation");
+	db_bind_text(st, 1, s->slug);
+	if ((rc = db_step(st)) == DB_ROW) {
+		cid = db_col_int64(st, 0);
+		snprintf(state, sizeof(state), "%s", db_col_text(st, 1));
+		opens = db_col_int64(st, 2);
+		closes = db_col_int64(st, 3);
+		snprintf(moderation, sizeof(moderation), "%s", db_col_text(st, 4));
+	}
+	db_done(st);
+	if (rc == DB_DONE)
+		return err_set(e, ERR_NOTFOUND, "no consultation '%s'", s->slug);
+	if (rc != DB_ROW)
+		return db_err(db, e, "consultation");
+	if (s->imported_at > 0)
+		now = s->imported_at;
+	else if (response_in_time(s->started_at, opens, closes, state, e) != 0)
+		return -1;
+	make_public_id(s->public_id);
+	make_manage_token(s->manage_token, token_hash);
+	s->version = 1;
+	s->received_at = now;
+	s->status = str_eq(moderation, "pre") ? "pending" : "published";
+	if (content_hash(s->public_id, s->slug, 1, &s->in, s->sha256) != 0)
+		return err_set(e, ERR_BUSY, "out of memory");
+	if ((st = db_prepare(db, SQL_INSERT)) == NULL)
+		return db_err(db, e, "response");
+	db_bind_text(st, 1, s->public_id);
+	db_bind_int64(st, 2, cid);
+	db_bind_text(st, 3, token_hash);
+	db_bind_text(st, 4, s->status);
+	db_bind_int64(st, 5, now);
+	if (db_run(st) != DB_DONE)
+		return db_err(db, e, "response");
+	id = db_last_insert_id(db);
+	if (insert_version(db, id, 1, &s->in, s->sha256, now, e) != 0 ||
+	    add_event(db, id, "submitted", 1, now, e) != 0 ||
+	    (str_eq(s->status, "published") && add_event(db, id, "published", 1, now, e) != 0))
+		return -1;
+	return 0;
+}
+
+int
+response_manage_fn(struct db *db, void *arg, struct err *e)
+{
+	struct response_manage *m = arg;
+	struct db_stmt *st = db_prepare(db, SQL_BY_TOKEN);
+	char hash[BLOB_HEX_LEN], status[16], moderation[8], slug[80];
+	int64_t id, opens, closes, now = clock_now();
+	int version;
+	enum db_rc rc;
+
+	if (st == NULL)
+		return db_err(db, e, "response");
+	sha256_hex(m->token, strlen(m->token), hash);
+	db_bind_text(st, 1, m->public_id);
+	db_bind_text(st, 2, hash);
+	if ((rc = db_step(st)) == DB_ROW) {
+		id = db_col_int64(st, 0);
+		version = (int)db_col_int64(st, 1);
+		snprintf(status, sizeof(status), "%s", db_col_text(st, 2));
+		snprintf(slug, sizeof(slug), "%s", db_col_text(st, 3));
+		opens = db_col_int64(st, 4);
+		closes = db_col_int64(st, 5);
+		snprintf(moderation, sizeof(moderation), "%s", db_col_text(st, 6));
+	}
+	db_done(st);
+	if (rc == DB_DONE)
+		return err_set(e, ERR_NOTFOUND, "no response with this id and manage link");
+	if (rc != DB_ROW)
+		return db_err(db, e, "response");
+	if (str_eq(status, "withdrawn"))
+		return err_set(e, ERR_CONFLICT, "this response was withdrawn");
+	if (response_in_time(m->started_at, opens, closes, "open", e) != 0)
+		return -1;
+	m->received_at = now;
+	if (m->withdraw) {
+		m->version = version;
+		if ((st = db_prepare(db, SQL_SET_VERSION)) == NULL)
+			return db_err(db, e, "response");
+		db_bind_int64(st, 1, id);
+		db_bind_int64(st, 2, version);
+		db_bind_text(st, 3, "withdrawn");
+		db_bind_int64(st, 4, now);
+		if (db_run(st) != DB_DONE)
+			return db_err(db, e, "response");
+		return add_event(db, id, "withdrawn", version, now, e);
+	}
+	m->version = version + 1;
+	if (content_hash(m->public_id, slug, m->version, &m->in, m->sha256) != 0)
+		return err_set(e, ERR_BUSY, "out of memory");
+	if (insert_version(db, id, m->version, &m->in, m->sha256, now, e) != 0)
+		return -1;
+	/* A withheld response stays withheld; under pre-moderation a revision waits again. */
+	if (!str_eq(status, "withheld"))
+		snprintf(status, sizeof(status), "%s", str_eq(moderation, "pre") ? "pending" : "published");
+	if ((st = db_prepare(db, SQL_SET_VERSION)) == NULL)
+		return db_err(db, e, "response");
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, m->version);
+	db_bind_text(st, 3, status);
+	db_bind_int64(st, 4, now);
+	if (db_run(st) != DB_DONE)
+		return db_err(db, e, "response");
+	return add_event(db, id, "revised", m->version, now, e);
+}
+
+static const char SQL_TOKEN_OK[] =
+    "SELECT 1 FROM responses WHERE public_id = $1 AND manage_token_hash = $2";
+
+int
+response_token_ok(struct db *db, const char *public_id, const char *token)
+{
+	struct db_stmt *st = db_prepare(db, SQL_TOKEN_OK);
+	char hash[BLOB_HEX_LEN];
+	enum db_rc rc;
+
+	if (st == NULL)
+		return -1;
+	sha256_hex(token, strlen(token), hash);
+	db_bind_text(st, 1, public_id);
+	db_bind_text(st, 2, hash);
+	rc = db_step(st);
+	db_done(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}

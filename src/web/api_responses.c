@@ -1,0 +1,204 @@
+/* api_responses.c: responses through the API: submit, list, one, receipt, revise, withdraw. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../domain/response.h"
+#include "../util/str.h"
+#include "handlers.h"
+#include "reply.h"
+#include "submit.h"
+
+struct submit_ctx {
+	json_t *keep;
+	struct response_submit s;
+	struct response_manage m;
+};
+
+/* Reads, validates, sniffs and stores the attachments of a response for consultation c.
+ * Returns 0 with in filled, or answers (HANDLER_DONE) and returns -1. */
+static int
+take_input(struct request *r, const struct consultation *c, struct submit_ctx *x,
+	   struct response_input *in)
+{
+	struct field_errors fe;
+	int status = 0;
+	const char *why = NULL;
+
+	memset(&fe, 0, sizeof(fe));
+	if (submit_read(r, in, &fe, &x->keep, &status, &why) != 0) {
+		reply_problem(r, status, NULL, why, NULL);
+		return -1;
+	}
+	if (response_validate(in, c, &fe) > 0 || fe.n > 0) {
+		reply_problem(r, 422, NULL, fe.e[0].msg, field_errors_json(&fe));
+		return -1;
+	}
+	if (submit_attachments(r, in, &status, &why) != 0) {
+		reply_problem(r, status, NULL, why, reply_field_error("attachments", why));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+receipt_answer(struct request *r, int status, const char *id, const char *slug, int version,
+	       int64_t at, const char *sha, const char *manage_token)
+{
+	json_t *receipt = response_receipt_json(id, slug, version, at, sha), *o;
+
+	o = json_pack("{s:s, s:o}", "id", id, "receipt", receipt);
+	if (o != NULL) {
+		json_object_set_new(o, "url", json_sprintf("/responses/%s", id));
+		if (manage_token != NULL)
+			json_object_set_new(o, "manage_url",
+					    json_sprintf("/responses/%s/manage?token=%s", id, manage_token));
+	}
+	if (status == 201)
+		request_header(r, "Location", arena_printf(r->arena, "/api/v1/responses/%s", id));
+	return reply_json(r, status, o);
+}
+
+int
+api_response_submit(struct request *r)
+{
+	struct submit_ctx *x = r->state;
+	struct consultation c;
+	struct err e;
+
+	if (r->write_queued) {
+		json_decref(x->keep);
+		x->keep = NULL;
+		if (r->write_rc != 0)
+			return reply_err(r, &r->write_err);
+		return receipt_answer(r, 201, x->s.public_id, x->s.slug, x->s.version, x->s.received_at,
+				      x->s.sha256, x->s.manage_token);
+	}
+	if (consultation_get(r->db, r->arena, r->param[0], &c, &e) != 0)
+		return reply_err(r, &e);
+	if (str_eq(c.state, "draft"))
+		return reply_problem(r, 404, NULL, arena_printf(r->arena, "no consultation '%s'", c.slug), NULL);
+	if ((x = r->state = arena_alloc(r->arena, sizeof(*x))) == NULL)
+		return reply_problem(r, 503, NULL, "out of memory", NULL);
+	x->s.slug = c.slug;
+	x->s.started_at = r->started_ms / 1000;
+	if (response_in_time(x->s.started_at, c.opens_at, c.closes_at, c.state, &e) != 0)
+		return reply_err(r, &e);	/* 409 before anything is stored */
+	if (take_input(r, &c, x, &x->s.in) != 0) {
+		json_decref(x->keep);
+		return HANDLER_DONE;
+	}
+	return request_write(r, response_submit_fn, &x->s);
+}
+
+int
+api_response_list(struct request *r)
+{
+	struct consultation c;
+	struct response *items;
+	struct err e;
+	int n, more, limit = r->param[2] ? atoi(r->param[2]) : 50;
+	long long after = 0;
+	json_t *arr, *o;
+
+	if (r->param[1] != NULL && (sscanf(r->param[1], "%lld", &after) != 1 || after < 0))
+		return reply_problem(r, 400, NULL, "cursor is not a cursor this server gave",
+				     reply_field_error("cursor", "is not a cursor this server gave"));
+	if (consultation_get(r->db, r->arena, r->param[0], &c, &e) != 0)
+		return reply_err(r, &e);
+	if (str_eq(c.state, "draft"))
+		return reply_problem(r, 404, NULL, arena_printf(r->arena, "no consultation '%s'", c.slug), NULL);
+	if (response_list(r->db, r->arena, c.id, after, limit, &items, &n, &more, &e) != 0)
+		return reply_err(r, &e);
+	arr = json_array();
+	for (int i = 0; i < n; i++) {
+		json_t *j = response_to_json(&items[i], 0);
+		if (j != NULL)
+			json_object_set_new(j, "display_name", json_string(response_display_name(r->arena, &items[i])));
+		json_array_append_new(arr, j);
+	}
+	o = json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)c.responses);
+	if (o != NULL)
+		json_object_set_new(o, "next_cursor", more ? json_sprintf("%lld", (long long)items[n - 1].id)
+							   : json_null());
+	return reply_json(r, 200, o);
+}
+
+int
+api_response_get(struct request *r)
+{
+	struct response resp;
+	struct err e;
+	json_t *j;
+
+	if (response_get(r->db, r->arena, r->param[0], &resp, &e) != 0)
+		return reply_err(r, &e);
+	if (str_eq(resp.status, "pending"))	/* not public until the secretariat publishes it */
+		return reply_problem(r, 404, NULL, arena_printf(r->arena, "no response '%s'", r->param[0]), NULL);
+	j = response_to_json(&resp, 1);
+	if (j != NULL && str_eq(resp.status, "published"))
+		json_object_set_new(j, "display_name", json_string(response_display_name(r->arena, &resp)));
+	return reply_json(r, 200, j);
+}
+
+int
+api_response_receipt(struct request *r)
+{
+	struct response resp;
+	struct err e;
+
+	if (response_get(r->db, r->arena, r->param[0], &resp, &e) != 0)
+		return reply_err(r, &e);
+	return reply_json(r, 200, response_receipt_json(resp.public_id, resp.consultation_slug,
+							 resp.version, resp.updated_at, resp.sha256));
+}
+
+static int
+manage(struct request *r, int withdraw)
+{
+	struct submit_ctx *x = r->state;
+	struct response resp;
+	struct consultation c;
+	struct err e;
+	const char *token;
+
+	if (r->write_queued) {
+		json_decref(x->keep);
+		x->keep = NULL;
+		if (r->write_rc != 0)
+			return reply_err(r, &r->write_err);
+		if (withdraw)
+			return reply_json(r, 200, json_pack("{s:s, s:s}", "id", x->m.public_id, "status", "withdrawn"));
+		return receipt_answer(r, 200, x->m.public_id, x->s.slug, x->m.version,
+				      x->m.received_at, x->m.sha256, NULL);
+	}
+	token = request_get_header(r, "X-Manage-Token");
+	if (token == NULL)
+		token = r->param[1];
+	if (response_get(r->db, r->arena, r->param[0], &resp, &e) != 0 ||
+	    consultation_get(r->db, r->arena, resp.consultation_slug, &c, &e) != 0)
+		return reply_err(r, &e);
+	if ((x = r->state = arena_alloc(r->arena, sizeof(*x))) == NULL)
+		return reply_problem(r, 503, NULL, "out of memory", NULL);
+	x->s.slug = c.slug;
+	x->m.public_id = resp.public_id;
+	x->m.token = arena_strdup(r->arena, token);
+	x->m.started_at = r->started_ms / 1000;
+	x->m.withdraw = withdraw;
+	if (!withdraw && take_input(r, &c, x, &x->m.in) != 0) {
+		json_decref(x->keep);
+		return HANDLER_DONE;
+	}
+	return request_write(r, response_manage_fn, &x->m);
+}
+
+int
+api_response_revise(struct request *r)
+{
+	return manage(r, 0);
+}
+
+int
+api_response_withdraw(struct request *r)
+{
+	return manage(r, 1);
+}
