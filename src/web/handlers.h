@@ -7,6 +7,13 @@ int page_home(struct request *r);			/* page_home.c */
 int page_consultation_list(struct request *r);		/* page_consultations.c */
 int page_consultation(struct request *r);
 int page_static(struct request *r);			/* page_static.c */
+int page_response(struct request *r);			/* page_response.c */
+int page_attachment(struct request *r);
+int page_receipt(struct request *r);
+int page_respond(struct request *r);			/* page_respond.c */
+int page_respond_post(struct request *r);
+int page_manage(struct request *r);			/* page_manage.c */
+int page_manage_post(struct request *r);
 int api_consultation_list(struct request *r);		/* api_consultations.c */
 int api_consultation_get(struct request *r);
 /* The consultation as the secretariat sees it (drafts too), after a write. */

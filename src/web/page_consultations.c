@@ -1,5 +1,10 @@
 /* page_consultations.c: the archive of every round and the page of one consultation. */
+#include <stdio.h>
 #include <string.h>
+
+#include "../domain/response.h"
+#include "../util/clock.h"
+#include "../util/str.h"
 
 #include "cursor.h"
 #include "handlers.h"
@@ -9,6 +14,7 @@
 #include "view.h"
 
 #define ARCHIVE_PAGE 50
+#define RESPONSES_PAGE 50
 
 int
 page_consultation_list(struct request *r)
@@ -48,6 +54,59 @@ page_consultation_list(struct request *r)
 	}
 	layout_end(r);
 	return HANDLER_DONE;
+}
+
+/* The published responses, 50 a page, "SURNAME, Given - Organization". */
+static int
+responses_section(struct request *r, const struct consultation *c)
+{
+	struct buf *b = &r->out;
+	struct response *items;
+	struct err e;
+	long long after = 0;
+	int n, more;
+
+	if (r->param[2] != NULL && (sscanf(r->param[2], "%lld", &after) != 1 || after < 0)) {
+		reply_error(r, 400, _("This page link is not valid."));
+		return -1;
+	}
+	if (response_list(r->db, r->arena, c->id, after, RESPONSES_PAGE, &items, &n, &more, &e) != 0) {
+		reply_err(r, &e);
+		return -1;
+	}
+	H(b, "<section class=\"responses\" id=\"responses\">\n<h2>");
+	html_text(b, _("Responses"));
+	H(b, " (");
+	html_int(b, c->responses);
+	H(b, ")</h2>\n");
+	if (n == 0 && after == 0) {
+		H(b, "<p>");
+		html_text(b, _("No response is published yet."));
+		H(b, "</p>\n");
+	} else {
+		H(b, "<ol class=\"response-list\">\n");
+		for (int i = 0; i < n; i++) {
+			H(b, "<li><a href=\"/responses/");
+			html_url(b, items[i].public_id);
+			H(b, "\">");
+			html_text(b, response_display_name(r->arena, &items[i]));
+			H(b, "</a> <span class=\"meta\">");
+			view_date(r, items[i].created_at);
+			H(b, "</span></li>\n");
+		}
+		H(b, "</ol>\n");
+	}
+	if (more) {
+		H(b, "<p><a rel=\"next\" href=\"/consultations/");
+		html_url(b, c->slug);
+		H(b, "?after=");
+		html_int(b, items[n - 1].id);
+		H(b, "#responses\">");
+		html_text(b, _("More responses"));
+		H(b, "</a></p>\n");
+	}
+	H(b, "</section>\n");
+	return 0;
 }
 
 int
@@ -129,7 +188,20 @@ page_consultation(struct request *r)
 		view_mtext(r, &c.question[i]);
 		H(b, "</li>\n");
 	}
-	H(b, "</ol>\n</article>\n");
+	H(b, "</ol>\n");
+	if (str_eq(c.state, "open") || str_eq(c.state, "scheduled")) {
+		struct err te;
+		if (response_in_time(clock_now(), c.opens_at, c.closes_at, c.state, &te) == 0) {
+			H(b, "<p><a class=\"button\" href=\"/consultations/");
+			html_url(b, c.slug);
+			H(b, "/respond\">");
+			html_text(b, _("Respond to this consultation"));
+			H(b, "</a></p>\n");
+		}
+	}
+	if (responses_section(r, &c) != 0)
+		return HANDLER_DONE;
+	H(b, "</article>\n");
 	layout_end(r);
 	return HANDLER_DONE;
 }

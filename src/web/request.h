@@ -45,6 +45,8 @@ struct request {
 	int status;
 	const char *content_type;
 	struct buf out;
+	int file_fd;		/* > 0: the answer is this file (a download), streamed */
+	int64_t file_size;
 	const char *header[REQUEST_MAX_HEADERS][2];
 	int nheaders;
 

@@ -330,11 +330,20 @@ send_reply(struct request *r)
 		r->content_type = "text/plain; charset=utf-8";
 		buf_puts(&r->out, "Service Unavailable: out of memory\n");
 	}
-	body = buf_detach(&r->out, &len);
-	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (resp == NULL) {
-		free(body);
-		return MHD_NO;
+	if (r->file_fd > 0) {
+		resp = MHD_create_response_from_fd64((uint64_t)r->file_size, r->file_fd);
+		if (resp == NULL) {
+			close(r->file_fd);
+			return MHD_NO;
+		}
+		r->file_fd = 0;	/* libmicrohttpd closes it */
+	} else {
+		body = buf_detach(&r->out, &len);
+		resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+		if (resp == NULL) {
+			free(body);
+			return MHD_NO;
+		}
 	}
 	MHD_add_response_header(resp, "Content-Type", r->content_type ? r->content_type : "text/plain; charset=utf-8");
 	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
@@ -504,6 +513,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_Re
 		 (long long)(us / 1000), r->client, lang_code(r->lang),
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
 	upload_cleanup(r);
+	if (r->file_fd > 0)
+		close(r->file_fd);
 	buf_free(&r->body_in);
 	buf_free(&r->out);
 	pthread_mutex_destroy(&r->wlock);

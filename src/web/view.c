@@ -28,6 +28,20 @@ view_time(struct request *r, int64_t t)
 }
 
 void
+view_date(struct request *r, int64_t t)
+{
+	char day[128], iso[TIME_RFC3339_LEN];
+
+	time_format_rfc3339(t, iso);
+	time_format_human(t, lang_code(r->lang), TZ_UTC, 0, day, sizeof(day));
+	H(&r->out, "<time datetime=\"");
+	html_attr(&r->out, iso);
+	H(&r->out, "\">");
+	html_text(&r->out, day);
+	H(&r->out, "</time>");
+}
+
+void
 view_state(struct request *r, const struct consultation *c)
 {
 	struct buf *b = &r->out;

@@ -6,6 +6,8 @@
 
 /* "1 October 2019 at 00:00 UTC (02:00 Geneva time)" in the request's language. */
 void view_time(struct request *r, int64_t t);
+/* "1 October 2019" (UTC), in the request's language. */
+void view_date(struct request *r, int64_t t);
 /* The state as a badge: Open, Upcoming, Closed. */
 void view_state(struct request *r, const struct consultation *c);
 /* "12 days left" / "5 hours left" for an open consultation. */

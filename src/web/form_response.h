@@ -1,0 +1,26 @@
+/* form_response.h: the response form (respond and revise share it), shown again with the
+ * values kept and each error next to its field. */
+#ifndef AGORA_FORM_RESPONSE_H
+#define AGORA_FORM_RESPONSE_H
+#include "../domain/held.h"
+#include "../domain/response.h"
+#include "request.h"
+
+struct form_view {
+	const struct consultation *c;
+	const struct response_input *in;	/* values to show again, or NULL */
+	const struct field_errors *fe;		/* errors, or NULL */
+	const char *action;			/* where the form posts */
+	const char *held_token;			/* attachments kept server-side, or NULL */
+	const struct attachment *held;
+	int nheld;
+	const char *submit_label;
+};
+
+/* Writes the form into r->out (inside a page). */
+void form_response(struct request *r, const struct form_view *v);
+/* The error summary and per-field messages use form names: respondent.name -> name,
+ * answers.3 -> answer_3. */
+const char *form_error(const struct field_errors *fe, const char *form_name);
+
+#endif

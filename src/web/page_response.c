@@ -1,0 +1,229 @@
+/* page_response.c: the contribution view of one response, its attachments (downloads) and
+ * its receipt. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../domain/country.h"
+#include "../domain/response.h"
+#include "../util/str.h"
+#include "../util/timefmt.h"
+#include "handlers.h"
+#include "html.h"
+#include "layout.h"
+#include "reply.h"
+#include "server.h"
+#include "view.h"
+
+static void
+row(struct request *r, const char *label, const char *value)
+{
+	struct buf *b = &r->out;
+
+	if (value == NULL || value[0] == '\0')
+		return;
+	H(b, "<dt>");
+	html_text(b, label);
+	H(b, "</dt><dd>");
+	html_text(b, value);
+	H(b, "</dd>\n");
+}
+
+/* Withdrawn or withheld: a stub saying so, and when. */
+static void
+stub(struct request *r, const struct response *resp)
+{
+	struct buf *b = &r->out;
+
+	H(b, "<p class=\"notice\">");
+	if (str_eq(resp->status, "withdrawn"))
+		html_text(b, _("This response was withdrawn by the respondent."));
+	else
+		html_text(b, _("This response is withheld by the secretariat."));
+	if (resp->status_reason && resp->status_reason[0]) {
+		H(b, " ");
+		html_text(b, resp->status_reason);
+	}
+	H(b, " ");
+	view_time(r, resp->status_at);
+	H(b, "</p>\n");
+}
+
+int
+page_response(struct request *r)
+{
+	struct response resp;
+	struct consultation c;
+	struct err e;
+	struct buf *b = &r->out;
+	const char *who;
+
+	if (response_get(r->db, r->arena, r->param[1], &resp, &e) != 0 || str_eq(resp.status, "pending") ||
+	    consultation_get(r->db, r->arena, resp.consultation_slug, &c, &e) != 0)
+		return reply_error(r, 404, _("There is no response at this address."));
+	who = str_eq(resp.status, "published") ? response_display_name(r->arena, &resp) : resp.public_id;
+	layout_begin(r, who);
+	H(b, "<article class=\"response\">\n<p class=\"meta\"><a href=\"/consultations/");
+	html_url(b, c.slug);
+	H(b, "\">");
+	view_mtext(r, &c.title);
+	H(b, "</a></p>\n<h1>");
+	html_text(b, who);
+	H(b, "</h1>\n");
+	if (!str_eq(resp.status, "published")) {
+		stub(r, &resp);
+		H(b, "</article>\n");
+		layout_end(r);
+		return HANDLER_DONE;
+	}
+	H(b, "<dl class=\"respondent\">\n");
+	if (str_eq(resp.publish_as, "name")) {
+		row(r, _("Name"), resp.name);
+		row(r, _("Job title"), resp.job_title);
+	}
+	if (!str_eq(resp.publish_as, "anonymous"))
+		row(r, _("Organization"), resp.organization);
+	row(r, _("Country"), country_name_local(resp.country));
+	row(r, _("Stakeholder type"), stakeholder_label(resp.stakeholder_type));
+	H(b, "<dt>");
+	html_text(b, _("Received"));
+	H(b, "</dt><dd>");
+	view_time(r, resp.created_at);
+	H(b, "</dd>\n");
+	if (resp.version > 1) {
+		H(b, "<dt>");
+		html_text(b, _("Revised"));
+		H(b, "</dt><dd>");
+		view_time(r, resp.updated_at);
+		H(b, "</dd>\n");
+	}
+	H(b, "</dl>\n<section lang=\"");
+	html_attr(b, str_eq(resp.language, "und") ? "" : resp.language);
+	H(b, "\">\n<h2>");
+	html_text(b, _("Summary"));
+	H(b, "</h2>\n<div class=\"summary\">");
+	html_text(b, resp.summary);
+	H(b, "</div>\n");
+	for (int i = 0; i < resp.nanswers; i++) {
+		int q = resp.answers[i].question;
+		H(b, "<h3>");
+		html_text(b, arena_printf(r->arena, _("Question %d"), q));
+		H(b, "</h3>\n");
+		if (q >= 1 && q <= c.nquestions) {
+			H(b, "<p class=\"question\">");
+			view_mtext(r, &c.question[q - 1]);
+			H(b, "</p>\n");
+		}
+		H(b, "<div class=\"answer\">");
+		html_text(b, resp.answers[i].text);
+		H(b, "</div>\n");
+	}
+	H(b, "</section>\n");
+	if (resp.nattachments > 0) {
+		H(b, "<h2>");
+		html_text(b, _("Attachments"));
+		H(b, "</h2>\n<ul class=\"attachments\">\n");
+		for (int i = 0; i < resp.nattachments; i++) {
+			H(b, "<li><a href=\"/responses/");
+			html_url(b, resp.public_id);
+			H(b, "/attachments/");
+			html_int(b, i + 1);
+			H(b, "\" download>");
+			html_text(b, resp.att[i].filename);
+			H(b, "</a> <span class=\"size\">(");
+			html_text(b, resp.att[i].media_type);
+			H(b, ", ");
+			html_int(b, (resp.att[i].size + 1023) / 1024);
+			H(b, " KB)</span></li>\n");
+		}
+		H(b, "</ul>\n");
+	}
+	H(b, "<p class=\"receipt-link\"><a href=\"/receipts/");
+	html_url(b, resp.public_id);
+	H(b, "\">");
+	html_text(b, _("Receipt: what was stored, and its SHA-256"));
+	H(b, "</a></p>\n</article>\n");
+	layout_end(r);
+	return HANDLER_DONE;
+}
+
+/* Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266). */
+static const char *
+disposition(struct request *r, const char *filename)
+{
+	struct buf b;
+	char *out;
+
+	buf_init(&b);
+	buf_puts(&b, "attachment; filename=\"");
+	for (const char *p = filename; *p; p++)
+		buf_putc(&b, (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\') ? *p : '_');
+	buf_puts(&b, "\"; filename*=UTF-8''");
+	html_url(&b, filename);
+	out = b.failed ? NULL : arena_strdup(r->arena, b.data);
+	buf_free(&b);
+	return out ? out : "attachment";
+}
+
+int
+page_attachment(struct request *r)
+{
+	struct response resp;
+	struct err e;
+	char path[600];
+	struct stat st;
+	int n = atoi(r->param[1]), fd;
+
+	if (response_get(r->db, r->arena, r->param[0], &resp, &e) != 0 || !str_eq(resp.status, "published") ||
+	    n < 1 || n > resp.nattachments)
+		return reply_problem(r, 404, NULL, "there is no attachment at this address", NULL);
+	if (blob_path(r->srv->blobs, resp.att[n - 1].sha256, path, sizeof(path)) != 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return reply_problem(r, 404, NULL, "this attachment is missing from the store", NULL);
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return reply_problem(r, 503, NULL, "cannot read the attachment", NULL);
+	}
+	r->file_fd = fd;
+	r->file_size = st.st_size;
+	r->content_type = resp.att[n - 1].media_type;
+	request_header(r, "Content-Disposition", disposition(r, resp.att[n - 1].filename));
+	request_header(r, "Cache-Control", "public, max-age=3600");
+	return HANDLER_DONE;
+}
+
+/* The receipt: public id, time, consultation, SHA-256. Safe to share: no manage link. */
+int
+page_receipt(struct request *r)
+{
+	struct response resp;
+	struct err e;
+	struct buf *b = &r->out;
+
+	if (response_get(r->db, r->arena, r->param[1], &resp, &e) != 0)
+		return reply_error(r, 404, _("There is no response at this address."));
+	layout_begin(r, _("Receipt"));
+	H(b, "<h1>");
+	html_text(b, _("Receipt"));
+	H(b, "</h1>\n<dl class=\"receipt\">\n");
+	row(r, _("Response"), resp.public_id);
+	row(r, _("Consultation"), resp.consultation_slug);
+	row(r, _("Version"), arena_printf(r->arena, "%d", resp.version));
+	H(b, "<dt>");
+	html_text(b, _("Stored"));
+	H(b, "</dt><dd>");
+	view_time(r, resp.updated_at);
+	H(b, "</dd>\n<dt>SHA-256</dt><dd><code>");
+	html_text(b, resp.sha256);
+	H(b, "</code></dd>\n</dl>\n<p>");
+	html_text(b, _("The SHA-256 is computed over the stored content of this version (without the "
+		       "email address). Keep this receipt: it lets anyone check later that the response was "
+		       "kept unaltered."));
+	H(b, "</p>\n<p><a href=\"/api/v1/responses/");
+	html_url(b, resp.public_id);
+	H(b, "/receipt\">JSON</a></p>\n");
+	layout_end(r);
+	return HANDLER_DONE;
+}
