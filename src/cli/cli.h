@@ -46,5 +46,10 @@ void cli_store_close(struct cli_store *s);
 int cli_is_data_folder(const char *dir);
 /* Loads the embedded demo set into an open store; progress on a terminal. 0 or 1. */
 int cli_demo_load(struct cli_store *s);
+/* Adds n (0..DEMO_MAX_RESPONSES) generated responses from fictional respondents to the demo
+ * rounds that have opened, in batches; progress on a terminal. The same n on the same store
+ * gives the same respondents and texts. 0 or 1 (error printed). */
+#define DEMO_MAX_RESPONSES 1000000
+int cli_demo_responses(struct cli_store *s, long n);
 
 #endif

@@ -1,4 +1,6 @@
 /* cmd_demo.c: `agora demo`: the working group's real rounds and one open demo round. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -85,14 +87,29 @@ cli_demo_load(struct cli_store *s)
 int
 cmd_demo(int argc, char **argv, struct config *c)
 {
+	static const char *const opts[] = { "--responses", NULL };
+	const char *responses = NULL;
 	struct cli_store s;
-	int rc = cli_parse(argc, argv, c, "demo", NULL, NULL, NULL, NULL, NULL, 0);
+	long n = 0;
+	char *end;
+	int rc = cli_parse(argc, argv, c, "demo", NULL, NULL, opts, &responses, NULL, 0);
 
 	if (rc != 0)
 		return rc == 1 ? 0 : rc;
+	if (responses != NULL) {
+		errno = 0;
+		n = strtol(responses, &end, 10);
+		if (errno != 0 || end == responses || *end != '\0' || n < 0 || n > DEMO_MAX_RESPONSES) {
+			fprintf(stderr, "agora demo: --responses must be a number from 0 to %d\n",
+				DEMO_MAX_RESPONSES);
+			return EXIT_USAGE;
+		}
+	}
 	if (cli_store_open(c, &s) != 0)
 		return 1;
 	rc = cli_demo_load(&s);
+	if (rc == 0 && responses != NULL)
+		rc = cli_demo_responses(&s, n);
 	cli_store_close(&s);
 	return rc;
 }

@@ -40,6 +40,14 @@ rng_below(struct rng *r, uint64_t n)
 	return (rng_next(r) >> 11) % n;
 }
 
+/* A time in [0, span): a fraction of span, so that a round whose span grew by a few seconds
+ * (the open one, which ends now) keeps nearly the same times. */
+static int64_t
+rng_within(struct rng *r, int64_t span)
+{
+	return (int64_t)((double)(rng_next(r) >> 11) / 9007199254740992.0 * (double)span);
+}
+
 /* Respondent i's own generator: its content depends on i alone. */
 static void
 rng_seed(struct rng *r, uint64_t i)
@@ -89,8 +97,8 @@ static const struct demo_lang langs[] = {
 	  { "SA", "EG", "AE", "MA", "JO", "TN", "QA", "OM", "LB", "DZ" },
 	  { { "أحمد", 0 }, { "ليلى", 1 }, { "يوسف", 0 }, { "فاطمة", 1 }, { "عمر", 0 },
 	    { "مريم", 1 }, { "خالد", 0 }, { "نور", 1 }, { "كريم", 0 }, { "سارة", 1 } },
-	  { { "الحسن" }, { "المنصوري" }, { "الخطيب" }, { "حداد" }, { "السيد" }, { "العلي" },
-	    { "بنعلي" }, { "الشامي" } },
+	  { { "الحسن", NULL }, { "المنصوري", NULL }, { "الخطيب", NULL }, { "حداد", NULL }, { "السيد", NULL }, { "العلي", NULL },
+	    { "بنعلي", NULL }, { "الشامي", NULL } },
 	  { "وزارة مثال للشؤون الرقمية (جهة خيالية)", "شركة مثال للاتصالات (جهة خيالية)",
 	    "شبكة مثال للمجتمع المدني (جهة خيالية)", "مختبر سياسات الإنترنت بجامعة مثال (جهة خيالية)",
 	    "مجموعة مثال لمشغلي الشبكات (جهة خيالية)", "منظمة مثال الإقليمية للتنمية (جهة خيالية)",
@@ -130,12 +138,12 @@ static const struct demo_lang langs[] = {
 	  { "CN", "SG" },
 	  { { "伟", 0 }, { "芳", 1 }, { "磊", 0 }, { "静", 1 }, { "晓明", 0 }, { "丽娜", 1 },
 	    { "建华", 0 }, { "海燕", 1 }, { "志强", 0 }, { "敏", 1 } },
-	  { { "王" }, { "李" }, { "张" }, { "刘" }, { "陈" }, { "杨" }, { "赵" }, { "黄" } },
+	  { { "王", NULL }, { "李", NULL }, { "张", NULL }, { "刘", NULL }, { "陈", NULL }, { "杨", NULL }, { "赵", NULL }, { "黄", NULL } },
 	  { "示例国数字事务部（虚构）", "示例电信有限公司（虚构）", "示例公民社会网络（虚构）",
 	    "示例大学互联网政策实验室（虚构）", "示例网络运营者小组（虚构）", "示例区域发展组织（虚构）",
 	    "以个人身份（虚构人物）" },
-	  { { "数字政策高级顾问" }, { "监管事务总监" }, { "项目协调员" }, { "副教授" },
-	    { "网络工程师" }, { "项目官员" }, { "独立研究员" } },
+	  { { "数字政策高级顾问", NULL }, { "监管事务总监", NULL }, { "项目协调员", NULL }, { "副教授", NULL },
+	    { "网络工程师", NULL }, { "项目官员", NULL }, { "独立研究员", NULL } },
 	  { "我们欢迎就“%s”开展的磋商。",
 	    "感谢工作组就“%s”开展公开磋商。",
 	    "我们对“%s”磋商的意见基于日常工作经验。" },
@@ -160,17 +168,17 @@ static const struct demo_lang langs[] = {
 	  { "GB", "US", "KE", "IN", "AU", "NG", "GH", "ZA", "CA", "NZ" },
 	  { { "Alice", 1 }, { "James", 0 }, { "Grace", 1 }, { "Samuel", 0 }, { "Priya", 1 },
 	    { "Daniel", 0 }, { "Amara", 1 }, { "Oliver", 0 }, { "Hannah", 1 }, { "Kwame", 0 } },
-	  { { "Smith" }, { "Johnson" }, { "Okafor" }, { "Patel" }, { "Brown" }, { "Wilson" },
-	    { "Mwangi" }, { "Taylor" } },
+	  { { "Smith", NULL }, { "Johnson", NULL }, { "Okafor", NULL }, { "Patel", NULL }, { "Brown", NULL }, { "Wilson", NULL },
+	    { "Mwangi", NULL }, { "Taylor", NULL } },
 	  { "Example Ministry of Digital Affairs (fictional)", "Example Telecom Ltd (fictional)",
 	    "Example Civil Society Network (fictional)",
 	    "Example University Internet Policy Lab (fictional)",
 	    "Example Network Operators Group (fictional)",
 	    "Example Regional Development Organization (fictional)",
 	    "Individual capacity (fictional person)" },
-	  { { "Senior Policy Adviser" }, { "Head of Regulatory Affairs" }, { "Programme Coordinator" },
-	    { "Associate Professor" }, { "Network Engineer" }, { "Programme Officer" },
-	    { "Independent Researcher" } },
+	  { { "Senior Policy Adviser", NULL }, { "Head of Regulatory Affairs", NULL }, { "Programme Coordinator", NULL },
+	    { "Associate Professor", NULL }, { "Network Engineer", NULL }, { "Programme Officer", NULL },
+	    { "Independent Researcher", NULL } },
 	  { "We welcome the consultation on “%s”.",
 	    "We thank the working group for opening the consultation on “%s”.",
 	    "Our contribution to the consultation on “%s” draws on our daily work." },
@@ -204,8 +212,8 @@ static const struct demo_lang langs[] = {
 	  { "FR", "SN", "CI", "CA", "BE", "CH", "CM" },
 	  { { "Camille", 1 }, { "Julien", 0 }, { "Aminata", 1 }, { "Mathieu", 0 }, { "Claire", 1 },
 	    { "Moussa", 0 }, { "Élodie", 1 }, { "Thomas", 0 }, { "Fatou", 1 }, { "Nicolas", 0 } },
-	  { { "Martin" }, { "Bernard" }, { "Diallo" }, { "Dubois" }, { "Lefebvre" }, { "Traore" },
-	    { "Moreau" }, { "Laurent" } },
+	  { { "Martin", NULL }, { "Bernard", NULL }, { "Diallo", NULL }, { "Dubois", NULL }, { "Lefebvre", NULL }, { "Traore", NULL },
+	    { "Moreau", NULL }, { "Laurent", NULL } },
 	  { "Ministère Exemple des affaires numériques (fictif)", "Exemple Télécom SA (société fictive)",
 	    "Réseau Exemple de la société civile (fictif)",
 	    "Laboratoire de politiques de l'Internet de l'Université Exemple (fictif)",
@@ -216,7 +224,7 @@ static const struct demo_lang langs[] = {
 	      "Conseillère principale en politiques numériques" },
 	    { "Directeur des affaires réglementaires", "Directrice des affaires réglementaires" },
 	    { "Coordinateur de programmes", "Coordinatrice de programmes" },
-	    { "Maître de conférences" },
+	    { "Maître de conférences", NULL },
 	    { "Ingénieur réseau", "Ingénieure réseau" },
 	    { "Chargé de programme", "Chargée de programme" },
 	    { "Chercheur indépendant", "Chercheuse indépendante" } },
@@ -270,9 +278,9 @@ static const struct demo_lang langs[] = {
 	    "Группа сетевых операторов «Пример» (вымышленная организация)",
 	    "Региональная организация развития «Пример» (вымышленная организация)",
 	    "В личном качестве (вымышленное лицо)" },
-	  { { "Советник по цифровой политике" }, { "Руководитель отдела регуляторных вопросов" },
-	    { "Координатор программ" }, { "Доцент" }, { "Сетевой инженер" },
-	    { "Специалист по программам" }, { "Независимый исследователь" } },
+	  { { "Советник по цифровой политике", NULL }, { "Руководитель отдела регуляторных вопросов", NULL },
+	    { "Координатор программ", NULL }, { "Доцент", NULL }, { "Сетевой инженер", NULL },
+	    { "Специалист по программам", NULL }, { "Независимый исследователь", NULL } },
 	  { "Мы приветствуем консультацию на тему «%s».",
 	    "Благодарим Рабочую группу за проведение консультации на тему «%s».",
 	    "Наш вклад в консультацию на тему «%s» основан на нашей повседневной работе." },
@@ -310,8 +318,8 @@ static const struct demo_lang langs[] = {
 	  { "ES", "MX", "AR", "CO", "CL", "PE", "UY", "CR" },
 	  { { "Lucía", 1 }, { "Javier", 0 }, { "Carmen", 1 }, { "Diego", 0 }, { "Valentina", 1 },
 	    { "Mateo", 0 }, { "Sofía", 1 }, { "Andrés", 0 }, { "Paula", 1 }, { "Carlos", 0 } },
-	  { { "Torres" }, { "Ramos" }, { "Morales" }, { "Castillo" }, { "Vargas" }, { "Romero" },
-	    { "Herrera" }, { "Navarro" } },
+	  { { "Torres", NULL }, { "Ramos", NULL }, { "Morales", NULL }, { "Castillo", NULL }, { "Vargas", NULL }, { "Romero", NULL },
+	    { "Herrera", NULL }, { "Navarro", NULL } },
 	  { "Ministerio Ejemplo de Asuntos Digitales (ficticio)", "Ejemplo Telecom S.A. (empresa ficticia)",
 	    "Red Ejemplo de la Sociedad Civil (ficticia)",
 	    "Laboratorio de Políticas de Internet de la Universidad Ejemplo (ficticio)",
@@ -323,7 +331,7 @@ static const struct demo_lang langs[] = {
 	    { "Coordinador de programas", "Coordinadora de programas" },
 	    { "Profesor titular", "Profesora titular" },
 	    { "Ingeniero de redes", "Ingeniera de redes" },
-	    { "Oficial de programas" },
+	    { "Oficial de programas", NULL },
 	    { "Investigador independiente", "Investigadora independiente" } },
 	  { "Celebramos la consulta sobre «%s».",
 	    "Agradecemos al Grupo de Trabajo la apertura de la consulta sobre «%s».",
@@ -380,8 +388,7 @@ static void
 plan_draw(struct rng *r, const struct round *rounds, int nrounds, struct plan *p)
 {
 	p->round = (uint16_t)rng_below(r, (uint64_t)nrounds);
-	p->at = rounds[p->round].from +
-		(int64_t)rng_below(r, (uint64_t)(rounds[p->round].until - rounds[p->round].from));
+	p->at = rounds[p->round].from + rng_within(r, rounds[p->round].until - rounds[p->round].from);
 }
 
 static int
@@ -449,11 +456,15 @@ respondent_make(struct arena *a, const struct round *rounds, int nrounds, const 
 	s->in.country = l->countries[rng_below(&r, (uint64_t)ncountries)];
 	s->in.stakeholder_type = stakeholder_types[type];
 	s->in.email = arena_printf(a, "user.%u@example.org", p->index);
-	roll = (int)rng_below(&r, 100);
 	/* Mostly by name; organizations sometimes; a few anonymous. Individuals have no
 	 * organization to publish under. */
-	s->in.publish_as = roll < 5 ? "anonymous" : roll < 20 && type != NTYPES - 1 ? "organization"
-										  : "name";
+	roll = (int)rng_below(&r, 100);
+	if (roll < 5)
+		s->in.publish_as = "anonymous";
+	else if (roll < 20 && strcmp(s->in.stakeholder_type, "individual") != 0)
+		s->in.publish_as = "organization";
+	else
+		s->in.publish_as = "name";
 	s->in.language = l->code;
 	lang_from_code(l->code, &code);
 	title = mtext_pick(&rd->c.title, code, &got);
@@ -482,4 +493,157 @@ respondent_make(struct arena *a, const struct round *rounds, int nrounds, const 
 		if (s->in.answers[i].text == NULL)
 			return -1;
 	return 0;
+}
+
+/* The writer closure: one batch of responses, committed together. */
+struct batch {
+	struct response_submit *items;
+	int n;
+};
+
+static int
+batch_submit_fn(struct db *db, void *arg, struct err *e)
+{
+	struct batch *b = arg;
+
+	for (int i = 0; i < b->n; i++)
+		if (response_submit_fn(db, &b->items[i], e) != 0)
+			return -1;
+	return 0;
+}
+
+/* Reads, on a read connection, the demo rounds that can take responses (public and opened
+ * before now: received up to their closing or now) and the number of responses stored.
+ * Consultations are allocated from a. Returns 0, or -1 with e set. */
+static int
+rounds_load(const char *db_url, struct arena *a, struct round *rounds, int *nrounds,
+	    int64_t *existing, struct err *e)
+{
+	struct db *db = NULL;
+	struct db_stmt *st;
+	int64_t now = clock_now();
+	int rc = -1;
+
+	*nrounds = 0;
+	if (db_open(db_url, DB_READONLY, &db, e) != 0)
+		return -1;
+	for (const struct embedded *f = demo_files; f->path && *nrounds < MAX_ROUNDS; f++) {
+		struct round *rd = &rounds[*nrounds];
+		json_t *j = json_loadb(f->data, f->len, 0, NULL);
+		const char *slug = json_string_value(json_object_get(j, "slug"));
+
+		if (slug == NULL) {
+			json_decref(j);
+			err_set(e, ERR_INTERNAL, "%s: no slug", f->path);
+			goto out;
+		}
+		snprintf(rd->slug, sizeof(rd->slug), "%s", slug);
+		json_decref(j);
+		if (consultation_get(db, a, rd->slug, &rd->c, e) != 0)
+			goto out;
+		if (strcmp(rd->c.state, "draft") == 0)
+			continue;
+		rd->from = rd->c.opens_at;
+		rd->until = rd->c.closes_at < now ? rd->c.closes_at : now;
+		if (rd->until > rd->from)
+			(*nrounds)++;
+	}
+	if ((st = db_prepare(db, SQL_COUNT)) == NULL || db_step(st) != DB_ROW) {
+		db_err(db, e, "responses");
+		goto out;
+	}
+	*existing = db_col_int64(st, 0);
+	db_done(st);
+	rc = 0;
+out:
+	db_close(db);
+	return rc;
+}
+
+int
+cli_demo_responses(struct cli_store *s, long n)
+{
+	struct arena *keep = NULL, *a = NULL;
+	struct round rounds[MAX_ROUNDS];
+	struct plan *plan = NULL;
+	struct batch b = { NULL, 0 };
+	struct field_errors fe;
+	struct err e;
+	int nrounds = 0, tty = isatty(2), rc = 1;
+	int64_t existing = 0;
+	long done = 0;
+	const char *nl = "";	/* ends the progress line before an error */
+
+	if (n == 0) {
+		printf("Demo data: 0 response(s) added\n");
+		return 0;
+	}
+	if (country_load(COUNTRY_JSON, &e) != 0) {
+		fprintf(stderr, "agora demo: %s\n", e.msg);
+		return 1;
+	}
+	if ((keep = arena_new()) == NULL || (plan = calloc((size_t)n, sizeof(*plan))) == NULL ||
+	    (b.items = calloc(BATCH, sizeof(*b.items))) == NULL) {
+		fprintf(stderr, "agora demo: out of memory\n");
+		goto out;
+	}
+	if (rounds_load(s->db_url, keep, rounds, &nrounds, &existing, &e) != 0) {
+		fprintf(stderr, "agora demo: %s\n", e.msg);
+		goto out;
+	}
+	if (nrounds == 0) {
+		fprintf(stderr, "agora demo: no demo round has opened yet\n");
+		goto out;
+	}
+	for (long i = 0; i < n; i++) {
+		struct rng r;
+
+		plan[i].index = (uint32_t)(existing + i + 1);
+		rng_seed(&r, plan[i].index);
+		plan_draw(&r, rounds, nrounds, &plan[i]);
+	}
+	qsort(plan, (size_t)n, sizeof(*plan), plan_cmp);
+	while (done < n) {
+		if ((a = arena_new()) == NULL) {
+			fprintf(stderr, "%sagora demo: out of memory\n", nl);
+			goto out;
+		}
+		for (b.n = 0; b.n < BATCH && done + b.n < n; b.n++) {
+			const struct plan *p = &plan[done + b.n];
+			struct response_submit *it = &b.items[b.n];
+
+			if (respondent_make(a, rounds, nrounds, p, it) != 0) {
+				fprintf(stderr, "%sagora demo: out of memory\n", nl);
+				goto out;
+			}
+			fe.n = 0;
+			if (response_validate(&it->in, &rounds[p->round].c, &fe) != 0) {
+				fprintf(stderr, "%sagora demo: generated response %u: %s: %s\n", nl,
+					p->index, fe.e[0].field, fe.e[0].msg);
+				goto out;
+			}
+		}
+		if (writer_run(s->writer, batch_submit_fn, &b, &e) != 0) {
+			fprintf(stderr, "%sagora demo: %s\n", nl, e.msg);
+			goto out;
+		}
+		done += b.n;
+		arena_free(a);
+		a = NULL;
+		if (tty) {
+			fprintf(stderr, "\rAdding demo responses: %ld/%ld", done, n);
+			nl = "\n";
+		}
+	}
+	fprintf(stderr, "%s", nl);
+	printf("Demo data: %ld response(s) added\n", n);
+	rc = 0;
+out:
+	if (rc != 0 && done > 0)
+		fprintf(stderr, "agora demo: %ld response(s) were added before the error\n", done);
+	arena_free(a);
+	arena_free(keep);
+	free(b.items);
+	free(plan);
+	return rc;
 }

@@ -29,9 +29,11 @@ const struct command commands[] = {
 	  "  FILE.json is described in docs/CONSULTATIONS.md. TIME is RFC 3339 (2026-12-01T12:00:00Z).\n"
 	  "  create publishes the round for its opens_at unless --draft; open without --at opens now.\n" },
 	{ "demo", cmd_demo, "load the demo data set into a data folder",
-	  "agora demo [--data DIR]\n"
+	  "agora demo [--data DIR] [--responses N]\n"
 	  "  Adds the working group's real rounds (OTT ... environmental impact) and one demo round\n"
-	  "  open now. Rounds already present are left as they are.\n" },
+	  "  open now. Rounds already present are left as they are.\n"
+	  "  --responses N   also add N generated responses (0 to 1000000) from fictional\n"
+	  "                  respondents in the six languages, spread over those rounds\n" },
 	{ "token", cmd_token, "create an API token for an account",
 	  "agora token create --email EMAIL [--label TEXT]\n"
 	  "  Prints a bearer token once; only its hash is stored.\n" },

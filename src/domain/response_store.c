@@ -67,6 +67,15 @@ make_manage_token(char out[MANAGE_TOKEN_LEN], char hash[BLOB_HEX_LEN])
 	sha256_hex(out, strlen(out), hash);
 }
 
+/* The stored language: one of the six codes in lower case, or "und" (undetermined). */
+static const char *
+language_code(const char *given)
+{
+	enum lang l;
+
+	return given != NULL && lang_from_code(given, &l) == 0 ? lang_code(l) : "und";
+}
+
 /* The SHA-256 of a version's canonical bytes: its public content as JSON with sorted keys and
  * no spaces (the email is not part of it). */
 static int
@@ -84,7 +93,7 @@ content_hash(const char *public_id, const char *slug, int version, const struct 
 				      in->organization, "job_title", in->job_title, "country", in->country,
 				      "stakeholder_type", in->stakeholder_type));
 	json_object_set_new(o, "publish_as", json_string(in->publish_as));
-	json_object_set_new(o, "language", json_string(in->language ? in->language : ""));
+	json_object_set_new(o, "language", json_string(language_code(in->language)));
 	json_object_set_new(o, "summary", json_string(in->summary));
 	for (int i = 0; i < in->nanswers; i++)
 		json_array_append_new(ans, json_pack("{s:i, s:s}", "question", in->answers[i].question,
@@ -123,7 +132,7 @@ insert_version(struct db *db, int64_t id, int v, const struct response_input *in
 	db_bind_text(st, 7, in->stakeholder_type);
 	db_bind_text(st, 8, in->email);
 	db_bind_text(st, 9, in->publish_as);
-	db_bind_text(st, 10, in->language && in->language[0] ? in->language : "und");
+	db_bind_text(st, 10, language_code(in->language));
 	db_bind_text(st, 11, in->summary);
 	db_bind_text(st, 12, sha);
 	db_bind_int64(st, 13, now);

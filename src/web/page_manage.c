@@ -54,13 +54,20 @@ load(struct request *r, struct manage *x)
 	return 0;
 }
 
+/* The token: from the manage link (?token=), else the X-Manage-Token header. */
+static const char *
+token_of(struct request *r)
+{
+	return r->param[2] ? r->param[2] : request_get_header(r, "X-Manage-Token");
+}
+
 static int
 show(struct request *r, struct manage *x, const char *notice, int status)
 {
 	struct buf *b = &r->out;
 	struct err e;
 	const char *action = arena_printf(r->arena, "/responses/%s/manage?token=%s", x->resp.public_id,
-					  r->param[2]);
+					  token_of(r));
 	int open = response_in_time(r->started_ms / 1000, x->c.opens_at, x->c.closes_at, x->c.state, &e) == 0 &&
 		   !str_eq(x->resp.status, "withdrawn");
 	struct form_view v = { &x->c, &x->in, &x->fe, action, NULL, NULL, 0, _("Save a new version") };
@@ -146,7 +153,7 @@ page_manage_post(struct request *r)
 	if (r->upload == NULL)
 		return reply_error(r, 400, _("Send the form as it is on the page."));
 	x->m.public_id = x->resp.public_id;
-	x->m.token = r->param[2];
+	x->m.token = token_of(r);
 	x->m.started_at = r->started_ms / 1000;
 	action = upload_field(r, "action");
 	if (str_eq(action, "withdraw")) {

@@ -373,7 +373,7 @@ send_reply(struct request *r)
 static int64_t
 body_limit(struct server *s, struct request *r)
 {
-	if (r->route != NULL && (r->route->flags & ROUTE_UPLOAD))
+	if (r->upload != NULL)
 		return s->cfg->max_body_bytes + UPLOAD_MAX_FILES * (s->cfg->attachment_max_bytes + 4096);
 	return s->cfg->max_body_bytes;
 }
