@@ -5,6 +5,7 @@ DATA=${AGORA_DATA:-var}
 LISTEN=${AGORA_LISTEN:-127.0.0.1:8080}
 if [ ! -f "$DATA/agora.db" ]; then
 	build/agora init --data "$DATA" --demo >/dev/null
+	build/agora demo --data "$DATA" --responses "${AGORA_DEMO_RESPONSES:-600}"
 fi
 echo "Agora: http://$LISTEN/"
 if [ -f "$DATA/demo-login.txt" ]; then

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <unicode/ustring.h>
+
 #include "../util/str.h"
 #include "../util/timefmt.h"
 #include "country.h"
@@ -220,6 +222,25 @@ response_validate(const struct response_input *in, const struct consultation *c,
 	return fe->n - before;
 }
 
+/* s in capitals, for every script that has them (ICU); NULL when out of memory. */
+static char *
+upper(struct arena *a, const char *s)
+{
+	UChar in[256], out[512];
+	UErrorCode status = U_ZERO_ERROR;
+	int32_t n, m;
+	char *res;
+
+	u_strFromUTF8(in, 256, &n, s, -1, &status);
+	if (U_FAILURE(status) || n >= 256)
+		return arena_strdup(a, s);
+	m = u_strToUpper(out, 512, in, n, "", &status);
+	if (U_FAILURE(status) || m >= 512 || (res = arena_alloc(a, (size_t)m * 3 + 1)) == NULL)
+		return arena_strdup(a, s);
+	u_strToUTF8(res, m * 3 + 1, NULL, out, m, &status);
+	return U_SUCCESS(status) ? res : arena_strdup(a, s);
+}
+
 const char *
 response_display_name(struct arena *a, const struct response *r)
 {
@@ -234,12 +255,8 @@ response_display_name(struct arena *a, const struct response *r)
 	sp = strrchr(name, ' ');
 	if (sp == NULL || sp[1] == '\0')
 		return arena_printf(a, "%s - %s", name, r->organization);
-	surname = arena_strdup(a, sp + 1);
-	if (surname == NULL)
+	if ((surname = upper(a, sp + 1)) == NULL)
 		return name;
-	for (char *p = surname; *p; p++)
-		if (*p >= 'a' && *p <= 'z')
-			*p = (char)(*p - 'a' + 'A');
 	return arena_printf(a, "%s, %.*s - %s", surname, (int)(sp - name), name, r->organization);
 }
 
