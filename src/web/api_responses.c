@@ -177,6 +177,11 @@ manage(struct request *r, int withdraw)
 	if (response_get(r->db, r->arena, r->param[0], &resp, &e) != 0 ||
 	    consultation_get(r->db, r->arena, resp.consultation_slug, &c, &e) != 0)
 		return reply_err(r, &e);
+	/* Refused before anything is stored (the write checks again). */
+	if (str_eq(resp.status, "withdrawn"))
+		return reply_problem(r, 409, NULL, "this response was withdrawn", NULL);
+	if (response_in_time(r->started_ms / 1000, c.opens_at, c.closes_at, c.state, &e) != 0)
+		return reply_err(r, &e);
 	if ((x = r->state = arena_alloc(r->arena, sizeof(*x))) == NULL)
 		return reply_problem(r, 503, NULL, "out of memory", NULL);
 	x->s.slug = c.slug;

@@ -152,6 +152,14 @@ page_manage_post(struct request *r)
 		return HANDLER_DONE;
 	if (r->upload == NULL)
 		return reply_error(r, 400, _("Send the form as it is on the page."));
+	{
+		struct err te;
+		if (str_eq(x->resp.status, "withdrawn") ||
+		    response_in_time(r->started_ms / 1000, x->c.opens_at, x->c.closes_at, x->c.state, &te) != 0) {
+			as_input(&x->resp, &x->in);
+			return show(r, x, NULL, 409);	/* says it can no longer be changed */
+		}
+	}
 	x->m.public_id = x->resp.public_id;
 	x->m.token = token_of(r);
 	x->m.started_at = r->started_ms / 1000;
