@@ -256,6 +256,10 @@ check "the list no longer has it" sh -c "! echo ' $(ids) ' | grep -q ' $ID '"
 check "counts.responses went down by one" same "$(responses_count)" "$((count1 - 1))"
 req POST "/api/v1/responses/$ID/revise" -H "X-Manage-Token: $TOKEN" -H 'Content-Type: application/json' --data-binary @"$TMP/rev.json"
 check "revise after withdraw: 409" status_is 409
+printf 'Withdrawn evidence, %s.\n' "$(date +%s%N)" >"$TMP/gone.txt"
+before=$(stored)
+req POST "/api/v1/responses/$ID/revise" -H "X-Manage-Token: $TOKEN" -F "response=<$TMP/rev.json;type=application/json" -F "attachments=@$TMP/gone.txt"
+check "revise after withdraw with an attachment: 409, no blob stored" sh -c "[ $STATUS = 409 ] && [ '$(stored)' = '$before' ]"
 req POST "/api/v1/responses/$ID/withdraw" -H "X-Manage-Token: $TOKEN"
 check "withdraw twice: 409" status_is 409
 req GET "/api/v1/responses/$ID"
