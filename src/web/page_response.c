@@ -31,9 +31,9 @@ row(struct request *r, const char *label, const char *value)
 	H(b, "</dd>\n");
 }
 
-/* Withdrawn or withheld: a stub saying so, and when. */
+/* Withdrawn or withheld: a notice saying so, and when. */
 static void
-stub(struct request *r, const struct response *resp)
+status_notice(struct request *r, const struct response *resp)
 {
 	struct buf *b = &r->out;
 
@@ -73,7 +73,7 @@ page_response(struct request *r)
 	html_text(b, who);
 	H(b, "</h1>\n");
 	if (!str_eq(resp.status, "published")) {
-		stub(r, &resp);
+		status_notice(r, &resp);
 		H(b, "</article>\n");
 		layout_end(r);
 		return HANDLER_DONE;

@@ -23,6 +23,7 @@
 #include "auth.h"
 #include "metrics.h"
 #include "reply.h"
+#include "page_cache.h"
 #include "route.h"
 #include "upload.h"
 
@@ -206,66 +207,6 @@ take_param(void *cls, enum MHD_ValueKind kind, const char *key, const char *valu
 	return MHD_YES;	/* undeclared parameters are dropped */
 }
 
-/* The page micro-cache: each thread keeps the pages it built for page-cache-ms, keyed by
- * route, parameters and language. Only routes marked ROUTE_CACHE (the same for everyone). */
-#define PAGE_CACHE_SLOTS 64
-struct cached_page {
-	char key[256];
-	int64_t until_ms;
-	char *body;
-	size_t len;
-};
-static __thread struct cached_page page_cache[PAGE_CACHE_SLOTS];
-
-static int
-cache_key(struct request *r, char *key, size_t n)
-{
-	size_t o = (size_t)snprintf(key, n, "%d|%s", r->route_index, lang_code(r->lang));
-
-	for (int i = 0; i < ROUTE_MAX_PARAMS && r->route->params[i].name && o < n; i++)
-		o += (size_t)snprintf(key + o, n - o, "|%s", r->param[i] ? r->param[i] : "");
-	return o < n ? 0 : -1;
-}
-
-static struct cached_page *
-cache_slot(const char *key)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (const char *p = key; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	return &page_cache[h % PAGE_CACHE_SLOTS];
-}
-
-static int
-cache_get(struct request *r, const char *key)
-{
-	struct cached_page *c = cache_slot(key);
-
-	if (c->body == NULL || strcmp(c->key, key) != 0 || c->until_ms <= clock_now_ms())
-		return -1;
-	buf_add(&r->out, c->body, c->len);
-	r->content_type = "text/html; charset=utf-8";
-	r->status = 200;
-	return r->out.failed ? -1 : 0;
-}
-
-static void
-cache_put(struct request *r, const char *key)
-{
-	struct cached_page *c = cache_slot(key);
-	char *copy;
-
-	if ((r->status != 0 && r->status != 200) || r->out.failed || (copy = malloc(r->out.len)) == NULL)
-		return;
-	memcpy(copy, r->out.data, r->out.len);
-	free(c->body);
-	snprintf(c->key, sizeof(c->key), "%s", key);
-	c->body = copy;
-	c->len = r->out.len;
-	c->until_ms = clock_now_ms() + r->srv->cfg->page_cache_ms;
-}
-
 /* Central checks, then the handler. */
 static int
 dispatch(struct server *s, struct request *r)
@@ -306,7 +247,7 @@ dispatch(struct server *s, struct request *r)
 		metrics_page_cache(0);
 		rc = rt->handler(r);
 		if (rc == HANDLER_DONE)
-			cache_put(r, key);
+			cache_put(r, key, s->cfg->page_cache_ms);
 		return rc;
 	}
 	return rt->handler(r);
