@@ -1,6 +1,8 @@
 /* sniff.c: an attachment's type from libmagic's MIME type, one libmagic handle per thread. */
 #include "sniff.h"
 
+#include "../util/thread.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <magic.h>
@@ -53,6 +55,7 @@ magic_handle(void)
 		return NULL;
 	}
 	thread_magic = m;
+	thread_atexit(sniff_thread_end);
 	return m;
 }
 

@@ -1,5 +1,6 @@
 /* timefmt.c: time formats. ICU formatters are cached per thread (they are not thread-safe). */
 #include "timefmt.h"
+#include "thread.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -90,6 +91,19 @@ static __thread struct {
 	UDateFormat *fmt[2][2];	/* [zone][with_time] */
 } fmt_cache[FMT_LANGS];
 
+/* Closes this thread's formatters (at thread exit). */
+static void
+formatters_free(void)
+{
+	for (int i = 0; i < FMT_LANGS; i++) {
+		for (int z = 0; z < 2; z++)
+			for (int t = 0; t < 2; t++)
+				if (fmt_cache[i].fmt[z][t] != NULL)
+					udat_close(fmt_cache[i].fmt[z][t]);
+		memset(&fmt_cache[i], 0, sizeof(fmt_cache[i]));
+	}
+}
+
 static UDateFormat *
 formatter(const char *lang, enum time_zone zone, int with_time)
 {
@@ -105,6 +119,7 @@ formatter(const char *lang, enum time_zone zone, int with_time)
 	if (!fmt_cache[i].lang[0])
 		snprintf(fmt_cache[i].lang, sizeof(fmt_cache[i].lang), "%s", lang);
 	if (fmt_cache[i].fmt[zone][with_time] == NULL) {
+		thread_atexit(formatters_free);
 		u_uastrcpy(tz, zone == TZ_UTC ? "UTC" : "Europe/Zurich");
 		fmt_cache[i].fmt[zone][with_time] =
 		    udat_open(with_time ? UDAT_SHORT : UDAT_NONE, UDAT_LONG, lang, tz, -1, NULL, 0,

@@ -233,8 +233,9 @@ form_response(struct request *r, const struct form_view *v)
 		H(b, "\">\n");
 	}
 	H(b, "<input id=\"f-attachments\" name=\"attachments\" type=\"file\" multiple "
-	     "accept=\".pdf,.docx,.odt,.txt,.png,.jpg,.jpeg\">\n</div>\n</fieldset>\n"
-	     "<p><button type=\"submit\">");
+	     "accept=\".pdf,.docx,.odt,.txt,.png,.jpg,.jpeg\"");
+	described(r, v, "attachments");
+	H(b, ">\n</div>\n</fieldset>\n<p><button type=\"submit\">");
 	html_text(b, v->submit_label);
 	H(b, "</button></p>\n</form>\n");
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../util/clock.h"
+#include "../util/thread.h"
 #include "route.h"
 
 #define PAGE_CACHE_SLOTS 64
@@ -51,6 +52,16 @@ cache_get(struct request *r, const char *key)
 	return r->out.failed ? -1 : 0;
 }
 
+/* Frees this thread's pages (at thread exit). */
+static void
+cache_free(void)
+{
+	for (int i = 0; i < PAGE_CACHE_SLOTS; i++) {
+		free(page_cache[i].body);
+		page_cache[i].body = NULL;
+	}
+}
+
 void
 cache_put(struct request *r, const char *key, int64_t ttl_ms)
 {
@@ -60,6 +71,7 @@ cache_put(struct request *r, const char *key, int64_t ttl_ms)
 	if ((r->status != 0 && r->status != 200) || r->out.failed || (copy = malloc(r->out.len)) == NULL)
 		return;
 	memcpy(copy, r->out.data, r->out.len);
+	thread_atexit(cache_free);
 	free(c->body);
 	snprintf(c->key, sizeof(c->key), "%s", key);
 	c->body = copy;

@@ -60,7 +60,7 @@ submit_read(struct request *r, struct response_input *in, struct field_errors *f
 	in->language = field_or_null(r, "language");
 	in->summary = field_or_null(r, "summary");
 	for (int q = 1; q <= CONSULTATION_MAX_QUESTIONS; q++) {
-		char name[16];
+		char name[24];
 		const char *v;
 		snprintf(name, sizeof(name), "answer_%d", q);
 		if ((v = field_or_null(r, name)) != NULL) {
