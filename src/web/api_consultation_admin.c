@@ -43,26 +43,22 @@ api_consultation_create(struct request *r)
 
 	if (r->write_queued) {
 		c = r->state;
-		if (r->write_rc != 0) {
-			json_decref(c->body);
+		if (r->write_rc != 0)
 			return reply_err(r, &r->write_err);
-		}
 		request_header(r, "Location", arena_printf(r->arena, "/api/v1/consultations/%s", c->spec.slug));
 		slug = arena_strdup(r->arena, c->spec.slug);
-		json_decref(c->body);
 		return api_consultation_answer(r, slug, 201);
 	}
 	if ((c = arena_alloc(r->arena, sizeof(*c))) == NULL)
 		return reply_problem(r, 503, NULL, "out of memory", NULL);
 	if ((c->body = body_json(r)) == NULL)
 		return HANDLER_DONE;
+	r->json_body = c->body;	/* the spec points into it */
 	if (consultation_spec_parse(c->body, &c->spec, &e) != 0) {
-		json_decref(c->body);
 		return reply_problem(r, 422, NULL, e.msg, reply_field_error(e.field[0] ? e.field : "body", e.msg));
 	}
 	v = json_object_get(c->body, "publish");
 	if (v != NULL && !json_is_boolean(v)) {
-		json_decref(c->body);
 		return reply_problem(r, 422, NULL, "publish must be true or false",
 				     reply_field_error("publish", "must be true or false"));
 	}

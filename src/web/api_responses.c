@@ -25,7 +25,10 @@ take_input(struct request *r, const struct consultation *c, struct submit_ctx *x
 	const char *why = NULL;
 
 	memset(&fe, 0, sizeof(fe));
-	if (submit_read(r, in, &fe, &x->keep, &status, &why) != 0) {
+	int rc = submit_read(r, in, &fe, &x->keep, &status, &why);
+
+	r->json_body = x->keep;	/* in points into it */
+	if (rc != 0) {
 		reply_problem(r, status, NULL, why, NULL);
 		return -1;
 	}
@@ -66,8 +69,6 @@ api_response_submit(struct request *r)
 	struct err e;
 
 	if (r->write_queued) {
-		json_decref(x->keep);
-		x->keep = NULL;
 		if (r->write_rc != 0)
 			return reply_err(r, &r->write_err);
 		return receipt_answer(r, 201, x->s.public_id, x->s.slug, x->s.version, x->s.received_at,
@@ -84,7 +85,6 @@ api_response_submit(struct request *r)
 	if (response_in_time(x->s.started_at, c.opens_at, c.closes_at, c.state, &e) != 0)
 		return reply_err(r, &e);	/* 409 before anything is stored */
 	if (take_input(r, &c, x, &x->s.in) != 0) {
-		json_decref(x->keep);
 		return HANDLER_DONE;
 	}
 	return request_write(r, response_submit_fn, &x->s);
@@ -162,8 +162,6 @@ manage(struct request *r, int withdraw)
 	const char *token;
 
 	if (r->write_queued) {
-		json_decref(x->keep);
-		x->keep = NULL;
 		if (r->write_rc != 0)
 			return reply_err(r, &r->write_err);
 		if (withdraw)
@@ -190,7 +188,6 @@ manage(struct request *r, int withdraw)
 	x->m.started_at = r->started_ms / 1000;
 	x->m.withdraw = withdraw;
 	if (!withdraw && take_input(r, &c, x, &x->m.in) != 0) {
-		json_decref(x->keep);
 		return HANDLER_DONE;
 	}
 	return request_write(r, response_manage_fn, &x->m);

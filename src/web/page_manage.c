@@ -134,8 +134,6 @@ page_manage_post(struct request *r)
 	const char *why = NULL, *action;
 
 	if (r->write_queued) {
-		json_decref(x->keep);
-		x->keep = NULL;
 		if (r->write_rc != 0 && r->write_err.kind != ERR_CONFLICT)
 			return reply_err(r, &r->write_err);
 		if (load(r, x) != 0)
@@ -170,6 +168,7 @@ page_manage_post(struct request *r)
 	}
 	if (submit_read(r, &x->in, &x->fe, &x->keep, &status, &why) != 0)
 		return reply_error(r, 400, _("Send the form as it is on the page."));
+	r->json_body = x->keep;	/* x->in points into it */
 	if (r->upload->nfiles == 0) {	/* no new files: keep the current ones */
 		x->in.nattachments = x->resp.nattachments;
 		memcpy(x->in.att, x->resp.att, sizeof(x->in.att));
@@ -177,7 +176,6 @@ page_manage_post(struct request *r)
 		field_error_add(&x->fe, "attachments", "%s", why);
 	}
 	if (response_validate(&x->in, &x->c, &x->fe) > 0 || x->fe.n > 0) {
-		json_decref(x->keep);
 		return show(r, x, NULL, status == 415 ? 415 : 422);
 	}
 	x->m.in = x->in;

@@ -157,8 +157,6 @@ page_respond_post(struct request *r)
 	const char *why = NULL, *held;
 
 	if (r->write_queued) {
-		json_decref(x->keep);
-		x->keep = NULL;
 		if (r->write_rc != 0 && r->write_err.kind == ERR_CONFLICT)
 			return load_open(r, &x->c), HANDLER_DONE;	/* it closed meanwhile */
 		if (r->write_rc != 0)
@@ -176,6 +174,7 @@ page_respond_post(struct request *r)
 		return HANDLER_DONE;
 	if (r->upload == NULL || submit_read(r, &x->in, &x->fe, &x->keep, &status, &why) != 0)
 		return reply_error(r, 400, _("Send the form as it is on the page."));
+	r->json_body = x->keep;	/* x->in points into it */
 	/* Attachments kept from an earlier try come first. */
 	held = upload_field(r, "held");
 	if (held != NULL && strlen(held) == HELD_TOKEN_LEN - 1) {
@@ -199,7 +198,6 @@ page_respond_post(struct request *r)
 			x->hold.att = &x->in.att[x->nheld];
 			return request_write(r, held_put_fn, &x->hold);
 		}
-		json_decref(x->keep);
 		return show_form(r, x, x->status);
 	}
 	x->s.slug = x->c.slug;

@@ -51,6 +51,7 @@ struct request {
 	int nheaders;
 
 	void *state;		/* the handler's own, kept across a suspended write */
+	void *json_body;	/* a parsed body (json_t *) others point into: released at the end */
 
 	/* A queued write: the writer fills these, then resumes the connection. */
 	pthread_mutex_t wlock;

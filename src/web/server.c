@@ -5,6 +5,7 @@
 
 #include "server.h"
 
+#include <jansson.h>
 #include <microhttpd.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -77,22 +78,28 @@ request_get_header(struct request *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+/* On the writer thread, after the commit. Once the connection is resumed its handler may run,
+ * answer and free r at once: nothing here touches r after MHD_resume_connection. */
 static void
 write_done(void *arg, int rc, const struct err *e)
 {
 	struct request *r = arg;
+	struct MHD_Connection *conn = r->conn;
+	struct server *srv = r->srv;
+	int was_suspended;
 
 	pthread_mutex_lock(&r->wlock);
 	r->write_rc = rc;
 	if (rc != 0 && e != NULL)
 		r->write_err = *e;
 	r->write_finished = 1;
-	if (r->suspended) {
-		MHD_resume_connection(r->conn);
-		atomic_fetch_sub(&r->srv->suspended, 1);
-		r->suspended = 0;
-	}
+	was_suspended = r->suspended;
+	r->suspended = 0;
 	pthread_mutex_unlock(&r->wlock);
+	if (was_suspended) {
+		MHD_resume_connection(conn);
+		atomic_fetch_sub(&srv->suspended, 1);	/* after: stop waits for this to reach 0 */
+	}
 }
 
 /* The writer hands one argument to both the closure and its done(): the request. */
@@ -454,6 +461,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_Re
 		 (long long)(us / 1000), r->client, lang_code(r->lang),
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
 	upload_cleanup(r);
+	json_decref(r->json_body);
 	if (r->file_fd > 0)
 		close(r->file_fd);
 	buf_free(&r->body_in);

@@ -10,6 +10,11 @@ n=0
 fails=0
 
 cleanup() {
+	# A failing test shows what the server said: sanitizer reports, errors.
+	if [ "$fails" -gt 0 ] && [ -s "$TMP/serve.err" ]; then
+		echo "# last lines of the server's log:"
+		grep -v ' info ' "$TMP/serve.err" | tail -40 | sed 's/^/# /'
+	fi
 	if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
 		kill -TERM "$PID" 2>/dev/null
 		for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.05; done
