@@ -244,7 +244,7 @@ from_row(struct db_stmt *st, struct arena *a, struct consultation *c)
 }
 
 static int
-load_details(struct db *db, struct arena *a, struct consultation *c, struct err *e)
+load_details(struct db *db, struct arena *a, struct consultation *c, int texts, struct err *e)
 {
 	struct db_stmt *st = db_prepare(db, SQL_NQUESTIONS);
 
@@ -260,12 +260,12 @@ load_details(struct db *db, struct arena *a, struct consultation *c, struct err 
 	for (int i = 0; i < c->nquestions; i++)
 		c->question[i].original = c->original;
 	c->responses = response_count_published(db, c->id);
-	return text_load(db, a, "consultation", c->id, text_found, c, e);
+	return texts ? text_load(db, a, "consultation", c->id, text_found, c, e) : 0;
 }
 
-int
-consultation_get(struct db *db, struct arena *a, const char *slug, struct consultation *c,
-		 struct err *e)
+static int
+get(struct db *db, struct arena *a, const char *slug, struct consultation *c, int texts,
+    struct err *e)
 {
 	struct db_stmt *st = db_prepare(db, SQL_BY_SLUG);
 	enum db_rc rc;
@@ -283,7 +283,21 @@ consultation_get(struct db *db, struct arena *a, const char *slug, struct consul
 		return err_set(e, ERR_NOTFOUND, "no consultation '%s'", slug);
 	if (rc != DB_ROW)
 		return db_err(db, e, "consultation");
-	return load_details(db, a, c, e);
+	return load_details(db, a, c, texts, e);
+}
+
+int
+consultation_get(struct db *db, struct arena *a, const char *slug, struct consultation *c,
+		 struct err *e)
+{
+	return get(db, a, slug, c, 1, e);
+}
+
+int
+consultation_get_brief(struct db *db, struct arena *a, const char *slug, struct consultation *c,
+		       struct err *e)
+{
+	return get(db, a, slug, c, 0, e);
 }
 
 int
@@ -317,7 +331,7 @@ consultation_list(struct db *db, struct arena *a, const char *state_filter, int6
 	if (rc != DB_DONE)
 		return db_err(db, e, "consultations");
 	for (int i = 0; i < out->n; i++)
-		if (load_details(db, a, &out->items[i], e) != 0)
+		if (load_details(db, a, &out->items[i], 1, e) != 0)
 			return -1;
 	if (out->more) {
 		out->next_opens_at = out->items[out->n - 1].opens_at;

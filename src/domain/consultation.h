@@ -49,6 +49,10 @@ int consultation_create_fn(struct db *db, void *arg, struct err *e);
 int consultation_get(struct db *db, struct arena *a, const char *slug, struct consultation *c,
 		     struct err *e);
 
+/* The same without the texts (times, state, number of questions, counts): for writes. */
+int consultation_get_brief(struct db *db, struct arena *a, const char *slug,
+			   struct consultation *c, struct err *e);
+
 struct consultation_page {
 	struct consultation *items;
 	int n;

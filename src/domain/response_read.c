@@ -25,8 +25,7 @@ static const char SQL_ATTACHMENTS[] =
 static const char SQL_STATUS_EVENT[] =
     "SELECT at, reason FROM moderation_events WHERE response_id = $1 AND kind IN ('withheld', 'withdrawn') "
     "ORDER BY id DESC LIMIT 1";
-static const char SQL_COUNT[] =
-    "SELECT COUNT(*) FROM responses WHERE consultation_id = $1 AND status = 'published'";
+static const char SQL_COUNT[] = "SELECT published_responses FROM consultations WHERE id = $1";
 
 static int
 from_row(struct db_stmt *st, struct arena *a, struct response *r)

@@ -29,9 +29,11 @@ static const char SQL_BLOB_REF[] =
 static const char SQL_EVENT[] =
     "INSERT INTO moderation_events (response_id, kind, version, reason, at) VALUES ($1, $2, $3, '', $4)";
 static const char SQL_BY_TOKEN[] =
-    "SELECT r.id, r.current_version, r.status, c.slug, c.opens_at, c.closes_at, c.moderation "
+    "SELECT r.id, r.current_version, r.status, c.slug, c.opens_at, c.closes_at, c.moderation, c.id "
     "FROM responses r JOIN consultations c ON c.id = r.consultation_id "
     "WHERE r.public_id = $1 AND r.manage_token_hash = $2";
+static const char SQL_COUNT_ADD[] =
+    "UPDATE consultations SET published_responses = published_responses + $2 WHERE id = $1";
 static const char SQL_SET_VERSION[] =
     "UPDATE responses SET current_version = $2, status = $3, updated_at = $4 WHERE id = $1";
 
@@ -172,6 +174,23 @@ insert_version(struct db *db, int64_t id, int v, const struct response_input *in
 	return 0;
 }
 
+/* Keeps consultations.published_responses in step when a response enters or leaves "published". */
+static int
+count_published(struct db *db, int64_t consultation_id, const char *before, const char *after,
+		struct err *e)
+{
+	int delta = str_eq(after, "published") - str_eq(before, "published");
+	struct db_stmt *st;
+
+	if (delta == 0)
+		return 0;
+	if ((st = db_prepare(db, SQL_COUNT_ADD)) == NULL)
+		return db_err(db, e, "count");
+	db_bind_int64(st, 1, consultation_id);
+	db_bind_int64(st, 2, delta);
+	return db_run(st) == DB_DONE ? 0 : db_err(db, e, "count");
+}
+
 static int
 add_event(struct db *db, int64_t id, const char *kind, int v, int64_t now, struct err *e)
 {
@@ -252,6 +271,7 @@ response_submit_fn(struct db *db, void *arg, struct err *e)
 	id = db_last_insert_id(db);
 	if (insert_version(db, id, 1, &s->in, s->sha256, now, e) != 0 ||
 	    add_event(db, id, "submitted", 1, now, e) != 0 ||
+	    count_published(db, cid, "", s->status, e) != 0 ||
 	    (str_eq(s->status, "published") && add_event(db, id, "published", 1, now, e) != 0))
 		return -1;
 	return 0;
@@ -262,8 +282,8 @@ response_manage_fn(struct db *db, void *arg, struct err *e)
 {
 	struct response_manage *m = arg;
 	struct db_stmt *st = db_prepare(db, SQL_BY_TOKEN);
-	char hash[BLOB_HEX_LEN], status[16], moderation[8], slug[80];
-	int64_t id, opens, closes, now = clock_now();
+	char hash[BLOB_HEX_LEN], status[16], before[16], moderation[8], slug[80];
+	int64_t id, opens, closes, cid = 0, now = clock_now();
 	int version;
 	enum db_rc rc;
 
@@ -280,6 +300,7 @@ response_manage_fn(struct db *db, void *arg, struct err *e)
 		opens = db_col_int64(st, 4);
 		closes = db_col_int64(st, 5);
 		snprintf(moderation, sizeof(moderation), "%s", db_col_text(st, 6));
+		cid = db_col_int64(st, 7);
 	}
 	db_done(st);
 	if (rc == DB_DONE)
@@ -291,6 +312,7 @@ response_manage_fn(struct db *db, void *arg, struct err *e)
 	if (response_in_time(m->started_at, opens, closes, "open", e) != 0)
 		return -1;
 	m->received_at = now;
+	memcpy(before, status, sizeof(before));
 	if (m->withdraw) {
 		m->version = version;
 		if ((st = db_prepare(db, SQL_SET_VERSION)) == NULL)
@@ -301,6 +323,8 @@ response_manage_fn(struct db *db, void *arg, struct err *e)
 		db_bind_int64(st, 4, now);
 		if (db_run(st) != DB_DONE)
 			return db_err(db, e, "response");
+		if (count_published(db, cid, before, "withdrawn", e) != 0)
+			return -1;
 		return add_event(db, id, "withdrawn", version, now, e);
 	}
 	m->version = version + 1;
@@ -319,6 +343,8 @@ response_manage_fn(struct db *db, void *arg, struct err *e)
 	db_bind_int64(st, 4, now);
 	if (db_run(st) != DB_DONE)
 		return db_err(db, e, "response");
+	if (count_published(db, cid, before, status, e) != 0)
+		return -1;
 	return add_event(db, id, "revised", m->version, now, e);
 }
 

@@ -74,7 +74,7 @@ api_response_submit(struct request *r)
 		return receipt_answer(r, 201, x->s.public_id, x->s.slug, x->s.version, x->s.received_at,
 				      x->s.sha256, x->s.manage_token);
 	}
-	if (consultation_get(r->db, r->arena, r->param[0], &c, &e) != 0)
+	if (consultation_get_brief(r->db, r->arena, r->param[0], &c, &e) != 0)
 		return reply_err(r, &e);
 	if (str_eq(c.state, "draft"))
 		return reply_problem(r, 404, NULL, arena_printf(r->arena, "no consultation '%s'", c.slug), NULL);
@@ -173,7 +173,7 @@ manage(struct request *r, int withdraw)
 	if (token == NULL)
 		token = r->param[1];
 	if (response_get(r->db, r->arena, r->param[0], &resp, &e) != 0 ||
-	    consultation_get(r->db, r->arena, resp.consultation_slug, &c, &e) != 0)
+	    consultation_get_brief(r->db, r->arena, resp.consultation_slug, &c, &e) != 0)
 		return reply_err(r, &e);
 	/* Refused before anything is stored (the write checks again). */
 	if (str_eq(resp.status, "withdrawn"))
