@@ -33,8 +33,8 @@ submit_read(struct request *r, struct response_input *in, struct field_errors *f
 	} else if (r->upload == NULL) {
 		ct = request_get_header(r, "Content-Type");
 		if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0) {
-			*status = 415;
-			*why = "send application/json, multipart/form-data or a form";
+			*status = 400;	/* as the responses issue asks: a body we cannot read */
+			*why = "send the response as application/json, multipart/form-data or a form";
 			return -1;
 		}
 		doc = r->body_in.data ? r->body_in.data : "";

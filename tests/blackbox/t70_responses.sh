@@ -142,7 +142,7 @@ check "an unknown stakeholder type: 422 naming respondent.stakeholder_type" same
 req POST "$SUB" -H 'Content-Type: application/json' --data-binary '{"respondent": {"name": "Jane'
 check "malformed JSON: 400" status_is 400
 req POST "$SUB" -H 'Content-Type: text/plain' --data-binary @"$JANE"
-check "JSON sent as text/plain: 415" status_is 415
+check "JSON sent as text/plain: 400" status_is 400
 check "none of these stored anything" unchanged
 variant "$TMP/big.json" 'r["summary"] = "x" * 2000000'
 post_json "$TMP/big.json"
