@@ -7,6 +7,7 @@
 #include "../store/migrate.h"
 #include "../store/scheduler.h"
 #include "../util/log.h"
+#include "../util/str.h"
 #include "cli.h"
 
 int
@@ -61,6 +62,9 @@ cli_parse(int argc, char **argv, struct config *c, const char *cmd, const char *
 		}
 		i++;
 	}
+	/* Commands other than serve say only what matters, unless asked for more. */
+	if (strcmp(cmd, "serve") != 0 && str_eq(config_source(c, "log-level"), "default"))
+		snprintf(c->log_level, sizeof(c->log_level), "warn");
 	if (log_level_parse(c->log_level, &lvl) != 0) {
 		fprintf(stderr, "agora %s: --log-level must be debug, info, warn or error\n", cmd);
 		return EXIT_USAGE;

@@ -150,3 +150,12 @@ config_db_url(const struct config *c, char *out, size_t outlen)
 		snprintf(out, outlen, "sqlite:%s/agora.db", c->data);
 	return out;
 }
+
+const char *
+config_source(const struct config *c, const char *flag)
+{
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (strcmp(settings[i].flag, flag) == 0)
+			return c->source[i];
+	return NULL;
+}

@@ -36,6 +36,8 @@ enum config_take config_take_flag(struct config *c, int argc, char **argv, int *
 				  size_t errlen);
 void config_print(const struct config *c, FILE *out);	/* agora config check */
 void config_print_help(FILE *out);			/* the table, for --help */
+/* Where a setting's value came from: "default", "env" or "flag" (NULL: no such setting). */
+const char *config_source(const struct config *c, const char *flag);
 /* The database URL: --db, or sqlite:DATA/agora.db. */
 const char *config_db_url(const struct config *c, char *out, size_t outlen);
 
