@@ -58,7 +58,7 @@ $(B)/agora: $(B)/obj/cli/main.o $(B)/libagora.a
 
 $(B)/tests/%: tests/unit/%.c $(B)/libagora.a tests/unit/unit.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Wno-unused-function -Isrc -o $@ $< $(B)/libagora.a $(LDFLAGS) $(LIBS) -lcmocka
+	@echo "  CC $<"; $(CC) $(CFLAGS) -Wno-unused-function -Isrc -o $@ $< $(B)/libagora.a $(LDFLAGS) $(LIBS) -lcmocka
 
 $(B)/locale/%/LC_MESSAGES/agora.mo: po/%.po
 	@mkdir -p $(dir $@)

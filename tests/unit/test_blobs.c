@@ -24,29 +24,6 @@ struct fixture {
 	struct db *db;
 };
 
-static void
-rm_rf(const char *path)
-{
-	struct dirent *de;
-	struct stat st;
-	char p[512];
-	DIR *d;
-
-	if ((d = opendir(path)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			rm_rf(p);
-		else
-			unlink(p);
-	}
-	closedir(d);
-	rmdir(path);
-}
-
 static int
 setup(void **state)
 {
@@ -78,7 +55,7 @@ teardown(void **state)
 
 	blobs_close(f->b);
 	db_close(f->db);
-	rm_rf(f->dir);
+	unit_rm_rf(f->dir);
 	free(f);
 	return 0;
 }

@@ -42,29 +42,6 @@ struct row {
 };
 
 static void
-rm_rf(const char *path)
-{
-	struct dirent *de;
-	struct stat st;
-	char p[512];
-	DIR *d;
-
-	if ((d = opendir(path)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			rm_rf(p);
-		else
-			unlink(p);
-	}
-	closedir(d);
-	rmdir(path);
-}
-
-static void
 sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -134,7 +111,7 @@ teardown(void **state)
 	writer_free(f->w);
 	pthread_mutex_destroy(&f->seen.lock);
 	db_close(f->rd);
-	rm_rf(f->dir);
+	unit_rm_rf(f->dir);
 	free(f);
 	clock_freeze_ms(0);
 	clock_set_offset_ms(0);

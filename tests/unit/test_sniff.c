@@ -231,29 +231,6 @@ check(const char *name, enum sniff_type want, const char *want_mime)
 	}
 }
 
-static void
-rm_rf(const char *path)
-{
-	struct dirent *de;
-	struct stat st;
-	char p[512];
-	DIR *d;
-
-	if ((d = opendir(path)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			rm_rf(p);
-		else
-			unlink(p);
-	}
-	closedir(d);
-	rmdir(path);
-}
-
 static int
 setup(void **state)
 {
@@ -265,7 +242,7 @@ static int
 teardown(void **state)
 {
 	sniff_thread_end();
-	rm_rf(dir);
+	unit_rm_rf(dir);
 	return 0;
 }
 

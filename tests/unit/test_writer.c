@@ -30,29 +30,6 @@ struct item {
 static pthread_mutex_t items_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void
-rm_rf(const char *path)
-{
-	struct dirent *de;
-	struct stat st;
-	char p[512];
-	DIR *d;
-
-	if ((d = opendir(path)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			rm_rf(p);
-		else
-			unlink(p);
-	}
-	closedir(d);
-	rmdir(path);
-}
-
-static void
 sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -83,7 +60,7 @@ teardown(void **state)
 
 	writer_free(f->w);
 	db_close(f->rd);
-	rm_rf(f->dir);
+	unit_rm_rf(f->dir);
 	free(f);
 	return 0;
 }
