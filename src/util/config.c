@@ -28,6 +28,7 @@ static const struct setting {
 	I("writer-batch", "AGORA_WRITER_BATCH", writer_batch, "512", 1, 100000, "writes per commit at most"),
 	I("conn-timeout", "AGORA_CONN_TIMEOUT", conn_timeout_s, "30", 1, 3600, "idle connection timeout, seconds"),
 	I("per-ip-connections", "AGORA_PER_IP_CONNECTIONS", per_ip_connections, "256", 0, 100000, "connections per client address (0: no limit)"),
+	I("submit-rate", "AGORA_SUBMIT_RATE", submit_rate, "30", 0, 1000000, "submissions per client address per minute, burst as many (0: no limit)"),
 	I("max-body-bytes", "AGORA_MAX_BODY_BYTES", max_body_bytes, "1048576", 1024, 1073741824, "largest request body, bytes"),
 	S("trusted-proxies", "AGORA_TRUSTED_PROXIES", trusted_proxies, "", "comma-separated proxy addresses whose X-Forwarded-For is believed"),
 	S("log-level", "AGORA_LOG_LEVEL", log_level, "info", "debug, info, warn or error"),

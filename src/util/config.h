@@ -17,6 +17,7 @@ struct config {
 	long long writer_batch;
 	long long conn_timeout_s;
 	long long per_ip_connections;
+	long long submit_rate;
 	long long max_body_bytes;
 	long long scheduler_tick_ms;
 	long long test_writer_delay_ms;

@@ -159,6 +159,14 @@ form_response(struct request *r, const struct form_view *v)
 		option(r, stakeholder_types[i], stakeholder_label(stakeholder_types[i]), in->stakeholder_type);
 	H(b, "</select>\n</div>\n");
 	input(r, v, "email", _("Email (never published)"), "email", in->email, "email");
+	if (v->honeypot) {
+		/* Off screen (.hp), hidden from screen readers and skipped by Tab: a person never
+		 * fills it in; page_respond_post refuses a form that has it filled in. */
+		H(b, "<div class=\"hp\" aria-hidden=\"true\">\n<label for=\"f-website\">");
+		html_text(b, _("Leave this empty"));
+		H(b, "</label>\n<input id=\"f-website\" name=\"website\" type=\"text\" tabindex=\"-1\" "
+		     "autocomplete=\"off\" value=\"\">\n</div>\n");
+	}
 	H(b, "<fieldset class=\"choice\">\n<legend>");
 	html_text(b, _("Publish my response under"));
 	H(b, "</legend>\n");

@@ -15,6 +15,7 @@ struct form_view {
 	const struct attachment *held;
 	int nheld;
 	const char *submit_label;
+	int honeypot;				/* add the "website" field only robots fill in */
 };
 
 /* Writes the form into r->out (inside a page). */

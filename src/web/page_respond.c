@@ -4,6 +4,7 @@
 
 #include "../domain/held.h"
 #include "../util/clock.h"
+#include "../util/log.h"
 #include "../util/str.h"
 #include "form_response.h"
 #include "handlers.h"
@@ -50,7 +51,7 @@ show_form(struct request *r, struct respond *x, int status)
 	struct form_view v = { &x->c, &x->in, &x->fe,
 			       arena_printf(r->arena, "/consultations/%s/respond", x->c.slug),
 			       x->hold.token[0] ? x->hold.token : NULL, x->held, x->nheld,
-			       _("Send my response") };
+			       _("Send my response"), 1 };
 
 	buf_reset(&r->out);
 	heading(r, &x->c, _("Respond to this consultation"));
@@ -154,7 +155,7 @@ page_respond_post(struct request *r)
 {
 	struct respond *x = r->state;
 	int status = 0;
-	const char *why = NULL, *held;
+	const char *why = NULL, *held, *website;
 
 	if (r->write_queued) {
 		if (r->write_rc != 0 && r->write_err.kind == ERR_CONFLICT)
@@ -172,6 +173,11 @@ page_respond_post(struct request *r)
 		return reply_error(r, 503, _("The service is busy; try again."));
 	if (load_open(r, &x->c) != 0)
 		return HANDLER_DONE;
+	if ((website = upload_field(r, "website")) != NULL && website[0] != '\0') {
+		log_warn("msg=\"honeypot filled in: refused\" addr=%s slug=%s id=%s", r->client,
+			 x->c.slug, r->id);
+		return reply_error(r, 400, _("The form was not filled in by a person."));
+	}
 	if (r->upload == NULL || submit_read(r, &x->in, &x->fe, &x->keep, &status, &why) != 0)
 		return reply_error(r, 400, _("Send the form as it is on the page."));
 	r->json_body = x->keep;	/* x->in points into it */

@@ -74,6 +74,7 @@ page_heading(int status)
 	case 404: return _("Page not found");
 	case 400: return _("This request is not valid");
 	case 405: return _("This method is not allowed here");
+	case 429: return _("Too many submissions");
 	case 503: return _("The service is busy");
 	default: return _("Something went wrong");
 	}

@@ -13,6 +13,7 @@ enum route_flag {
 	ROUTE_PAGE = 1 << 10,		/* an HTML page: takes ?lang= and the layout */
 	ROUTE_CACHE = 1 << 11,		/* the same for everyone: reused for page-cache-ms */
 	ROUTE_UPLOAD = 1 << 12,		/* takes forms and multipart with attachments */
+	RATE_SUBMIT = 1 << 16,		/* an anonymous submission: --submit-rate per client address */
 };
 #define ROUTE_ROLES (ROLE_PUBLIC | ROLE_SECRETARIAT | ROLE_RESPONDENT)
 

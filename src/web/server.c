@@ -25,6 +25,7 @@
 #include "metrics.h"
 #include "reply.h"
 #include "page_cache.h"
+#include "ratelimit.h"
 #include "route.h"
 #include "upload.h"
 
@@ -238,6 +239,8 @@ dispatch(struct server *s, struct request *r)
 	}
 	if (auth_check(r) != 0)
 		return HANDLER_DONE;	/* auth_check answered 401/403 */
+	if ((rt->flags & RATE_SUBMIT) && ratelimit_request(s->submit_limit, r) != 0)
+		return HANDLER_DONE;	/* 429 answered */
 	if (r->body_too_large)
 		return reply_problem(r, 413, NULL, "the request body is too large", NULL);
 	if ((rt->flags & ROUTE_BODY_JSON) && r->upload == NULL) {
@@ -589,6 +592,8 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 	id_prefix &= 0xffffffffULL;
 	route_table_check();
 	parse_proxies(s);
+	if (cfg->submit_rate > 0 && (s->submit_limit = ratelimit_new(cfg->submit_rate, RATELIMIT_SLOTS)) == NULL)
+		return err_set(e, ERR_INTERNAL, "out of memory for the submission rate limit");
 	if (country_load(COUNTRY_JSON, e) != 0)
 		return -1;
 	if (listen_address(cfg->listen, &sa, e) != 0)
@@ -662,6 +667,8 @@ server_stop(struct server *s)
 	if (s->mhd != NULL)
 		MHD_stop_daemon(s->mhd);
 	s->mhd = NULL;
+	ratelimit_free(s->submit_limit);
+	s->submit_limit = NULL;
 	jobs_free(s->jobs);
 	writer_free(s->writer);
 	blobs_close(s->blobs);

@@ -13,6 +13,7 @@
 #define SERVER_MAX_PROXIES 16
 
 struct MHD_Daemon;
+struct ratelimit;
 
 struct server {
 	const struct config *cfg;
@@ -21,6 +22,7 @@ struct server {
 	struct jobs *jobs;
 	struct scheduler *sched;
 	struct blobs *blobs;
+	struct ratelimit *submit_limit;	/* RATE_SUBMIT buckets; NULL: --submit-rate 0 */
 	struct MHD_Daemon *mhd;
 	uint16_t port;
 	int64_t started_at;
