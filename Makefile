@@ -93,3 +93,30 @@ bench: deps
 
 clean:
 	rm -rf build build-asan
+
+# Fuzzing: the libFuzzer harnesses tests/fuzz/fuzz_<name>.c against a clang build of the library
+# in build-fuzz (never build/), each run FUZZ_SECONDS seconds; FUZZ_TARGETS="time utf8" runs some.
+# Seeds are tests/fuzz/corpus/<name>/; what they find goes to build-fuzz/. Not part of `make test`.
+FUZZ_B := build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+
+.PHONY: fuzz fuzz-build
+fuzz:
+	@sh scripts/deps.sh --fuzz
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_B=$(FUZZ_B) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_TARGETS)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory B=$(FUZZ_B) CC=clang OPT=-O1 \
+		EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
+		EXTRA_LDFLAGS="-fsanitize=fuzzer,address,undefined" fuzz-bins
+
+.PHONY: fuzz-bins
+fuzz-bins: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz/fuzz_%)
+	@:
+
+$(FUZZ_B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_B)/libagora.a
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"; $(CC) $(CFLAGS) -Isrc -o $@ $< $(FUZZ_B)/libagora.a $(LDFLAGS) $(LIBS)

@@ -5,6 +5,7 @@ PKGS="build-essential pkg-config gettext locales curl iso-codes
 libmicrohttpd-dev libsqlite3-dev libsodium-dev libicu-dev libjansson-dev libcmark-dev
 libmagic-dev libcmocka-dev python3 sqlite3"
 [ "${1:-}" = "--bench" ] && PKGS="$PKGS wrk nginx-light"
+[ "${1:-}" = "--fuzz" ] && PKGS="$PKGS clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

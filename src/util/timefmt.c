@@ -12,10 +12,11 @@ void
 time_format_rfc3339(int64_t t, char out[TIME_RFC3339_LEN])
 {
 	struct tm tm;
-	time_t tt = (time_t)t;
+	time_t tt = (time_t)(t < 0 ? 0 : t > TIME_MAX ? TIME_MAX : t);
 
 	gmtime_r(&tt, &tm);
-	strftime(out, TIME_RFC3339_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (strftime(out, TIME_RFC3339_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, TIME_RFC3339_LEN, "1970-01-01T00:00:00Z");	/* cannot happen in range */
 }
 
 static int
@@ -82,7 +83,7 @@ time_parse_rfc3339(const char *s, int64_t *out)
 	tm.tm_min = mi;
 	tm.tm_sec = se > 59 ? 59 : se;
 	*out = (int64_t)timegm(&tm) - sign * (oh * 3600 + om * 60);
-	return 0;
+	return *out >= 0 && *out <= TIME_MAX ? 0 : -1;
 }
 
 #define FMT_LANGS 8

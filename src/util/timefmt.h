@@ -4,11 +4,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TIME_RFC3339_LEN 21	/* "2026-11-28T17:52:58Z" + NUL */
+#define TIME_RFC3339_LEN 21	/* "2026-11-28T17:52:58Z" + NUL: years 1970-9999 */
+#define TIME_MAX 253402300799LL	/* 9999-12-31T23:59:59Z, the last time these formats hold */
 
+/* Times outside 0..TIME_MAX are written as the nearest end of that range. */
 void time_format_rfc3339(int64_t t, char out[TIME_RFC3339_LEN]);
-/* Accepts "YYYY-MM-DDTHH:MM:SS(.frac)?(Z|+HH:MM|-HH:MM)" and "YYYY-MM-DD" (midnight UTC).
- * Returns 0, or -1 for anything else. */
+/* Accepts "YYYY-MM-DDTHH:MM:SS(.frac)?(Z|+HH:MM|-HH:MM)" and "YYYY-MM-DD" (midnight UTC) whose
+ * instant lies in 1970-01-01T00:00:00Z..TIME_MAX (so it formats back). Returns 0, or -1. */
 int time_parse_rfc3339(const char *s, int64_t *out);
 
 enum time_zone { TZ_UTC, TZ_GENEVA };

@@ -4,6 +4,7 @@
 
 #include "../domain/response.h"
 #include "../util/str.h"
+#include "cursor.h"
 #include "handlers.h"
 #include "reply.h"
 #include "submit.h"
@@ -97,10 +98,10 @@ api_response_list(struct request *r)
 	struct response *items;
 	struct err e;
 	int n, more, limit = r->param[2] ? atoi(r->param[2]) : 50;
-	long long after = 0;
+	int64_t after = 0;
 	json_t *arr, *o;
 
-	if (r->param[1] != NULL && (sscanf(r->param[1], "%lld", &after) != 1 || after < 0))
+	if (cursor_parse_id(r->param[1], &after) != 0)
 		return reply_problem(r, 400, NULL, "cursor is not a cursor this server gave",
 				     reply_field_error("cursor", "is not a cursor this server gave"));
 	if (consultation_get(r->db, r->arena, r->param[0], &c, &e) != 0)

@@ -10,4 +10,7 @@ char *cursor_make(struct arena *a, int64_t t, int64_t id);
 /* Returns 0 (NULL or "" gives 0, 0), or -1 for a cursor this server did not make. */
 int cursor_parse(const char *s, int64_t *t, int64_t *id);
 
+/* A cursor that is one id ("1234", from a list ordered by id). 0, or -1. */
+int cursor_parse_id(const char *s, int64_t *id);
+
 #endif

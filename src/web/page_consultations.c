@@ -63,10 +63,10 @@ responses_section(struct request *r, const struct consultation *c)
 	struct buf *b = &r->out;
 	struct response *items;
 	struct err e;
-	long long after = 0;
+	int64_t after = 0;
 	int n, more;
 
-	if (r->param[2] != NULL && (sscanf(r->param[2], "%lld", &after) != 1 || after < 0)) {
+	if (cursor_parse_id(r->param[2], &after) != 0) {
 		reply_error(r, 400, _("This page link is not valid."));
 		return -1;
 	}

@@ -165,7 +165,7 @@ route_param_check(const struct param *p, const char *v, const char **why)
 		*why = "must be scheduled, open or closed";
 		return -1;
 	case P_RESPONSE_ID:
-		if (strlen(v) == 12 && charset_ok(v, "", 12))
+		if (strlen(v) == 12 && strspn(v, "23456789abcdefghjkmnpqrstuvwxyz") == 12)
 			return 0;
 		*why = "is not a response id";
 		return -1;
@@ -176,7 +176,7 @@ route_param_check(const struct param *p, const char *v, const char **why)
 		*why = "must be a whole number from 1 to 99";
 		return -1;
 	case P_TOKEN:
-		if (strncmp(v, "manage_", 7) == 0 && strlen(v) < 64 &&
+		if (strncmp(v, "manage_", 7) == 0 && strlen(v) == 50 &&
 		    strspn(v + 7, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == strlen(v + 7))
 			return 0;
 		*why = "is not a manage token";
