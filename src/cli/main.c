@@ -34,6 +34,10 @@ const struct command commands[] = {
 	  "  open now. Rounds already present are left as they are.\n"
 	  "  --responses N   also add N generated responses (0 to 1000000) from fictional\n"
 	  "                  respondents in the six languages, spread over those rounds\n" },
+	{ "user", cmd_user, "create an account",
+	  "agora user create --email EMAIL --name NAME --role ROLE\n"
+	  "  Creates an account and prints its random password once (only its argon2id hash is kept).\n"
+	  "  ROLE: secretariat, chair, focal_point, delegate or stakeholder.\n" },
 	{ "token", cmd_token, "create an API token for an account",
 	  "agora token create --email EMAIL [--label TEXT]\n"
 	  "  Prints a bearer token once; only its hash is stored.\n" },

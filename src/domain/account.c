@@ -1,17 +1,31 @@
 /* account.c: accounts and API tokens (libsodium: argon2id, SHA-256, random bytes). */
 #include "account.h"
 
+#include <pthread.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../util/clock.h"
 #include "../util/str.h"
+#include "audit.h"
 
 static const char SQL_ACCOUNT[] =
     "INSERT INTO accounts (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)";
 static const char SQL_ACCOUNT_BY_EMAIL[] = "SELECT id FROM accounts WHERE email = $1";
 static const char SQL_TOKEN[] =
     "INSERT INTO api_tokens (account_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4)";
+static const char SQL_ACCOUNT_LOGIN[] =
+    "SELECT id, email, name, role, password_hash FROM accounts WHERE lower(email) = lower($1) "
+    "ORDER BY id LIMIT 1";
+static const char SQL_ACCOUNT_GET[] =
+    "SELECT id, email, name, role, password_hash FROM accounts WHERE id = $1";
+static const char SQL_TOKEN_REVOKE[] =
+    "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL";
+static const char SQL_TOKEN_OWNED[] = "SELECT 1 FROM api_tokens WHERE id = $1 AND account_id = $2";
+static const char SQL_TOKEN_LIST[] =
+    "SELECT id, label, created_at, COALESCE(revoked_at, 0) FROM api_tokens WHERE account_id = $1 "
+    "ORDER BY id DESC LIMIT $2";
 static const char SQL_TOKEN_LOOKUP[] =
     "SELECT a.id, a.role FROM api_tokens t JOIN accounts a ON a.id = t.account_id "
     "WHERE t.token_hash = $1 AND t.revoked_at IS NULL";
@@ -57,19 +71,22 @@ int
 token_create_fn(struct db *db, void *arg, struct err *e)
 {
 	struct token_new *t = arg;
+	struct audit_entry a = { 0, 0, t->address ? t->address : "cli", "token_create", NULL, t->label };
 	unsigned char raw[32];
-	char hex[65];
-	struct db_stmt *st = db_prepare(db, SQL_ACCOUNT_BY_EMAIL);
-	int64_t account = 0;
+	char hex[65], object[48];
+	struct db_stmt *st;
+	int64_t account = t->account_id;
 
-	if (st == NULL)
-		return db_err(db, e, "token");
-	db_bind_text(st, 1, t->email);
-	if (db_step(st) == DB_ROW)
-		account = db_col_int64(st, 0);
-	db_done(st);
-	if (account == 0)
-		return err_set_field(e, ERR_NOTFOUND, "email", "no account '%s'", t->email);
+	if (account <= 0) {
+		if ((st = db_prepare(db, SQL_ACCOUNT_BY_EMAIL)) == NULL)
+			return db_err(db, e, "token");
+		db_bind_text(st, 1, t->email);
+		if (db_step(st) == DB_ROW)
+			account = db_col_int64(st, 0);
+		db_done(st);
+		if (account <= 0)
+			return err_set_field(e, ERR_NOTFOUND, "email", "no account '%s'", t->email);
+	}
 	randombytes_buf(raw, sizeof(raw));
 	memcpy(t->token, "agora_", 6);
 	sodium_bin2base64(t->token + 6, TOKEN_LEN - 6, raw, sizeof(raw),
@@ -81,7 +98,151 @@ token_create_fn(struct db *db, void *arg, struct err *e)
 	db_bind_text(st, 2, hex);
 	db_bind_text(st, 3, t->label ? t->label : "");
 	db_bind_int64(st, 4, clock_now());
-	return db_run(st) == DB_DONE ? 0 : db_err(db, e, "token");
+	if (db_run(st) != DB_DONE)
+		return db_err(db, e, "token");
+	t->id = db_last_insert_id(db);
+	snprintf(object, sizeof(object), "api_token/%lld", (long long)t->id);
+	a.account_id = account;
+	a.object = object;
+	return audit_append(db, &a, e);
+}
+
+int
+token_revoke_fn(struct db *db, void *arg, struct err *e)
+{
+	struct token_revoke *t = arg;
+	struct audit_entry a = { 0, t->account_id, t->address, "token_revoke", NULL, NULL };
+	struct db_stmt *st = db_prepare(db, SQL_TOKEN_REVOKE);
+	char object[48];
+	int owned;
+
+	if (st == NULL)
+		return db_err(db, e, "token");
+	db_bind_int64(st, 1, t->token_id);
+	db_bind_int64(st, 2, t->account_id);
+	db_bind_int64(st, 3, clock_now());
+	if (db_run(st) != DB_DONE)
+		return db_err(db, e, "token");
+	if (db_changes(db) == 0) {	/* not this account's, or revoked already */
+		if ((st = db_prepare(db, SQL_TOKEN_OWNED)) == NULL)
+			return db_err(db, e, "token");
+		db_bind_int64(st, 1, t->token_id);
+		db_bind_int64(st, 2, t->account_id);
+		owned = db_step(st) == DB_ROW;
+		db_done(st);
+		t->revoked = 0;
+		return owned ? 0 : err_set(e, ERR_NOTFOUND, "you have no token with this number");
+	}
+	t->revoked = 1;
+	snprintf(object, sizeof(object), "api_token/%lld", (long long)t->token_id);
+	a.object = object;
+	return audit_append(db, &a, e);
+}
+
+int
+token_list(struct db *db, struct arena *a, int64_t account_id, int n, struct token_row **out, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, SQL_TOKEN_LIST);
+	struct token_row *list;
+	int got = 0;
+	enum db_rc rc = DB_DONE;
+
+	if (st == NULL)
+		return db_err(db, e, "token");
+	if ((list = arena_alloc(a, sizeof(*list) * (size_t)(n > 0 ? n : 1))) == NULL) {
+		db_done(st);
+		return err_set(e, ERR_BUSY, "out of memory");
+	}
+	db_bind_int64(st, 1, account_id);
+	db_bind_int64(st, 2, n);
+	while (got < n && (rc = db_step(st)) == DB_ROW) {
+		list[got].id = db_col_int64(st, 0);
+		list[got].label = arena_strdup(a, db_col_text(st, 1));
+		list[got].created_at = db_col_int64(st, 2);
+		list[got].revoked_at = db_col_int64(st, 3);
+		if (list[got++].label == NULL) {
+			db_done(st);
+			return err_set(e, ERR_BUSY, "out of memory");
+		}
+	}
+	db_done(st);
+	if (got < n && rc != DB_DONE)
+		return db_err(db, e, "token");
+	*out = list;
+	return got;
+}
+
+static int
+account_row(struct db *db, struct db_stmt *st, struct arena *a, struct account *out, struct err *e)
+{
+	enum db_rc rc = db_step(st);
+
+	if (rc == DB_ROW) {
+		out->id = db_col_int64(st, 0);
+		out->email = arena_strdup(a, db_col_text(st, 1));
+		out->name = arena_strdup(a, db_col_text(st, 2));
+		out->role = arena_strdup(a, db_col_text(st, 3));
+		out->password_hash = arena_strdup(a, db_col_text(st, 4));
+	}
+	db_done(st);
+	if (rc == DB_DONE)
+		return err_set(e, ERR_NOTFOUND, "no such account");
+	if (rc != DB_ROW)
+		return db_err(db, e, "account");
+	if (out->email == NULL || out->name == NULL || out->role == NULL || out->password_hash == NULL)
+		return err_set(e, ERR_BUSY, "out of memory");
+	return 0;
+}
+
+int
+account_by_email(struct db *db, struct arena *a, const char *email, struct account *out, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, SQL_ACCOUNT_LOGIN);
+
+	if (st == NULL)
+		return db_err(db, e, "account");
+	db_bind_text(st, 1, email);
+	return account_row(db, st, a, out, e);
+}
+
+int
+account_get(struct db *db, struct arena *a, int64_t id, struct account *out, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, SQL_ACCOUNT_GET);
+
+	if (st == NULL)
+		return db_err(db, e, "account");
+	db_bind_int64(st, 1, id);
+	return account_row(db, st, a, out, e);
+}
+
+/* The hash an unknown email is checked against, made once, on the first worker that needs it. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void
+dummy_make(void)
+{
+	char pw[21];
+
+	account_random_password(pw, 20);
+	if (crypto_pwhash_str(dummy_hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		dummy_hash[0] = '\0';
+	sodium_memzero(pw, sizeof(pw));
+}
+
+int
+account_password_verify(const char *hash, const char *password)
+{
+	if (hash == NULL) {
+		pthread_once(&dummy_once, dummy_make);
+		int same_time = dummy_hash[0] != '\0' &&
+				crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0;
+		(void)same_time;	/* even the stand-in's own password is no account */
+		return 0;
+	}
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
 int

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "../store/db.h"
+#include "../util/arena.h"
 
 #define TOKEN_LEN 50	/* "agora_" + 43 base64url characters + NUL */
 
@@ -15,11 +16,48 @@ struct account_new {
  * Run it off connection threads (hashing takes ~0.1 s and 64 MiB). */
 int account_create_fn(struct db *db, void *arg, struct err *e);
 
+/* An account as login and the account page see it (strings in the arena). */
+struct account {
+	int64_t id;
+	const char *email, *name, *role;
+	const char *password_hash;	/* argon2id, libsodium's string form */
+};
+/* The account with this email, compared without regard to ASCII case. Returns 0, or -1
+ * (ERR_NOTFOUND when there is none). */
+int account_by_email(struct db *db, struct arena *a, const char *email, struct account *out, struct err *e);
+int account_get(struct db *db, struct arena *a, int64_t id, struct account *out, struct err *e);
+/* Checks a password against an argon2id hash: 1 when it matches, 0 when not. With hash NULL
+ * (no such account) it checks against a hash made once, so both take the same time. Slow
+ * (~0.1 s, 64 MiB): call it on a worker, never on a connection thread. */
+int account_password_verify(const char *hash, const char *password);
+
 struct token_new {
 	const char *email, *label;
+	int64_t account_id;	/* instead of email when > 0 */
+	const char *address;	/* for the audit log; NULL: "cli" */
+	int64_t id;		/* out */
 	char token[TOKEN_LEN];	/* out: shown once, stored only hashed */
 };
+/* Writer closure: a new token for the account (by account_id, else by email), audited as
+ * "token_create". */
 int token_create_fn(struct db *db, void *arg, struct err *e);
+
+struct token_revoke {
+	int64_t account_id, token_id;
+	const char *address;
+	int revoked;	/* out: 1 when this call revoked it, 0 when it already was */
+};
+/* Writer closure: revokes one of the account's own tokens (ERR_NOTFOUND for any other id),
+ * audited as "token_revoke". */
+int token_revoke_fn(struct db *db, void *arg, struct err *e);
+
+struct token_row {
+	int64_t id, created_at, revoked_at;	/* revoked_at 0: in use */
+	const char *label;
+};
+/* The account's tokens, newest first (at most n). Returns the count, or -1. */
+int token_list(struct db *db, struct arena *a, int64_t account_id, int n, struct token_row **out,
+	       struct err *e);
 
 /* The account and role a bearer token stands for. Returns 0, or -1 (ERR_NOTFOUND when
  * the token is unknown or revoked). role gets up to 15 characters. */

@@ -23,6 +23,8 @@ struct config {
 	long long test_writer_delay_ms;
 	long long page_cache_ms;
 	long long attachment_max_bytes;
+	long long session_idle_s;
+	long long session_max_s;
 	/* where each value came from, by table index: "default", "env", "flag" */
 	const char *source[32];
 };

@@ -1,14 +1,78 @@
-/* auth.c: deny by default; ROLE_SECRETARIAT needs a secretariat bearer token. */
+/* auth.c: the session cookie, then deny by default: ROLE_ACCOUNT needs a session,
+ * ROLE_SECRETARIAT a secretariat bearer token or a secretariat session. */
 #include "auth.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "../domain/account.h"
 #include "../domain/response.h"
+#include "../domain/session.h"
+#include "../util/clock.h"
 #include "../util/i18n.h"
+#include "../util/log.h"
+#include "cookie.h"
 #include "reply.h"
 #include "route.h"
+#include "server.h"
+
+static void
+touch_done(void *arg, int rc, const struct err *e)
+{
+	if (rc != 0)
+		log_warn("msg=\"cannot note a session's last use\" error=\"%s\"", e ? e->msg : "");
+	free(arg);
+}
+
+void
+auth_session_load(struct request *r)
+{
+	const char *token = cookie_get(r, COOKIE_SESSION);
+	const struct config *cfg = r->srv->cfg;
+	struct session s;
+	struct err e;
+	int64_t now = clock_now();
+
+	if (!session_token_valid(token) || r->db == NULL)
+		return;
+	if (session_lookup(r->db, token, &s, &e) != 0) {
+		if (e.kind != ERR_NOTFOUND)
+			log_warn("msg=\"cannot read a session\" id=%s error=\"%s\"", r->id, e.msg);
+		return;
+	}
+	if (session_state_at(&s, now, cfg->session_idle_s, cfg->session_max_s) != SESSION_ALIVE)
+		return;	/* anonymous, as if no cookie came */
+	r->session_id = s.id;
+	r->session_token = token;
+	r->account_id = s.account_id;
+	snprintf(r->role, sizeof(r->role), "%s", s.role);
+	if (now - s.last_seen_at >= SESSION_TOUCH_S) {
+		/* Not waited for: the request goes on, and a full queue only skips one bump. */
+		struct session_touch *t = malloc(sizeof(*t));
+		if (t != NULL) {
+			t->id = s.id;
+			t->at = now;
+			if (writer_submit(r->srv->writer, session_touch_fn, touch_done, t, &e) != 0)
+				free(t);
+		}
+	}
+}
+
+/* ROLE_ACCOUNT: a page asks the browser to log in; anything else is refused. */
+static int
+account_check(struct request *r)
+{
+	if (r->session_id != 0)
+		return 0;
+	if ((r->route->flags & ROUTE_PAGE) &&
+	    (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0)) {
+		reply_redirect(r, 302, "/login");
+		return -1;
+	}
+	reply_error(r, 403, _("Log in first: this needs an account."));
+	return -1;
+}
 
 /* The manage token (X-Manage-Token, or ?token= from a manage link) of the response {id}. */
 static int
@@ -56,11 +120,19 @@ auth_check(struct request *r)
 		return 0;
 	if (r->route->flags & ROLE_RESPONDENT)
 		return respondent_check(r);
+	if (r->route->flags & ROLE_ACCOUNT)
+		return account_check(r);
 	if (!(r->route->flags & ROLE_SECRETARIAT)) {
 		reply_problem(r, 403, NULL, "this address is not open to anyone", NULL);
 		return -1;
 	}
 	h = request_get_header(r, "Authorization");
+	if (h == NULL && r->session_id != 0) {	/* a session (csrf_check then wants its token) */
+		if (strcmp(r->role, "secretariat") == 0)
+			return 0;
+		reply_error(r, 403, _("Only the secretariat may do this."));
+		return -1;
+	}
 	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0 || strlen(h + 7) >= 128) {
 		request_header(r, "WWW-Authenticate", "Bearer realm=\"agora\"");
 		reply_problem(r, 401, NULL, "send a secretariat API token: Authorization: Bearer TOKEN", NULL);

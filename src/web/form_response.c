@@ -6,6 +6,7 @@
 
 #include "../domain/country.h"
 #include "../util/str.h"
+#include "csrf.h"
 #include "html.h"
 #include "view.h"
 
@@ -133,7 +134,9 @@ form_response(struct request *r, const struct form_view *v)
 	}
 	H(b, "<form class=\"respond\" method=\"post\" enctype=\"multipart/form-data\" action=\"");
 	html_attr(b, v->action);
-	H(b, "\">\n<fieldset>\n<legend>");
+	H(b, "\">\n");
+	csrf_input(r);
+	H(b, "<fieldset>\n<legend>");
 	html_text(b, _("About you"));
 	H(b, "</legend>\n");
 	input(r, v, "name", _("Name (given name, then surname)"), "text", in->name, "name");

@@ -14,6 +14,12 @@ int page_respond(struct request *r);			/* page_respond.c */
 int page_respond_post(struct request *r);
 int page_manage(struct request *r);			/* page_manage.c */
 int page_manage_post(struct request *r);
+int page_login(struct request *r);			/* page_login.c */
+int page_login_post(struct request *r);
+int page_logout(struct request *r);
+int page_account(struct request *r);			/* page_account.c */
+int page_account_token_create(struct request *r);
+int page_account_token_revoke(struct request *r);
 int api_consultation_list(struct request *r);		/* api_consultations.c */
 int api_consultation_get(struct request *r);
 /* The consultation as the secretariat sees it (drafts too), after a write. */

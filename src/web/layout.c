@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "csrf.h"
 #include "html.h"
 #include "route.h"
 #include "../util/str.h"
@@ -99,6 +100,16 @@ layout_begin(struct request *r, const char *title)
 	nav_link(r, "/", _("Home"), path[0] == '/' && path[1] == '\0');
 	nav_link(r, "/consultations", _("Consultations"), str_has_prefix(path, "/consultations"));
 	nav_link(r, "/api/v1/openapi.json", _("API"), 0);
+	if (r->session_id != 0) {	/* never on a cached page: dispatch skips the cache then */
+		nav_link(r, "/account", _("Account"), str_has_prefix(path, "/account"));
+		H(b, "<li><form class=\"logout\" method=\"post\" action=\"/logout\">\n");
+		csrf_input(r);
+		H(b, "<button type=\"submit\">");
+		html_text(b, _("Log out"));
+		H(b, "</button></form></li>");
+	} else {
+		nav_link(r, "/login", _("Log in"), str_eq(path, "/login"));
+	}
 	H(b, "</ul></nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">\n");
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../util/str.h"
+#include "csrf.h"
 #include "form_response.h"
 #include "handlers.h"
 #include "html.h"
@@ -105,7 +106,9 @@ show(struct request *r, struct manage *x, const char *notice, int status)
 	form_response(r, &v);
 	H(b, "<form class=\"withdraw\" method=\"post\" enctype=\"multipart/form-data\" action=\"");
 	html_attr(b, action);
-	H(b, "\">\n<input type=\"hidden\" name=\"action\" value=\"withdraw\">\n<p><button type=\"submit\">");
+	H(b, "\">\n");
+	csrf_input(r);
+	H(b, "<input type=\"hidden\" name=\"action\" value=\"withdraw\">\n<p><button type=\"submit\">");
 	html_text(b, _("Withdraw my response"));
 	H(b, "</button></p>\n</form>\n");
 	layout_end(r);

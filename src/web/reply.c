@@ -67,10 +67,26 @@ reply_problem(struct request *r, int status, const char *title, const char *deta
 	return reply_json(r, status, j);
 }
 
+int
+reply_redirect(struct request *r, int status, const char *location)
+{
+	buf_reset(&r->out);
+	request_header(r, "Location", location);
+	r->content_type = "text/html; charset=utf-8";
+	H(&r->out, "<!DOCTYPE html>\n<a href=\"");
+	html_attr(&r->out, location);
+	H(&r->out, "\">");
+	html_text(&r->out, location);
+	H(&r->out, "</a>\n");
+	r->status = status;
+	return HANDLER_DONE;
+}
+
 static const char *
 page_heading(int status)
 {
 	switch (status) {
+	case 403: return _("Not allowed");
 	case 404: return _("Page not found");
 	case 400: return _("This request is not valid");
 	case 405: return _("This method is not allowed here");

@@ -36,6 +36,12 @@ struct request {
 	struct db *db;		/* this thread's read connection */
 	const char *param[ROUTE_MAX_PARAMS];	/* declared parameters, by index; NULL if absent */
 	int64_t account_id;	/* who is authenticated (0: nobody) */
+	/* The session of the cookie, when alive (auth_session_load, before the central checks). */
+	int64_t session_id;	/* 0: none */
+	const char *session_token;	/* the cookie's value: the CSRF token is made from it */
+	char role[16];		/* the session's account's role ("" when none) */
+	int via_proxy;		/* the connection came from a trusted proxy */
+	const char *csrf;	/* the CSRF token of this request's forms, once made (csrf.c) */
 
 	struct buf body_in;	/* request body, up to the route's limit */
 	struct upload *upload;	/* a form or multipart body, parsed as it arrives */
@@ -60,6 +66,11 @@ struct request {
 	int write_queued, write_finished, suspended;
 	int write_rc;
 	struct err write_err;
+
+	/* Slow work on a worker (slow.c): the same suspend and resume, under wlock. */
+	void (*slow_fn)(void *arg);
+	void *slow_arg;
+	int slow_queued, slow_finished;
 };
 
 /* Adds a response header (name and value must live as long as the request). */

@@ -32,6 +32,14 @@ const struct route routes[] = {
 	{ "POST", "/responses/{id}/manage", page_manage_post,
 	  ROLE_RESPONDENT | ROUTE_PAGE | ROUTE_UPLOAD, "manage_post", { LANG_Q, ID_P, TOKEN_Q } },
 	{ "GET", "/static/{name}", page_static, ROLE_PUBLIC, "static", { { "name", P_NAME, IN_PATH } } },
+	{ "GET", "/login", page_login, ROLE_PUBLIC | ROUTE_PAGE, "login", { LANG_Q } },
+	{ "POST", "/login", page_login_post, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_FORM, "login_post", { LANG_Q } },
+	{ "POST", "/logout", page_logout, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_FORM, "logout", { LANG_Q } },
+	{ "GET", "/account", page_account, ROLE_ACCOUNT | ROUTE_PAGE, "account", { LANG_Q } },
+	{ "POST", "/account/tokens", page_account_token_create, ROLE_ACCOUNT | ROUTE_PAGE | ROUTE_FORM,
+	  "account_token_create", { LANG_Q } },
+	{ "POST", "/account/tokens/{id}/revoke", page_account_token_revoke,
+	  ROLE_ACCOUNT | ROUTE_PAGE | ROUTE_FORM, "account_token_revoke", { LANG_Q, { "id", P_ID, IN_PATH } } },
 	{ "GET", "/api/v1/consultations", api_consultation_list, ROLE_PUBLIC | ROUTE_API,
 	  "api_consultations",
 	  { { "state", P_STATE, IN_QUERY }, { "cursor", P_CURSOR, IN_QUERY },
@@ -180,6 +188,12 @@ route_param_check(const struct param *p, const char *v, const char **why)
 		    strspn(v + 7, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == strlen(v + 7))
 			return 0;
 		*why = "is not a manage token";
+		return -1;
+	case P_ID:
+		n = strlen(v);
+		if (n >= 1 && n <= 12 && strspn(v, "0123456789") == n && v[0] != '0')
+			return 0;
+		*why = "is not a number this server gave";
 		return -1;
 	case P_NAME:
 		if (charset_ok(v, "_.-", 64) && v[0] != '.')

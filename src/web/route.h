@@ -6,16 +6,18 @@
 
 enum route_flag {
 	ROLE_PUBLIC = 1 << 0,		/* anyone */
-	ROLE_SECRETARIAT = 1 << 1,	/* a secretariat bearer token */
+	ROLE_SECRETARIAT = 1 << 1,	/* a secretariat bearer token or session */
 	ROLE_RESPONDENT = 1 << 2,	/* the manage token of the response in the path */
+	ROLE_ACCOUNT = 1 << 3,		/* any logged-in account (a session) */
 	ROUTE_API = 1 << 8,		/* errors as application/problem+json */
 	ROUTE_BODY_JSON = 1 << 9,	/* takes an application/json body */
 	ROUTE_PAGE = 1 << 10,		/* an HTML page: takes ?lang= and the layout */
 	ROUTE_CACHE = 1 << 11,		/* the same for everyone: reused for page-cache-ms */
 	ROUTE_UPLOAD = 1 << 12,		/* takes forms and multipart with attachments */
+	ROUTE_FORM = 1 << 13,		/* takes a form (urlencoded or multipart) without files */
 	RATE_SUBMIT = 1 << 16,		/* an anonymous submission: --submit-rate per client address */
 };
-#define ROUTE_ROLES (ROLE_PUBLIC | ROLE_SECRETARIAT | ROLE_RESPONDENT)
+#define ROUTE_ROLES (ROLE_PUBLIC | ROLE_SECRETARIAT | ROLE_RESPONDENT | ROLE_ACCOUNT)
 
 enum param_kind {
 	P_SLUG,		/* [a-z0-9-]{1,64} */
@@ -24,9 +26,10 @@ enum param_kind {
 	P_LIMIT,	/* 1..200 */
 	P_STATE,	/* scheduled, open, closed */
 	P_NAME,		/* [a-z0-9_.-]{1,64} */
-	P_RESPONSE_ID,	/* 12 of [2-9a-z] */
+	P_RESPONSE_ID,	/* 12 of [2-9a-z] without i, l, o */
 	P_INDEX,	/* 1..99 */
-	P_TOKEN,	/* a manage token: manage_ + base64url */
+	P_TOKEN,	/* a manage token: manage_ + 43 base64url */
+	P_ID,		/* a row number: 1..999999999999 */
 };
 enum param_where { IN_PATH, IN_QUERY };
 

@@ -22,11 +22,13 @@
 #include "../util/clock.h"
 #include "../util/log.h"
 #include "auth.h"
+#include "csrf.h"
 #include "metrics.h"
 #include "reply.h"
 #include "page_cache.h"
 #include "ratelimit.h"
 #include "route.h"
+#include "slow.h"
 #include "upload.h"
 
 #define CSP "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; " \
@@ -61,7 +63,7 @@ read_db(struct server *s)
 void
 request_header(struct request *r, const char *name, const char *value)
 {
-	for (int i = 0; i < r->nheaders; i++)
+	for (int i = 0; i < r->nheaders && strcasecmp(name, "Set-Cookie") != 0; i++)
 		if (strcasecmp(r->header[i][0], name) == 0) {
 			r->header[i][1] = value;
 			return;
@@ -158,7 +160,10 @@ client_address(struct server *s, struct request *r)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, r->client, sizeof(r->client));
 	else if (sa != NULL && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, r->client, sizeof(r->client));
-	if (!is_proxy(s, r->client) || (xff = request_get_header(r, "X-Forwarded-For")) == NULL)
+	if (!is_proxy(s, r->client))
+		return;
+	r->via_proxy = 1;
+	if ((xff = request_get_header(r, "X-Forwarded-For")) == NULL)
 		return;
 	if ((list = arena_strdup(r->arena, xff)) == NULL)
 		return;
@@ -226,6 +231,7 @@ dispatch(struct server *s, struct request *r)
 	int rc;
 
 	i18n_use(r->lang);
+	auth_session_load(r);
 	for (int i = 0; i < ROUTE_MAX_PARAMS && rt->params[i].name; i++)
 		if (rt->params[i].where == IN_PATH && r->param[i] != NULL &&
 		    route_param_check(&rt->params[i], r->param[i], &w.why) != 0)
@@ -238,7 +244,9 @@ dispatch(struct server *s, struct request *r)
 		return reply_error(r, 400, msg);
 	}
 	if (auth_check(r) != 0)
-		return HANDLER_DONE;	/* auth_check answered 401/403 */
+		return HANDLER_DONE;	/* auth_check answered (302, 401 or 403) */
+	if (csrf_check(r) != 0)
+		return HANDLER_DONE;	/* 403 answered */
 	if ((rt->flags & RATE_SUBMIT) && ratelimit_request(s->submit_limit, r) != 0)
 		return HANDLER_DONE;	/* 429 answered */
 	if (r->body_too_large)
@@ -249,7 +257,8 @@ dispatch(struct server *s, struct request *r)
 			return reply_problem(r, 415, NULL, "send the body as application/json", NULL);
 	}
 	i18n_use(r->lang);
-	if ((rt->flags & ROUTE_CACHE) && s->cfg->page_cache_ms > 0 && cache_key(r, key, sizeof(key)) == 0) {
+	if ((rt->flags & ROUTE_CACHE) && r->session_id == 0 && s->cfg->page_cache_ms > 0 &&
+	    cache_key(r, key, sizeof(key)) == 0) {	/* a session's pages name its account */
 		if (cache_get(r, key) == 0) {
 			metrics_page_cache(1);
 			return HANDLER_DONE;
@@ -324,7 +333,7 @@ send_reply(struct request *r)
 static int64_t
 body_limit(struct server *s, struct request *r)
 {
-	if (r->upload != NULL)
+	if (r->upload != NULL && (r->route->flags & ROUTE_UPLOAD))
 		return s->cfg->max_body_bytes + UPLOAD_MAX_FILES * (s->cfg->attachment_max_bytes + 4096);
 	return s->cfg->max_body_bytes;
 }
@@ -387,6 +396,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			cl = request_get_header(r, "Content-Length");
 			if (r->route != NULL && (r->route->flags & ROUTE_UPLOAD))
 				upload_begin(r, s->blobs, s->cfg->attachment_max_bytes);
+			else if (r->route != NULL && (r->route->flags & ROUTE_FORM))
+				upload_begin(r, s->blobs, 0);	/* fields only */
 			if (cl != NULL && strtoull(cl, NULL, 10) > (unsigned long long)body_limit(s, r)) {
 				r->body_too_large = 1;
 				if (r->route != NULL)
@@ -411,7 +422,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (r->upload != NULL && !r->write_queued && !r->body_too_large && upload_end(r) != 0) {
+	if (r->upload != NULL && !r->write_queued && !r->slow_queued && !r->body_too_large && upload_end(r) != 0) {
 		struct upload *u = r->upload;
 		rc = reply_problem(r, u->status, NULL, u->why,
 				   u->why_field ? reply_field_error(u->why_field, u->why) : NULL);
@@ -422,9 +433,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		reply_problem(r, 503, NULL, "the database is not available", NULL);
 		return send_reply(r);
 	}
-	if (r->write_queued) {
+	if (r->write_queued || r->slow_queued) {
 		i18n_use(r->lang);
-		rc = r->route->handler(r);	/* answers from the write's result */
+		rc = r->route->handler(r);	/* answers from the write's or the slow work's result */
 	} else if (r->route_index == -1) {
 		r->route = NULL;
 		rc = reply_problem(r, 404, NULL, "there is nothing at this address", NULL);
@@ -596,6 +607,10 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 		return err_set(e, ERR_INTERNAL, "out of memory for the submission rate limit");
 	if (country_load(COUNTRY_JSON, e) != 0)
 		return -1;
+	if (csrf_key_load(cfg->data, s->csrf_key, e) != 0)
+		return -1;
+	if ((s->slow = slow_new(SLOW_THREADS, SLOW_QUEUE)) == NULL || slow_start(s->slow, e) != 0)
+		return err_set(e, ERR_INTERNAL, "cannot start the slow-work threads");
 	if (listen_address(cfg->listen, &sa, e) != 0)
 		return -1;
 	config_db_url(cfg, s->db_url, sizeof(s->db_url));
@@ -656,6 +671,7 @@ server_stop(struct server *s)
 		scheduler_stop(s->sched);
 	if (s->jobs != NULL)
 		jobs_stop(s->jobs);
+	slow_stop(s->slow);	/* runs what is queued; each resumes its connection */
 	if (s->writer != NULL)
 		writer_stop(s->writer);	/* commits the queue; each done() resumes its connection */
 	while ((atomic_load(&s->suspended) > 0 || atomic_load(&s->inflight) > 0) && waited_ms < 5000) {
@@ -669,6 +685,8 @@ server_stop(struct server *s)
 	s->mhd = NULL;
 	ratelimit_free(s->submit_limit);
 	s->submit_limit = NULL;
+	slow_free(s->slow);
+	s->slow = NULL;
 	jobs_free(s->jobs);
 	writer_free(s->writer);
 	blobs_close(s->blobs);

@@ -14,6 +14,7 @@
 
 struct MHD_Daemon;
 struct ratelimit;
+struct slow;
 
 struct server {
 	const struct config *cfg;
@@ -23,6 +24,8 @@ struct server {
 	struct scheduler *sched;
 	struct blobs *blobs;
 	struct ratelimit *submit_limit;	/* RATE_SUBMIT buckets; NULL: --submit-rate 0 */
+	struct slow *slow;		/* password checks, off the connection threads */
+	unsigned char csrf_key[32];	/* DATA/keys/csrf.key (csrf.c) */
 	struct MHD_Daemon *mhd;
 	uint16_t port;
 	int64_t started_at;

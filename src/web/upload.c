@@ -26,6 +26,11 @@ iterate(void *cls, enum MHD_ValueKind kind, const char *key, const char *filenam
 		struct upload_file *f = u->nfiles ? &u->file[u->nfiles - 1] : NULL;
 		if (filename[0] == '\0' && size == 0)
 			return MHD_YES;	/* a file input left empty */
+		if (u->max_file_bytes == 0) {
+			u->status = 400;
+			u->why = "this form takes no files";
+			return MHD_YES;
+		}
 		if (off == 0 || f == NULL || f->w == NULL || strcmp(f->field, key) != 0) {
 			if (u->nfiles == UPLOAD_MAX_FILES) {
 				u->status = 413;

@@ -35,7 +35,8 @@ struct upload {
 };
 
 /* Starts parsing r's body when its Content-Type is multipart/form-data or
- * application/x-www-form-urlencoded. Returns 1 when it did, 0 when the type is another. */
+ * application/x-www-form-urlencoded. Returns 1 when it did, 0 when the type is another.
+ * max_file_bytes 0: the form takes no files (a file part is a 400). */
 int upload_begin(struct request *r, struct blobs *blobs, int64_t max_file_bytes);
 void upload_feed(struct request *r, const char *data, size_t size);
 /* The body is complete. Returns 0, or -1 with u->status set (400 malformed, 413 too large). */

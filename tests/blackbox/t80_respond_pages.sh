@@ -132,18 +132,26 @@ form_reset() {
 	   [summary]="Universal acceptance comes first." [answer_1]="Registries should offer IDNs at no extra cost."
 	   [answer_3]="Local content grows with local hosting.")
 }
+# A browser: the cookie jar keeps its agora_csrf cookie; every form POST sends the cookie and the
+# csrf value of the page's form, as the browser would (a form without it is refused: t100).
+JAR=$TMP/jar
+csrf_of() { curl -s -b "$JAR" -c "$JAR" "$BASE$1" | grep -o 'name="csrf" value="[^"]*"' | head -1 | cut -d'"' -f4; }
+CSRF=$(csrf_of "$FORM")
+check "the form has a csrf token" matches "$CSRF" '^[A-Za-z0-9_-]{43}$'
+# as_browser: the curl arguments of a form POST from that browser
+as_browser=(-b "$JAR" --form-string "csrf=$CSRF")
 # post_page PATH [CURL ARGS...]: F as multipart text parts (--form-string: no @ or < magic), then the args
 post_page() {
 	local a=() k
 	for k in "${!F[@]}"; do a+=(--form-string "$k=${F[$k]}"); done
-	req POST "$1" "${a[@]}" "${@:2}"
+	req POST "$1" "${as_browser[@]}" "${a[@]}" "${@:2}"
 }
 
 # ---- The form ---------------------------------------------------------------------------------
 req GET "$FORM"
 check "form: 200" status_is 200
 check "form: HTML" is_html
-check "form: every field" same "$(html names)" "answer_1 answer_2 answer_3 answer_4 attachments country email job_title language name organization publish_as stakeholder_type summary website"
+check "form: every field" same "$(html names)" "answer_1 answer_2 answer_3 answer_4 attachments country csrf email job_title language name organization publish_as stakeholder_type summary website"
 check "form: posts multipart/form-data to itself" body_has "<form class=\"respond\" method=\"post\" enctype=\"multipart/form-data\" action=\"$FORM\">"
 check "form: works without JavaScript (no <script>)" body_lacks "<script"
 ncountries=$(html options country | wc -l)
@@ -170,7 +178,7 @@ check "closed round: an HTML page" is_html
 check "closed round: says it is closed" body_has "This consultation is closed"
 check "closed round: says when it closed ($OTT_CLOSED)" body_has "It closed on <time datetime=\"$OTT_CLOSED\">August 29, 2017"
 check "closed round: no form" body_lacks "<form class=\"respond\""
-req POST /consultations/ott/respond -F "name=Jane Doe"
+req POST /consultations/ott/respond "${as_browser[@]}" -F "name=Jane Doe"
 check "POST to a closed round: 409" status_is 409
 req GET /consultations/a-draft/respond
 check "form of a draft: 404" status_is 404
@@ -318,9 +326,9 @@ check "manage with a wrong token: 403" status_is 403
 check "manage with a wrong token: no email" body_lacks "$EMAIL"
 req GET "/responses/$ID/manage?token=$TOKEN_ANON"
 check "manage with another response's token: 403" status_is 403
-req POST "/responses/$ID/manage" -F "action=withdraw"
+req POST "/responses/$ID/manage" "${as_browser[@]}" -F "action=withdraw"
 check "withdraw without a token: 403" status_is 403
-req POST "/responses/$ID/manage?token=manage_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" -F "action=withdraw"
+req POST "/responses/$ID/manage?token=manage_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" "${as_browser[@]}" -F "action=withdraw"
 check "withdraw with a wrong token: 403" status_is 403
 req GET "/api/v1/responses/$ID"
 check "the refused requests changed nothing: published, version 1" same "$(json '[j["status"], j["version"]]')" "['published', 1]"
@@ -358,7 +366,7 @@ all_pages() {
 }
 all_pages
 check "the consultation page lists the response before the withdrawal" grep -qx "$ID" "$TMP/list.ids"
-req POST "$MANAGE" -F "action=withdraw"
+req POST "$MANAGE" "${as_browser[@]}" -F "action=withdraw"
 check "withdraw on the manage page: 200" status_is 200
 check "withdraw: a 'withdrawn' notice" body_has '<p class="notice" role="status">Your response is withdrawn.</p>'
 check "withdraw: no form any more" body_lacks '<form'
@@ -367,7 +375,7 @@ check "public page after withdraw: says withdrawn" body_has "This response was w
 check "public page after withdraw: no name, text or attachment" sh -c "! grep -qF -e 'Jane' -e 'A revised summary' -e 'page-notes.txt' -e '$EMAIL' '$TMP/b'"
 req GET "$MANAGE"
 check "manage page after withdraw: says withdrawn, no form" sh -c "grep -qF 'This response is withdrawn.' '$TMP/b' && ! grep -qF '<form' '$TMP/b'"
-req POST "$MANAGE" -F "action=withdraw"
+req POST "$MANAGE" "${as_browser[@]}" -F "action=withdraw"
 check "withdraw twice: 409" status_is 409
 
 # ---- Names in capitals in any script ----------------------------------------------------------
@@ -421,7 +429,7 @@ F[summary]="Too late."
 post_page "$MANAGE_ANON"
 check "revise after the close: 409" status_is 409
 check "the 409 page says it can no longer be changed" body_has "can no longer be changed"
-req POST "$MANAGE_ANON" -F "action=withdraw"
+req POST "$MANAGE_ANON" "${as_browser[@]}" -F "action=withdraw"
 check "withdraw after the close: 409" status_is 409
 req GET "/api/v1/responses/$ID_ANON"
 check "after the close the response is unchanged: published, version 1" same "$(json '[j["status"], j["version"], j["summary"]]')" "['published', 1, 'Universal acceptance comes first.']"

@@ -23,9 +23,13 @@ blobs() { find "$DATA"/blobs/??/ -type f 2>/dev/null | wc -l; }
 stored() { printf '%s/%s' "$(rows)" "$(blobs)"; }
 # post_json [CURL ARGS...]: the fixture to the API
 post_json() { req POST "$SUB" -H 'Content-Type: application/json' --data-binary @"$JANE" "$@"; }
+# A browser's cookie jar and the csrf value of the respond form it was given (the form needs it).
+JAR=$TMP/jar
+CSRF=$(curl -s -b "$JAR" -c "$JAR" "$BASE$FORM" | grep -o 'name="csrf" value="[^"]*"' | head -1 | cut -d'"' -f4)
 # post_form [CURL ARGS...]: a correct respond form, as the page sends it
 post_form() {
-	req POST "$FORM" --form-string "name=Jane Doe" --form-string "organization=Example Org" \
+	req POST "$FORM" -b "$JAR" --form-string "csrf=$CSRF" \
+		--form-string "name=Jane Doe" --form-string "organization=Example Org" \
 		--form-string "job_title=Head of Policy" --form-string "country=FR" \
 		--form-string "stakeholder_type=civil_society" --form-string "email=jane@example.net" \
 		--form-string "publish_as=name" --form-string "language=en" \

@@ -60,11 +60,14 @@ check_accepted(enum param_kind k, const char *v)
 		FUZZ_CHECK(strncmp(v, "manage_", 7) == 0 && only(v + 7, BASE64URL, 0, 56),
 			   "P_TOKEN accepted \"%s\"", v);
 		break;
+	case P_ID:	/* openapi.json TokenId: ^[1-9][0-9]{0,11}$ */
+		FUZZ_CHECK(only(v, "0123456789", 1, 12) && v[0] != '0', "P_ID accepted \"%s\"", v);
+		break;
 	}
 }
 
 static const enum param_kind kinds[] = { P_SLUG, P_LANG, P_CURSOR, P_LIMIT, P_STATE,
-					 P_NAME, P_RESPONSE_ID, P_INDEX, P_TOKEN };
+					 P_NAME, P_RESPONSE_ID, P_INDEX, P_TOKEN, P_ID };
 
 static int
 contains_nocase(const char *hay, const char *needle)
