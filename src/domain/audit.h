@@ -25,4 +25,10 @@ int audit_append_fn(struct db *db, void *arg, struct err *e);
 int audit_list_account(struct db *db, struct arena *a, int64_t account_id, int n,
 		       struct audit_entry **out, struct err *e);
 
+/* A page of the whole log, newest first: only action (NULL: any) and account_id (0: any), with
+ * ids below before_id (0: from the newest). *next_before is the before_id of the next page, or 0
+ * when no older entries remain. Returns the count, or -1 with e set. */
+int audit_list(struct db *db, struct arena *a, const char *action, int64_t account_id, int64_t before_id,
+	       int n, struct audit_entry **out, int64_t *next_before, struct err *e);
+
 #endif

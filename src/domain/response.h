@@ -91,6 +91,15 @@ struct response_manage {
 	int64_t received_at;
 };
 int response_manage_fn(struct db *db, void *arg, struct err *e);
+/* Inside a write: stores in as version v of response id (its content hash over public_id and
+ * slug goes to sha). Moderation uses it for a redacted version. Returns 0, or -1 with e set. */
+int response_version_store(struct db *db, int64_t id, const char *public_id, const char *slug, int v,
+			   const struct response_input *in, int64_t now, char sha[BLOB_HEX_LEN],
+			   struct err *e);
+/* Inside a write: keeps consultations.published_responses in step when a response of
+ * consultation_id goes from status before to after. Returns 0, or -1 with e set. */
+int response_published_step(struct db *db, int64_t consultation_id, const char *before, const char *after,
+			    struct err *e);
 /* Is token the manage token of public_id? 1 yes, 0 no, -1 error. */
 int response_token_ok(struct db *db, const char *public_id, const char *token);
 

@@ -37,6 +37,9 @@ static const char SQL_COUNT_ADD[] =
 static const char SQL_SET_VERSION[] =
     "UPDATE responses SET current_version = $2, status = $3, updated_at = $4 WHERE id = $1";
 
+static int count_published(struct db *db, int64_t consultation_id, const char *before,
+			   const char *after, struct err *e);
+
 static void
 sha256_hex(const void *p, size_t n, char hex[BLOB_HEX_LEN])
 {
@@ -172,6 +175,22 @@ insert_version(struct db *db, int64_t id, int v, const struct response_input *in
 			return db_err(db, e, "attachment");
 	}
 	return 0;
+}
+
+int
+response_version_store(struct db *db, int64_t id, const char *public_id, const char *slug, int v,
+		       const struct response_input *in, int64_t now, char sha[BLOB_HEX_LEN], struct err *e)
+{
+	if (content_hash(public_id, slug, v, in, sha) != 0)
+		return err_set(e, ERR_BUSY, "out of memory");
+	return insert_version(db, id, v, in, sha, now, e);
+}
+
+int
+response_published_step(struct db *db, int64_t consultation_id, const char *before, const char *after,
+			struct err *e)
+{
+	return count_published(db, consultation_id, before, after, e);
 }
 
 /* Keeps consultations.published_responses in step when a response enters or leaves "published". */

@@ -37,6 +37,7 @@ static const struct setting {
 	I("page-cache-ms", "AGORA_PAGE_CACHE_MS", page_cache_ms, "1000", 0, 60000, "how long a public page is reused per thread (0: never)"),
 	I("session-idle-s", "AGORA_SESSION_IDLE_S", session_idle_s, "1800", 60, 2592000, "a login session ends after this many seconds without a request"),
 	I("session-max-s", "AGORA_SESSION_MAX_S", session_max_s, "43200", 60, 7776000, "a login session ends this many seconds after the login, in use or not"),
+	I("retention-days", "AGORA_RETENTION_DAYS", retention_days, "365", 1, 36500, "email and other unpublished personal data are removed this many days after a consultation closes"),
 	I("scheduler-tick-ms", "AGORA_SCHEDULER_TICK_MS", scheduler_tick_ms, "1000", 10, 60000, "how often the scheduler looks for due events"),
 	S("test-clock-file", "AGORA_TEST_CLOCK_FILE", test_clock_file, "", "tests only: file with a clock offset in seconds or an RFC 3339 time"),
 	I("test-writer-delay-ms", "AGORA_TEST_WRITER_DELAY_MS", test_writer_delay_ms, "0", 0, 60000, "tests only: pause before each commit"),

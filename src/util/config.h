@@ -25,6 +25,7 @@ struct config {
 	long long attachment_max_bytes;
 	long long session_idle_s;
 	long long session_max_s;
+	long long retention_days;
 	/* where each value came from, by table index: "default", "env", "flag" */
 	const char *source[32];
 };

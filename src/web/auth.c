@@ -133,6 +133,8 @@ auth_check(struct request *r)
 		reply_error(r, 403, _("Only the secretariat may do this."));
 		return -1;
 	}
+	if (h == NULL && (r->route->flags & ROUTE_PAGE))	/* a secretariat page, not logged in */
+		return account_check(r);
 	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0 || strlen(h + 7) >= 128) {
 		request_header(r, "WWW-Authenticate", "Bearer realm=\"agora\"");
 		reply_problem(r, 401, NULL, "send a secretariat API token: Authorization: Bearer TOKEN", NULL);

@@ -21,7 +21,8 @@ form_error(const struct field_errors *fe, const char *form_name)
 	if (sscanf(form_name, "answer_%d", &q) == 1)
 		snprintf(api, sizeof(api), "answers.%d", q);
 	else if (str_eq(form_name, "publish_as") || str_eq(form_name, "summary") ||
-		 str_eq(form_name, "language") || str_eq(form_name, "attachments"))
+		 str_eq(form_name, "language") || str_eq(form_name, "attachments") ||
+		 str_eq(form_name, "consent"))
 		snprintf(api, sizeof(api), "%s", form_name);
 	else
 		snprintf(api, sizeof(api), "respondent.%s", form_name);
@@ -112,6 +113,56 @@ textarea(struct request *r, const struct form_view *v, const char *name, const c
 	H(b, ">");
 	html_text(b, value ? value : "");
 	H(b, "</textarea>\n");
+}
+
+/* What is published, what is kept, for how long, and who to ask; then the consent checkbox. */
+static void
+privacy(struct request *r, const struct form_view *v)
+{
+	struct buf *b = &r->out;
+
+	H(b, "<fieldset class=\"privacy\">\n<legend>");
+	html_text(b, _("Your personal data"));
+	H(b, "</legend>\n<div class=\"privacy-notice\" id=\"privacy-notice\">\n<p><strong>");
+	html_text(b, _("What is published:"));
+	H(b, "</strong> ");
+	html_text(b, _("as you choose above, your name and organization, your organization only, "
+		       "or nothing that identifies you; and your country, stakeholder type, summary, "
+		       "answers and attachments."));
+	H(b, "</p>\n<p><strong>");
+	html_text(b, _("What is kept privately:"));
+	H(b, "</strong> ");
+	html_text(b, _("your email address and, if you respond anonymously, your name and job "
+		       "title. They are never published."));
+	H(b, "</p>\n<p><strong>");
+	html_text(b, _("For how long:"));
+	H(b, "</strong> ");
+	html_text(b, arena_printf(r->arena, P_("your email address and the other personal data that "
+					       "is not published are removed %d day after the "
+					       "consultation closes.",
+					       "your email address and the other personal data that "
+					       "is not published are removed %d days after the "
+					       "consultation closes.", (unsigned long)v->privacy),
+				  v->privacy));
+	H(b, "</p>\n<p><strong>");
+	html_text(b, _("Who to ask:"));
+	H(b, "</strong> ");
+	html_text(b, _("the secretariat. To correct or erase your response, write to it with the "
+		       "private manage link you receive after sending this form."));
+	H(b, "</p>\n</div>\n<div class=\"field consent\">\n");
+	error_for(r, v, "consent");
+	H(b, "<label><input id=\"f-consent\" name=\"consent\" type=\"checkbox\" value=\"1\" required "
+	     "aria-describedby=\"");
+	if (form_error(v->fe, "consent") != NULL)
+		H(b, "err-consent ");
+	H(b, "privacy-notice\"");
+	if (form_error(v->fe, "consent") != NULL)
+		H(b, " aria-invalid=\"true\"");
+	if (v->consent)
+		H(b, " checked");
+	H(b, "> ");
+	html_text(b, _("I agree that my response is published as I chose above."));
+	H(b, "</label>\n</div>\n</fieldset>\n");
 }
 
 void
@@ -246,7 +297,10 @@ form_response(struct request *r, const struct form_view *v)
 	H(b, "<input id=\"f-attachments\" name=\"attachments\" type=\"file\" multiple "
 	     "accept=\".pdf,.docx,.odt,.txt,.png,.jpg,.jpeg\"");
 	described(r, v, "attachments");
-	H(b, ">\n</div>\n</fieldset>\n<p><button type=\"submit\">");
+	H(b, ">\n</div>\n</fieldset>\n");
+	if (v->privacy > 0)
+		privacy(r, v);
+	H(b, "<p><button type=\"submit\">");
 	html_text(b, v->submit_label);
 	H(b, "</button></p>\n</form>\n");
 }

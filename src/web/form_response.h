@@ -16,6 +16,10 @@ struct form_view {
 	int nheld;
 	const char *submit_label;
 	int honeypot;				/* add the "website" field only robots fill in */
+	int privacy;				/* > 0: the privacy notice, naming this many
+						 * retention days, and the required "consent"
+						 * checkbox (a first submission, not a revision) */
+	int consent;				/* the checkbox is ticked (shown again) */
 };
 
 /* Writes the form into r->out (inside a page). */

@@ -20,6 +20,12 @@ int page_logout(struct request *r);
 int page_account(struct request *r);			/* page_account.c */
 int page_account_token_create(struct request *r);
 int page_account_token_revoke(struct request *r);
+int page_admin_moderation(struct request *r);		/* page_admin.c */
+int page_admin_response(struct request *r);
+int page_admin_publish(struct request *r);
+int page_admin_withhold(struct request *r);
+int page_admin_redact(struct request *r);
+int page_admin_audit(struct request *r);		/* page_audit.c */
 int api_consultation_list(struct request *r);		/* api_consultations.c */
 int api_consultation_get(struct request *r);
 /* The consultation as the secretariat sees it (drafts too), after a write. */
@@ -34,6 +40,7 @@ int api_response_get(struct request *r);
 int api_response_receipt(struct request *r);
 int api_response_revise(struct request *r);
 int api_response_withdraw(struct request *r);
+int api_response_moderate(struct request *r);		/* api_moderation.c */
 int api_openapi(struct request *r);			/* api_ops.c */
 int api_healthz(struct request *r);
 int api_metrics(struct request *r);

@@ -102,6 +102,8 @@ layout_begin(struct request *r, const char *title)
 	nav_link(r, "/api/v1/openapi.json", _("API"), 0);
 	if (r->session_id != 0) {	/* never on a cached page: dispatch skips the cache then */
 		nav_link(r, "/account", _("Account"), str_has_prefix(path, "/account"));
+		if (str_eq(r->role, "secretariat"))
+			nav_link(r, "/admin/moderation", _("Administration"), str_has_prefix(path, "/admin"));
 		H(b, "<li><form class=\"logout\" method=\"post\" action=\"/logout\">\n");
 		csrf_input(r);
 		H(b, "<button type=\"submit\">");

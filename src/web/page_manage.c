@@ -71,7 +71,8 @@ show(struct request *r, struct manage *x, const char *notice, int status)
 					  token_of(r));
 	int open = response_in_time(r->started_ms / 1000, x->c.opens_at, x->c.closes_at, x->c.state, &e) == 0 &&
 		   !str_eq(x->resp.status, "withdrawn");
-	struct form_view v = { &x->c, &x->in, &x->fe, action, NULL, NULL, 0, _("Save a new version"), 0 };
+	struct form_view v = { &x->c, &x->in, &x->fe, action, NULL, NULL, 0, _("Save a new version"), 0,
+			       0, 0 };	/* a revision: the consent was given with the first version */
 
 	buf_reset(b);
 	layout_begin(r, _("Manage your response"));

@@ -11,6 +11,7 @@
 #include "html.h"
 #include "layout.h"
 #include "reply.h"
+#include "server.h"
 #include "submit.h"
 #include "upload.h"
 #include "view.h"
@@ -25,6 +26,7 @@ struct respond {
 	struct attachment held[RESPONSE_MAX_ATTACHMENTS];
 	int nheld;
 	int holding;	/* the write is keeping uploads for a form shown again */
+	int consent;	/* the consent checkbox was ticked */
 	int status;
 };
 
@@ -51,7 +53,8 @@ show_form(struct request *r, struct respond *x, int status)
 	struct form_view v = { &x->c, &x->in, &x->fe,
 			       arena_printf(r->arena, "/consultations/%s/respond", x->c.slug),
 			       x->hold.token[0] ? x->hold.token : NULL, x->held, x->nheld,
-			       _("Send my response"), 1 };
+			       _("Send my response"), 1, (int)r->srv->cfg->retention_days,
+			       x->consent };
 
 	buf_reset(&r->out);
 	heading(r, &x->c, _("Respond to this consultation"));
@@ -155,7 +158,7 @@ page_respond_post(struct request *r)
 {
 	struct respond *x = r->state;
 	int status = 0;
-	const char *why = NULL, *held, *website;
+	const char *why = NULL, *held, *website, *consent;
 
 	if (r->write_queued) {
 		if (r->write_rc != 0 && r->write_err.kind == ERR_CONFLICT)
@@ -196,6 +199,14 @@ page_respond_post(struct request *r)
 	else if (submit_attachments(r, &x->in, &status, &why) != 0)
 		field_error_add(&x->fe, "attachments", "%s", why);
 	response_validate(&x->in, &x->c, &x->fe);
+	/* Publication needs the respondent's consent to the notice (the API takes the submission
+	 * itself as that consent: docs/RESPONSES.md). */
+	consent = upload_field(r, "consent");
+	x->consent = consent != NULL && consent[0] != '\0';
+	if (!x->consent)
+		field_error_add(&x->fe, "consent", "%s",
+				_("Tick this box to agree that your response is published as you "
+				  "chose, or the response cannot be received."));
 	if (x->fe.n > 0) {
 		x->status = status == 415 ? 415 : 422;
 		if (x->in.nattachments > x->nheld) {	/* keep the new ones for the retry */

@@ -18,6 +18,7 @@
 
 #include "../domain/consultation.h"
 #include "../domain/country.h"
+#include "../domain/retention.h"
 #include "../store/migrate.h"
 #include "../util/clock.h"
 #include "../util/log.h"
@@ -546,41 +547,63 @@ job_blob_sweep(void *ctx, const char *payload, struct err *e)
 	return rc;
 }
 
+/* Removes the personal data due under --retention-days (src/domain/retention.c). */
+static int
+job_retention(void *ctx, const char *payload, struct err *e)
+{
+	struct server *s = ctx;
+	struct retention_report rep;
+
+	if (retention_run(s->writer, clock_now(), s->cfg->retention_days, RETENTION_BATCH, &rep, e) != 0)
+		return -1;
+	log_info("msg=\"retention done\" consultations=%d responses=%lld", rep.consultations,
+		 (long long)rep.responses);
+	return 0;
+}
+
 static const struct job_kind job_kinds[] = {
 	{ "blob_sweep", job_blob_sweep },
+	{ "retention", job_retention },
 };
 static const int njob_kinds = sizeof(job_kinds) / sizeof(job_kinds[0]);
 
-static const char SQL_SWEEP_PENDING[] =
-    "SELECT COUNT(*) FROM jobs WHERE kind = 'blob_sweep' AND state IN ('pending', 'running')";
+static const char SQL_KIND_PENDING[] =
+    "SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state IN ('pending', 'running')";
 
+/* Queues the job kind arg (a job_kinds name) unless one is already waiting or running. */
 static int
-jobs_enqueue_sweep_fn(struct db *db, void *arg, struct err *e)
+jobs_enqueue_daily_fn(struct db *db, void *arg, struct err *e)
 {
-	struct db_stmt *st = db_prepare(db, SQL_SWEEP_PENDING);
+	const char *kind = arg;
+	struct db_stmt *st = db_prepare(db, SQL_KIND_PENDING);
 	int64_t n = 0;
 
 	if (st == NULL)
 		return db_err(db, e, "jobs");
+	db_bind_text(st, 1, kind);
 	if (db_step(st) == DB_ROW)
 		n = db_col_int64(st, 0);
 	db_done(st);
-	return n > 0 ? 0 : jobs_enqueue(db, "blob_sweep", "", clock_now(), e);
+	return n > 0 ? 0 : jobs_enqueue(db, kind, "", clock_now(), e);
 }
 
-/* Periodic work the scheduler thread asks for: the blob sweep once a day. */
+/* Periodic work the scheduler thread asks for: the blob sweep and the retention job once a
+ * day (on the project clock: a test clock moved by a day or more runs them again). */
 static void
 scheduler_tick(void *ctx)
 {
-	static int64_t last_sweep;
+	static const char *const daily[] = { "blob_sweep", "retention" };
+	static int64_t last_run[2];
 	struct server *s = ctx;
 	int64_t now = clock_now();
 
-	if (now - last_sweep >= 86400) {
+	for (int i = 0; i < 2; i++) {
 		struct err e;
-		last_sweep = now;
-		if (writer_run(s->writer, jobs_enqueue_sweep_fn, NULL, &e) != 0)
-			log_warn("msg=\"cannot queue the blob sweep\" error=\"%s\"", e.msg);
+		if (now - last_run[i] < 86400)
+			continue;
+		last_run[i] = now;
+		if (writer_run(s->writer, jobs_enqueue_daily_fn, (void *)daily[i], &e) != 0)
+			log_warn("msg=\"cannot queue a daily job\" kind=%s error=\"%s\"", daily[i], e.msg);
 		else
 			jobs_kick(s->jobs);
 	}

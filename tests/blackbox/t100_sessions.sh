@@ -195,7 +195,7 @@ respond() {	# respond [CURL ARGS...]: a correct respond form from the browser $R
 	req POST "/consultations/$ROUND/respond" -b "$R" --form-string "name=Jane Doe" --form-string "organization=Example Org" \
 		--form-string "job_title=Head" --form-string "country=FR" --form-string "stakeholder_type=civil_society" \
 		--form-string "email=jane@example.net" --form-string "publish_as=name" --form-string "language=en" \
-		--form-string "summary=Views." "$@"
+		--form-string "summary=Views." --form-string "consent=1" "$@"
 }
 respond
 check "the respond form without csrf: 403" status_is 403

@@ -130,7 +130,7 @@ form_reset() {
 	F=([name]="Jane Doe" [organization]="Example Org" [job_title]="Head of Policy" [country]=FR
 	   [stakeholder_type]=civil_society [email]=$EMAIL [publish_as]=name [language]=en
 	   [summary]="Universal acceptance comes first." [answer_1]="Registries should offer IDNs at no extra cost."
-	   [answer_3]="Local content grows with local hosting.")
+	   [answer_3]="Local content grows with local hosting." [consent]=1)
 }
 # A browser: the cookie jar keeps its agora_csrf cookie; every form POST sends the cookie and the
 # csrf value of the page's form, as the browser would (a form without it is refused: t100).
@@ -151,7 +151,7 @@ post_page() {
 req GET "$FORM"
 check "form: 200" status_is 200
 check "form: HTML" is_html
-check "form: every field" same "$(html names)" "answer_1 answer_2 answer_3 answer_4 attachments country csrf email job_title language name organization publish_as stakeholder_type summary website"
+check "form: every field" same "$(html names)" "answer_1 answer_2 answer_3 answer_4 attachments consent country csrf email job_title language name organization publish_as stakeholder_type summary website"
 check "form: posts multipart/form-data to itself" body_has "<form class=\"respond\" method=\"post\" enctype=\"multipart/form-data\" action=\"$FORM\">"
 check "form: works without JavaScript (no <script>)" body_lacks "<script"
 ncountries=$(html options country | wc -l)

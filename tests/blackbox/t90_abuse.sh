@@ -33,7 +33,7 @@ post_form() {
 		--form-string "job_title=Head of Policy" --form-string "country=FR" \
 		--form-string "stakeholder_type=civil_society" --form-string "email=jane@example.net" \
 		--form-string "publish_as=name" --form-string "language=en" \
-		--form-string "summary=Universal acceptance comes first." "$@"
+		--form-string "summary=Universal acceptance comes first." --form-string "consent=1" "$@"
 }
 throttle_lines() { grep -c "msg=\"submission throttled\" addr=$1 " "$TMP/serve.err"; }
 

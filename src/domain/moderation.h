@@ -1,0 +1,58 @@
+/* moderation.h: the secretariat's decisions on responses: publish, withhold (with a reason) and
+ * redact (a new version flagged redacted that the public sees; the one before stays, private).
+ * Each decision is a moderation event and an audit row, in one write. */
+#ifndef AGORA_MODERATION_H
+#define AGORA_MODERATION_H
+#include <stdint.h>
+
+#include "../store/db.h"
+#include "../util/arena.h"
+#include "response.h"
+
+enum moderation_action { MOD_PUBLISH, MOD_WITHHOLD, MOD_REDACT };
+
+#define MODERATION_REASON_MAX 1000	/* characters */
+
+/* "publish", "withhold", "redact" -> the action. Returns 0, or -1 for anything else. */
+int moderation_action_parse(const char *s, enum moderation_action *out);
+const char *moderation_action_name(enum moderation_action a);
+/* The pure rule: the status a response in status has after action, or NULL when the action is
+ * impossible from it (publish a published or withdrawn one, withhold a withheld or withdrawn
+ * one, redact a withdrawn one). Redaction keeps the status. */
+const char *moderation_next_status(const char *status, enum moderation_action a);
+
+/* Writer closure. */
+struct moderation {
+	const char *public_id;
+	enum moderation_action action;
+	const char *reason;		/* required for withhold; "" or NULL otherwise */
+	int64_t account_id;		/* who decides */
+	const char *address;		/* from where */
+	/* redact: the new values; NULL keeps the current one */
+	const char *name, *organization, *job_title, *summary;
+	const char *answer[CONSULTATION_MAX_QUESTIONS + 1];	/* by question number */
+	/* out */
+	char status[16];
+	int version;
+};
+/* ERR_NOTFOUND: no such response; ERR_CONFLICT: impossible from its status; ERR_INVALID: a
+ * withhold without a reason, or a redaction that changes nothing. */
+int moderation_fn(struct db *db, void *arg, struct err *e);
+
+/* The queue: pending responses (oldest first), then published ones (newest first), at most n.
+ * Each item has public_id, status, consultation_slug, created_at, name, organization, job_title
+ * and publish_as. Returns the count, or -1 with e set. */
+int moderation_queue(struct db *db, struct arena *a, int n, struct response **out, struct err *e);
+
+struct moderation_event {
+	const char *kind, *reason;
+	int version;
+	int64_t at;
+};
+/* The events of a response, oldest first (at most n). Returns the count, or -1. */
+int moderation_events(struct db *db, struct arena *a, int64_t response_id, int n,
+		      struct moderation_event **out, struct err *e);
+/* 1 when version of response_id is a redaction, 0 when not, -1 on error. */
+int moderation_version_redacted(struct db *db, int64_t response_id, int version);
+
+#endif

@@ -1,0 +1,153 @@
+/* retention.c: the retention job: unpublished personal data removed after retention-days. */
+#include "retention.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+
+#define MAX_DUE 64	/* consultations looked at per pass */
+
+/* A response needs the job while a version keeps an email, or, published anonymously, a name
+ * or a job title. */
+#define NEEDS "(v.email <> '' OR (v.publish_as = 'anonymous' AND (v.name <> '' OR v.job_title <> '')))"
+
+static const char SQL_DUE[] =
+    "SELECT c.id, c.slug FROM consultations c WHERE c.state <> 'draft' AND c.closes_at <= $1 "
+    "AND EXISTS (SELECT 1 FROM responses r JOIN response_versions v ON v.response_id = r.id "
+    "WHERE r.consultation_id = c.id AND " NEEDS ") ORDER BY c.id LIMIT $2";
+static const char SQL_BATCH[] =
+    "SELECT DISTINCT r.id FROM responses r JOIN response_versions v ON v.response_id = r.id "
+    "WHERE r.consultation_id = $1 AND " NEEDS " ORDER BY r.id LIMIT $2";
+static const char SQL_ERASE[] =
+    "UPDATE response_versions SET email = '', "
+    "name = CASE WHEN publish_as = 'anonymous' THEN '' ELSE name END, "
+    "job_title = CASE WHEN publish_as = 'anonymous' THEN '' ELSE job_title END "
+    "WHERE response_id = $1";
+
+int64_t
+retention_cutoff(int64_t now, int64_t days)
+{
+	return now - days * 86400;
+}
+
+int
+retention_due(int64_t closes_at, int64_t now, int64_t days)
+{
+	return closes_at <= retention_cutoff(now, days);
+}
+
+struct due {
+	int64_t cutoff;
+	int n;
+	struct {
+		int64_t id;
+		char slug[128];
+	} c[MAX_DUE];
+};
+
+/* Reads, on the writer, the consultations that have personal data due. */
+static int
+due_fn(struct db *db, void *arg, struct err *e)
+{
+	struct due *d = arg;
+	struct db_stmt *st = db_prepare(db, SQL_DUE);
+	enum db_rc rc;
+
+	d->n = 0;
+	if (st == NULL)
+		return db_err(db, e, "retention");
+	db_bind_int64(st, 1, d->cutoff);
+	db_bind_int64(st, 2, MAX_DUE);
+	while ((rc = db_step(st)) == DB_ROW && d->n < MAX_DUE) {
+		d->c[d->n].id = db_col_int64(st, 0);
+		snprintf(d->c[d->n].slug, sizeof(d->c[d->n].slug), "%s", db_col_text(st, 1));
+		d->n++;
+	}
+	db_done(st);
+	return rc == DB_DONE || rc == DB_ROW ? 0 : db_err(db, e, "retention");
+}
+
+struct batch {
+	int64_t consultation_id, now;
+	const char *slug;
+	int limit;
+	int64_t total;	/* responses done in this consultation so far */
+	int done;	/* out: responses done in this write */
+};
+
+/* One write: up to limit responses of one consultation; the last write (fewer than limit)
+ * also appends the audit row. */
+static int
+batch_fn(struct db *db, void *arg, struct err *e)
+{
+	struct batch *b = arg;
+	struct db_stmt *st = db_prepare(db, SQL_BATCH), *up;
+	int64_t ids[RETENTION_BATCH];
+	int n = 0;
+	enum db_rc rc;
+
+	b->done = 0;
+	if (st == NULL)
+		return db_err(db, e, "retention");
+	db_bind_int64(st, 1, b->consultation_id);
+	db_bind_int64(st, 2, b->limit);
+	while ((rc = db_step(st)) == DB_ROW && n < b->limit)
+		ids[n++] = db_col_int64(st, 0);
+	db_done(st);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return db_err(db, e, "retention");
+	for (int i = 0; i < n; i++) {
+		if ((up = db_prepare(db, SQL_ERASE)) == NULL)
+			return db_err(db, e, "retention");
+		db_bind_int64(up, 1, ids[i]);
+		if (db_run(up) != DB_DONE)
+			return db_err(db, e, "retention");
+	}
+	b->done = n;
+	if (n < b->limit && b->total + n > 0) {
+		char object[160], detail[96];
+		struct audit_entry a = { b->now, 0, "job", "retention", object, detail };
+		snprintf(object, sizeof(object), "consultation/%s", b->slug);
+		snprintf(detail, sizeof(detail), "retention: %lld responses, emails removed",
+			 (long long)(b->total + n));
+		if (audit_append(db, &a, e) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+retention_run(struct writer *w, int64_t now, int64_t days, int batch, struct retention_report *out,
+	      struct err *e)
+{
+	struct due d;
+	struct retention_report rep = { 0, 0 };
+	int rc = -1;
+
+	if (batch < 1 || batch > RETENTION_BATCH)
+		batch = RETENTION_BATCH;
+	memset(&d, 0, sizeof(d));
+	d.cutoff = retention_cutoff(now, days);
+	do {	/* a consultation done no longer has anything due: each pass finds new ones */
+		if (writer_run(w, due_fn, &d, e) != 0)
+			goto out;
+		for (int i = 0; i < d.n; i++) {
+			struct batch b = { d.c[i].id, now, d.c[i].slug, batch, 0, 0 };
+			do {
+				if (writer_run(w, batch_fn, &b, e) != 0)
+					goto out;
+				b.total += b.done;
+			} while (b.done == batch);
+			if (b.total > 0) {
+				rep.consultations++;
+				rep.responses += b.total;
+			}
+		}
+	} while (d.n == MAX_DUE);
+	rc = 0;
+out:
+	if (out != NULL)
+		*out = rep;
+	return rc;
+}
