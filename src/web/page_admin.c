@@ -63,7 +63,7 @@ decision_form(struct request *r, const char *public_id, const char *what, const 
 	H(b, "<form class=\"decision\" method=\"post\" action=\"/admin/responses/");
 	html_url(b, public_id);
 	H(b, "/");
-	html_raw_trusted(b, what);
+	html_url(b, what);
 	H(b, "\">\n");
 	csrf_input(r);
 	if (with_reason) {
