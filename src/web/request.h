@@ -79,6 +79,11 @@ void request_header(struct request *r, const char *name, const char *value);
  * then called again with r->write_finished set. Returns HANDLER_SUSPENDED, or HANDLER_DONE
  * with a 503 answer already written when the writer's queue is full. */
 int request_write(struct request *r, write_fn fn, void *arg);
+/* The two halves of waiting for another thread (the writer, the slow pool): suspend the
+ * connection unless *finished is already set; on the other thread, set *finished and resume
+ * the connection if it was suspended (after which r may already be freed). */
+void request_suspend_until(struct request *r, int *finished);
+void request_wake(struct request *r, int *finished);
 /* A header of the request, or NULL. */
 const char *request_get_header(struct request *r, const char *name);
 

@@ -82,28 +82,48 @@ request_get_header(struct request *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
-/* On the writer thread, after the commit. Once the connection is resumed its handler may run,
- * answer and free r at once: nothing here touches r after MHD_resume_connection. */
-static void
-write_done(void *arg, int rc, const struct err *e)
+void
+request_suspend_until(struct request *r, int *finished)
 {
-	struct request *r = arg;
+	pthread_mutex_lock(&r->wlock);
+	if (!*finished) {
+		atomic_fetch_add(&r->srv->suspended, 1);
+		r->suspended = 1;
+		MHD_suspend_connection(r->conn);
+	}
+	pthread_mutex_unlock(&r->wlock);
+}
+
+void
+request_wake(struct request *r, int *finished)
+{
 	struct MHD_Connection *conn = r->conn;
 	struct server *srv = r->srv;
 	int was_suspended;
 
 	pthread_mutex_lock(&r->wlock);
-	r->write_rc = rc;
-	if (rc != 0 && e != NULL)
-		r->write_err = *e;
-	r->write_finished = 1;
+	*finished = 1;
 	was_suspended = r->suspended;
 	r->suspended = 0;
 	pthread_mutex_unlock(&r->wlock);
-	if (was_suspended) {
+	if (was_suspended) {	/* nothing of r may be touched from here on */
 		MHD_resume_connection(conn);
 		atomic_fetch_sub(&srv->suspended, 1);	/* after: stop waits for this to reach 0 */
 	}
+}
+
+/* On the writer thread, after the commit: the result, then the wake-up. */
+static void
+write_done(void *arg, int rc, const struct err *e)
+{
+	struct request *r = arg;
+
+	pthread_mutex_lock(&r->wlock);
+	r->write_rc = rc;
+	if (rc != 0 && e != NULL)
+		r->write_err = *e;
+	pthread_mutex_unlock(&r->wlock);
+	request_wake(r, &r->write_finished);
 }
 
 /* The writer hands one argument to both the closure and its done(): the request. */
@@ -127,13 +147,7 @@ request_write(struct request *r, write_fn fn, void *arg)
 		return reply_problem(r, 503, NULL, e.msg, NULL);
 	}
 	r->write_queued = 1;
-	pthread_mutex_lock(&r->wlock);
-	if (!r->write_finished) {
-		atomic_fetch_add(&r->srv->suspended, 1);
-		r->suspended = 1;
-		MHD_suspend_connection(r->conn);
-	}
-	pthread_mutex_unlock(&r->wlock);
+	request_suspend_until(r, &r->write_finished);
 	return HANDLER_SUSPENDED;
 }
 

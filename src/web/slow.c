@@ -140,25 +140,13 @@ slow_counts(struct slow *s, size_t *queued, size_t *running)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* On the worker, after the job. Nothing here touches r after MHD_resume_connection: the
- * handler may run, answer and free r at once. */
+/* On the worker, after the job. */
 static void
 slow_done(void *arg)
 {
 	struct request *r = arg;
-	struct MHD_Connection *conn = r->conn;
-	struct server *srv = r->srv;
-	int was_suspended;
 
-	pthread_mutex_lock(&r->wlock);
-	r->slow_finished = 1;
-	was_suspended = r->suspended;
-	r->suspended = 0;
-	pthread_mutex_unlock(&r->wlock);
-	if (was_suspended) {
-		MHD_resume_connection(conn);
-		atomic_fetch_sub(&srv->suspended, 1);	/* after: stop waits for this to reach 0 */
-	}
+	request_wake(r, &r->slow_finished);
 }
 
 static void
@@ -179,12 +167,6 @@ request_slow(struct request *r, slow_fn fn, void *arg)
 		return reply_error(r, 503, _("The service is busy; try again."));	/* Retry-After */
 	}
 	r->slow_queued = 1;
-	pthread_mutex_lock(&r->wlock);
-	if (!r->slow_finished) {
-		atomic_fetch_add(&r->srv->suspended, 1);
-		r->suspended = 1;
-		MHD_suspend_connection(r->conn);
-	}
-	pthread_mutex_unlock(&r->wlock);
+	request_suspend_until(r, &r->slow_finished);
 	return HANDLER_SUSPENDED;
 }
