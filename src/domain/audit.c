@@ -8,10 +8,6 @@
 static const char SQL_AUDIT[] =
     "INSERT INTO audit_log (at, account_id, address, action, object, detail) "
     "VALUES ($1, $2, $3, $4, $5, $6)";
-static const char SQL_AUDIT_LIST[] =
-    "SELECT at, address, action, object, detail FROM audit_log WHERE account_id = $1 "
-    "ORDER BY id DESC LIMIT $2";
-
 int
 audit_append(struct db *db, const struct audit_entry *a, struct err *e)
 {
@@ -35,43 +31,6 @@ int
 audit_append_fn(struct db *db, void *arg, struct err *e)
 {
 	return audit_append(db, arg, e);
-}
-
-int
-audit_list_account(struct db *db, struct arena *a, int64_t account_id, int n, struct audit_entry **out,
-		   struct err *e)
-{
-	struct db_stmt *st = db_prepare(db, SQL_AUDIT_LIST);
-	struct audit_entry *list;
-	enum db_rc rc;
-	int got = 0;
-
-	if (st == NULL)
-		return db_err(db, e, "audit");
-	if ((list = arena_alloc(a, sizeof(*list) * (size_t)(n > 0 ? n : 1))) == NULL) {
-		db_done(st);
-		return err_set(e, ERR_BUSY, "out of memory");
-	}
-	db_bind_int64(st, 1, account_id);
-	db_bind_int64(st, 2, n);
-	while ((rc = db_step(st)) == DB_ROW && got < n) {
-		struct audit_entry *x = &list[got++];
-		x->at = db_col_int64(st, 0);
-		x->account_id = account_id;
-		x->address = arena_strdup(a, db_col_text(st, 1));
-		x->action = arena_strdup(a, db_col_text(st, 2));
-		x->object = arena_strdup(a, db_col_text(st, 3));
-		x->detail = arena_strdup(a, db_col_text(st, 4));
-		if (x->address == NULL || x->action == NULL || x->object == NULL || x->detail == NULL) {
-			db_done(st);
-			return err_set(e, ERR_BUSY, "out of memory");
-		}
-	}
-	db_done(st);
-	if (rc != DB_DONE && rc != DB_ROW)
-		return db_err(db, e, "audit");
-	*out = list;
-	return got;
 }
 
 static const char SQL_AUDIT_PAGE[] =

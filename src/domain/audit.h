@@ -21,10 +21,6 @@ int audit_append(struct db *db, const struct audit_entry *a, struct err *e);
 /* Writer closure: arg is a struct audit_entry. */
 int audit_append_fn(struct db *db, void *arg, struct err *e);
 
-/* The newest n entries of one account, newest first, into the arena. Returns the count, or -1. */
-int audit_list_account(struct db *db, struct arena *a, int64_t account_id, int n,
-		       struct audit_entry **out, struct err *e);
-
 /* A page of the whole log, newest first: only action (NULL: any) and account_id (0: any), with
  * ids below before_id (0: from the newest). *next_before is the before_id of the next page, or 0
  * when no older entries remain. Returns the count, or -1 with e set. */

@@ -140,7 +140,8 @@ activity(struct request *r)
 	struct buf *b = &r->out;
 	struct audit_entry *a = NULL;
 	struct err e;
-	int n = audit_list_account(r->db, r->arena, r->account_id, ACTIVITY_SHOWN, &a, &e);
+	int64_t older;
+	int n = audit_list(r->db, r->arena, NULL, r->account_id, 0, ACTIVITY_SHOWN, &a, &older, &e);
 
 	if (n <= 0)
 		return;
