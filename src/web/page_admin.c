@@ -148,18 +148,6 @@ page_admin_moderation(struct request *r)
 }
 
 static void
-row(struct request *r, const char *label, const char *value)
-{
-	struct buf *b = &r->out;
-
-	H(b, "<dt>");
-	html_text(b, label);
-	H(b, "</dt><dd>");
-	html_text(b, value);
-	H(b, "</dd>\n");
-}
-
-static void
 text_field(struct request *r, const char *name, const char *label, const char *value, int area)
 {
 	struct buf *b = &r->out;
@@ -271,21 +259,21 @@ page_admin_response(struct request *r)
 	H(b, "</a></p>\n<h1>");
 	html_text(b, response_display_name(r->arena, &resp));
 	H(b, "</h1>\n<dl class=\"respondent\">\n");
-	row(r, _("Response"), resp.public_id);
-	row(r, _("Consultation"), resp.consultation_slug);
-	row(r, _("State"), status_label(resp.status));
+	view_row(r, 1, _("Response"), resp.public_id);
+	view_row(r, 1, _("Consultation"), resp.consultation_slug);
+	view_row(r, 1, _("State"), status_label(resp.status));
 	if (resp.status_reason && resp.status_reason[0] && !str_eq(resp.status, "published"))
-		row(r, _("Reason"), resp.status_reason);
-	row(r, _("Version"), moderation_version_redacted(r->db, resp.id, resp.version) == 1
+		view_row(r, 1, _("Reason"), resp.status_reason);
+	view_row(r, 1, _("Version"), moderation_version_redacted(r->db, resp.id, resp.version) == 1
 				     ? arena_printf(r->arena, _("%d (redacted)"), resp.version)
 				     : arena_printf(r->arena, "%d", resp.version));
-	row(r, _("Email"), resp.email);
-	row(r, _("Name"), resp.name);
-	row(r, _("Job title"), resp.job_title);
-	row(r, _("Organization"), resp.organization);
-	row(r, _("Country"), country_name_local(resp.country));
-	row(r, _("Stakeholder type"), stakeholder_label(resp.stakeholder_type));
-	row(r, _("Published as"), resp.publish_as);
+	view_row(r, 1, _("Email"), resp.email);
+	view_row(r, 1, _("Name"), resp.name);
+	view_row(r, 1, _("Job title"), resp.job_title);
+	view_row(r, 1, _("Organization"), resp.organization);
+	view_row(r, 1, _("Country"), country_name_local(resp.country));
+	view_row(r, 1, _("Stakeholder type"), stakeholder_label(resp.stakeholder_type));
+	view_row(r, 1, _("Published as"), resp.publish_as);
 	H(b, "<dt>");
 	html_text(b, _("Received"));
 	H(b, "</dt><dd>");

@@ -17,20 +17,6 @@
 #include "server.h"
 #include "view.h"
 
-static void
-row(struct request *r, const char *label, const char *value)
-{
-	struct buf *b = &r->out;
-
-	if (value == NULL || value[0] == '\0')
-		return;
-	H(b, "<dt>");
-	html_text(b, label);
-	H(b, "</dt><dd>");
-	html_text(b, value);
-	H(b, "</dd>\n");
-}
-
 /* Withdrawn or withheld: a notice saying so, and when. */
 static void
 status_notice(struct request *r, const struct response *resp)
@@ -80,13 +66,13 @@ page_response(struct request *r)
 	}
 	H(b, "<dl class=\"respondent\">\n");
 	if (str_eq(resp.publish_as, "name")) {
-		row(r, _("Name"), resp.name);
-		row(r, _("Job title"), resp.job_title);
+		view_row(r, 0, _("Name"), resp.name);
+		view_row(r, 0, _("Job title"), resp.job_title);
 	}
 	if (!str_eq(resp.publish_as, "anonymous"))
-		row(r, _("Organization"), resp.organization);
-	row(r, _("Country"), country_name_local(resp.country));
-	row(r, _("Stakeholder type"), stakeholder_label(resp.stakeholder_type));
+		view_row(r, 0, _("Organization"), resp.organization);
+	view_row(r, 0, _("Country"), country_name_local(resp.country));
+	view_row(r, 0, _("Stakeholder type"), stakeholder_label(resp.stakeholder_type));
 	H(b, "<dt>");
 	html_text(b, _("Received"));
 	H(b, "</dt><dd>");
@@ -208,9 +194,9 @@ page_receipt(struct request *r)
 	H(b, "<h1>");
 	html_text(b, _("Receipt"));
 	H(b, "</h1>\n<dl class=\"receipt\">\n");
-	row(r, _("Response"), resp.public_id);
-	row(r, _("Consultation"), resp.consultation_slug);
-	row(r, _("Version"), arena_printf(r->arena, "%d", resp.version));
+	view_row(r, 0, _("Response"), resp.public_id);
+	view_row(r, 0, _("Consultation"), resp.consultation_slug);
+	view_row(r, 0, _("Version"), arena_printf(r->arena, "%d", resp.version));
 	H(b, "<dt>");
 	html_text(b, _("Stored"));
 	H(b, "</dt><dd>");

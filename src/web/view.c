@@ -42,6 +42,20 @@ view_date(struct request *r, int64_t t)
 }
 
 void
+view_row(struct request *r, int show_empty, const char *label, const char *value)
+{
+	struct buf *b = &r->out;
+
+	if (!show_empty && (value == NULL || value[0] == '\0'))
+		return;
+	H(b, "<dt>");
+	html_text(b, label);
+	H(b, "</dt><dd>");
+	html_text(b, value);
+	H(b, "</dd>\n");
+}
+
+void
 view_state(struct request *r, const struct consultation *c)
 {
 	struct buf *b = &r->out;

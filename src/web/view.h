@@ -8,6 +8,9 @@
 void view_time(struct request *r, int64_t t);
 /* "1 October 2019" (UTC), in the request's language. */
 void view_date(struct request *r, int64_t t);
+/* <dt>label</dt><dd>value</dd>, escaped; an empty or NULL value writes nothing unless
+ * show_empty (the secretariat's view shows that a field is empty). */
+void view_row(struct request *r, int show_empty, const char *label, const char *value);
 /* The state as a badge: Open, Upcoming, Closed. */
 void view_state(struct request *r, const struct consultation *c);
 /* "12 days left" / "5 hours left" for an open consultation. */
