@@ -26,6 +26,15 @@ int page_admin_publish(struct request *r);
 int page_admin_withhold(struct request *r);
 int page_admin_redact(struct request *r);
 int page_admin_audit(struct request *r);		/* page_audit.c */
+/* accounts, registration, invitations */
+/* end accounts */
+
+/* consultation administration */
+/* end consultation administration */
+
+/* personal data */
+/* end personal data */
+
 int api_consultation_list(struct request *r);		/* api_consultations.c */
 int api_consultation_get(struct request *r);
 /* The consultation as the secretariat sees it (drafts too), after a write. */

@@ -53,6 +53,15 @@ const struct route routes[] = {
 	{ "GET", "/admin/audit", page_admin_audit, ROLE_SECRETARIAT | ROUTE_PAGE, "admin_audit",
 	  { LANG_Q, { "action", P_NAME, IN_QUERY }, { "account", P_ID, IN_QUERY },
 	    { "before", P_ID, IN_QUERY } } },
+	/* accounts, registration, invitations (0007) */
+	/* end accounts */
+
+	/* consultation administration (0008) */
+	/* end consultation administration */
+
+	/* personal data: entry on behalf, correction, erasure (0009) */
+	/* end personal data */
+
 	{ "GET", "/api/v1/consultations", api_consultation_list, ROLE_PUBLIC | ROUTE_API,
 	  "api_consultations",
 	  { { "state", P_STATE, IN_QUERY }, { "cursor", P_CURSOR, IN_QUERY },
