@@ -23,6 +23,7 @@ int cmd_consultation(int argc, char **argv, struct config *c);
 int cmd_demo(int argc, char **argv, struct config *c);
 int cmd_token(int argc, char **argv, struct config *c);
 int cmd_user(int argc, char **argv, struct config *c);
+int cmd_routes(int argc, char **argv, struct config *c);
 int cmd_config(int argc, char **argv, struct config *c);
 
 /* Parses the settings' flags and the command's own: "--flag" options listed in bool_flags

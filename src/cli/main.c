@@ -41,6 +41,10 @@ const struct command commands[] = {
 	{ "token", cmd_token, "create an API token for an account",
 	  "agora token create --email EMAIL [--label TEXT]\n"
 	  "  Prints a bearer token once; only its hash is stored.\n" },
+	{ "routes", cmd_routes, "print the route table: method, pattern, who may ask",
+	  "agora routes\n"
+	  "  One line per route: METHOD PATTERN ROLE NAME. ROLE is public, respondent (the manage\n"
+	  "  token of the response), account (any session) or secretariat; docs/API.md says more.\n" },
 	{ "config", cmd_config, "print the effective settings",
 	  "agora config check\n"
 	  "  Prints each setting, its value and where it came from (default, env, flag).\n" },
