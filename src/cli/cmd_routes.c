@@ -29,8 +29,17 @@ cmd_routes(int argc, char **argv, struct config *c)
 		fprintf(stderr, "agora routes: takes no arguments\n");
 		return EXIT_USAGE;
 	}
-	for (int i = 0; i < nroutes; i++)
-		printf("%-5s %-48s %-12s %s\n", routes[i].method, routes[i].pattern, role_name(routes[i].flags),
+	for (int i = 0; i < nroutes; i++) {
+		const char *sep = "";
+
+		printf("%-5s %-48s %-12s %-28s ", routes[i].method, routes[i].pattern, role_name(routes[i].flags),
 		       routes[i].name);
+		for (int k = 0; k < ROUTE_MAX_PARAMS && routes[i].params[k].name; k++)
+			if (routes[i].params[k].where == IN_QUERY) {
+				printf("%s%s", sep, routes[i].params[k].name);
+				sep = ",";
+			}
+		printf("%s\n", *sep ? "" : "-");
+	}
 	return 0;
 }

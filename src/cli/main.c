@@ -43,8 +43,9 @@ const struct command commands[] = {
 	  "  Prints a bearer token once; only its hash is stored.\n" },
 	{ "routes", cmd_routes, "print the route table: method, pattern, who may ask",
 	  "agora routes\n"
-	  "  One line per route: METHOD PATTERN ROLE NAME. ROLE is public, respondent (the manage\n"
-	  "  token of the response), account (any session) or secretariat; docs/API.md says more.\n" },
+	  "  One line per route: METHOD PATTERN ROLE NAME QUERY. ROLE is public, respondent (the\n"
+	  "  manage token of the response), account (any session) or secretariat; QUERY lists the\n"
+	  "  query parameters it takes (- for none).\n" },
 	{ "config", cmd_config, "print the effective settings",
 	  "agora config check\n"
 	  "  Prints each setting, its value and where it came from (default, env, flag).\n" },
