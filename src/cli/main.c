@@ -39,8 +39,12 @@ const struct command commands[] = {
 	  "  Creates an account and prints its random password once (only its argon2id hash is kept).\n"
 	  "  ROLE: secretariat, chair, focal_point, delegate or stakeholder.\n" },
 	{ "token", cmd_token, "create an API token for an account",
-	  "agora token create --email EMAIL [--label TEXT]\n"
-	  "  Prints a bearer token once; only its hash is stored.\n" },
+	  "agora token create --email EMAIL [--label TEXT] [--scope LIST]\n"
+	  "  Prints a bearer token once; only its hash is stored.\n"
+	  "  --scope LIST   what the token may do, names separated by commas: consultations\n"
+	  "                 (create, open, extend, close), moderation (publish, withhold, redact).\n"
+	  "                 Default: every scope the account's role allows (the secretariat: all;\n"
+	  "                 other roles: none).\n" },
 	{ "routes", cmd_routes, "print the route table: method, pattern, who may ask",
 	  "agora routes\n"
 	  "  One line per route: METHOD PATTERN ROLE NAME QUERY. ROLE is public, respondent (the\n"

@@ -9,12 +9,13 @@
 #include "../util/clock.h"
 #include "../util/str.h"
 #include "audit.h"
+#include "scope.h"
 
 static const char SQL_ACCOUNT[] =
     "INSERT INTO accounts (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)";
-static const char SQL_ACCOUNT_BY_EMAIL[] = "SELECT id FROM accounts WHERE email = $1";
 static const char SQL_TOKEN[] =
-    "INSERT INTO api_tokens (account_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4)";
+    "INSERT INTO api_tokens (account_id, token_hash, label, created_at, scopes) VALUES ($1, $2, $3, $4, $5)";
+static const char SQL_ACCOUNT_ROLE[] = "SELECT id, role FROM accounts WHERE id = $1 OR ($1 = 0 AND email = $2)";
 static const char SQL_ACCOUNT_LOGIN[] =
     "SELECT id, email, name, role, password_hash FROM accounts WHERE lower(email) = lower($1) "
     "ORDER BY id LIMIT 1";
@@ -24,11 +25,15 @@ static const char SQL_TOKEN_REVOKE[] =
     "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL";
 static const char SQL_TOKEN_OWNED[] = "SELECT 1 FROM api_tokens WHERE id = $1 AND account_id = $2";
 static const char SQL_TOKEN_LIST[] =
-    "SELECT id, label, created_at, COALESCE(revoked_at, 0) FROM api_tokens WHERE account_id = $1 "
+    "SELECT id, label, created_at, COALESCE(revoked_at, 0), scopes, COALESCE(last_used_at, 0) "
+    "FROM api_tokens WHERE account_id = $1 "
     "ORDER BY id DESC LIMIT $2";
 static const char SQL_TOKEN_LOOKUP[] =
-    "SELECT a.id, a.role FROM api_tokens t JOIN accounts a ON a.id = t.account_id "
+    "SELECT a.id, a.role, t.id, t.scopes, COALESCE(t.last_used_at, 0) FROM api_tokens t "
+    "JOIN accounts a ON a.id = t.account_id "
     "WHERE t.token_hash = $1 AND t.revoked_at IS NULL";
+static const char SQL_TOKEN_TOUCH[] =
+    "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND COALESCE(last_used_at, 0) < $2";
 
 int
 account_create_fn(struct db *db, void *arg, struct err *e)
@@ -77,16 +82,31 @@ token_create_fn(struct db *db, void *arg, struct err *e)
 	struct db_stmt *st;
 	int64_t account = t->account_id;
 
-	if (account <= 0) {
-		if ((st = db_prepare(db, SQL_ACCOUNT_BY_EMAIL)) == NULL)
-			return db_err(db, e, "token");
-		db_bind_text(st, 1, t->email);
-		if (db_step(st) == DB_ROW)
-			account = db_col_int64(st, 0);
-		db_done(st);
-		if (account <= 0)
-			return err_set_field(e, ERR_NOTFOUND, "email", "no account '%s'", t->email);
+	char role[16] = "", scopes[SCOPES_TEXT_MAX];
+	unsigned allowed;
+
+	if ((st = db_prepare(db, SQL_ACCOUNT_ROLE)) == NULL)
+		return db_err(db, e, "token");
+	db_bind_int64(st, 1, account > 0 ? account : 0);
+	db_bind_text(st, 2, t->email ? t->email : "");
+	if (db_step(st) == DB_ROW) {
+		account = db_col_int64(st, 0);
+		snprintf(role, sizeof(role), "%s", db_col_text(st, 1));
+	} else {
+		account = 0;
 	}
+	db_done(st);
+	if (account <= 0)
+		return err_set_field(e, ERR_NOTFOUND, "email", "no account '%s'", t->email ? t->email : "");
+	allowed = scope_allowed(role);
+	if (t->scopes == SCOPE_ROLE_DEFAULT)
+		t->scopes = allowed;
+	if (t->scopes & ~allowed) {
+		scope_format(t->scopes & ~allowed, scopes, sizeof(scopes));
+		return err_set_field(e, ERR_INVALID, "scope", "an account of the role %s cannot hold the scope %s",
+				     role, scopes);
+	}
+	scope_format(t->scopes, scopes, sizeof(scopes));
 	randombytes_buf(raw, sizeof(raw));
 	memcpy(t->token, "agora_", 6);
 	sodium_bin2base64(t->token + 6, TOKEN_LEN - 6, raw, sizeof(raw),
@@ -98,6 +118,7 @@ token_create_fn(struct db *db, void *arg, struct err *e)
 	db_bind_text(st, 2, hex);
 	db_bind_text(st, 3, t->label ? t->label : "");
 	db_bind_int64(st, 4, clock_now());
+	db_bind_text(st, 5, scopes);
 	if (db_run(st) != DB_DONE)
 		return db_err(db, e, "token");
 	t->id = db_last_insert_id(db);
@@ -160,7 +181,9 @@ token_list(struct db *db, struct arena *a, int64_t account_id, int n, struct tok
 		list[got].label = arena_strdup(a, db_col_text(st, 1));
 		list[got].created_at = db_col_int64(st, 2);
 		list[got].revoked_at = db_col_int64(st, 3);
-		if (list[got++].label == NULL) {
+		list[got].scopes = arena_strdup(a, db_col_text(st, 4));
+		list[got].last_used_at = db_col_int64(st, 5);
+		if (list[got].scopes == NULL || list[got++].label == NULL) {
 			db_done(st);
 			return err_set(e, ERR_BUSY, "out of memory");
 		}
@@ -246,24 +269,43 @@ account_password_verify(const char *hash, const char *password)
 }
 
 int
-token_lookup(struct db *db, const char *token, int64_t *account_id, char role[16], struct err *e)
+token_lookup(struct db *db, const char *token, struct token_use *out, struct err *e)
 {
 	char hex[65];
 	struct db_stmt *st = db_prepare(db, SQL_TOKEN_LOOKUP);
 	enum db_rc rc;
+	const char *bad;
 
 	if (st == NULL)
 		return db_err(db, e, "token");
 	token_hash(token, hex);
 	db_bind_text(st, 1, hex);
 	if ((rc = db_step(st)) == DB_ROW) {
-		*account_id = db_col_int64(st, 0);
-		snprintf(role, 16, "%s", db_col_text(st, 1));
+		out->account_id = db_col_int64(st, 0);
+		snprintf(out->role, sizeof(out->role), "%s", db_col_text(st, 1));
+		out->token_id = db_col_int64(st, 2);
+		/* a name this version does not know grants nothing */
+		if (scope_parse(db_col_text(st, 3), &out->scopes, &bad) != 0)
+			out->scopes = SCOPE_NONE;
+		out->last_used_at = db_col_int64(st, 4);
 	}
 	db_done(st);
 	if (rc == DB_DONE)
 		return err_set(e, ERR_NOTFOUND, "unknown or revoked token");
 	return rc == DB_ROW ? 0 : db_err(db, e, "token");
+}
+
+int
+token_touch_fn(struct db *db, void *arg, struct err *e)
+{
+	struct token_touch *t = arg;
+	struct db_stmt *st = db_prepare(db, SQL_TOKEN_TOUCH);
+
+	if (st == NULL)
+		return db_err(db, e, "token");
+	db_bind_int64(st, 1, t->id);
+	db_bind_int64(st, 2, t->at);
+	return db_run(st) == DB_DONE ? 0 : db_err(db, e, "token");
 }
 
 void

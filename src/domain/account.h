@@ -33,13 +33,14 @@ int account_password_verify(const char *hash, const char *password);
 
 struct token_new {
 	const char *email, *label;
+	unsigned scopes;	/* scope.h bits, or SCOPE_ROLE_DEFAULT */
 	int64_t account_id;	/* instead of email when > 0 */
 	const char *address;	/* for the audit log; NULL: "cli" */
 	int64_t id;		/* out */
 	char token[TOKEN_LEN];	/* out: shown once, stored only hashed */
 };
 /* Writer closure: a new token for the account (by account_id, else by email), audited as
- * "token_create". */
+ * "token_create". ERR_INVALID (field "scope") when the account's role may not hold a scope. */
 int token_create_fn(struct db *db, void *arg, struct err *e);
 
 struct token_revoke {
@@ -53,15 +54,28 @@ int token_revoke_fn(struct db *db, void *arg, struct err *e);
 
 struct token_row {
 	int64_t id, created_at, revoked_at;	/* revoked_at 0: in use */
-	const char *label;
+	int64_t last_used_at;			/* 0: never */
+	const char *label, *scopes;		/* scopes: names separated by spaces */
 };
 /* The account's tokens, newest first (at most n). Returns the count, or -1. */
 int token_list(struct db *db, struct arena *a, int64_t account_id, int n, struct token_row **out,
 	       struct err *e);
 
-/* The account and role a bearer token stands for. Returns 0, or -1 (ERR_NOTFOUND when
- * the token is unknown or revoked). role gets up to 15 characters. */
-int token_lookup(struct db *db, const char *token, int64_t *account_id, char role[16], struct err *e);
+/* What a bearer token stands for. */
+struct token_use {
+	int64_t account_id, token_id, last_used_at;
+	char role[16];
+	unsigned scopes;	/* scope.h bits */
+};
+/* Looks a bearer token up. Returns 0, or -1 (ERR_NOTFOUND when it is unknown or revoked). */
+int token_lookup(struct db *db, const char *token, struct token_use *out, struct err *e);
+
+#define TOKEN_TOUCH_S 60	/* last_used_at is written at most this often */
+struct token_touch {
+	int64_t id, at;
+};
+/* Writer closure: notes that a token was used at t->at. */
+int token_touch_fn(struct db *db, void *arg, struct err *e);
 
 /* Makes a random password of n characters (n < outlen) from an unambiguous alphabet. */
 void account_random_password(char *out, size_t n);

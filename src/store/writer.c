@@ -193,6 +193,20 @@ writer_submit(struct writer *w, write_fn fn, write_done_fn done, void *arg, stru
 	return rc;
 }
 
+int
+writer_submit_spare(struct writer *w, write_fn fn, write_done_fn done, void *arg, struct err *e)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&w->lock);
+	if (w->stopping || w->count >= w->cap / 2)
+		rc = err_set(e, ERR_BUSY, "no room to spare in the writer's queue");
+	else
+		enqueue_locked(w, fn, done, arg);
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
 struct waiter {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;

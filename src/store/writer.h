@@ -26,6 +26,9 @@ struct writer *writer_new(struct db *db, size_t queue_cap, size_t batch_max, int
 int writer_start(struct writer *w, struct err *e);
 /* Queues fn. Returns 0, or -1 with ERR_BUSY when the queue is full or the writer stopped. */
 int writer_submit(struct writer *w, write_fn fn, write_done_fn done, void *arg, struct err *e);
+/* Queues fn only while less than half the queue is used, else ERR_BUSY: for bookkeeping
+ * (a session's or token's last use) that must never take the room of a write someone waits for. */
+int writer_submit_spare(struct writer *w, write_fn fn, write_done_fn done, void *arg, struct err *e);
 /* Queues fn and waits until it has committed (or failed). Waits for room in the queue. */
 int writer_run(struct writer *w, write_fn fn, void *arg, struct err *e);
 /* Stops taking new items, commits what is queued, joins the thread. */

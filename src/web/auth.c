@@ -1,5 +1,6 @@
 /* auth.c: the session cookie, then deny by default: ROLE_ACCOUNT needs a session,
- * ROLE_SECRETARIAT a secretariat bearer token or a secretariat session. */
+ * ROLE_SECRETARIAT a secretariat session, or on the API a secretariat bearer token holding the
+ * route's scope. */
 #include "auth.h"
 
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "../domain/account.h"
 #include "../domain/response.h"
+#include "../domain/scope.h"
 #include "../domain/session.h"
 #include "../util/clock.h"
 #include "../util/i18n.h"
@@ -21,7 +23,7 @@ static void
 touch_done(void *arg, int rc, const struct err *e)
 {
 	if (rc != 0)
-		log_warn("msg=\"cannot note a session's last use\" error=\"%s\"", e ? e->msg : "");
+		log_warn("msg=\"cannot note a session's or token's last use\" error=\"%s\"", e ? e->msg : "");
 	free(arg);
 }
 
@@ -53,7 +55,7 @@ auth_session_load(struct request *r)
 		if (t != NULL) {
 			t->id = s.id;
 			t->at = now;
-			if (writer_submit(r->srv->writer, session_touch_fn, touch_done, t, &e) != 0)
+			if (writer_submit_spare(r->srv->writer, session_touch_fn, touch_done, t, &e) != 0)
 				free(t);
 		}
 	}
@@ -109,12 +111,63 @@ respondent_check(struct request *r)
 	return 0;
 }
 
+/* A secretariat route of the API with a bearer token: known, not revoked, of a secretariat
+ * account, and holding the scope the route names. */
+static int
+bearer_check(struct request *r, const char *h)
+{
+	unsigned need = (r->route->flags & ROUTE_SCOPES) >> ROUTE_SCOPE_SHIFT;
+	struct token_use u;
+	struct err e;
+	const char *scope;
+
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0 || strlen(h + 7) >= 128) {
+		request_header(r, "WWW-Authenticate", "Bearer realm=\"agora\"");
+		reply_problem(r, 401, NULL, "send a secretariat API token: Authorization: Bearer TOKEN", NULL);
+		return -1;
+	}
+	if (token_lookup(r->db, h + 7, &u, &e) != 0) {
+		if (e.kind != ERR_NOTFOUND) {
+			reply_err(r, &e);
+			return -1;
+		}
+		request_header(r, "WWW-Authenticate", "Bearer realm=\"agora\", error=\"invalid_token\"");
+		reply_problem(r, 401, NULL, "this token is unknown or revoked", NULL);
+		return -1;
+	}
+	r->account_id = u.account_id;
+	if (strcmp(u.role, "secretariat") != 0) {
+		reply_problem(r, 403, NULL, "only the secretariat may do this", NULL);
+		return -1;
+	}
+	if ((u.scopes & need) == 0) {	/* need is 0 only on a route the table check refused */
+		scope = scope_name(need);
+		request_header(r, "WWW-Authenticate",
+			       arena_printf(r->arena, "Bearer realm=\"agora\", error=\"insufficient_scope\", "
+						      "scope=\"%s\"", scope ? scope : ""));
+		reply_problem(r, 403, NULL,
+			      arena_printf(r->arena, "this token lacks the scope '%s'; make one that has it "
+						     "(docs/API.md, Tokens)", scope ? scope : "?"),
+			      NULL);
+		return -1;
+	}
+	if (clock_now() - u.last_used_at >= TOKEN_TOUCH_S) {
+		/* Not waited for, as for sessions: a full queue only skips one note. */
+		struct token_touch *t = malloc(sizeof(*t));
+		if (t != NULL) {
+			t->id = u.token_id;
+			t->at = clock_now();
+			if (writer_submit_spare(r->srv->writer, token_touch_fn, touch_done, t, &e) != 0)
+				free(t);
+		}
+	}
+	return 0;
+}
+
 int
 auth_check(struct request *r)
 {
 	const char *h;
-	char role[16];
-	struct err e;
 
 	if (r->route->flags & ROLE_PUBLIC)
 		return 0;
@@ -127,31 +180,14 @@ auth_check(struct request *r)
 		return -1;
 	}
 	h = request_get_header(r, "Authorization");
-	if (h == NULL && r->session_id != 0) {	/* a session (csrf_check then wants its token) */
+	if (r->session_id != 0 && (h == NULL || (r->route->flags & ROUTE_PAGE))) {
+		/* a session (csrf_check then wants its token) */
 		if (strcmp(r->role, "secretariat") == 0)
 			return 0;
 		reply_error(r, 403, _("Only the secretariat may do this."));
 		return -1;
 	}
-	if (h == NULL && (r->route->flags & ROUTE_PAGE))	/* a secretariat page, not logged in */
+	if (r->route->flags & ROUTE_PAGE)	/* pages take sessions, never bearer tokens */
 		return account_check(r);
-	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0 || strlen(h + 7) >= 128) {
-		request_header(r, "WWW-Authenticate", "Bearer realm=\"agora\"");
-		reply_problem(r, 401, NULL, "send a secretariat API token: Authorization: Bearer TOKEN", NULL);
-		return -1;
-	}
-	if (token_lookup(r->db, h + 7, &r->account_id, role, &e) != 0) {
-		if (e.kind != ERR_NOTFOUND) {
-			reply_err(r, &e);
-			return -1;
-		}
-		request_header(r, "WWW-Authenticate", "Bearer realm=\"agora\", error=\"invalid_token\"");
-		reply_problem(r, 401, NULL, "this token is unknown or revoked", NULL);
-		return -1;
-	}
-	if (strcmp(role, "secretariat") != 0) {
-		reply_problem(r, 403, NULL, "only the secretariat may do this", NULL);
-		return -1;
-	}
-	return 0;
+	return bearer_check(r, h);
 }

@@ -21,6 +21,6 @@ void html_markdown(struct buf *b, const char *md);
 void html_raw_trusted(struct buf *b, const char *markup);
 
 /* Markup literals: H(b, "<p>") */
-#define H(b, lit) buf_add((b), (lit), sizeof(lit) - 1)
+#define H(b, lit) buf_add((b), "" lit, sizeof(lit) - 1)	/* "" lit: literals only */
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "../domain/account.h"
 #include "../domain/audit.h"
+#include "../domain/scope.h"
 #include "../util/log.h"
 #include "../util/str.h"
 #include "csrf.h"
@@ -54,6 +55,26 @@ action_label(const char *action)
 	return action;
 }
 
+/* What a token may do, for people: the scopes' descriptions, or that it reads only. */
+static void
+scope_list(struct request *r, const char *names)
+{
+	struct buf *b = &r->out;
+	unsigned set;
+	const char *bad, *sep = "";
+
+	if (scope_parse(names, &set, &bad) != 0 || set == SCOPE_NONE) {
+		html_text(b, _("read what is public"));
+		return;
+	}
+	for (const struct scope_def *d = scope_defs; d->name; d++)
+		if (set & d->bit) {
+			buf_puts(b, sep);
+			html_text(b, _(d->what));
+			sep = "; ";
+		}
+}
+
 static void
 tokens(struct request *r)
 {
@@ -76,7 +97,11 @@ tokens(struct request *r)
 		H(b, "<table class=\"tokens\">\n<thead><tr><th scope=\"col\">");
 		html_text(b, _("Label"));
 		H(b, "</th><th scope=\"col\">");
+		html_text(b, _("May"));
+		H(b, "</th><th scope=\"col\">");
 		html_text(b, _("Created"));
+		H(b, "</th><th scope=\"col\">");
+		html_text(b, _("Last used"));
 		H(b, "</th><th scope=\"col\">");
 		html_text(b, _("State"));
 		H(b, "</th></tr></thead>\n<tbody>\n");
@@ -86,7 +111,14 @@ tokens(struct request *r)
 			H(b, "\"><td>");
 			html_text(b, t[i].label[0] ? t[i].label : _("(no label)"));
 			H(b, "</td><td>");
+			scope_list(r, t[i].scopes);
+			H(b, "</td><td>");
 			view_time(r, t[i].created_at);
+			H(b, "</td><td>");
+			if (t[i].last_used_at != 0)
+				view_time(r, t[i].last_used_at);
+			else
+				html_text(b, _("never"));
 			H(b, "</td><td>");
 			if (t[i].revoked_at != 0) {
 				html_text(b, _("Revoked"));
@@ -107,10 +139,13 @@ tokens(struct request *r)
 	}
 }
 
+/* The form; the scopes the account's role allows as checkboxes (checked: chosen). */
 static void
-new_token_form(struct request *r, const char *label, const char *error)
+new_token_form(struct request *r, const char *role, const char *label, unsigned chosen, const char *field,
+	       const char *error)
 {
 	struct buf *b = &r->out;
+	unsigned allowed = scope_allowed(role);
 
 	H(b, "<h2>");
 	html_text(b, _("New API token"));
@@ -119,7 +154,7 @@ new_token_form(struct request *r, const char *label, const char *error)
 	H(b, "<div class=\"field\">\n<label for=\"f-label\">");
 	html_text(b, _("Label (what the token is for)"));
 	H(b, "</label>\n");
-	if (error != NULL) {
+	if (error != NULL && strcmp(field, "label") == 0) {
 		H(b, "<p class=\"error\" id=\"err-label\">");
 		html_text(b, error);
 		H(b, "</p>\n");
@@ -127,9 +162,45 @@ new_token_form(struct request *r, const char *label, const char *error)
 	H(b, "<input id=\"f-label\" name=\"label\" type=\"text\" maxlength=\"100\" value=\"");
 	html_attr(b, label ? label : "");
 	H(b, "\"");
-	if (error != NULL)
+	if (error != NULL && strcmp(field, "label") == 0)
 		H(b, " aria-invalid=\"true\" aria-describedby=\"err-label\"");
-	H(b, ">\n</div>\n<p><button type=\"submit\">");
+	H(b, ">\n</div>\n");
+	if (allowed != SCOPE_NONE) {
+		H(b, "<fieldset class=\"field\"");
+		if (error != NULL && strcmp(field, "scope") == 0)
+			H(b, " aria-describedby=\"err-scope\"");
+		H(b, ">\n<legend>");
+		html_text(b, _("What the token may do"));
+		H(b, "</legend>\n");
+		if (error != NULL && strcmp(field, "scope") == 0) {
+			H(b, "<p class=\"error\" id=\"err-scope\" role=\"alert\">");
+			html_text(b, error);
+			H(b, "</p>\n");
+		}
+		for (const struct scope_def *d = scope_defs; d->name; d++) {
+			if (!(allowed & d->bit))
+				continue;
+			H(b, "<div class=\"choice\"><input type=\"checkbox\" id=\"f-scope-");
+			html_attr(b, d->name);
+			H(b, "\" name=\"scope_");
+			html_attr(b, d->name);
+			H(b, "\" value=\"1\"");
+			if (chosen & d->bit)
+				H(b, " checked");
+			H(b, "> <label for=\"f-scope-");
+			html_attr(b, d->name);
+			H(b, "\">");
+			html_text(b, _(d->what));
+			H(b, "</label></div>\n");
+		}
+		H(b, "</fieldset>\n");
+	} else {
+		H(b, "<p class=\"hint\">");
+		html_text(b, _("Tokens of your account read what is public; the API's changes are the "
+			       "secretariat's."));
+		H(b, "</p>\n");
+	}
+	H(b, "<p><button type=\"submit\">");
 	html_text(b, _("Create a token"));
 	H(b, "</button></p>\n</form>\n");
 }
@@ -171,9 +242,11 @@ activity(struct request *r)
 	H(b, "</tbody>\n</table>\n");
 }
 
-/* The page; new_token (shown once) after a create, a label error after a refused one. */
+/* The page; new_token (shown once) after a create; the form's values and an error on field
+ * ("label" or "scope") after a refused one. */
 static int
-show(struct request *r, const char *new_token, const char *label, const char *error, int status)
+show(struct request *r, const char *new_token, const char *label, unsigned scopes, const char *field,
+     const char *error, int status)
 {
 	struct buf *b = &r->out;
 	struct account a;
@@ -209,7 +282,7 @@ show(struct request *r, const char *new_token, const char *label, const char *er
 	html_text(b, role_label(a.role));
 	H(b, "</dd>\n</dl>\n");
 	tokens(r);
-	new_token_form(r, label, error);
+	new_token_form(r, a.role, label, scopes, field ? field : "", error);
 	activity(r);
 	layout_end(r);
 	request_header(r, "Cache-Control", "no-store");
@@ -220,7 +293,7 @@ show(struct request *r, const char *new_token, const char *label, const char *er
 int
 page_account(struct request *r)
 {
-	return show(r, NULL, NULL, NULL, 200);
+	return show(r, NULL, NULL, SCOPE_NONE, NULL, NULL, 200);
 }
 
 int
@@ -228,24 +301,36 @@ page_account_token_create(struct request *r)
 {
 	struct token_new *t = r->state;
 	const char *label;
+	unsigned chosen = SCOPE_NONE;
 
 	if (r->write_queued) {
+		if (r->write_rc != 0 && r->write_err.kind == ERR_INVALID)
+			return show(r, NULL, t->label, t->scopes, "scope",
+				    _("Your account's role cannot hold this scope."), 422);
 		if (r->write_rc != 0)
 			return reply_err(r, &r->write_err);
 		log_info("msg=\"api token created\" account=%lld token=%lld id=%s", (long long)r->account_id,
 			 (long long)t->id, r->id);
-		return show(r, t->token, NULL, NULL, 201);
+		return show(r, t->token, NULL, SCOPE_NONE, NULL, NULL, 201);
 	}
 	label = upload_field(r, "label");
 	if (label == NULL)
 		label = "";
+	for (const struct scope_def *d = scope_defs; d->name; d++) {
+		const char *v = upload_field(r, arena_printf(r->arena, "scope_%s", d->name));
+		if (v != NULL && strcmp(v, "1") == 0)
+			chosen |= d->bit;
+	}
 	if (!utf8_valid(label, strlen(label)) || utf8_chars(label, strlen(label)) > LABEL_MAX)
-		return show(r, NULL, utf8_valid(label, strlen(label)) ? label : NULL,
+		return show(r, NULL, utf8_valid(label, strlen(label)) ? label : NULL, chosen, "label",
 			    _("A label has at most 100 characters."), 422);
+	if (scope_allowed(r->role) != SCOPE_NONE && chosen == SCOPE_NONE)
+		return show(r, NULL, label, chosen, "scope", _("Choose at least one thing the token may do."), 422);
 	if ((t = r->state = arena_alloc(r->arena, sizeof(*t))) == NULL)
 		return reply_error(r, 503, _("The service is busy; try again."));
 	t->account_id = r->account_id;
 	t->label = label;
+	t->scopes = chosen;
 	t->address = r->client;
 	return request_write(r, token_create_fn, t);
 }

@@ -67,15 +67,15 @@ const struct route routes[] = {
 	  { { "state", P_STATE, IN_QUERY }, { "cursor", P_CURSOR, IN_QUERY },
 	    { "limit", P_LIMIT, IN_QUERY }, LANG_Q } },
 	{ "POST", "/api/v1/consultations", api_consultation_create,
-	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON, "api_consultation_create", { { 0 } } },
+	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON | SCOPE_CONSULTATIONS, "api_consultation_create", { { 0 } } },
 	{ "GET", "/api/v1/consultations/{slug}", api_consultation_get, ROLE_PUBLIC | ROUTE_API,
 	  "api_consultation", { SLUG_P, LANG_Q } },
 	{ "POST", "/api/v1/consultations/{slug}/open", api_consultation_open,
-	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON, "api_consultation_open", { SLUG_P } },
+	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON | SCOPE_CONSULTATIONS, "api_consultation_open", { SLUG_P } },
 	{ "POST", "/api/v1/consultations/{slug}/close", api_consultation_close,
-	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON, "api_consultation_close", { SLUG_P } },
+	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON | SCOPE_CONSULTATIONS, "api_consultation_close", { SLUG_P } },
 	{ "POST", "/api/v1/consultations/{slug}/extend", api_consultation_extend,
-	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON, "api_consultation_extend", { SLUG_P } },
+	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON | SCOPE_CONSULTATIONS, "api_consultation_extend", { SLUG_P } },
 	{ "POST", "/api/v1/consultations/{slug}/responses", api_response_submit,
 	  ROLE_PUBLIC | ROUTE_API | ROUTE_UPLOAD | RATE_SUBMIT, "api_response_submit", { SLUG_P } },
 	{ "GET", "/api/v1/consultations/{slug}/responses", api_response_list, ROLE_PUBLIC | ROUTE_API,
@@ -89,7 +89,7 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/responses/{id}/withdraw", api_response_withdraw,
 	  ROLE_RESPONDENT | ROUTE_API, "api_response_withdraw", { ID_P, TOKEN_Q } },
 	{ "POST", "/api/v1/responses/{id}/moderation", api_response_moderate,
-	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON, "api_response_moderate", { ID_P } },
+	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON | SCOPE_MODERATION, "api_response_moderate", { ID_P } },
 	{ "GET", "/api/v1/openapi.json", api_openapi, ROLE_PUBLIC | ROUTE_API, "openapi", { { 0 } } },
 	{ "GET", "/healthz", api_healthz, ROLE_PUBLIC | ROUTE_API, "healthz", { { 0 } } },
 	{ "GET", "/metrics", api_metrics, ROLE_PUBLIC, "metrics", { { 0 } } },
@@ -236,6 +236,11 @@ route_table_check(void)
 		unsigned roles = routes[i].flags & ROUTE_ROLES;
 		if (roles == 0 || (roles & (roles - 1)) != 0)
 			fatal("msg=\"route needs exactly one role\" route=%s", routes[i].pattern);
+		unsigned scopes = routes[i].flags & ROUTE_SCOPES;
+		int needs = (routes[i].flags & ROLE_SECRETARIAT) && (routes[i].flags & ROUTE_API);
+		if (needs ? scopes == 0 || (scopes & (scopes - 1)) != 0 : scopes != 0)
+			fatal("msg=\"a secretariat API route needs exactly one scope, no other route any\" route=%s",
+			      routes[i].pattern);
 		if (routes[i].handler == NULL || routes[i].name == NULL)
 			fatal("msg=\"route incomplete\" route=%s", routes[i].pattern);
 	}

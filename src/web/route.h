@@ -16,7 +16,12 @@ enum route_flag {
 	ROUTE_UPLOAD = 1 << 12,		/* takes forms and multipart with attachments */
 	ROUTE_FORM = 1 << 13,		/* takes a form (urlencoded or multipart) without files */
 	RATE_SUBMIT = 1 << 16,		/* an anonymous submission: --submit-rate per client address */
+	/* The scope a bearer token needs (scope.h), on every secretariat route of the API. */
+	SCOPE_CONSULTATIONS = 1 << 20,
+	SCOPE_MODERATION = 1 << 21,
 };
+#define ROUTE_SCOPES (SCOPE_CONSULTATIONS | SCOPE_MODERATION)
+#define ROUTE_SCOPE_SHIFT 20	/* flags >> ROUTE_SCOPE_SHIFT are scope.h bits */
 #define ROUTE_ROLES (ROLE_PUBLIC | ROLE_SECRETARIAT | ROLE_RESPONDENT | ROLE_ACCOUNT)
 
 enum param_kind {
@@ -59,7 +64,8 @@ extern const int nroutes;
 int route_match(struct request *r, const char *method, const char *path, const char **allow);
 /* Checks a parameter value against its kind. Returns 0, or -1 with a message. */
 int route_param_check(const struct param *p, const char *value, const char **why);
-/* Start-up check of the table: every route has exactly one role; fatal otherwise. */
+/* Start-up check of the table: every route has exactly one role, and every secretariat route of
+ * the API exactly one scope (no other route any); fatal otherwise. */
 void route_table_check(void);
 
 #endif

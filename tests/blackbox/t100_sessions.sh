@@ -153,7 +153,7 @@ req POST /account/tokens -b "$A" --data-urlencode "label=evil" --data-urlencode 
 check "with Origin: https://evil.example: 403, nothing created" sh -c "[ $STATUS = 403 ] && [ $(tokens) = $n0 ]"
 req POST /account/tokens -b "$A" --data-urlencode "label=cross" --data-urlencode "csrf=$S_CSRF" -H "Sec-Fetch-Site: cross-site"
 check "with Sec-Fetch-Site: cross-site: 403, nothing created" sh -c "[ $STATUS = 403 ] && [ $(tokens) = $n0 ]"
-req POST /account/tokens -b "$A" --data-urlencode 'label=<b>ci</b> & "x"' --data-urlencode "csrf=$S_CSRF" \
+req POST /account/tokens -b "$A" --data-urlencode 'label=<b>ci</b> & "x"' --data-urlencode "csrf=$S_CSRF" --data-urlencode scope_consultations=1 \
 	-H "Origin: $BASE" -H "Sec-Fetch-Site: same-origin"
 check "with its csrf (and this site's Origin): 201" status_is 201
 NEW=$(grep -o '<code class="new-token">[^<]*' "$TMP/b" | cut -d'>' -f2)

@@ -242,6 +242,33 @@ test_full_queue_busy(void **state)
 	assert_int_equal(e.kind, ERR_BUSY);
 }
 
+/* Bookkeeping writes take only spare room: never the last half of the queue. */
+static void
+test_spare_leaves_room(void **state)
+{
+	struct fixture *f = fixture_open(state, 4, 1, 0);
+	static struct item a, b, c, d, x;
+	struct err e;
+
+	a = (struct item){ .v = 1 };
+	b = (struct item){ .v = 2 };
+	c = (struct item){ .v = 3 };
+	d = (struct item){ .v = 4 };
+	x = (struct item){ .v = 5 };
+	/* not started: the queue only fills */
+	assert_int_equal(writer_submit_spare(f->w, insert_fn, insert_done, &a, &e), 0);
+	assert_int_equal(writer_submit_spare(f->w, insert_fn, insert_done, &b, &e), 0);
+	err_clear(&e);
+	assert_int_equal(writer_submit_spare(f->w, insert_fn, insert_done, &x, &e), -1);
+	assert_int_equal(e.kind, ERR_BUSY);
+	assert_int_equal(writer_submit(f->w, insert_fn, insert_done, &c, &e), 0);	/* room kept */
+	assert_int_equal(writer_submit(f->w, insert_fn, insert_done, &d, &e), 0);
+	assert_int_equal(writer_start(f->w, &e), 0);
+	writer_stop(f->w);
+	assert_int_equal(count_rows(f->rd, -1), 4);
+	assert_int_equal(x.done, 0);
+}
+
 static void
 test_stop_drains(void **state)
 {
@@ -275,6 +302,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_commit_visible, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_is_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_queue_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spare_leaves_room, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_drains, setup, teardown),
 	};
 
