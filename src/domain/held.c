@@ -14,6 +14,12 @@ static const char SQL_REF[] =
 static const char SQL_GET[] =
     "SELECT sha256, filename, media_type, size_bytes FROM held_uploads WHERE token_hash = $1 ORDER BY id";
 
+/* Unsubmitted forms' files: their blob references go first, so the next sweep reclaims them. */
+static const char SQL_EXPIRE_REFS[] =
+    "DELETE FROM blob_refs WHERE thing = 'held' AND thing_id IN "
+    "(SELECT id FROM held_uploads WHERE created_at < $1)";
+static const char SQL_EXPIRE[] = "DELETE FROM held_uploads WHERE created_at < $1";
+
 static void
 token_hash(const char *token, char hex[BLOB_HEX_LEN])
 {
@@ -78,4 +84,24 @@ held_get(struct db *db, struct arena *a, const char *token, struct attachment *a
 	}
 	db_done(st);
 	return n;
+}
+
+int
+held_expire_fn(struct db *db, void *arg, struct err *e)
+{
+	struct held_expire *x = arg;
+	struct db_stmt *st;
+
+	if ((st = db_prepare(db, SQL_EXPIRE_REFS)) == NULL)
+		return db_err(db, e, "held");
+	db_bind_int64(st, 1, x->before);
+	if (db_run(st) != DB_DONE)
+		return db_err(db, e, "held");
+	if ((st = db_prepare(db, SQL_EXPIRE)) == NULL)
+		return db_err(db, e, "held");
+	db_bind_int64(st, 1, x->before);
+	if (db_run(st) != DB_DONE)
+		return db_err(db, e, "held");
+	x->removed = db_changes(db);
+	return 0;
 }

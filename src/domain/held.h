@@ -17,4 +17,13 @@ int held_put_fn(struct db *db, void *arg, struct err *e);
 /* Loads the held attachments of token into att (at most max). Returns how many, or -1. */
 int held_get(struct db *db, struct arena *a, const char *token, struct attachment *att, int max);
 
+#define HELD_KEEP_S 86400	/* a form's files wait this long for its retry */
+struct held_expire {
+	int64_t before;		/* rows made before this time go */
+	int64_t removed;	/* out */
+};
+/* Writer closure: forgets the held uploads made before x->before, and their blob references
+ * (the blob sweep then reclaims files nothing else names). */
+int held_expire_fn(struct db *db, void *arg, struct err *e);
+
 #endif

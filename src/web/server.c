@@ -18,6 +18,7 @@
 
 #include "../domain/consultation.h"
 #include "../domain/country.h"
+#include "../domain/held.h"
 #include "../domain/retention.h"
 #include "../store/migrate.h"
 #include "../util/clock.h"
@@ -575,7 +576,21 @@ job_retention(void *ctx, const char *payload, struct err *e)
 	return 0;
 }
 
+/* Forgets the files of forms never sent again within HELD_KEEP_S (src/domain/held.c). */
+static int
+job_held_expire(void *ctx, const char *payload, struct err *e)
+{
+	struct server *s = ctx;
+	struct held_expire x = { clock_now() - HELD_KEEP_S, 0 };
+
+	if (writer_run(s->writer, held_expire_fn, &x, e) != 0)
+		return -1;
+	log_info("msg=\"held uploads expired\" removed=%lld", (long long)x.removed);
+	return 0;
+}
+
 static const struct job_kind job_kinds[] = {
+	{ "held_expire", job_held_expire },
 	{ "blob_sweep", job_blob_sweep },
 	{ "retention", job_retention },
 };
@@ -601,17 +616,18 @@ jobs_enqueue_daily_fn(struct db *db, void *arg, struct err *e)
 	return n > 0 ? 0 : jobs_enqueue(db, kind, "", clock_now(), e);
 }
 
-/* Periodic work the scheduler thread asks for: the blob sweep and the retention job once a
+/* Periodic work the scheduler thread asks for: held uploads' expiry, the blob sweep and the
+ * retention job once a
  * day (on the project clock: a test clock moved by a day or more runs them again). */
 static void
 scheduler_tick(void *ctx)
 {
-	static const char *const daily[] = { "blob_sweep", "retention" };
-	static int64_t last_run[2];
+	static const char *const daily[] = { "held_expire", "blob_sweep", "retention" };
+	static int64_t last_run[3];
 	struct server *s = ctx;
 	int64_t now = clock_now();
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		struct err e;
 		if (now - last_run[i] < 86400)
 			continue;

@@ -418,6 +418,10 @@ echo "+3000000" >"$CLOCK"	# past closes_at (~30 days ahead)
 sleep 0.5
 req GET "/api/v1/consultations/$ROUND"
 check "the test clock moved past the close (state closed)" same "$(json 'j["state"]')" closed
+held_left() { sqlite3 "$DATA/agora.db" "SELECT (SELECT COUNT(*) FROM held_uploads) + (SELECT COUNT(*) FROM blob_refs WHERE thing = 'held')"; }
+for _ in $(seq 1 100); do [ "$(held_left)" = 0 ] && break; sleep 0.05; done
+check "a day later the held uploads and their blob references are gone" same "$(held_left)" 0
+check "... and the response that used the held file still has it" test "$(sqlite3 "$DATA/agora.db" "SELECT COUNT(*) FROM blob_refs WHERE thing != 'held'")" -gt 0
 MANAGE_ANON="/responses/$ID_ANON/manage?token=$TOKEN_ANON"
 req GET "$MANAGE_ANON"
 check "manage after the close: 200" status_is 200
