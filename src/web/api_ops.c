@@ -6,6 +6,7 @@
 #include "metrics.h"
 #include "reply.h"
 #include "server.h"
+#include "slow.h"
 
 #ifndef AGORA_VERSION
 #define AGORA_VERSION "0.1.0"
@@ -49,6 +50,7 @@ int
 api_metrics(struct request *r)
 {
 	struct writer_stats ws;
+	size_t slow_queued = 0, slow_running = 0;
 	struct buf *b = &r->out;
 	static const char *const le[] = { "1", "4", "16", "64", "256", "1024", "4096", "+Inf" };
 	uint64_t cum = 0;
@@ -72,6 +74,10 @@ api_metrics(struct request *r)
 	}
 	buf_printf(b, "agora_writer_batch_size_sum %llu\nagora_writer_batch_size_count %llu\n",
 		   (unsigned long long)ws.items, (unsigned long long)ws.batches);
+	slow_counts(r->srv->slow, &slow_queued, &slow_running);
+	buf_printf(b, "# HELP agora_slow_jobs Password checks (argon2id) waiting for or running on the "
+		      "slow pool.\n# TYPE agora_slow_jobs gauge\nagora_slow_jobs{state=\"queued\"} %zu\n"
+		      "agora_slow_jobs{state=\"running\"} %zu\n", slow_queued, slow_running);
 	buf_printf(b, "# HELP agora_jobs_pending Background jobs not yet done.\n"
 		      "# TYPE agora_jobs_pending gauge\nagora_jobs_pending %lld\n",
 		   (long long)jobs_pending_count(r->db));

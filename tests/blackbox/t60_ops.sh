@@ -190,6 +190,7 @@ check "/metrics is the Prometheus text format" sh -c "case '$(header Content-Typ
 check "/metrics counts HTTP requests" body_has "agora_http_requests_total{"
 hz=$(sed -n 's/^agora_http_requests_total{route="healthz",status="200"} \([0-9]*\)$/\1/p' "$TMP/b")
 check "/metrics counted every healthz call of this server (${hz:-none}, wanted $HZ)" [ "${hz:-0}" = "$HZ" ]
+check "/metrics shows the slow pool, idle: 0 queued, 0 running" sh -c "grep -qx 'agora_slow_jobs{state=\"queued\"} 0' '$TMP/b' && grep -qx 'agora_slow_jobs{state=\"running\"} 0' '$TMP/b'"
 check "/metrics counted a 413" sh -c "grep -q '^agora_http_requests_total{route=\"api_consultation_create\",status=\"413\"} [1-9]' '$TMP/b'"
 
 stop_server
