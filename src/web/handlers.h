@@ -35,6 +35,9 @@ int page_admin_audit(struct request *r);		/* page_audit.c */
 /* personal data */
 /* end personal data */
 
+/* meetings and outcomes */
+/* end meetings */
+
 int api_consultation_list(struct request *r);		/* api_consultations.c */
 int api_consultation_get(struct request *r);
 /* The consultation as the secretariat sees it (drafts too), after a write. */

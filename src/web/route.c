@@ -62,6 +62,9 @@ const struct route routes[] = {
 	/* personal data: entry on behalf, correction, erasure (0009) */
 	/* end personal data */
 
+	/* meetings and outcomes (0011) */
+	/* end meetings */
+
 	{ "GET", "/api/v1/consultations", api_consultation_list, ROLE_PUBLIC | ROUTE_API,
 	  "api_consultations",
 	  { { "state", P_STATE, IN_QUERY }, { "cursor", P_CURSOR, IN_QUERY },
