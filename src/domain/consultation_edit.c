@@ -133,6 +133,9 @@ edit_general(struct db *db, const struct consultation *c, struct consultation_ed
 	if (total < 1 || total > CONSULTATION_MAX_QUESTIONS)
 		return err_set_field(e, ERR_INVALID, "questions", "needs 1 to %d questions",
 				     CONSULTATION_MAX_QUESTIONS);
+	if (c->title.body[ed->original] == NULL)
+		return err_set_field(e, ERR_INVALID, "original_language",
+				     "there is no title in %s: translate it first", lang_code(ed->original));
 	for (int k = 0; k < ed->nquestions; k++) {
 		int q = ed->from[k];
 		if (q < 1 || q > c->nquestions || seen[q]++)
@@ -144,9 +147,6 @@ edit_general(struct db *db, const struct consultation *c, struct consultation_ed
 					     "question %d has no text in %s: translate it first", q,
 					     lang_code(ed->original));
 	}
-	if (c->title.body[ed->original] == NULL)
-		return err_set_field(e, ERR_INVALID, "original_language",
-				     "there is no title in %s: translate it first", lang_code(ed->original));
 	if (ed->new_question != NULL &&
 	    consultation_text_check(ed->new_question, CONSULTATION_MAX_QUESTION_CHARS, 1, "new_question", e) != 0)
 		return -1;

@@ -600,7 +600,15 @@ general_form(struct request *r, struct cform *f)
 		html_attr(b, key);
 		H(b, "\">");
 		html_text(b, _("Position"));
-		H(b, "</label> <input type=\"number\" min=\"1\" max=\"99\" class=\"position\"");
+		H(b, "</label>\n");
+		if (error_of(fe, key) != NULL) {
+			H(b, "<p class=\"error\" role=\"alert\" id=\"err-");
+			html_attr(b, key);
+			H(b, "\">");
+			html_text(b, error_of(fe, key));
+			H(b, "</p>\n");
+		}
+		H(b, "<input type=\"number\" min=\"1\" max=\"99\" class=\"position\"");
 		ident(r, fe, key, key);
 		H(b, " value=\"");
 		if (mine && f->pos[i] != NULL)
