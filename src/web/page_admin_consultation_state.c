@@ -10,7 +10,7 @@
 #include "handlers.h"
 #include "html.h"
 #include "layout.h"
-#include "page_admin_consultations.h"
+#include "form_consultation.h"
 #include "reply.h"
 #include "upload.h"
 #include "view.h"
