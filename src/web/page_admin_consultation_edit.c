@@ -151,7 +151,7 @@ language_form(struct request *r, struct cform *f, enum lang l)
 	html_attr(b, code);
 	H(b, "\">\n<h2>");
 	html_text(b, lang_native_name(l));
-	H(b, " <span class=\"meta\">(");
+	H(b, " <span class=\"text-status\">(");
 	html_text(b, status_label(original ? "original" : c->text_status[l]));
 	H(b, ")</span></h2>\n<form class=\"consultation-edit\" method=\"post\" action=\"/admin/consultations/");
 	html_url(b, c->slug);
