@@ -175,7 +175,8 @@ consultation_audit(struct db *db, int64_t account_id, const char *address, const
 	return audit_append(db, &a, e);
 }
 
-/* "scheduled; languages en fr; 3 questions": what a reader of the log needs, into d. */
+/* "scheduled; languages en fr; 3 questions": what a reader of the log needs, into d (at most
+ * 58 bytes: six languages, ten questions). */
 static const char *
 create_detail(const struct consultation_spec *s, char d[96])
 {

@@ -179,7 +179,7 @@ edit_general(struct db *db, const struct consultation *c, struct consultation_ed
 	}
 	if (!str_eq(ed->moderation, c->moderation))
 		note(ed->changed, "moderation");
-	if (reordered) {
+	if (reordered) {	/* at most "questions 10,9,...,1 of 10": 39 bytes */
 		size_t n = (size_t)snprintf(what, sizeof(what), "questions");
 		for (int k = 0; k < ed->nquestions; k++)
 			n += (size_t)snprintf(what + n, sizeof(what) - n, "%s%d", k ? "," : " ", ed->from[k]);

@@ -11,6 +11,13 @@
 #include "upload.h"
 
 const char *
+cform_time_hint(void)
+{
+	return _("In UTC, as 2027-01-31T12:00:00Z, or with an offset: 2027-01-31T13:00:00+01:00 is noon "
+		 "in Geneva in winter.");
+}
+
+const char *
 cform_error_of(const struct field_errors *fe, const char *key)
 {
 	return fe != NULL ? field_error_for(fe, key) : NULL;

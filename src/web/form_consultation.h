@@ -7,8 +7,9 @@
 #include "../domain/response.h"
 #include "request.h"
 
-#define TIME_HINT _("In UTC, as 2027-01-31T12:00:00Z, or with an offset: 2027-01-31T13:00:00+01:00 " \
-		    "is noon in Geneva in winter.")
+/* How to write a time, under every time field (translated). */
+const char *cform_time_hint(void);
+#define TIME_HINT cform_time_hint()
 
 /* ---- form pieces. key is a field's id without "f-" ("title", "fr-q2"); its error, if any, is
  * the one fe has under key, shown next to it as <p class="error" role="alert" id="err-KEY">. */

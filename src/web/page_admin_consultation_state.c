@@ -110,11 +110,11 @@ confirm_page(struct request *r, const struct consultation *c)
 	html_text(b, _("Close the consultation?"));
 	H(b, "</h1>\n<p><strong>");
 	html_text(b, title ? title : c->slug);
-	H(b, "</strong></p>\n<p>");
-	html_text(b, _("It is due to close at"));
-	H(b, " ");
+	H(b, "</strong></p>\n<dl class=\"respondent\"><dt>");
+	html_text(b, _("Due to close"));
+	H(b, "</dt><dd>");
 	view_time(r, c->closes_at);
-	H(b, ".</p>\n<p class=\"notice\">");
+	H(b, "</dd></dl>\n<p class=\"notice\">");
 	html_text(b, _("Closing is final: once closed, no one can respond, revise or withdraw a response, "
 		       "and it cannot be opened again."));
 	H(b, "</p>\n<form class=\"decision\" method=\"post\" action=\"/admin/consultations/");
