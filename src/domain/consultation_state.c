@@ -168,8 +168,9 @@ apply(struct db *db, const char *sql, int64_t id, int64_t now, struct err *e)
 /* The scheduler's own audit row (no account, address "scheduler"), unless the event is the one
  * a person's change in this closure fires on purpose (acting_id: audited by that change). */
 static int
-audit_event(struct db *db, int64_t id, const char *kind, struct err *e)
+audit_event(struct db *db, int64_t id, int opened, struct err *e)
 {
+	const char *kind = opened ? "opened" : "closed";
 	struct db_stmt *st;
 	char slug[72], when[TIME_RFC3339_LEN], detail[64];
 	int64_t due;
@@ -184,25 +185,24 @@ audit_event(struct db *db, int64_t id, const char *kind, struct err *e)
 		return db_err(db, e, "event");
 	}
 	snprintf(slug, sizeof(slug), "%s", db_col_text(st, 0));
-	due = db_col_int64(st, strcmp(kind, "opened") == 0 ? 1 : 2);
+	due = db_col_int64(st, opened ? 1 : 2);
 	db_done(st);
 	time_format_rfc3339(due, when);
 	snprintf(detail, sizeof(detail), "%s on time (due %s)", kind, when);
-	return consultation_audit(db, 0, "scheduler",
-				  strcmp(kind, "opened") == 0 ? "consultation_open" : "consultation_close",
+	return consultation_audit(db, 0, "scheduler", opened ? "consultation_open" : "consultation_close",
 				  slug, detail, e);
 }
 
 static int
 apply_opened(struct db *db, int64_t id, int64_t now, struct err *e)
 {
-	return apply(db, SQL_OPEN_NOW, id, now, e) != 0 ? -1 : audit_event(db, id, "opened", e);
+	return apply(db, SQL_OPEN_NOW, id, now, e) != 0 ? -1 : audit_event(db, id, 1, e);
 }
 
 static int
 apply_closed(struct db *db, int64_t id, int64_t now, struct err *e)
 {
-	return apply(db, SQL_CLOSE_NOW, id, now, e) != 0 ? -1 : audit_event(db, id, "closed", e);
+	return apply(db, SQL_CLOSE_NOW, id, now, e) != 0 ? -1 : audit_event(db, id, 0, e);
 }
 
 /* Order matters: a round due to open and to close in one pass does both. */
