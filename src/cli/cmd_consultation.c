@@ -100,7 +100,7 @@ show(struct cli_store *s, const char *slug)
 static int
 change(struct cli_store *s, write_fn fn, const char *verb, const char *slug, const char *when)
 {
-	struct consultation_change ch = { slug, 0 };
+	struct consultation_change ch = { slug, 0, 0, NULL };	/* the command line: audited as "cli" */
 	struct err e;
 
 	if (when != NULL && time_parse_rfc3339(when, &ch.at) != 0) {

@@ -6,12 +6,13 @@
 #include "../util/clock.h"
 #include "../util/str.h"
 #include "../util/timefmt.h"
+#include "audit.h"
 #include "response.h"
 
-#define MAX_TITLE_CHARS 300
-#define MAX_TOPIC_CHARS 2000
-#define MAX_DESCRIPTION_CHARS 50000
-#define MAX_QUESTION_CHARS 4000
+#define MAX_TITLE_CHARS CONSULTATION_MAX_TITLE_CHARS
+#define MAX_TOPIC_CHARS CONSULTATION_MAX_TOPIC_CHARS
+#define MAX_DESCRIPTION_CHARS CONSULTATION_MAX_DESCRIPTION_CHARS
+#define MAX_QUESTION_CHARS CONSULTATION_MAX_QUESTION_CHARS
 
 static const char SQL_INSERT[] =
     "INSERT INTO consultations (slug, original_language, opens_at, closes_at, state, moderation, "
@@ -27,6 +28,12 @@ static const char SQL_LIST[] =
     "WHERE state <> 'draft' AND ($1 = '' OR state = $1) "
     "AND ($2 = 0 OR opens_at < $2 OR (opens_at = $2 AND id < $3)) "
     "ORDER BY opens_at DESC, id DESC LIMIT $4";
+static const char SQL_LIST_ALL[] =
+    "SELECT id, slug, original_language, opens_at, closes_at, state, moderation, meeting, "
+    "illustrative_questions, created_at, updated_at FROM consultations "
+    "ORDER BY opens_at DESC, id DESC LIMIT $1";
+static const char SQL_PENDING[] =
+    "SELECT COUNT(*) FROM responses WHERE consultation_id = $1 AND status = 'pending'";
 static const char SQL_NQUESTIONS[] =
     "SELECT COALESCE(MAX(number), 0) FROM questions WHERE consultation_id = $1";
 
@@ -158,10 +165,37 @@ consultation_spec_parse(json_t *j, struct consultation_spec *s, struct err *e)
 }
 
 int
+consultation_audit(struct db *db, int64_t account_id, const char *address, const char *action,
+		   const char *slug, const char *detail, struct err *e)
+{
+	char object[96];
+	struct audit_entry a = { 0, account_id, address ? address : "cli", action, object, detail };
+
+	snprintf(object, sizeof(object), "consultation/%s", slug);
+	return audit_append(db, &a, e);
+}
+
+/* "scheduled; languages en fr; 3 questions": what a reader of the log needs, into d (at most
+ * 58 bytes: six languages, ten questions). */
+static const char *
+create_detail(const struct consultation_spec *s, char d[96])
+{
+	size_t n;
+
+	n = (size_t)snprintf(d, 96, "%s; languages", s->publish ? "scheduled" : "draft");
+	for (int l = 0; l < LANG_COUNT; l++)
+		if (s->title[l] != NULL)
+			n += (size_t)snprintf(d + n, 96 - n, " %s", lang_code(l));
+	snprintf(d + n, 96 - n, "; %d questions", s->nquestions);
+	return d;
+}
+
+int
 consultation_create_fn(struct db *db, void *arg, struct err *e)
 {
 	const struct consultation_spec *s = arg;
 	struct db_stmt *st = db_prepare(db, SQL_INSERT);
+	char detail[96];
 	int64_t id, now = clock_now();
 	enum db_rc rc;
 
@@ -204,7 +238,8 @@ consultation_create_fn(struct db *db, void *arg, struct err *e)
 				     l == (int)s->original ? "original" : "official", e) != 0)
 				return -1;
 	}
-	return 0;
+	return consultation_audit(db, s->account_id, s->address, "consultation_create", s->slug,
+				  create_detail(s, detail), e);
 }
 
 static void
@@ -221,6 +256,16 @@ text_found(const char *field, enum lang l, const char *body, void *ctx)
 		c->description.body[l] = body;
 	else if (sscanf(field, "question:%d", &n) == 1 && n >= 1 && n <= c->nquestions)
 		c->question[n - 1].body[l] = body;
+}
+
+static void
+text_found_admin(const char *field, enum lang l, const char *body, const char *status, void *ctx)
+{
+	struct consultation *c = ctx;
+
+	text_found(field, l, body, ctx);
+	if (strcmp(field, "title") == 0)
+		c->text_status[l] = status;
 }
 
 /* Fills c from a row of SQL_BY_SLUG / SQL_LIST (strings copied into a). */
@@ -243,6 +288,7 @@ from_row(struct db_stmt *st, struct arena *a, struct consultation *c)
 	return c->slug && c->state && c->moderation && c->meeting ? 0 : -1;
 }
 
+/* texts: 0 none, 1 what the public reads, 2 everything with statuses and the pending count */
 static int
 load_details(struct db *db, struct arena *a, struct consultation *c, int texts, struct err *e)
 {
@@ -260,7 +306,17 @@ load_details(struct db *db, struct arena *a, struct consultation *c, int texts, 
 	for (int i = 0; i < c->nquestions; i++)
 		c->question[i].original = c->original;
 	c->responses = response_count_published(db, c->id);
-	return texts ? text_load(db, a, "consultation", c->id, text_found, c, e) : 0;
+	if (texts == 1)
+		return text_load(db, a, "consultation", c->id, text_found, c, e);
+	if (texts != 2)
+		return 0;
+	if ((st = db_prepare(db, SQL_PENDING)) == NULL)
+		return db_err(db, e, "responses");
+	db_bind_int64(st, 1, c->id);
+	if (db_step(st) == DB_ROW)
+		c->pending = db_col_int64(st, 0);
+	db_done(st);
+	return text_load_all(db, a, "consultation", c->id, text_found_admin, c, e);
 }
 
 static int
@@ -298,6 +354,46 @@ consultation_get_brief(struct db *db, struct arena *a, const char *slug, struct 
 		       struct err *e)
 {
 	return get(db, a, slug, c, 0, e);
+}
+
+int
+consultation_get_admin(struct db *db, struct arena *a, const char *slug, struct consultation *c,
+		       struct err *e)
+{
+	return get(db, a, slug, c, 2, e);
+}
+
+int
+consultation_list_all(struct db *db, struct arena *a, int n, struct consultation **out,
+		      struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, SQL_LIST_ALL);
+	struct consultation *items;
+	enum db_rc rc;
+	int got = 0;
+
+	if (st == NULL)
+		return db_err(db, e, "consultations");
+	if ((items = arena_alloc(a, sizeof(*items) * (size_t)(n > 0 ? n : 1))) == NULL) {
+		db_done(st);
+		return err_set(e, ERR_BUSY, "out of memory");
+	}
+	db_bind_int64(st, 1, n);
+	while ((rc = db_step(st)) == DB_ROW && got < n) {
+		if (from_row(st, a, &items[got]) != 0) {
+			db_done(st);
+			return err_set(e, ERR_BUSY, "out of memory");
+		}
+		got++;
+	}
+	db_done(st);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return db_err(db, e, "consultations");
+	for (int i = 0; i < got; i++)
+		if (load_details(db, a, &items[i], 2, e) != 0)
+			return -1;
+	*out = items;
+	return got;
 }
 
 int

@@ -5,6 +5,7 @@
 
 #include "../util/clock.h"
 #include "../util/timefmt.h"
+#include "audit.h"
 
 static const char SQL_STATE[] =
     "SELECT id, state, opens_at, closes_at FROM consultations WHERE slug = $1";
@@ -12,6 +13,15 @@ static const char SQL_SET_OPENS[] =
     "UPDATE consultations SET opens_at = $2, state = 'scheduled', updated_at = $3 WHERE id = $1";
 static const char SQL_SET_CLOSES[] =
     "UPDATE consultations SET closes_at = $2, updated_at = $3 WHERE id = $1";
+
+/* The change a person is making in this thread's current closure (its consultation and the
+ * event it fires on purpose), so the scheduler's pass that closure runs audits only the events
+ * nobody asked for: the person's own row already says who opened or closed it. The writer
+ * runs one closure at a time on its thread. */
+static _Thread_local int64_t acting_id;
+static _Thread_local const char *acting_kind;
+
+static const char SQL_SLUG[] = "SELECT slug, opens_at, closes_at FROM consultations WHERE id = $1";
 
 struct row {
 	int64_t id, opens_at, closes_at;
@@ -42,10 +52,10 @@ load_state(struct db *db, const char *slug, struct row *r, struct err *e)
 /* Sets a time, then fires whatever that made due, in the same transaction: "open now"
  * answers with an open consultation. */
 static int
-set_time(struct db *db, const char *sql, int64_t id, int64_t t, struct err *e)
+set_time(struct db *db, const char *sql, int64_t id, int64_t t, const char *kind, struct err *e)
 {
 	struct db_stmt *st = db_prepare(db, sql);
-	int fired;
+	int fired, rc;
 
 	if (st == NULL)
 		return db_err(db, e, "consultation");
@@ -54,7 +64,12 @@ set_time(struct db *db, const char *sql, int64_t id, int64_t t, struct err *e)
 	db_bind_int64(st, 3, clock_now());
 	if (db_run(st) != DB_DONE)
 		return db_err(db, e, "consultation");
-	return scheduler_fire_due(db, consultation_events, consultation_nevents, &fired, e);
+	acting_id = id;
+	acting_kind = kind;
+	rc = scheduler_fire_due(db, consultation_events, consultation_nevents, &fired, e);
+	acting_id = 0;
+	acting_kind = NULL;
+	return rc;
 }
 
 /* Opens now (at 0) or schedules the opening for ch->at. The scheduler fires "opened". */
@@ -64,7 +79,7 @@ consultation_open_fn(struct db *db, void *arg, struct err *e)
 	const struct consultation_change *ch = arg;
 	int64_t now = clock_now(), at = ch->at ? ch->at : now;
 	struct row r;
-	char when[TIME_RFC3339_LEN];
+	char when[TIME_RFC3339_LEN], detail[96];
 
 	if (load_state(db, ch->slug, &r, e) != 0)
 		return -1;
@@ -77,7 +92,12 @@ consultation_open_fn(struct db *db, void *arg, struct err *e)
 		return err_set_field(e, ERR_CONFLICT, "at",
 				     "it closes at %s, before that opening time: extend it first", when);
 	}
-	return set_time(db, SQL_SET_OPENS, r.id, at, e);
+	if (set_time(db, SQL_SET_OPENS, r.id, at, "opened", e) != 0)
+		return -1;
+	time_format_rfc3339(at, when);
+	snprintf(detail, sizeof(detail), "%s %s (was %s)", at > now ? "opens at" : "opened now at", when,
+		 r.state);
+	return consultation_audit(db, ch->account_id, ch->address, "consultation_open", ch->slug, detail, e);
 }
 
 /* Closes an open consultation now; the scheduler fires "closed". */
@@ -86,13 +106,21 @@ consultation_close_fn(struct db *db, void *arg, struct err *e)
 {
 	const struct consultation_change *ch = arg;
 	struct row r;
+	int64_t at;
+	char when[TIME_RFC3339_LEN], was[TIME_RFC3339_LEN], detail[96];
 
 	if (load_state(db, ch->slug, &r, e) != 0)
 		return -1;
 	if (strcmp(r.state, "open") != 0)
 		return err_set(e, ERR_CONFLICT, "'%s' is %s, not open", ch->slug, r.state);
 	/* a round opened this very second closes at its opening time, not before it */
-	return set_time(db, SQL_SET_CLOSES, r.id, clock_now() > r.opens_at ? clock_now() : r.opens_at, e);
+	at = clock_now() > r.opens_at ? clock_now() : r.opens_at;
+	if (set_time(db, SQL_SET_CLOSES, r.id, at, "closed", e) != 0)
+		return -1;
+	time_format_rfc3339(r.closes_at, was);
+	time_format_rfc3339(at, when);
+	snprintf(detail, sizeof(detail), "closed early at %s (was to close at %s)", when, was);
+	return consultation_audit(db, ch->account_id, ch->address, "consultation_close", ch->slug, detail, e);
 }
 
 /* Moves closes_at later. A closed consultation stays closed: closing is final. */
@@ -101,18 +129,23 @@ consultation_extend_fn(struct db *db, void *arg, struct err *e)
 {
 	const struct consultation_change *ch = arg;
 	struct row r;
-	char when[TIME_RFC3339_LEN];
+	char when[TIME_RFC3339_LEN], until[TIME_RFC3339_LEN], detail[96];
 
 	if (load_state(db, ch->slug, &r, e) != 0)
 		return -1;
+	time_format_rfc3339(r.closes_at, when);
 	if (strcmp(r.state, "closed") == 0)
 		return err_set(e, ERR_CONFLICT, "'%s' is closed; closing is final", ch->slug);
 	if (ch->at <= r.closes_at) {
-		time_format_rfc3339(r.closes_at, when);
 		return err_set_field(e, ERR_INVALID, "until", "must be later than the current closing time, %s",
 				     when);
 	}
-	return set_time(db, SQL_SET_CLOSES, r.id, ch->at, e);
+	if (set_time(db, SQL_SET_CLOSES, r.id, ch->at, "extended", e) != 0)
+		return -1;
+	time_format_rfc3339(ch->at, until);
+	snprintf(detail, sizeof(detail), "closes at %s (was %s)", until, when);
+	return consultation_audit(db, ch->account_id, ch->address, "consultation_extend", ch->slug, detail,
+				  e);
 }
 
 static const char SQL_OPEN_NOW[] =
@@ -132,16 +165,44 @@ apply(struct db *db, const char *sql, int64_t id, int64_t now, struct err *e)
 	return db_run(st) == DB_DONE ? 0 : db_err(db, e, "event");
 }
 
+/* The scheduler's own audit row (no account, address "scheduler"), unless the event is the one
+ * a person's change in this closure fires on purpose (acting_id: audited by that change). */
+static int
+audit_event(struct db *db, int64_t id, int opened, struct err *e)
+{
+	const char *kind = opened ? "opened" : "closed";
+	struct db_stmt *st;
+	char slug[72], when[TIME_RFC3339_LEN], detail[64];
+	int64_t due;
+
+	if (id == acting_id && acting_kind != NULL && strcmp(kind, acting_kind) == 0)
+		return 0;
+	if ((st = db_prepare(db, SQL_SLUG)) == NULL)
+		return db_err(db, e, "event");
+	db_bind_int64(st, 1, id);
+	if (db_step(st) != DB_ROW) {
+		db_done(st);
+		return db_err(db, e, "event");
+	}
+	snprintf(slug, sizeof(slug), "%s", db_col_text(st, 0));
+	due = db_col_int64(st, opened ? 1 : 2);
+	db_done(st);
+	time_format_rfc3339(due, when);
+	snprintf(detail, sizeof(detail), "%s on time (due %s)", kind, when);
+	return consultation_audit(db, 0, "scheduler", opened ? "consultation_open" : "consultation_close",
+				  slug, detail, e);
+}
+
 static int
 apply_opened(struct db *db, int64_t id, int64_t now, struct err *e)
 {
-	return apply(db, SQL_OPEN_NOW, id, now, e);
+	return apply(db, SQL_OPEN_NOW, id, now, e) != 0 ? -1 : audit_event(db, id, 1, e);
 }
 
 static int
 apply_closed(struct db *db, int64_t id, int64_t now, struct err *e)
 {
-	return apply(db, SQL_CLOSE_NOW, id, now, e);
+	return apply(db, SQL_CLOSE_NOW, id, now, e) != 0 ? -1 : audit_event(db, id, 0, e);
 }
 
 /* Order matters: a round due to open and to close in one pass does both. */

@@ -17,11 +17,25 @@ struct mtext {
 int text_put(struct db *db, const char *thing, int64_t id, const char *field, enum lang l,
 	     const char *body, const char *status, struct err *e);
 
-/* Loads every text of (thing, id): calls found(field, lang, body, ctx) for each row.
- * body is copied into the arena. Returns 0 or -1. */
+/* Loads every text of (thing, id) the public may read (not draft translations): calls
+ * found(field, lang, body, ctx) for each row. body is copied into the arena. Returns 0 or -1. */
 int text_load(struct db *db, struct arena *a, const char *thing, int64_t id,
 	      void (*found)(const char *field, enum lang l, const char *body, void *ctx), void *ctx,
 	      struct err *e);
+
+/* The same for the secretariat: draft translations too, with each row's status ("original",
+ * "official", "draft"; copied into the arena). */
+int text_load_all(struct db *db, struct arena *a, const char *thing, int64_t id,
+		  void (*found)(const char *field, enum lang l, const char *body, const char *status,
+				void *ctx),
+		  void *ctx, struct err *e);
+
+/* Removes one text (l = LANG_COUNT: in every language); call inside a writer closure. */
+int text_delete(struct db *db, const char *thing, int64_t id, const char *field, enum lang l,
+		struct err *e);
+/* Sets the status of every text of (thing, id) in language l. */
+int text_set_status(struct db *db, const char *thing, int64_t id, enum lang l, const char *status,
+		    struct err *e);
 
 /* The text in want, or else in the original language, or else in any language.
  * *got says which language it is in. NULL when there is no text at all. */

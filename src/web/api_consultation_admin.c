@@ -63,6 +63,8 @@ api_consultation_create(struct request *r)
 				     reply_field_error("publish", "must be true or false"));
 	}
 	c->spec.publish = v == NULL || json_is_true(v);
+	c->spec.account_id = r->account_id;	/* audited in the closure */
+	c->spec.address = r->client;
 	r->state = c;
 	return request_write(r, consultation_create_fn, &c->spec);
 }
@@ -82,6 +84,8 @@ change(struct request *r, write_fn fn, const char *time_key, int required)
 	if ((ch = arena_alloc(r->arena, sizeof(*ch))) == NULL)
 		return reply_problem(r, 503, NULL, "out of memory", NULL);
 	ch->slug = r->param[0];
+	ch->account_id = r->account_id;	/* audited in the closure */
+	ch->address = r->client;
 	if (r->body_in.len > 0 || required) {
 		if ((j = body_json(r)) == NULL)
 			return HANDLER_DONE;

@@ -30,6 +30,14 @@ int page_admin_audit(struct request *r);		/* page_audit.c */
 /* end accounts */
 
 /* consultation administration */
+int page_admin_consultations(struct request *r);	/* page_admin_consultations.c */
+int page_admin_consultation_new(struct request *r);
+int page_admin_consultation_create(struct request *r);
+int page_admin_consultation_edit(struct request *r);
+int page_admin_consultation_save(struct request *r);
+int page_admin_consultation_open(struct request *r);	/* page_admin_consultation_state.c */
+int page_admin_consultation_close(struct request *r);
+int page_admin_consultation_extend(struct request *r);
 /* end consultation administration */
 
 /* personal data */

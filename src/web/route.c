@@ -57,6 +57,22 @@ const struct route routes[] = {
 	/* end accounts */
 
 	/* consultation administration (0008) */
+	{ "GET", "/admin/consultations", page_admin_consultations, ROLE_SECRETARIAT | ROUTE_PAGE,
+	  "admin_consultations", { LANG_Q } },
+	{ "GET", "/admin/consultations/new", page_admin_consultation_new, ROLE_SECRETARIAT | ROUTE_PAGE,
+	  "admin_consultation_new", { LANG_Q } },
+	{ "POST", "/admin/consultations/new", page_admin_consultation_create,
+	  ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM, "admin_consultation_create", { LANG_Q } },
+	{ "GET", "/admin/consultations/{slug}/edit", page_admin_consultation_edit, ROLE_SECRETARIAT | ROUTE_PAGE,
+	  "admin_consultation_edit", { LANG_Q, SLUG_P } },
+	{ "POST", "/admin/consultations/{slug}/edit", page_admin_consultation_save,
+	  ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM, "admin_consultation_save", { LANG_Q, SLUG_P } },
+	{ "POST", "/admin/consultations/{slug}/open", page_admin_consultation_open,
+	  ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM, "admin_consultation_open", { LANG_Q, SLUG_P } },
+	{ "POST", "/admin/consultations/{slug}/close", page_admin_consultation_close,
+	  ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM, "admin_consultation_close", { LANG_Q, SLUG_P } },
+	{ "POST", "/admin/consultations/{slug}/extend", page_admin_consultation_extend,
+	  ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM, "admin_consultation_extend", { LANG_Q, SLUG_P } },
 	/* end consultation administration */
 
 	/* personal data: entry on behalf, correction, erasure (0009) */
