@@ -53,6 +53,28 @@ nav_link(struct request *r, const char *href, const char *label, int current)
 	H(b, "</a></li>");
 }
 
+/* The secretariat's sections, on every page under /admin. */
+static void
+admin_nav(struct request *r, const char *path)
+{
+	static const struct {
+		const char *href, *label;
+	} sections[] = {
+		{ "/admin/consultations", N_("Consultations") },
+		{ "/admin/moderation", N_("Moderation") },
+		{ "/admin/audit", N_("Audit log") },
+	};
+	struct buf *b = &r->out;
+
+	H(b, "<nav class=\"admin-nav\" aria-label=\"");
+	html_attr(b, _("Administration"));
+	H(b, "\"><ul>");
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		nav_link(r, sections[i].href, _(sections[i].label), str_has_prefix(path, sections[i].href) ||
+			 (i == 1 && str_has_prefix(path, "/admin/responses")));
+	H(b, "</ul></nav>\n");
+}
+
 void
 layout_begin(struct request *r, const char *title)
 {
@@ -103,7 +125,7 @@ layout_begin(struct request *r, const char *title)
 	if (r->session_id != 0) {	/* never on a cached page: dispatch skips the cache then */
 		nav_link(r, "/account", _("Account"), str_has_prefix(path, "/account"));
 		if (str_eq(r->role, "secretariat"))
-			nav_link(r, "/admin/moderation", _("Administration"), str_has_prefix(path, "/admin"));
+			nav_link(r, "/admin/consultations", _("Administration"), str_has_prefix(path, "/admin"));
 		H(b, "<li><form class=\"logout\" method=\"post\" action=\"/logout\">\n");
 		csrf_input(r);
 		H(b, "<button type=\"submit\">");
@@ -113,6 +135,8 @@ layout_begin(struct request *r, const char *title)
 		nav_link(r, "/login", _("Log in"), str_eq(path, "/login"));
 	}
 	H(b, "</ul></nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">\n");
+	if (r->session_id != 0 && str_eq(r->role, "secretariat") && str_has_prefix(path, "/admin"))
+		admin_nav(r, path);
 }
 
 void

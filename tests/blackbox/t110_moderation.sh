@@ -71,7 +71,7 @@ S=$TMP/jar.s
 login "$S" stake@example.org "$PW2"
 check "a stakeholder logs in: 303" status_is 303
 req GET / -b "$S"
-check "a stakeholder has no Administration link" body_lacks 'href="/admin/moderation"'
+check "a stakeholder has no Administration link" body_lacks 'href="/admin/
 for p in /admin/moderation /admin/responses/$ID /admin/audit; do
 	req GET "$p" -b "$S"
 	check "stakeholder GET $p: 403" status_is 403
@@ -90,9 +90,12 @@ J=$TMP/jar.sec
 login "$J" "$SEC" "$PW"
 check "the secretariat logs in: 303" status_is 303
 req GET / -b "$J"
-check "the secretariat has an Administration link" body_has '<a href="/admin/moderation">Administration</a>'
+check "the secretariat has an Administration link" body_has '<a href="/admin/consultations">Administration</a>'
+check "... but no section links outside /admin" body_lacks 'class="admin-nav"'
 req GET /admin/moderation -b "$J"
 check "the queue: 200" status_is 200
+check "the admin sections are linked, Moderation the current one" \
+	sh -c "grep -q '<nav class=\"admin-nav\"' $TMP/b && grep -q '<a href=\"/admin/moderation\" aria-current=\"page\">Moderation</a>' $TMP/b && grep -q '<a href=\"/admin/audit\">' $TMP/b"
 check "the queue lists the pending response" body_has "id=\"r-$ID\" class=\"pending\""
 check "the queue names the consultation" body_has "/consultations/$ROUND"
 check "the queue shows the display name" body_has "ORIGINAL, Ada - Original Org"

@@ -162,7 +162,7 @@ check "the round still open keeps its email" same "$(db "SELECT email FROM respo
 check "one audit row for the round: 'retention: $N_ROUND responses, emails removed'" \
 	same "$(db "SELECT COUNT(*) || '|' || max(detail) || '|' || max(address) FROM audit_log WHERE action = 'retention' AND object = 'consultation/$ROUND'")" \
 	"1|retention: $N_ROUND responses, emails removed|job"
-check "no audit row for the long round" same "$(db "SELECT COUNT(*) FROM audit_log WHERE object = 'consultation/long-round'")" 0
+check "no retention audit row for the long round" same "$(db "SELECT COUNT(*) FROM audit_log WHERE action = 'retention' AND object = 'consultation/long-round'")" 0
 check "the retention job is recorded done" same "$(db "SELECT COUNT(*) FROM jobs WHERE kind = 'retention' AND state = 'failed'")/$(db "SELECT COUNT(*) > 0 FROM jobs WHERE kind = 'retention' AND state = 'done'")" "0/1"
 
 # Idempotent: another day later the job runs again and changes nothing, audits nothing.
