@@ -64,14 +64,12 @@ page_admin_consultations(struct request *r)
 	if (n < 0)
 		return reply_err(r, &e);
 	layout_begin(r, _("Consultations"));
-	H(b, "<p class=\"meta\"><a href=\"/admin/moderation\">");
-	html_text(b, _("Moderation"));
-	H(b, "</a> · <a href=\"/admin/audit?action=consultation_edit\">");
-	html_text(b, _("Audit log"));
-	H(b, "</a></p>\n<h1>");
+	H(b, "<h1>");
 	html_text(b, _("Consultations"));
 	H(b, "</h1>\n<p><a class=\"button\" href=\"/admin/consultations/new\">");
 	html_text(b, _("New consultation"));
+	H(b, "</a> <a href=\"/admin/audit?action=consultation_edit\">");
+	html_text(b, _("Recent edits in the audit log"));
 	H(b, "</a></p>\n");
 	if (n == 0) {
 		H(b, "<p>");
