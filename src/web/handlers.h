@@ -33,6 +33,14 @@ int page_admin_audit(struct request *r);		/* page_audit.c */
 /* end consultation administration */
 
 /* personal data */
+int page_manage_request(struct request *r);		/* page_manage.c */
+int page_admin_enter(struct request *r);		/* page_admin_enter.c */
+int page_admin_enter_post(struct request *r);
+int page_admin_requests(struct request *r);		/* page_admin_requests.c */
+int page_admin_request(struct request *r);
+int page_admin_request_correct(struct request *r);
+int page_admin_request_erase(struct request *r);
+int page_admin_request_decline(struct request *r);
 /* end personal data */
 
 int api_consultation_list(struct request *r);		/* api_consultations.c */
