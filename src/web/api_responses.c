@@ -179,6 +179,9 @@ manage(struct request *r, int withdraw)
 	/* Refused before anything is stored (the write checks again). */
 	if (str_eq(resp.status, "withdrawn"))
 		return reply_problem(r, 409, NULL, "this response was withdrawn", NULL);
+	if (str_eq(resp.status, "erased"))	/* gone for good */
+		return reply_problem(r, 410, "Gone", "this response was erased at the respondent's request: it "
+				     "cannot be revised or withdrawn", NULL);
 	if (response_in_time(r->started_ms / 1000, c.opens_at, c.closes_at, c.state, &e) != 0)
 		return reply_err(r, &e);
 	if ((x = r->state = arena_alloc(r->arena, sizeof(*x))) == NULL)

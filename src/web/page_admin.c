@@ -31,6 +31,8 @@ status_label(const char *status)
 		return _("Withheld");
 	if (str_eq(status, "withdrawn"))
 		return _("Withdrawn");
+	if (str_eq(status, "erased"))
+		return _("Erased");
 	return status;
 }
 
@@ -47,6 +49,8 @@ event_label(const char *kind)
 		return _("Withheld");
 	if (str_eq(kind, "redacted"))
 		return _("Redacted");
+	if (str_eq(kind, "corrected"))
+		return _("Corrected");
 	if (str_eq(kind, "erased"))
 		return _("Erased");
 	if (str_eq(kind, "withdrawn"))
@@ -278,7 +282,18 @@ page_admin_response(struct request *r)
 	html_text(b, _("Received"));
 	H(b, "</dt><dd>");
 	view_time(r, resp.created_at);
-	H(b, "</dd>\n</dl>\n<h2>");
+	H(b, "</dd>\n");
+	if (resp.received_on > 0) {	/* entered by the secretariat */
+		view_row(r, 1, _("Received by"), resp.channel);
+		H(b, "<dt>");
+		html_text(b, _("Received on"));
+		H(b, "</dt><dd>");
+		view_date(r, resp.received_on);
+		H(b, "</dd>\n");
+	}
+	if (resp.corrected)
+		view_row(r, 1, _("Corrected"), _("at the respondent's request"));
+	H(b, "</dl>\n<h2>");
 	html_text(b, _("Summary"));
 	H(b, "</h2>\n<div class=\"summary\">");
 	html_text(b, resp.summary);
