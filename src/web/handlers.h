@@ -33,7 +33,8 @@ int page_admin_audit(struct request *r);		/* page_audit.c */
 /* end consultation administration */
 
 /* personal data */
-int page_manage_request(struct request *r);		/* page_manage.c */
+int page_manage_requests(struct request *r);		/* page_manage.c */
+int page_manage_request(struct request *r);
 int page_admin_enter(struct request *r);		/* page_admin_enter.c */
 int page_admin_enter_post(struct request *r);
 int page_admin_requests(struct request *r);		/* page_admin_requests.c */

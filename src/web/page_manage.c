@@ -82,9 +82,10 @@ request_state_text(struct request *r, const struct response_request *q)
 	return arena_printf(r->arena, _("Declined by the secretariat: %s"), q->decline_reason);
 }
 
-/* The requests made so far, and the form for a new one when none is open. */
+/* The requests made so far; then, when none is open and the response is not erased, the form
+ * for a new one (form) or a link to the page that has it. */
 static void
-requests_section(struct request *r, struct manage *x, const char *token)
+requests_section(struct request *r, struct manage *x, const char *token, int form)
 {
 	struct buf *b = &r->out;
 	struct response_request *q = NULL;
@@ -120,6 +121,14 @@ requests_section(struct request *r, struct manage *x, const char *token)
 	}
 	if (str_eq(x->resp.status, "erased") || open) {
 		H(b, "</section>\n");
+		return;
+	}
+	if (!form) {
+		H(b, "<p><a href=\"");
+		html_attr(b, arena_printf(r->arena, "/responses/%s/requests?token=%s", x->resp.public_id, token));
+		H(b, "\">");
+		html_text(b, _("Ask for a correction or an erasure"));
+		H(b, "</a></p>\n</section>\n");
 		return;
 	}
 	H(b, "<p>");
@@ -215,7 +224,7 @@ show(struct request *r, struct manage *x, const char *notice, int status)
 					 : _("The consultation is closed: the response can no longer be changed."));
 		}
 		H(b, "</p>\n");
-		requests_section(r, x, token_of(r));
+		requests_section(r, x, token_of(r), 0);
 		layout_end(r);
 		r->status = status;
 		return HANDLER_DONE;
@@ -231,7 +240,7 @@ show(struct request *r, struct manage *x, const char *notice, int status)
 	H(b, "<input type=\"hidden\" name=\"action\" value=\"withdraw\">\n<p><button type=\"submit\">");
 	html_text(b, _("Withdraw my response"));
 	H(b, "</button></p>\n</form>\n");
-	requests_section(r, x, token_of(r));
+	requests_section(r, x, token_of(r), 0);
 	layout_end(r);
 	r->status = status;
 	return HANDLER_DONE;
@@ -311,6 +320,46 @@ page_manage_post(struct request *r)
 	return request_write(r, response_manage_fn, &x->m);
 }
 
+/* The page of requests: what was asked so far, and the form for a new request. */
+static int
+show_requests(struct request *r, struct manage *x, const char *notice, int status)
+{
+	struct buf *b = &r->out;
+
+	buf_reset(b);
+	layout_begin(r, _("Ask the secretariat to correct or erase this response"));
+	H(b, "<p class=\"meta\"><a href=\"");
+	html_attr(b, arena_printf(r->arena, "/responses/%s/manage?token=%s", x->resp.public_id, token_of(r)));
+	H(b, "\">");
+	html_text(b, _("Manage your response"));
+	H(b, "</a></p>\n<h1>");
+	html_text(b, arena_printf(r->arena, _("Response %s"), x->resp.public_id));
+	H(b, "</h1>\n");
+	if (notice != NULL) {
+		H(b, "<p class=\"notice\" role=\"status\">");
+		html_text(b, notice);
+		H(b, "</p>\n");
+	}
+	requests_section(r, x, token_of(r), 1);
+	layout_end(r);
+	request_header(r, "Cache-Control", "no-store");
+	r->status = status;
+	return HANDLER_DONE;
+}
+
+/* GET /responses/{id}/requests (with the manage link's token, checked centrally). */
+int
+page_manage_requests(struct request *r)
+{
+	struct manage *x = arena_alloc(r->arena, sizeof(*x));
+
+	if (x == NULL)
+		return reply_error(r, 503, _("The service is busy; try again."));
+	if (load(r, x) != 0)
+		return HANDLER_DONE;
+	return show_requests(r, x, NULL, 200);
+}
+
 /* POST /responses/{id}/requests: a request for a correction or an erasure, filed with the manage
  * link (checked centrally, and again in the write); the page again, saying it is sent, or with
  * the error beside its field. */
@@ -330,10 +379,10 @@ page_manage_request(struct request *r)
 				       : x->rf.message != NULL
 					   ? _("The message is too long (at most 5,000 characters) or is not text.")
 					   : _("Say what should be corrected, and how.");
-			return show(r, x, NULL, 422);
+			return show_requests(r, x, NULL, 422);
 		}
 		if (r->write_rc != 0 && r->write_err.kind == ERR_CONFLICT)
-			return show(r, x, str_eq(x->resp.status, "erased")
+			return show_requests(r, x, str_eq(x->resp.status, "erased")
 					      ? _("This response is erased already.")
 					      : _("A request for this response is already waiting for the secretariat."),
 				    409);
@@ -342,7 +391,7 @@ page_manage_request(struct request *r)
 		log_info("msg=\"request filed\" kind=%s response=%s id=%s", x->rf.kind, x->resp.public_id, r->id);
 		x->rf.kind = NULL;
 		x->rf.message = NULL;
-		return show(r, x, _("Your request is sent to the secretariat. Its answer will be shown on this page."),
+		return show_requests(r, x, _("Your request is sent to the secretariat. Its answer will be shown on this page."),
 			    200);
 	}
 	if ((x = r->state = arena_alloc(r->arena, sizeof(*x))) == NULL)

@@ -64,6 +64,8 @@ const struct route routes[] = {
 	  "admin_enter", { LANG_Q, SLUG_P } },
 	{ "POST", "/admin/consultations/{slug}/responses/new", page_admin_enter_post,
 	  ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_UPLOAD, "admin_enter_post", { LANG_Q, SLUG_P } },
+	{ "GET", "/responses/{id}/requests", page_manage_requests, ROLE_RESPONDENT | ROUTE_PAGE, "manage_requests",
+	  { LANG_Q, ID_P, TOKEN_Q } },
 	{ "POST", "/responses/{id}/requests", page_manage_request, ROLE_RESPONDENT | ROUTE_PAGE | ROUTE_FORM,
 	  "manage_request", { LANG_Q, ID_P, TOKEN_Q } },
 	{ "GET", "/admin/requests", page_admin_requests, ROLE_SECRETARIAT | ROUTE_PAGE, "admin_requests",

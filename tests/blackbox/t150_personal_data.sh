@@ -160,9 +160,18 @@ MA=/responses/$A/manage?token=$A_TOKEN
 P=$TMP/jar.p
 req GET "$MA" -b "$P" -c "$P"
 check "manage page: 200" status_is 200
-check "manage page: the request form" body_has "Ask the secretariat to correct or erase this response"
-check "manage page: it posts to the requests address with the token" body_has "action=\"/responses/$A/requests?token=$A_TOKEN\""
+check "manage page: the requests section" body_has "Ask the secretariat to correct or erase this response"
+check "manage page: a link to the request form, with the token" body_has "href=\"/responses/$A/requests?token=$A_TOKEN\""
+req GET "/responses/$A/requests?token=$A_TOKEN" -b "$P" -c "$P"
+check "the request form: 200" status_is 200
+check "the request form posts to itself with the token" body_has "action=\"/responses/$A/requests?token=$A_TOKEN\""
+check "... a choice of correction or erasure, and a message" \
+	sh -c "grep -q 'name=\"kind\" value=\"correction\" checked' '$TMP/b' && grep -q 'name=\"kind\" value=\"erasure\"' '$TMP/b' && grep -q 'id=\"f-message\" name=\"message\"' '$TMP/b'"
 PC=$(csrf_in "$TMP/b")
+req GET "/responses/$A/requests?token=$B_TOKEN"
+check "A's request form with B's token: 403" status_is 403
+req GET "/responses/$A/requests"
+check "A's request form without a token: 403" status_is 403
 req POST "/responses/$A/requests?token=$A_TOKEN" -b "$P" --data kind=correction --data-urlencode "message=My name is misspelt."
 check "request without the CSRF token: 403" status_is 403
 check "... nothing stored" same "$(requests_of "$A")" 0
@@ -190,6 +199,9 @@ check "... audited as request_file" same "$(audits request_file "$A")" 1
 req POST "/responses/$A/requests?token=$A_TOKEN" -b "$P" --data-urlencode "csrf=$PC" --data kind=erasure
 check "a second request while one is open: 409" status_is 409
 check "... not stored" same "$(requests_of "$A")" 1
+req GET "$MA"
+check "the manage page shows the request waiting, and no link to ask again" \
+	sh -c "grep -q 'Waiting for the secretariat.' '$TMP/b' && ! grep -q 'href=\"/responses/$A/requests' '$TMP/b'"
 NA=$(db "SELECT id FROM response_requests WHERE response_id = $(rid "$A")")
 
 # ---- The secretariat's requests pages ----------------------------------------------------------
@@ -255,7 +267,7 @@ check "... audited as request_decline" same "$(audits request_decline "$B")" 1
 check "... B untouched" same "$(db "SELECT status || ' ' || current_version FROM responses WHERE public_id = '$B'")" "published 1"
 req GET "$MB"
 check "the respondent sees the reason, escaped" body_has "Declined by the secretariat: We need a &lt;b&gt;signed&lt;/b&gt; letter."
-check "... and may ask again" body_has "action=\"/responses/$B/requests?token=$B_TOKEN\""
+check "... and may ask again" body_has "href=\"/responses/$B/requests?token=$B_TOKEN\""
 
 # ---- Erasure -----------------------------------------------------------------------------------
 req POST "/responses/$E/requests?token=$E_TOKEN" -b "$P" --data-urlencode "csrf=$PC" --data kind=erasure \
@@ -301,7 +313,7 @@ req GET /responses/$E/attachments/1
 check "the attachment is gone: 404" status_is 404
 req GET "/responses/$E/manage?token=$E_TOKEN" -b "$P"
 check "manage page of an erased response: 200, says it is erased" sh -c "[ $STATUS = 200 ] && grep -q 'This response was erased at your request on' '$TMP/b'"
-check "... no revise form, no new request form" sh -c "! grep -q 'class=\"respond\"' '$TMP/b' && ! grep -q 'action=\"/responses/$E/requests' '$TMP/b'"
+check "... no revise form, no way to a new request" sh -c "! grep -q 'class=\"respond\"' '$TMP/b' && ! grep -q '/responses/$E/requests' '$TMP/b'"
 req POST "/responses/$E/manage?token=$E_TOKEN" -b "$P" --form-string "csrf=$PC" --form-string "name=Eve Back" \
 	--form-string organization=O --form-string job_title=J --form-string country=FR --form-string stakeholder_type=academia \
 	--form-string email=e@example.org --form-string publish_as=name --form-string summary=S
