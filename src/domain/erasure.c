@@ -334,15 +334,13 @@ correct(struct db *db, struct arena *a, struct request_decision *d, const struct
 		return err_set_field(e, ERR_INVALID, fe.e[0].field, "%s", fe.e[0].msg);
 	if (!changed)
 		return err_set(e, ERR_INVALID, "this correction changes nothing");
-	*what = arena_printf(a, "%s%s%s%s%s", !str_eq(in.name, cur->name) ? " name" : "",
+	*what = arena_printf(a, "%s%s%s%s", !str_eq(in.name, cur->name) ? " name" : "",
 			     !str_eq(in.organization, cur->organization) ? " organization" : "",
 			     !str_eq(in.email, cur->email) ? " email" : "",
-			     !str_eq(in.country, cur->country) ? " country" : "",
-			     in.nanswers != cur->nanswers ? " answers" : "");
-	for (int i = 0; i < cur->nanswers; i++)
-		if (!str_eq(in.answers[i].text, cur->answers[i].text)) {
-			*what = arena_printf(a, "%s answer %d", *what ? *what : "", cur->answers[i].question);
-		}
+			     !str_eq(in.country, cur->country) ? " country" : "");
+	for (int i = 0; i < in.nanswers; i++)	/* changed ones, then the new ones */
+		if (i >= cur->nanswers || !str_eq(in.answers[i].text, cur->answers[i].text))
+			*what = arena_printf(a, "%s answer %d", *what ? *what : "", in.answers[i].question);
 	d->version = cur->version + 1;
 	if (response_version_store(db, cur->id, cur->public_id, cur->consultation_slug, d->version, &in, now, sha,
 				   e) != 0 ||
