@@ -99,6 +99,8 @@ page_admin_moderation(struct request *r)
 	html_text(b, _("Moderation"));
 	H(b, "</h1>\n<p><a href=\"/admin/audit\">");
 	html_text(b, _("Audit log"));
+	H(b, "</a> · <a href=\"/admin/requests\">");
+	html_text(b, _("Requests from respondents"));
 	H(b, "</a></p>\n");
 	if (n == 0) {
 		H(b, "<p>");
