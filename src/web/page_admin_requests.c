@@ -179,7 +179,7 @@ form_open(struct request *r, const struct one *x, const char *what)
 {
 	struct buf *b = &r->out;
 
-	H(b, "<form class=\"decision\" method=\"post\" action=\"/admin/requests/");
+	H(b, "<form class=\"request-decision\" method=\"post\" action=\"/admin/requests/");
 	html_int(b, x->q.id);
 	H(b, "/");
 	html_url(b, what);
