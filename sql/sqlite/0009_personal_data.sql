@@ -26,7 +26,10 @@ CREATE TABLE responses (
 	channel TEXT NOT NULL DEFAULT 'online' CHECK (channel IN ('online', 'email', 'post', 'other')),
 	-- entered on behalf: the day it was received (midnight UTC) and who entered it
 	received_at INTEGER,
-	entered_by INTEGER REFERENCES accounts (id)
+	entered_by INTEGER REFERENCES accounts (id),
+	-- erased: the state it was erased from. A response that was never public (pending) stays
+	-- unlisted and without a page; one that was published keeps its place in the lists as a stub.
+	erased_from TEXT NOT NULL DEFAULT ''
 );
 INSERT INTO responses (id, public_id, consultation_id, manage_token_hash, current_version, status,
 	created_at, updated_at)

@@ -45,7 +45,8 @@ static const char *const SQL_ERASE[] = {
 	"country = '', summary = '' WHERE response_id = $1",
 	"UPDATE response_requests SET message = '' WHERE response_id = $1",	/* may name the person */
 };
-static const char SQL_ERASED[] = "UPDATE responses SET status = 'erased', updated_at = $2 WHERE id = $1";
+static const char SQL_ERASED[] =
+    "UPDATE responses SET status = 'erased', erased_from = status, updated_at = $2 WHERE id = $1";
 
 int
 request_kind_valid(const char *kind)

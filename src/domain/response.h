@@ -135,12 +135,15 @@ struct response {
 	const char *channel;	/* "online", or entered on behalf: "email", "post", "other" */
 	int64_t received_on;	/* entered on behalf: the day it was received (else 0) */
 	int corrected;		/* the current version is a correction the respondent asked for */
+	const char *erased_from;	/* erased: the state it was in before ("" otherwise) */
 };
+/* Was r ever public? Not when it is pending, or was erased while pending. */
+int response_never_public(const struct response *r);
 /* Loads the current version. Returns 0, or -1 (ERR_NOTFOUND). */
 int response_get(struct db *db, struct arena *a, const char *public_id, struct response *r,
 		 struct err *e);
-/* The public list of a consultation: published responses, and the stubs of erased ones, oldest
- * first, after after_id (0: from the start). */
+/* The public list of a consultation: published responses, and the stubs of those erased while
+ * published, oldest first, after after_id (0: from the start). */
 int response_list(struct db *db, struct arena *a, int64_t consultation_id, int64_t after_id,
 		  int limit, struct response **items, int *n, int *more, struct err *e);
 int64_t response_count_published(struct db *db, int64_t consultation_id);

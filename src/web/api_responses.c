@@ -133,7 +133,7 @@ api_response_get(struct request *r)
 
 	if (response_get(r->db, r->arena, r->param[0], &resp, &e) != 0)
 		return reply_err(r, &e);
-	if (str_eq(resp.status, "pending"))	/* not public until the secretariat publishes it */
+	if (response_never_public(&resp))	/* not public until the secretariat publishes it */
 		return reply_problem(r, 404, NULL, arena_printf(r->arena, "no response '%s'", r->param[0]), NULL);
 	j = response_to_json(&resp, 1);
 	if (j != NULL && str_eq(resp.status, "published"))

@@ -53,7 +53,7 @@ page_response(struct request *r)
 	struct buf *b = &r->out;
 	const char *who;
 
-	if (response_get(r->db, r->arena, r->param[1], &resp, &e) != 0 || str_eq(resp.status, "pending") ||
+	if (response_get(r->db, r->arena, r->param[1], &resp, &e) != 0 || response_never_public(&resp) ||
 	    consultation_get(r->db, r->arena, resp.consultation_slug, &c, &e) != 0)
 		return reply_error(r, 404, _("There is no response at this address."));
 	who = str_eq(resp.status, "published") ? response_display_name(r->arena, &resp) : resp.public_id;

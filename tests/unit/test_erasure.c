@@ -80,6 +80,24 @@ test_request_rule(void **state)
 	assert_int_equal(e.kind, ERR_CONFLICT);
 }
 
+/* What was never public stays so: a pending response, or one erased while pending. */
+static void
+test_never_public(void **state)
+{
+	struct response r = { .status = "pending", .erased_from = "" };
+
+	assert_true(response_never_public(&r));
+	r.status = "published";
+	assert_false(response_never_public(&r));
+	r.status = "erased";
+	r.erased_from = "pending";
+	assert_true(response_never_public(&r));
+	r.erased_from = "published";
+	assert_false(response_never_public(&r));
+	r.erased_from = "withdrawn";
+	assert_false(response_never_public(&r));	/* its page said it was withdrawn: now erased */
+}
+
 struct fixture {
 	char dir[40];
 	char url[80];
@@ -214,7 +232,7 @@ test_erase(void **state)
 	assert_string_equal(d.public_id, "r11");
 	/* the stub: state erased, every version emptied, answers and attachments gone */
 	assert_int_equal(count(f, "SELECT COUNT(*) FROM responses WHERE id = 11 AND status = 'erased' "
-				  "AND updated_at = 1800000000"), 1);
+				  "AND erased_from = 'published' AND updated_at = 1800000000"), 1);
 	assert_int_equal(count(f, "SELECT COUNT(*) FROM response_versions WHERE response_id = 11"), 2);
 	assert_int_equal(count(f, "SELECT COUNT(*) FROM response_versions WHERE response_id = 11 AND (name <> '' "
 				  "OR organization <> '' OR job_title <> '' OR email <> '' OR country <> '' OR "
@@ -362,6 +380,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_entry_rule),
 		cmocka_unit_test(test_request_rule),
+		cmocka_unit_test(test_never_public),
 		cmocka_unit_test_setup_teardown(test_erase, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_correct_and_decline, setup, teardown),
