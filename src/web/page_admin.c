@@ -20,6 +20,19 @@
 #define QUEUE_SHOWN 100
 #define EVENTS_SHOWN 100
 
+/* The channel a response came by, in the reader's language. */
+static const char *
+channel_label(const char *channel)
+{
+	if (str_eq(channel, "post"))
+		return _("post");
+	if (str_eq(channel, "email"))
+		return _("email");
+	if (str_eq(channel, "other"))
+		return _("other");
+	return channel;
+}
+
 static const char *
 status_label(const char *status)
 {
@@ -286,7 +299,7 @@ page_admin_response(struct request *r)
 	view_time(r, resp.created_at);
 	H(b, "</dd>\n");
 	if (resp.received_on > 0) {	/* entered by the secretariat */
-		view_row(r, 1, _("Received by"), resp.channel);
+		view_row(r, 1, _("Received by"), channel_label(resp.channel));
 		H(b, "<dt>");
 		html_text(b, _("Received on"));
 		H(b, "</dt><dd>");

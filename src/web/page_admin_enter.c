@@ -27,6 +27,19 @@ struct enter {
 	const char *channel, *received_on;
 };
 
+/* The channel a response came by, in the reader's language. */
+static const char *
+channel_label(const char *channel)
+{
+	if (str_eq(channel, "post"))
+		return _("post");
+	if (str_eq(channel, "email"))
+		return _("email");
+	if (str_eq(channel, "other"))
+		return _("other");
+	return channel;
+}
+
 static void
 heading(struct request *r, const struct consultation *c, const char *what)
 {
@@ -107,7 +120,7 @@ entered(struct request *r, struct enter *x)
 	H(b, "\">");
 	html_text(b, x->s.public_id);
 	H(b, "</a></dd>\n");
-	view_row(r, 0, _("Received by"), x->channel);
+	view_row(r, 0, _("Received by"), channel_label(x->channel));
 	H(b, "<dt>");
 	html_text(b, _("Received on"));
 	H(b, "</dt><dd>");
