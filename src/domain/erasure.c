@@ -70,6 +70,8 @@ request_check(const char *status, int open, const char *kind, const char *messag
 		return err_set_field(e, ERR_INVALID, "message", "say what should be corrected");
 	if (status == NULL || str_eq(status, "erased"))
 		return err_set(e, ERR_CONFLICT, "this response is erased already");
+	if (str_eq(kind, "correction") && str_eq(status, "withdrawn"))	/* only an erasure is left to do */
+		return err_set_field(e, ERR_INVALID, "kind", "a withdrawn response cannot be corrected: ask for its erasure");
 	if (open > 0)
 		return err_set(e, ERR_CONFLICT, "a request for this response is already waiting for the secretariat");
 	return 0;

@@ -29,7 +29,8 @@ int request_kind_valid(const char *kind);
 /* The pure rule of a new request: 0 when a response in status may take a request of kind with
  * message (required for a correction, at most REQUEST_MESSAGE_MAX characters of UTF-8), with
  * open requests already open; else -1 with e set: ERR_INVALID naming the field ("kind",
- * "message"), ERR_CONFLICT (erased already, or a request still open). */
+ * "message"; a correction of a withdrawn response), ERR_CONFLICT (erased already, or a request
+ * still open). */
 int request_check(const char *status, int open, const char *kind, const char *message, struct err *e);
 
 /* Writer closure: files a request for the response public_id whose manage token is token. */

@@ -375,7 +375,10 @@ page_manage_request(struct request *r)
 		as_input(&x->resp, &x->in);
 		if (r->write_rc != 0 && r->write_err.kind == ERR_INVALID) {
 			x->req_field = r->write_err.field[0] ? r->write_err.field : "message";
-			x->req_error = str_eq(x->req_field, "kind") ? _("Choose a correction or an erasure.")
+			x->req_error = str_eq(x->req_field, "kind")
+					   ? (str_eq(x->resp.status, "withdrawn") && str_eq(x->rf.kind, "correction")
+						  ? _("A withdrawn response cannot be corrected: ask for its erasure.")
+						  : _("Choose a correction or an erasure."))
 				       : x->rf.message != NULL
 					   ? _("The message is too long (at most 5,000 characters) or is not text.")
 					   : _("Say what should be corrected, and how.");

@@ -59,6 +59,8 @@ test_request_rule(void **state)
 
 	assert_int_equal(request_check("published", 0, "correction", "My name is wrong.", &e), 0);
 	assert_int_equal(request_check("withdrawn", 0, "erasure", NULL, &e), 0);	/* no message needed */
+	assert_int_equal(request_check("withdrawn", 0, "correction", "x", &e), -1);	/* nothing public to correct */
+	assert_string_equal(e.field, "kind");
 	assert_int_equal(request_check("published", 0, "correction", NULL, &e), -1);
 	assert_string_equal(e.field, "message");
 	assert_int_equal(request_check("published", 0, "correction", " \n\t", &e), -1);
