@@ -157,7 +157,10 @@ field(struct request *r, const struct one *x, const char *name, const char *labe
 	html_text(b, label);
 	H(b, "</label>\n");
 	error_p(r, x, name);
-	H(b, area ? "<textarea rows=\"6\" id=\"f-" : "<input type=\"text\" id=\"f-");
+	if (area)
+		H(b, "<textarea rows=\"6\" id=\"f-");
+	else
+		H(b, "<input type=\"text\" id=\"f-");
 	html_attr(b, name);
 	H(b, "\" name=\"");
 	html_attr(b, name);
