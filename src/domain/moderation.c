@@ -25,7 +25,7 @@ static const char SQL_EVENTS[] =
 static const char SQL_IS_REDACTED[] =
     "SELECT redacted FROM response_versions WHERE response_id = $1 AND version = $2";
 
-static const char *const action_names[] = { "publish", "withhold", "redact" };
+static const char *const action_names[] = { "publish", "withhold", "redact", "correct", "erase" };
 
 int
 moderation_action_parse(const char *s, enum moderation_action *out)
@@ -41,12 +41,15 @@ moderation_action_parse(const char *s, enum moderation_action *out)
 const char *
 moderation_action_name(enum moderation_action a)
 {
-	return (unsigned)a < 3 ? action_names[a] : "?";
+	return (unsigned)a < 5 ? action_names[a] : "?";
 }
 
 const char *
 moderation_next_status(const char *status, enum moderation_action a)
 {
+	if (a == MOD_ERASE)	/* known states only, and once */
+		return str_eq(status, "pending") || str_eq(status, "published") || str_eq(status, "withheld") ||
+			       str_eq(status, "withdrawn") ? "erased" : NULL;
 	if (status == NULL || str_eq(status, "withdrawn"))
 		return NULL;
 	switch (a) {
@@ -55,8 +58,11 @@ moderation_next_status(const char *status, enum moderation_action a)
 	case MOD_WITHHOLD:
 		return str_eq(status, "pending") || str_eq(status, "published") ? "withheld" : NULL;
 	case MOD_REDACT:
+	case MOD_CORRECT:
 		return str_eq(status, "pending") || str_eq(status, "published") || str_eq(status, "withheld")
 			   ? status : NULL;
+	case MOD_ERASE:
+		break;
 	}
 	return NULL;
 }
@@ -80,9 +86,9 @@ run2(struct db *db, const char *sql, int64_t a, int64_t b, const char *text, int
 	return db_run(st) == DB_DONE ? 0 : db_err(db, e, "moderation");
 }
 
-static int
-add_event(struct db *db, int64_t id, const char *kind, int v, const char *reason, int64_t now,
-	  struct err *e)
+int
+moderation_event_add(struct db *db, int64_t id, const char *kind, int v, const char *reason, int64_t now,
+		     struct err *e)
 {
 	struct db_stmt *st = db_prepare(db, SQL_EVENT);
 
@@ -148,6 +154,8 @@ decide(struct db *db, struct arena *a, struct moderation *m, struct err *e)
 	const char *next, *reason = m->reason ? m->reason : "";
 	int64_t cid = 0, now = clock_now();
 
+	if (m->action != MOD_PUBLISH && m->action != MOD_WITHHOLD && m->action != MOD_REDACT)
+		return err_set(e, ERR_INVALID, "a correction or an erasure carries out a respondent's request");
 	if (response_get(db, a, m->public_id, &cur, e) != 0)
 		return -1;
 	if ((next = moderation_next_status(cur.status, m->action)) == NULL)
@@ -169,7 +177,7 @@ decide(struct db *db, struct arena *a, struct moderation *m, struct err *e)
 		return -1;
 	}
 	snprintf(m->status, sizeof(m->status), "%s", next);
-	if (add_event(db, cur.id, kinds[m->action], m->version, reason, now, e) != 0)
+	if (moderation_event_add(db, cur.id, kinds[m->action], m->version, reason, now, e) != 0)
 		return -1;
 	au = (struct audit_entry){ now, m->account_id, m->address, audit_actions[m->action],
 				   arena_printf(a, "response/%s", cur.public_id), reason };

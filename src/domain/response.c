@@ -247,6 +247,11 @@ response_display_name(struct arena *a, const struct response *r)
 	const char *sp, *name = r->name;
 	char *surname;
 
+	if (str_eq(r->status, "erased")) {	/* nothing of the respondent is left to name */
+		char day[TIME_RFC3339_LEN];
+		time_format_rfc3339(r->updated_at, day);
+		return arena_printf(a, _("Erased at the respondent's request, %.10s"), day);
+	}
 	if (str_eq(r->publish_as, "anonymous"))
 		return _("Anonymous respondent");
 	if (str_eq(r->publish_as, "organization"))
@@ -293,8 +298,20 @@ response_to_json(const struct response *r, int full)
 	if (o == NULL)
 		return NULL;
 	json_object_set_new(o, "url", json_sprintf("/responses/%s", r->public_id));
+	json_object_set_new(o, "channel", json_string(r->channel && r->channel[0] ? r->channel : "online"));
+	if (r->received_on > 0) {	/* entered on behalf: the day the letter or mail came */
+		char day[TIME_RFC3339_LEN];
+		time_format_rfc3339(r->received_on, day);
+		json_object_set_new(o, "received_at", json_string(day));
+		json_object_set_new(o, "entered_at", json_string(created));
+	}
+	if (str_eq(r->status, "erased")) {
+		json_object_set_new(o, "erased_at", json_string(updated));
+		return o;	/* a stub: nothing of the content or the respondent is left */
+	}
 	if (!published)
 		return o;	/* withheld, withdrawn, pending: no content */
+	json_object_set_new(o, "corrected", json_boolean(r->corrected));
 	resp = json_object();
 	json_object_set_new(resp, "publish_as", json_string(r->publish_as));
 	if (!str_eq(r->publish_as, "anonymous")) {

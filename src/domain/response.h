@@ -66,6 +66,12 @@ struct response_submit {
 	struct response_input in;
 	int64_t imported_at;	/* > 0: a response received elsewhere at that time (demo, import):
 				 * stored as received then, without the time check */
+	/* Entered by the secretariat on the respondent's behalf (channel not NULL): "email",
+	 * "post" or "other", the day it was received (midnight UTC; response_entry_in_time
+	 * decides, instead of started_at), who entered it and from where (audited). */
+	const char *channel;
+	int64_t received_on, entered_by;
+	const char *address;
 	/* out */
 	char public_id[RESPONSE_ID_LEN];
 	char manage_token[MANAGE_TOKEN_LEN];
@@ -79,6 +85,15 @@ int response_submit_fn(struct db *db, void *arg, struct err *e);
  * opens or when it closed (ERR_NOTFOUND for a draft). */
 int response_in_time(int64_t started, int64_t opens_at, int64_t closes_at, const char *state,
 		     struct err *e);
+
+/* The rule for a response entered on the respondent's behalf, received on the day starting at
+ * received_on (midnight UTC), entered at now: not a day in the future (ERR_INVALID), not before
+ * the consultation opened, and after the close only when received by the closing time
+ * (ERR_CONFLICT); a draft is ERR_NOTFOUND. Returns 0 or -1 with e set. */
+int response_entry_in_time(int64_t received_on, int64_t now, int64_t opens_at, int64_t closes_at,
+			   const char *state, struct err *e);
+/* "email", "post", "other" -> 1; anything else 0. */
+int response_channel_valid(const char *channel);
 
 struct response_manage {
 	const char *public_id, *token;
@@ -115,19 +130,29 @@ struct response {
 	struct answer answers[CONSULTATION_MAX_QUESTIONS];
 	int nattachments;
 	struct attachment att[RESPONSE_MAX_ATTACHMENTS];
-	int64_t status_at;	/* when it was withheld or withdrawn */
+	int64_t status_at;	/* when it was withheld, withdrawn or erased */
 	const char *status_reason;
+	const char *channel;	/* "online", or entered on behalf: "email", "post", "other" */
+	int64_t received_on;	/* entered on behalf: the day it was received (else 0) */
+	int corrected;		/* the current version is a correction the respondent asked for */
+	const char *erased_from;	/* erased: the state it was in before ("" otherwise) */
 };
+/* Was r ever public? Not when it is pending, or was erased while pending. */
+int response_never_public(const struct response *r);
 /* Loads the current version. Returns 0, or -1 (ERR_NOTFOUND). */
 int response_get(struct db *db, struct arena *a, const char *public_id, struct response *r,
 		 struct err *e);
-/* Published responses of a consultation, oldest first, after after_id (0: from the start). */
+/* The public list of a consultation: published responses, and the stubs of those erased while
+ * published, oldest first, after after_id (0: from the start). */
 int response_list(struct db *db, struct arena *a, int64_t consultation_id, int64_t after_id,
 		  int limit, struct response **items, int *n, int *more, struct err *e);
 int64_t response_count_published(struct db *db, int64_t consultation_id);
-/* "SURNAME, Given - Organization", "Organization" or "Anonymous", as published. */
+/* "SURNAME, Given - Organization", "Organization" or "Anonymous", as published; for an
+ * erased response, that it was erased. */
 const char *response_display_name(struct arena *a, const struct response *r);
-/* The public JSON (no email, ever). full: with summary, answers and attachments. */
+/* The public JSON (no email, ever): id, status, channel, received_at (for a response entered on
+ * the respondent's behalf, the day it was received) and, when published, the content (full:
+ * with summary, answers and attachments). */
 json_t *response_to_json(const struct response *r, int full);
 /* The receipt: safe to share. */
 json_t *response_receipt_json(const char *public_id, const char *slug, int version,

@@ -6,24 +6,25 @@
 static const char SQL_GET[] =
     "SELECT r.id, r.public_id, r.status, c.slug, r.current_version, r.created_at, r.updated_at, "
     "v.name, v.organization, v.job_title, v.country, v.stakeholder_type, v.publish_as, v.language, "
-    "v.summary, v.content_sha256, v.email FROM responses r "
+    "v.summary, v.content_sha256, v.email, r.channel, COALESCE(r.received_at, 0), v.corrected, r.erased_from FROM responses r "
     "JOIN consultations c ON c.id = r.consultation_id "
     "JOIN response_versions v ON v.response_id = r.id AND v.version = r.current_version "
     "WHERE r.public_id = $1";
 static const char SQL_LIST[] =
     "SELECT r.id, r.public_id, r.status, c.slug, r.current_version, r.created_at, r.updated_at, "
     "v.name, v.organization, v.job_title, v.country, v.stakeholder_type, v.publish_as, v.language, "
-    "v.summary, v.content_sha256, v.email FROM responses r "
+    "v.summary, v.content_sha256, v.email, r.channel, COALESCE(r.received_at, 0), v.corrected, r.erased_from FROM responses r "
     "JOIN consultations c ON c.id = r.consultation_id "
     "JOIN response_versions v ON v.response_id = r.id AND v.version = r.current_version "
-    "WHERE r.consultation_id = $1 AND r.status = 'published' AND r.id > $2 ORDER BY r.id LIMIT $3";
+    "WHERE r.consultation_id = $1 AND (r.status = 'published' OR (r.status = 'erased' AND r.erased_from = 'published')) "
+    "AND r.id > $2 ORDER BY r.id LIMIT $3";
 static const char SQL_ANSWERS[] =
     "SELECT question, body FROM response_answers WHERE response_id = $1 AND version = $2 ORDER BY question";
 static const char SQL_ATTACHMENTS[] =
     "SELECT sha256, filename, media_type, size_bytes FROM response_attachments "
     "WHERE response_id = $1 AND version = $2 ORDER BY position";
 static const char SQL_STATUS_EVENT[] =
-    "SELECT at, reason FROM moderation_events WHERE response_id = $1 AND kind IN ('withheld', 'withdrawn') "
+    "SELECT at, reason FROM moderation_events WHERE response_id = $1 AND kind IN ('withheld', 'withdrawn', 'erased') "
     "ORDER BY id DESC LIMIT 1";
 static const char SQL_COUNT[] = "SELECT published_responses FROM consultations WHERE id = $1";
 
@@ -46,6 +47,12 @@ from_row(struct db_stmt *st, struct arena *a, struct response *r)
 	for (int i = 0; i < 10; i++)
 		if ((*v[i] = arena_strdup(a, db_col_text(st, 7 + i))) == NULL)
 			return -1;
+	if ((r->channel = arena_strdup(a, db_col_text(st, 17))) == NULL)
+		return -1;
+	r->received_on = db_col_int64(st, 18);
+	r->corrected = (int)db_col_int64(st, 19);
+	if ((r->erased_from = arena_strdup(a, db_col_text(st, 20))) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -154,4 +161,11 @@ response_count_published(struct db *db, int64_t consultation_id)
 		n = db_col_int64(st, 0);
 	db_done(st);
 	return n;
+}
+
+int
+response_never_public(const struct response *r)
+{
+	return strcmp(r->status, "pending") == 0 ||
+	       (strcmp(r->status, "erased") == 0 && strcmp(r->erased_from ? r->erased_from : "", "pending") == 0);
 }

@@ -9,12 +9,13 @@
 #include "../util/clock.h"
 #include "../util/str.h"
 #include "../util/timefmt.h"
+#include "audit.h"
 
 static const char SQL_ROUND[] =
     "SELECT id, state, opens_at, closes_at, moderation FROM consultations WHERE slug = $1";
 static const char SQL_INSERT[] =
     "INSERT INTO responses (public_id, consultation_id, manage_token_hash, current_version, status, "
-    "created_at, updated_at) VALUES ($1, $2, $3, 1, $4, $5, $5)";
+    "created_at, updated_at, channel, received_at, entered_by) VALUES ($1, $2, $3, 1, $4, $5, $5, $6, $7, $8)";
 static const char SQL_VERSION[] =
     "INSERT INTO response_versions (response_id, version, name, organization, job_title, country, "
     "stakeholder_type, email, publish_as, language, summary, content_sha256, created_at) "
@@ -244,6 +245,53 @@ response_in_time(int64_t started, int64_t opens_at, int64_t closes_at, const cha
 }
 
 int
+response_channel_valid(const char *channel)
+{
+	return str_eq(channel, "email") || str_eq(channel, "post") || str_eq(channel, "other");
+}
+
+/* The day is what the secretariat knows of a letter: it counts as received by the close when
+ * the day starts by then, and as received after the opening when the day ends after it. */
+int
+response_entry_in_time(int64_t received_on, int64_t now, int64_t opens_at, int64_t closes_at,
+		       const char *state, struct err *e)
+{
+	char when[TIME_RFC3339_LEN];
+
+	if (state == NULL || str_eq(state, "draft"))
+		return err_set(e, ERR_NOTFOUND, "no such consultation");
+	if (received_on > now)
+		return err_set_field(e, ERR_INVALID, "received_on", "the date it was received is in the future");
+	if (now < opens_at || received_on + 86400 <= opens_at) {
+		time_format_rfc3339(opens_at, when);
+		return err_set_field(e, ERR_CONFLICT, "received_on",
+				     "this consultation opens (or opened) at %s: a response received before "
+				     "cannot be entered", when);
+	}
+	if (received_on > closes_at) {
+		time_format_rfc3339(closes_at, when);
+		return err_set_field(e, ERR_CONFLICT, "received_on",
+				     "this consultation closed at %s: only a response received by then "
+				     "may be entered", when);
+	}
+	return 0;
+}
+
+/* The audit row of a response entered on a respondent's behalf. */
+static int
+audit_entry(struct db *db, const struct response_submit *s, int64_t now, struct err *e)
+{
+	char object[64], detail[160], day[TIME_RFC3339_LEN];
+	struct audit_entry a = { now, s->entered_by, s->address ? s->address : "", "response_enter",
+				 object, detail };
+
+	time_format_rfc3339(s->received_on, day);
+	snprintf(object, sizeof(object), "response/%s", s->public_id);
+	snprintf(detail, sizeof(detail), "consultation %s, received by %s on %.10s", s->slug, s->channel, day);
+	return audit_append(db, &a, e);
+}
+
+int
 response_submit_fn(struct db *db, void *arg, struct err *e)
 {
 	struct response_submit *s = arg;
@@ -267,10 +315,16 @@ response_submit_fn(struct db *db, void *arg, struct err *e)
 		return err_set(e, ERR_NOTFOUND, "no consultation '%s'", s->slug);
 	if (rc != DB_ROW)
 		return db_err(db, e, "consultation");
-	if (s->imported_at > 0)
+	if (s->channel != NULL) {	/* entered on behalf: the day it was received decides */
+		if (!response_channel_valid(s->channel))
+			return err_set_field(e, ERR_INVALID, "channel", "received by email, post or other");
+		if (response_entry_in_time(s->received_on, now, opens, closes, state, e) != 0)
+			return -1;
+	} else if (s->imported_at > 0) {
 		now = s->imported_at;
-	else if (response_in_time(s->started_at, opens, closes, state, e) != 0)
+	} else if (response_in_time(s->started_at, opens, closes, state, e) != 0) {
 		return -1;
+	}
 	make_public_id(s->public_id);
 	make_manage_token(s->manage_token, token_hash);
 	s->version = 1;
@@ -285,6 +339,14 @@ response_submit_fn(struct db *db, void *arg, struct err *e)
 	db_bind_text(st, 3, token_hash);
 	db_bind_text(st, 4, s->status);
 	db_bind_int64(st, 5, now);
+	db_bind_text(st, 6, s->channel ? s->channel : "online");
+	if (s->channel != NULL) {
+		db_bind_int64(st, 7, s->received_on);
+		db_bind_int64(st, 8, s->entered_by);
+	} else {
+		db_bind_null(st, 7);
+		db_bind_null(st, 8);
+	}
 	if (db_run(st) != DB_DONE)
 		return db_err(db, e, "response");
 	id = db_last_insert_id(db);
@@ -293,7 +355,7 @@ response_submit_fn(struct db *db, void *arg, struct err *e)
 	    count_published(db, cid, "", s->status, e) != 0 ||
 	    (str_eq(s->status, "published") && add_event(db, id, "published", 1, now, e) != 0))
 		return -1;
-	return 0;
+	return s->channel != NULL ? audit_entry(db, s, now, e) : 0;
 }
 
 int
@@ -328,6 +390,8 @@ response_manage_fn(struct db *db, void *arg, struct err *e)
 		return db_err(db, e, "response");
 	if (str_eq(status, "withdrawn"))
 		return err_set(e, ERR_CONFLICT, "this response was withdrawn");
+	if (str_eq(status, "erased"))
+		return err_set(e, ERR_CONFLICT, "this response was erased at the respondent's request");
 	if (response_in_time(m->started_at, opens, closes, "open", e) != 0)
 		return -1;
 	m->received_at = now;

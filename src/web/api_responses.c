@@ -133,7 +133,7 @@ api_response_get(struct request *r)
 
 	if (response_get(r->db, r->arena, r->param[0], &resp, &e) != 0)
 		return reply_err(r, &e);
-	if (str_eq(resp.status, "pending"))	/* not public until the secretariat publishes it */
+	if (response_never_public(&resp))	/* not public until the secretariat publishes it */
 		return reply_problem(r, 404, NULL, arena_printf(r->arena, "no response '%s'", r->param[0]), NULL);
 	j = response_to_json(&resp, 1);
 	if (j != NULL && str_eq(resp.status, "published"))
@@ -179,6 +179,9 @@ manage(struct request *r, int withdraw)
 	/* Refused before anything is stored (the write checks again). */
 	if (str_eq(resp.status, "withdrawn"))
 		return reply_problem(r, 409, NULL, "this response was withdrawn", NULL);
+	if (str_eq(resp.status, "erased"))	/* gone for good */
+		return reply_problem(r, 410, "Gone", "this response was erased at the respondent's request: it "
+				     "cannot be revised or withdrawn", NULL);
 	if (response_in_time(r->started_ms / 1000, c.opens_at, c.closes_at, c.state, &e) != 0)
 		return reply_err(r, &e);
 	if ((x = r->state = arena_alloc(r->arena, sizeof(*x))) == NULL)

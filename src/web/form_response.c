@@ -22,7 +22,8 @@ form_error(const struct field_errors *fe, const char *form_name)
 		snprintf(api, sizeof(api), "answers.%d", q);
 	else if (str_eq(form_name, "publish_as") || str_eq(form_name, "summary") ||
 		 str_eq(form_name, "language") || str_eq(form_name, "attachments") ||
-		 str_eq(form_name, "consent"))
+		 str_eq(form_name, "consent") || str_eq(form_name, "channel") ||
+		 str_eq(form_name, "received_on"))
 		snprintf(api, sizeof(api), "%s", form_name);
 	else
 		snprintf(api, sizeof(api), "respondent.%s", form_name);
@@ -165,8 +166,35 @@ privacy(struct request *r, const struct form_view *v)
 	H(b, "</label>\n</div>\n</fieldset>\n");
 }
 
-void
-form_response(struct request *r, const struct form_view *v)
+/* How and when a response entered by the secretariat was received. */
+static void
+received(struct request *r, const struct form_view *v, const char *channel, const char *received_on)
+{
+	static const char *const values[] = { "post", "email", "other" };
+	const char *labels[] = { _("post"), _("email"), _("other") };
+	struct buf *b = &r->out;
+
+	H(b, "<fieldset>\n<legend>");
+	html_text(b, _("How it was received"));
+	H(b, "</legend>\n<div class=\"field\">\n<label for=\"f-channel\">");
+	html_text(b, _("Received by"));
+	H(b, "</label>\n");
+	error_for(r, v, "channel");
+	H(b, "<select id=\"f-channel\" name=\"channel\" required");
+	described(r, v, "channel");
+	H(b, "><option value=\"\"></option>");
+	for (int i = 0; i < 3; i++)
+		option(r, values[i], labels[i], channel);
+	H(b, "</select>\n</div>\n");
+	input(r, v, "received_on", _("Received on (the date on which the letter or the email came)"), "date",
+	      received_on, "off");
+	H(b, "</fieldset>\n");
+}
+
+/* on_behalf: the secretariat's form, with channel and received_on. */
+static void
+form_write(struct request *r, const struct form_view *v, int on_behalf, const char *channel,
+	   const char *received_on)
 {
 	static const struct response_input empty;
 	const struct response_input *in = v->in ? v->in : &empty;
@@ -187,8 +215,10 @@ form_response(struct request *r, const struct form_view *v)
 	html_attr(b, v->action);
 	H(b, "\">\n");
 	csrf_input(r);
+	if (on_behalf)
+		received(r, v, channel, received_on);
 	H(b, "<fieldset>\n<legend>");
-	html_text(b, _("About you"));
+	html_text(b, on_behalf ? _("About the respondent") : _("About you"));
 	H(b, "</legend>\n");
 	input(r, v, "name", _("Name (given name, then surname)"), "text", in->name, "name");
 	input(r, v, "organization", _("Organization"), "text", in->organization, "organization");
@@ -303,4 +333,17 @@ form_response(struct request *r, const struct form_view *v)
 	H(b, "<p><button type=\"submit\">");
 	html_text(b, v->submit_label);
 	H(b, "</button></p>\n</form>\n");
+}
+
+void
+form_response(struct request *r, const struct form_view *v)
+{
+	form_write(r, v, 0, NULL, NULL);
+}
+
+void
+form_response_entered(struct request *r, const struct form_view *v, const char *channel,
+		      const char *received_on)
+{
+	form_write(r, v, 1, channel, received_on);
 }

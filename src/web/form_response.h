@@ -24,6 +24,11 @@ struct form_view {
 
 /* Writes the form into r->out (inside a page). */
 void form_response(struct request *r, const struct form_view *v);
+/* The form of a response the secretariat enters on the respondent's behalf: the same, with
+ * first how it was received (the field "channel": post, email, other) and when
+ * ("received_on", a date), showing channel and received_on again (NULL: empty). */
+void form_response_entered(struct request *r, const struct form_view *v, const char *channel,
+			   const char *received_on);
 /* The error summary and per-field messages use form names: respondent.name -> name,
  * answers.3 -> answer_3. */
 const char *form_error(const struct field_errors *fe, const char *form_name);

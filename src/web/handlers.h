@@ -41,6 +41,15 @@ int page_admin_consultation_extend(struct request *r);
 /* end consultation administration */
 
 /* personal data */
+int page_manage_requests(struct request *r);		/* page_manage.c */
+int page_manage_request(struct request *r);
+int page_admin_enter(struct request *r);		/* page_admin_enter.c */
+int page_admin_enter_post(struct request *r);
+int page_admin_requests(struct request *r);		/* page_admin_requests.c */
+int page_admin_request(struct request *r);
+int page_admin_request_correct(struct request *r);
+int page_admin_request_erase(struct request *r);
+int page_admin_request_decline(struct request *r);
 /* end personal data */
 
 /* meetings and outcomes */

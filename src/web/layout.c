@@ -62,6 +62,7 @@ admin_nav(struct request *r, const char *path)
 	} sections[] = {
 		{ "/admin/consultations", N_("Consultations") },
 		{ "/admin/moderation", N_("Moderation") },
+		{ "/admin/requests", N_("Requests from respondents") },
 		{ "/admin/audit", N_("Audit log") },
 	};
 	struct buf *b = &r->out;

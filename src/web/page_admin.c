@@ -20,6 +20,19 @@
 #define QUEUE_SHOWN 100
 #define EVENTS_SHOWN 100
 
+/* The channel a response came by, in the reader's language. */
+static const char *
+channel_label(const char *channel)
+{
+	if (str_eq(channel, "post"))
+		return _("post");
+	if (str_eq(channel, "email"))
+		return _("email");
+	if (str_eq(channel, "other"))
+		return _("other");
+	return channel;
+}
+
 static const char *
 status_label(const char *status)
 {
@@ -31,6 +44,8 @@ status_label(const char *status)
 		return _("Withheld");
 	if (str_eq(status, "withdrawn"))
 		return _("Withdrawn");
+	if (str_eq(status, "erased"))
+		return _("Erased");
 	return status;
 }
 
@@ -47,6 +62,8 @@ event_label(const char *kind)
 		return _("Withheld");
 	if (str_eq(kind, "redacted"))
 		return _("Redacted");
+	if (str_eq(kind, "corrected"))
+		return _("Corrected");
 	if (str_eq(kind, "erased"))
 		return _("Erased");
 	if (str_eq(kind, "withdrawn"))
@@ -93,9 +110,7 @@ page_admin_moderation(struct request *r)
 	layout_begin(r, _("Moderation"));
 	H(b, "<h1>");
 	html_text(b, _("Moderation"));
-	H(b, "</h1>\n<p><a href=\"/admin/audit\">");
-	html_text(b, _("Audit log"));
-	H(b, "</a></p>\n");
+	H(b, "</h1>\n");
 	if (n == 0) {
 		H(b, "<p>");
 		html_text(b, _("No response waits for a decision."));
@@ -278,7 +293,18 @@ page_admin_response(struct request *r)
 	html_text(b, _("Received"));
 	H(b, "</dt><dd>");
 	view_time(r, resp.created_at);
-	H(b, "</dd>\n</dl>\n<h2>");
+	H(b, "</dd>\n");
+	if (resp.received_on > 0) {	/* entered by the secretariat */
+		view_row(r, 1, _("Received by"), channel_label(resp.channel));
+		H(b, "<dt>");
+		html_text(b, _("Received on"));
+		H(b, "</dt><dd>");
+		view_date(r, resp.received_on);
+		H(b, "</dd>\n");
+	}
+	if (resp.corrected)
+		view_row(r, 1, _("Corrected"), _("at the respondent's request"));
+	H(b, "</dl>\n<h2>");
 	html_text(b, _("Summary"));
 	H(b, "</h2>\n<div class=\"summary\">");
 	html_text(b, resp.summary);

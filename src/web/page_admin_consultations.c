@@ -130,6 +130,14 @@ page_admin_consultations(struct request *r)
 			html_text(b, _("Extend"));
 			H(b, "</a>\n");
 		}
+		if (str_eq(c[i].state, "open") || str_eq(c[i].state, "closed")) {
+			/* responses that came by email or post (page_admin_enter.c decides if in time) */
+			H(b, "<a href=\"/admin/consultations/");
+			html_url(b, c[i].slug);
+			H(b, "/responses/new\">");
+			html_text(b, _("Enter a response"));
+			H(b, "</a>\n");
+		}
 		if (str_eq(c[i].state, "open"))
 			cform_action(r, c[i].slug, "close", _("Close…"));
 		H(b, "</td></tr>\n");

@@ -17,13 +17,20 @@
 #include "server.h"
 #include "view.h"
 
-/* Withdrawn or withheld: a notice saying so, and when. */
+/* Withdrawn, withheld or erased: a notice saying so, and when. */
 static void
 status_notice(struct request *r, const struct response *resp)
 {
 	struct buf *b = &r->out;
 
 	H(b, "<p class=\"notice\">");
+	if (str_eq(resp->status, "erased")) {	/* the stub: nothing else is left */
+		html_text(b, _("Erased at the respondent's request,"));
+		H(b, " ");
+		view_date(r, resp->status_at);
+		H(b, ".</p>\n");
+		return;
+	}
 	if (str_eq(resp->status, "withdrawn"))
 		html_text(b, _("This response was withdrawn by the respondent."));
 	else
@@ -46,7 +53,7 @@ page_response(struct request *r)
 	struct buf *b = &r->out;
 	const char *who;
 
-	if (response_get(r->db, r->arena, r->param[1], &resp, &e) != 0 || str_eq(resp.status, "pending") ||
+	if (response_get(r->db, r->arena, r->param[1], &resp, &e) != 0 || response_never_public(&resp) ||
 	    consultation_get(r->db, r->arena, resp.consultation_slug, &c, &e) != 0)
 		return reply_error(r, 404, _("There is no response at this address."));
 	who = str_eq(resp.status, "published") ? response_display_name(r->arena, &resp) : resp.public_id;
@@ -76,8 +83,27 @@ page_response(struct request *r)
 	H(b, "<dt>");
 	html_text(b, _("Received"));
 	H(b, "</dt><dd>");
-	view_time(r, resp.created_at);
+	if (resp.received_on > 0) {	/* entered on the respondent's behalf */
+		html_text(b, str_eq(resp.channel, "post")    ? _("Received by post on")
+			     : str_eq(resp.channel, "email") ? _("Received by email on")
+							     : _("Received on"));
+		H(b, " ");
+		view_date(r, resp.received_on);
+		H(b, " ");
+		html_text(b, _("and entered by the secretariat"));
+	} else {
+		view_time(r, resp.created_at);
+	}
 	H(b, "</dd>\n");
+	if (resp.corrected) {
+		H(b, "<dt>");
+		html_text(b, _("Corrected"));
+		H(b, "</dt><dd class=\"corrected\">");
+		html_text(b, _("Corrected at the respondent's request on"));
+		H(b, " ");
+		view_date(r, resp.updated_at);
+		H(b, "</dd>\n");
+	}
 	if (resp.version > 1) {
 		H(b, "<dt>");
 		html_text(b, _("Revised"));

@@ -76,6 +76,24 @@ const struct route routes[] = {
 	/* end consultation administration */
 
 	/* personal data: entry on behalf, correction, erasure (0009) */
+	{ "GET", "/admin/consultations/{slug}/responses/new", page_admin_enter, ROLE_SECRETARIAT | ROUTE_PAGE,
+	  "admin_enter", { LANG_Q, SLUG_P } },
+	{ "POST", "/admin/consultations/{slug}/responses/new", page_admin_enter_post,
+	  ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_UPLOAD, "admin_enter_post", { LANG_Q, SLUG_P } },
+	{ "GET", "/responses/{id}/requests", page_manage_requests, ROLE_RESPONDENT | ROUTE_PAGE, "manage_requests",
+	  { LANG_Q, ID_P, TOKEN_Q } },
+	{ "POST", "/responses/{id}/requests", page_manage_request, ROLE_RESPONDENT | ROUTE_PAGE | ROUTE_FORM,
+	  "manage_request", { LANG_Q, ID_P, TOKEN_Q } },
+	{ "GET", "/admin/requests", page_admin_requests, ROLE_SECRETARIAT | ROUTE_PAGE, "admin_requests",
+	  { LANG_Q } },
+	{ "GET", "/admin/requests/{n}", page_admin_request, ROLE_SECRETARIAT | ROUTE_PAGE, "admin_request",
+	  { LANG_Q, { "n", P_ID, IN_PATH } } },
+	{ "POST", "/admin/requests/{n}/correct", page_admin_request_correct,
+	  ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM, "admin_request_correct", { LANG_Q, { "n", P_ID, IN_PATH } } },
+	{ "POST", "/admin/requests/{n}/erase", page_admin_request_erase, ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM,
+	  "admin_request_erase", { LANG_Q, { "n", P_ID, IN_PATH } } },
+	{ "POST", "/admin/requests/{n}/decline", page_admin_request_decline,
+	  ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM, "admin_request_decline", { LANG_Q, { "n", P_ID, IN_PATH } } },
 	/* end personal data */
 
 	/* meetings and outcomes (0011) */

@@ -71,7 +71,7 @@ S=$TMP/jar.s
 login "$S" stake@example.org "$PW2"
 check "a stakeholder logs in: 303" status_is 303
 req GET / -b "$S"
-check "a stakeholder has no Administration link" body_lacks 'href="/admin/
+check "a stakeholder has no Administration link" body_lacks 'href="/admin/'
 for p in /admin/moderation /admin/responses/$ID /admin/audit; do
 	req GET "$p" -b "$S"
 	check "stakeholder GET $p: 403" status_is 403
