@@ -19,6 +19,7 @@ struct session {
 	int64_t id, account_id;
 	int64_t created_at, last_seen_at, expires_at, ended_at;	/* ended_at 0: not ended */
 	char role[16];
+	char state_code[3];	/* the account's Member State ("" when its role has none) */
 };
 
 enum session_state { SESSION_ALIVE, SESSION_ENDED, SESSION_IDLE, SESSION_EXPIRED };

@@ -1,5 +1,6 @@
-/* auth.c: the session cookie, then deny by default: ROLE_ACCOUNT needs a session,
- * ROLE_SECRETARIAT a secretariat bearer token or a secretariat session. */
+/* auth.c: the session cookie, then deny by default: ROLE_ACCOUNT needs a session, ROLE_FOCAL
+ * a focal point's or the secretariat's session, ROLE_SECRETARIAT a secretariat bearer token or a
+ * secretariat session. */
 #include "auth.h"
 
 #include <stdlib.h>
@@ -47,6 +48,7 @@ auth_session_load(struct request *r)
 	r->session_token = token;
 	r->account_id = s.account_id;
 	snprintf(r->role, sizeof(r->role), "%s", s.role);
+	snprintf(r->state_code, sizeof(r->state_code), "%s", s.state_code);
 	if (now - s.last_seen_at >= SESSION_TOUCH_S) {
 		/* Not waited for: the request goes on, and a full queue only skips one bump. */
 		struct session_touch *t = malloc(sizeof(*t));
@@ -109,6 +111,19 @@ respondent_check(struct request *r)
 	return 0;
 }
 
+/* ROLE_FOCAL: a session of a focal point (whose state then decides what it sees) or of the
+ * secretariat; no bearer tokens. */
+static int
+focal_check(struct request *r)
+{
+	if (r->session_id == 0)
+		return account_check(r);
+	if (strcmp(r->role, "focal_point") == 0 || strcmp(r->role, "secretariat") == 0)
+		return 0;
+	reply_error(r, 403, _("Only a focal point or the secretariat may do this."));
+	return -1;
+}
+
 int
 auth_check(struct request *r)
 {
@@ -122,6 +137,8 @@ auth_check(struct request *r)
 		return respondent_check(r);
 	if (r->route->flags & ROLE_ACCOUNT)
 		return account_check(r);
+	if (r->route->flags & ROLE_FOCAL)
+		return focal_check(r);
 	if (!(r->route->flags & ROLE_SECRETARIAT)) {
 		reply_problem(r, 403, NULL, "this address is not open to anyone", NULL);
 		return -1;
