@@ -41,6 +41,7 @@ const struct command commands[] = {
 	{ "token", cmd_token, "create an API token for an account",
 	  "agora token create --email EMAIL [--label TEXT]\n"
 	  "  Prints a bearer token once; only its hash is stored.\n" },
+	{ "mail", cmd_mail, "list the outbox: mail waiting to be sent", "agora mail list [--to EMAIL] [--limit N]\n  Prints the newest mails (50 unless --limit), to one address with --to: confirmation and\n  invitation links can be read here before mail is sent.\n" },
 	{ "config", cmd_config, "print the effective settings",
 	  "agora config check\n"
 	  "  Prints each setting, its value and where it came from (default, env, flag).\n" },

@@ -8,7 +8,12 @@
 #include "audit.h"
 #include "session.h"
 
-static const char SQL_EXISTING[] = "SELECT id, email FROM accounts WHERE lower(email) = lower($1) ORDER BY id LIMIT 1";
+static const char SQL_EXISTING[] =
+    "SELECT id, COALESCE(confirmed_at, 0) FROM accounts WHERE lower(email) = lower($1) ORDER BY id LIMIT 1";
+/* Registering again before confirming: the newest name and password count, older links end. */
+static const char SQL_RENEW[] = "UPDATE accounts SET name = $2, password_hash = $3 WHERE id = $1";
+static const char SQL_END_LINKS[] =
+    "UPDATE email_confirmations SET expires_at = $2 WHERE account_id = $1 AND used_at IS NULL AND expires_at > $2";
 static const char SQL_CONFIRMATION[] =
     "INSERT INTO email_confirmations (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
 static const char SQL_LINK[] =
@@ -17,6 +22,47 @@ static const char SQL_USE[] = "UPDATE email_confirmations SET used_at = $2 WHERE
 static const char SQL_CONFIRM[] =
     "UPDATE accounts SET confirmed_at = $2 WHERE id = $1 AND confirmed_at IS NULL";
 
+/* A new confirmation link for the account and its mail. */
+static int
+new_link(struct db *db, struct registration *g, int64_t account, int64_t now, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, SQL_CONFIRMATION);
+	char hex[65];
+
+	if (st == NULL)
+		return db_err(db, e, "registration");
+	session_token_hash(g->token, hex);
+	db_bind_text(st, 1, hex);
+	db_bind_int64(st, 2, account);
+	db_bind_int64(st, 3, now);
+	db_bind_int64(st, 4, now + g->link_s);
+	if (db_run(st) != DB_DONE)
+		return db_err(db, e, "registration");
+	return outbox_queue(db, &g->confirm, e);
+}
+
+/* The account registered before and never confirmed: the new name and password, a new link. */
+static int
+renew(struct db *db, struct registration *g, int64_t account, int64_t now, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, SQL_RENEW);
+
+	if (st == NULL)
+		return db_err(db, e, "registration");
+	db_bind_int64(st, 1, account);
+	db_bind_text(st, 2, g->name);
+	db_bind_text(st, 3, g->password_hash);
+	if (db_run(st) != DB_DONE)
+		return db_err(db, e, "registration");
+	if ((st = db_prepare(db, SQL_END_LINKS)) == NULL)
+		return db_err(db, e, "registration");
+	db_bind_int64(st, 1, account);
+	db_bind_int64(st, 2, now);
+	if (db_run(st) != DB_DONE)
+		return db_err(db, e, "registration");
+	return new_link(db, g, account, now, e);
+}
+
 int
 registration_fn(struct db *db, void *arg, struct err *e)
 {
@@ -24,37 +70,33 @@ registration_fn(struct db *db, void *arg, struct err *e)
 	struct audit_entry a = { 0, 0, g->address, "register", g->email, NULL };
 	struct account_new n = { g->email, g->name, "stakeholder", NULL, g->password_hash, NULL, 1, 0 };
 	struct db_stmt *st;
-	struct mail exists = g->exists;
-	char hex[65];
-	int64_t now = clock_now();
+	int64_t now = clock_now(), confirmed = 0;
 	enum db_rc rc;
 
 	if ((st = db_prepare(db, SQL_EXISTING)) == NULL)
 		return db_err(db, e, "registration");
 	db_bind_text(st, 1, g->email);
-	if ((rc = db_step(st)) == DB_ROW)
+	if ((rc = db_step(st)) == DB_ROW) {
 		a.account_id = db_col_int64(st, 0);
+		confirmed = db_col_int64(st, 1);
+	}
 	db_done(st);
 	if (rc != DB_ROW && rc != DB_DONE)
 		return db_err(db, e, "registration");
-	if (rc == DB_ROW) {
+	if (rc == DB_ROW && confirmed != 0) {
 		g->existed = 1;
 		a.detail = "the email has an account: nothing made, a reminder queued";
-		return outbox_queue(db, &exists, e) == 0 ? audit_append(db, &a, e) : -1;
+		return outbox_queue(db, &g->exists, e) == 0 ? audit_append(db, &a, e) : -1;
+	}
+	if (rc == DB_ROW) {
+		g->existed = 1;
+		a.detail = "registered again before confirming: a new link";
+		return renew(db, g, a.account_id, now, e) == 0 ? audit_append(db, &a, e) : -1;
 	}
 	if (account_create_fn(db, &n, e) != 0)
 		return -1;
 	g->account_id = a.account_id = n.id;
-	session_token_hash(g->token, hex);
-	if ((st = db_prepare(db, SQL_CONFIRMATION)) == NULL)
-		return db_err(db, e, "registration");
-	db_bind_text(st, 1, hex);
-	db_bind_int64(st, 2, n.id);
-	db_bind_int64(st, 3, now);
-	db_bind_int64(st, 4, now + g->link_s);
-	if (db_run(st) != DB_DONE)
-		return db_err(db, e, "registration");
-	if (outbox_queue(db, &g->confirm, e) != 0)
+	if (new_link(db, g, n.id, now, e) != 0)
 		return -1;
 	a.detail = "a stakeholder account, to be confirmed";
 	return audit_append(db, &a, e);

@@ -10,7 +10,7 @@ ROUND=multilingual-internet	# the open demo round
 SEC=secretariat@agora.example
 init_data
 PW=$(sed -n 's/^Password: //p' "$TMP/init.out")
-"$AGORA" user create --data "$DATA" --email delegate@example.org --name "Delegate <Two>" --role delegate >"$TMP/user.out" 2>&1
+"$AGORA" user create --data "$DATA" --email delegate@example.org --name "Delegate <Two>" --role delegate --state CH >"$TMP/user.out" 2>&1
 PW2=$(sed -n 's/^Password: //p' "$TMP/user.out")
 CLOCK=$TMP/clock
 echo "+0" >"$CLOCK"
