@@ -67,7 +67,7 @@ session_state_at(const struct session *s, int64_t now, int64_t idle_s, int64_t m
 }
 
 int
-session_lookup(struct db *db, const char *token, struct session *out, struct err *e)
+session_lookup(struct db *db, const char *token, struct session *out, char state_code[3], struct err *e)
 {
 	struct db_stmt *st = db_prepare(db, SQL_LOOKUP);
 	char hex[65];
@@ -85,7 +85,8 @@ session_lookup(struct db *db, const char *token, struct session *out, struct err
 		out->expires_at = db_col_int64(st, 4);
 		out->ended_at = db_col_int64(st, 5);
 		snprintf(out->role, sizeof(out->role), "%s", db_col_text(st, 6));
-		snprintf(out->state_code, sizeof(out->state_code), "%s", db_col_text(st, 7));
+		if (state_code != NULL)
+			snprintf(state_code, 3, "%s", db_col_text(st, 7));
 	}
 	db_done(st);
 	if (rc == DB_DONE)

@@ -33,11 +33,12 @@ auth_session_load(struct request *r)
 	const struct config *cfg = r->srv->cfg;
 	struct session s;
 	struct err e;
+	char state[3] = "";
 	int64_t now = clock_now();
 
 	if (!session_token_valid(token) || r->db == NULL)
 		return;
-	if (session_lookup(r->db, token, &s, &e) != 0) {
+	if (session_lookup(r->db, token, &s, state, &e) != 0) {
 		if (e.kind != ERR_NOTFOUND)
 			log_warn("msg=\"cannot read a session\" id=%s error=\"%s\"", r->id, e.msg);
 		return;
@@ -48,7 +49,7 @@ auth_session_load(struct request *r)
 	r->session_token = token;
 	r->account_id = s.account_id;
 	snprintf(r->role, sizeof(r->role), "%s", s.role);
-	snprintf(r->state_code, sizeof(r->state_code), "%s", s.state_code);
+	memcpy(r->state_code, state, sizeof(r->state_code));
 	if (now - s.last_seen_at >= SESSION_TOUCH_S) {
 		/* Not waited for: the request goes on, and a full queue only skips one bump. */
 		struct session_touch *t = malloc(sizeof(*t));
