@@ -48,7 +48,7 @@ void cli_store_close(struct cli_store *s);
 int cli_is_data_folder(const char *dir);
 /* Loads the embedded demo set into an open store; progress on a terminal. 0 or 1. */
 int cli_demo_load(struct cli_store *s);
-/* The demo's people besides the secretariat: a chair, a focal point and a delegate of CH and of
+/* The demo's people besides the secretariat: a chair, a focal point and a delegate of IN and of
  * KE, and a stakeholder, each with a random password, printed (one "email password role state"
  * line each) to out. 0 or 1. */
 int cli_demo_accounts(struct cli_store *s, FILE *out);

@@ -87,13 +87,14 @@ cli_demo_load(struct cli_store *s)
 	return 0;
 }
 
-/* The demo's people: fictional names, example.org-style addresses of the demo domain. */
+/* The demo's people: fictional names, addresses of the demo domain. Their states (IN, KE) leave
+ * CH free for the authorization matrix's own focal point (tests/blackbox/visitors.sh). */
 static const struct demo_account {
 	const char *email, *name, *role, *state;
 } demo_accounts[] = {
 	{ "chair@agora.example", "Demo Chair", "chair", NULL },
-	{ "focal.ch@agora.example", "Demo Focal Point (Switzerland)", "focal_point", "CH" },
-	{ "delegate.ch@agora.example", "Demo Delegate (Switzerland)", "delegate", "CH" },
+	{ "focal.in@agora.example", "Demo Focal Point (India)", "focal_point", "IN" },
+	{ "delegate.in@agora.example", "Demo Delegate (India)", "delegate", "IN" },
 	{ "focal.ke@agora.example", "Demo Focal Point (Kenya)", "focal_point", "KE" },
 	{ "delegate.ke@agora.example", "Demo Delegate (Kenya)", "delegate", "KE" },
 	{ "stakeholder@agora.example", "Demo Stakeholder", "stakeholder", NULL },

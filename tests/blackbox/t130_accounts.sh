@@ -61,11 +61,11 @@ check "six ITU-D regions with their counts" same "$(db "SELECT group_concat(regi
 check "CH is in Europe, KE in Africa, EG in the Arab States, VA (the Holy See) is there" \
 	same "$(db "SELECT group_concat(region, ' ') FROM (SELECT region FROM member_states WHERE code IN ('CH','KE','EG','VA') ORDER BY code)")" "europe arab_states africa europe"
 check "the store refuses a delegate without a state (CHECK)" sh -c "! sqlite3 '$DATA/agora.db' \"INSERT INTO accounts (email, name, role, password_hash, created_at) VALUES ('x@y.z', 'x', 'delegate', 'h', 0)\" 2>/dev/null"
-check "the store refuses a second focal point for CH (unique index)" sh -c "! sqlite3 '$DATA/agora.db' \"INSERT INTO accounts (email, name, role, password_hash, created_at, state_code) VALUES ('x@y.z', 'x', 'focal_point', 'h', 0, 'CH')\" 2>/dev/null"
+check "the store refuses a second focal point for IN (unique index)" sh -c "! sqlite3 '$DATA/agora.db' \"INSERT INTO accounts (email, name, role, password_hash, created_at, state_code) VALUES ('x@y.z', 'x', 'focal_point', 'h', 0, 'IN')\" 2>/dev/null"
 check "config: confirm-link-s defaults to 172800" matches "$(env -u AGORA_CONFIRM_LINK_S "$AGORA" config check 2>&1 | grep '^confirm-link-s ')" '^confirm-link-s +172800 +default +AGORA_CONFIRM_LINK_S$'
 check "config: invite-link-s defaults to 1209600" matches "$(env -u AGORA_INVITE_LINK_S "$AGORA" config check 2>&1 | grep '^invite-link-s ')" '^invite-link-s +1209600 +default +AGORA_INVITE_LINK_S$'
 check "demo: six people besides the secretariat, with states" same "$(db "SELECT group_concat(role || ':' || COALESCE(state_code, '-'), ' ') FROM (SELECT role, state_code FROM accounts WHERE id > 1 ORDER BY id)")" \
-	"chair:- focal_point:CH delegate:CH focal_point:KE delegate:KE stakeholder:-"
+	"chair:- focal_point:IN delegate:IN focal_point:KE delegate:KE stakeholder:-"
 check "demo-accounts.txt is mode 600" same "$(stat -c %a "$DATA/demo-accounts.txt")" 600
 
 # ---- Registration: the form, CSRF, the password policy -----------------------------------------
@@ -163,15 +163,15 @@ S=$TMP/jar.s
 login "$S" "$SEC" "$PW"
 req GET /admin/accounts -b "$S"
 check "GET /admin/accounts: 200" status_is 200
-check "the accounts with role, state and region" sh -c "grep -qF '<td>Demo Focal Point (Switzerland)</td>' '$TMP/b' && grep -qF '<td>Switzerland</td><td>Europe</td>' '$TMP/b' && grep -qF '<td>Kenya</td><td>Africa</td>' '$TMP/b'"
+check "the accounts with role, state and region" sh -c "grep -qF '<td>Demo Focal Point (India)</td>' '$TMP/b' && grep -qF '<td>India</td><td>Asia-Pacific</td>' '$TMP/b' && grep -qF '<td>Kenya</td><td>Africa</td>' '$TMP/b'"
 check "names are escaped" body_has "New &lt;Stakeholder&gt;"
 check "unconfirmed accounts say so" body_has "Not yet"
 SC=$(csrf_in "$TMP/b")
 i0=$(count invitations)
 req POST /admin/accounts/invite -b "$S" --data-urlencode "email=focal.fr@example.org" --data-urlencode "role=focal_point" --data-urlencode "state=FR"
 check "invite without csrf: 403, nothing stored" sh -c "[ $STATUS = 403 ] && [ $(count invitations) = $i0 ]"
-req POST /admin/accounts/invite -b "$S" --data-urlencode "email=focal2.ch@example.org" --data-urlencode "role=focal_point" --data-urlencode "state=CH" --data-urlencode "csrf=$SC"
-check "a second focal point for CH: 409, said next to the state" sh -c "[ $STATUS = 409 ] && grep -qF 'id=\"err-state\" role=\"alert\">This Member State has a focal point already.' '$TMP/b'"
+req POST /admin/accounts/invite -b "$S" --data-urlencode "email=focal2.in@example.org" --data-urlencode "role=focal_point" --data-urlencode "state=IN" --data-urlencode "csrf=$SC"
+check "a second focal point for IN: 409, said next to the state" sh -c "[ $STATUS = 409 ] && grep -qF 'id=\"err-state\" role=\"alert\">This Member State has a focal point already.' '$TMP/b'"
 req POST /admin/accounts/invite -b "$S" --data-urlencode "email=d@example.org" --data-urlencode "role=delegate" --data-urlencode "state=" --data-urlencode "csrf=$SC"
 check "a delegate without a state: 422" sh -c "[ $STATUS = 422 ] && grep -qF 'id=\"err-state\"' '$TMP/b'"
 req POST /admin/accounts/invite -b "$S" --data-urlencode "email=d@example.org" --data-urlencode "role=delegate" --data-urlencode "state=XX" --data-urlencode "csrf=$SC"
@@ -224,7 +224,7 @@ login "$F" focal.fr@example.org "$GOOD"
 check "the new focal point logs in" status_is 303
 req GET /account/delegates -b "$F"
 check "GET /account/delegates: 200, its state and region" sh -c "[ $STATUS = 200 ] && grep -qF '<dd>France</dd>' '$TMP/b' && grep -qF '<dd>Europe</dd>' '$TMP/b'"
-check "it lists its state's people only" sh -c "grep -qF 'Focal France' '$TMP/b' && ! grep -qF 'Switzerland' '$TMP/b'"
+check "it lists its state's people only" sh -c "grep -qF 'Focal France' '$TMP/b' && ! grep -qF 'India' '$TMP/b'"
 check "the form has no state or role to choose" sh -c "! grep -q 'name=\"state\"' '$TMP/b' && ! grep -q 'name=\"role\"' '$TMP/b'"
 FC=$(csrf_in "$TMP/b")
 i1=$(count invitations)
@@ -238,7 +238,7 @@ check "a focal point on /admin/accounts: 403" status_is 403
 
 # ---- Who may not invite --------------------------------------------------------------------
 D=$TMP/jar.d
-login "$D" delegate.ch@agora.example "$(people delegate.ch@agora.example)"
+login "$D" delegate.in@agora.example "$(people delegate.in@agora.example)"
 check "the demo delegate logs in" status_is 303
 req GET /account/delegates -b "$D"
 check "a delegate on /account/delegates: 403" status_is 403
