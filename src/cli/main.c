@@ -35,9 +35,11 @@ const struct command commands[] = {
 	  "  --responses N   also add N generated responses (0 to 1000000) from fictional\n"
 	  "                  respondents in the six languages, spread over those rounds\n" },
 	{ "user", cmd_user, "create an account",
-	  "agora user create --email EMAIL --name NAME --role ROLE\n"
+	  "agora user create --email EMAIL --name NAME --role ROLE [--state CODE]\n"
 	  "  Creates an account and prints its random password once (only its argon2id hash is kept).\n"
-	  "  ROLE: secretariat, chair, focal_point, delegate or stakeholder.\n" },
+	  "  ROLE: secretariat, chair, focal_point, delegate or stakeholder.\n"
+	  "  --state CODE   the Member State (ISO 3166-1 alpha-2, such as CH) of a delegate or a\n"
+	  "                 focal_point (one focal point per state); no other role takes one\n" },
 	{ "token", cmd_token, "create an API token for an account",
 	  "agora token create --email EMAIL [--label TEXT]\n"
 	  "  Prints a bearer token once; only its hash is stored.\n" },
