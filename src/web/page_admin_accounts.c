@@ -95,8 +95,7 @@ role_form(struct request *r, const struct account *a, const struct role_form *rf
 	html_text(b, _("Member State (code)"));
 	H(b, "</label>\n<input id=\"state-");
 	html_attr(b, id);
-	H(b, "\" name=\"state\" type=\"text\" list=\"member-states\" maxlength=\"2\" size=\"3\" "
-	     "placeholder=\"CH\" value=\"");
+	H(b, "\" name=\"state\" type=\"text\" list=\"member-states\" maxlength=\"2\" size=\"3\" value=\"");
 	html_attr(b, a->state_code);
 	H(b, "\">\n<button type=\"submit\">");
 	html_text(b, _("Change"));
@@ -153,7 +152,7 @@ show(struct request *r, struct invite_form *f, const struct role_form *rf, int s
 		html_int(b, a[i].id);
 		H(b, "\"><td>");
 		html_text(b, a[i].name);
-		H(b, "</td><td>");
+		H(b, "</td><td class=\"email\">");
 		html_text(b, a[i].email);
 		H(b, "</td><td class=\"role\">");
 		html_text(b, form_account_role_label(a[i].role));

@@ -241,7 +241,7 @@ pending(struct request *r, const char *state)
 	html_text(b, _("Link works until"));
 	H(b, "</th></tr></thead>\n<tbody>\n");
 	for (int i = 0; i < n; i++) {
-		H(b, "<tr><td>");
+		H(b, "<tr><td class=\"email\">");
 		html_text(b, p[i].email);
 		H(b, "</td><td>");
 		html_text(b, role_as(r, p[i].role, p[i].state_code));
@@ -305,7 +305,7 @@ delegates_show(struct request *r, struct invite_form *f, int status)
 	for (int i = 0; i < n; i++) {
 		H(b, "<tr><td>");
 		html_text(b, a[i].name);
-		H(b, "</td><td>");
+		H(b, "</td><td class=\"email\">");
 		html_text(b, a[i].email);
 		H(b, "</td><td>");
 		html_text(b, form_account_role_label(a[i].role));
