@@ -202,9 +202,12 @@ form_invite(struct request *r, const struct invite_form *f, const char *action, 
 
 	if (f != NULL && f->sent_to != NULL) {
 		H(b, "<p class=\"notice\" role=\"status\">");
-		html_text(b, arena_printf(r->arena, _("The invitation to %s is in the outbox. Its link works "
-						      "for %lld days."),
-					  f->sent_to, (long long)(r->srv->cfg->invite_link_s / 86400)));
+		long long days = (r->srv->cfg->invite_link_s + 86399) / 86400;
+		html_text(b, arena_printf(r->arena, P_("The invitation to %s is in the outbox. Its link works for "
+						       "%lld day.",
+						       "The invitation to %s is in the outbox. Its link works for "
+						       "%lld days.", (unsigned long)days),
+					  f->sent_to, days));
 		H(b, "</p>\n");
 	}
 	H(b, "<form class=\"invite\" method=\"post\" action=\"");

@@ -276,10 +276,11 @@ delegates_show(struct request *r, struct invite_form *f, int status)
 	H(b, "</h1>\n");
 	if (state[0] == '\0') {	/* the secretariat: any state, from the form */
 		H(b, "<p>");
-		html_text(b, _("This is a focal point's page. The secretariat manages every account on"));
+		html_text(b, _("This is a focal point's page. The secretariat manages every account, and "
+			       "invites delegates of any Member State, on the accounts page."));
 		H(b, " <a href=\"/admin/accounts\">");
 		html_text(b, _("Accounts"));
-		H(b, "</a>.</p>\n<h2>");
+		H(b, "</a></p>\n<h2>");
 		html_text(b, _("Invite a delegate"));
 		H(b, "</h2>\n");
 		form_invite(r, f, "/account/delegates/invite", NULL, "delegate", 1);

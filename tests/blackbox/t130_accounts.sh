@@ -186,7 +186,7 @@ check "invite a focal point for FR: 201" status_is 201
 check "the page says it is in the outbox" body_has "The invitation to focal.fr@example.org is in the outbox."
 check "the invitation: focal_point of FR, by the secretariat" same "$(db "SELECT role || ' ' || state_code || ' ' || invited_by || ' ' || (used_at IS NULL) FROM invitations WHERE email = 'focal.fr@example.org'")" "focal_point FR 1 1"
 check "audited: invite" same "$(db "SELECT object FROM audit_log WHERE action = 'invite' ORDER BY id DESC LIMIT 1")" focal.fr@example.org
-check "the pending invitation is listed" sh -c "curl -s -b '$S' '$BASE/admin/accounts' | grep -qF '<td class="email">focal.fr@example.org</td><td>Focal point of France</td>'"
+check "the pending invitation is listed" sh -c "curl -s -b '$S' '$BASE/admin/accounts' | grep -qF '<td class=\"email\">focal.fr@example.org</td><td>Focal point of France</td>'"
 ILINK=$(last_link focal.fr@example.org 'http://127.0.0.1:[0-9]*/invitations/[A-Za-z0-9_-]*')
 ITOKEN=${ILINK##*/}
 check "the invitation mail holds its link" matches "$ILINK" '^http://127\.0\.0\.1:[0-9]+/invitations/[A-Za-z0-9_-]{43}$'
