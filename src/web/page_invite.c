@@ -17,6 +17,7 @@
 #include "html.h"
 #include "layout.h"
 #include "reply.h"
+#include "route.h"
 #include "server.h"
 #include "slow.h"
 #include "upload.h"
@@ -141,8 +142,18 @@ load(struct request *r, struct accept_form *f)
 	return 0;
 }
 
-int
-page_invitation(struct request *r)
+/* The access log (written when the request completes) names r->path: once the page is
+ * written, the path is the route's pattern, so the token never reaches a log line. */
+static int
+unlogged(struct request *r, int rc)
+{
+	if (rc == HANDLER_DONE)
+		r->path = r->route->pattern;
+	return rc;
+}
+
+static int
+invitation_get(struct request *r)
 {
 	struct accept_form *f = arena_alloc(r->arena, sizeof(*f));
 
@@ -163,7 +174,13 @@ hash_password(void *arg)
 }
 
 int
-page_invitation_post(struct request *r)
+page_invitation(struct request *r)
+{
+	return unlogged(r, invitation_get(r));
+}
+
+static int
+invitation_post(struct request *r)
 {
 	struct accept_form *f = r->state;
 	const char *password;
@@ -210,6 +227,12 @@ page_invitation_post(struct request *r)
 	if ((f->password = arena_strdup(r->arena, password)) == NULL)
 		return reply_error(r, 503, _("The service is busy; try again."));
 	return request_slow(r, hash_password, f);
+}
+
+int
+page_invitation_post(struct request *r)
+{
+	return unlogged(r, invitation_post(r));
 }
 
 /* ---- A focal point's delegates ----------------------------------------------------------- */

@@ -218,6 +218,11 @@ req GET "/invitations/$ITOKEN"
 check "the used invitation again (GET): 410" status_is 410
 req GET "/invitations/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 check "an unknown invitation: 404" status_is 404
+# The handlers log the pattern; a request refused before any handler runs (the CSRF check) is
+# still logged by its path by server.c: that one line, and no other, holds the token.
+check "the server's log holds the token only for the request refused before the handler" \
+	same "$(grep -F -- "$ITOKEN" "$TMP/serve.err" | grep -o 'route=[a-z_]* status=[0-9]*' | xargs)" "route=invitation_post status=403"
+check "but logs the invitation requests, by their pattern" grep -qF 'path="/invitations/{token}" route=invitation_post status=201' "$TMP/serve.err"
 
 # ---- The focal point invites a delegate of its own state ----------------------------------
 login "$F" focal.fr@example.org "$GOOD"
