@@ -25,6 +25,7 @@ int cmd_token(int argc, char **argv, struct config *c);
 int cmd_user(int argc, char **argv, struct config *c);
 int cmd_routes(int argc, char **argv, struct config *c);
 int cmd_config(int argc, char **argv, struct config *c);
+int cmd_mail(int argc, char **argv, struct config *c);
 
 /* Parses the settings' flags and the command's own: "--flag" options listed in bool_flags
  * set the matching entry of bools, "--opt VALUE" in value_opts fill values; positional
@@ -48,6 +49,10 @@ void cli_store_close(struct cli_store *s);
 int cli_is_data_folder(const char *dir);
 /* Loads the embedded demo set into an open store; progress on a terminal. 0 or 1. */
 int cli_demo_load(struct cli_store *s);
+/* The demo's people besides the secretariat: a chair, a focal point and a delegate of IN and of
+ * KE, and a stakeholder, each with a random password, printed (one "email password role state"
+ * line each) to out. 0 or 1. */
+int cli_demo_accounts(struct cli_store *s, FILE *out);
 /* Adds n (0..DEMO_MAX_RESPONSES) generated responses from fictional respondents to the demo
  * rounds that have opened, in batches; progress on a terminal. The same n on the same store
  * gives the same respondents and texts. 0 or 1 (error printed). */

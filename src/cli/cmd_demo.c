@@ -4,6 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
+#include "../domain/account.h"
 #include "../domain/consultation.h"
 #include "../util/clock.h"
 #include "cli.h"
@@ -81,6 +84,41 @@ cli_demo_load(struct cli_store *s)
 		fprintf(stderr, "\n");
 	cli_store_settle(s);
 	printf("Demo data: %d consultation(s) added, %d already present\n", added, total - added);
+	return 0;
+}
+
+/* The demo's people: fictional names, addresses of the demo domain. Their states (IN, KE) leave
+ * CH free for the authorization matrix's own focal point (tests/blackbox/visitors.sh). */
+static const struct demo_account {
+	const char *email, *name, *role, *state;
+} demo_accounts[] = {
+	{ "chair@agora.example", "Demo Chair", "chair", NULL },
+	{ "focal.in@agora.example", "Demo Focal Point (India)", "focal_point", "IN" },
+	{ "delegate.in@agora.example", "Demo Delegate (India)", "delegate", "IN" },
+	{ "focal.ke@agora.example", "Demo Focal Point (Kenya)", "focal_point", "KE" },
+	{ "delegate.ke@agora.example", "Demo Delegate (Kenya)", "delegate", "KE" },
+	{ "stakeholder@agora.example", "Demo Stakeholder", "stakeholder", NULL },
+};
+
+int
+cli_demo_accounts(struct cli_store *s, FILE *out)
+{
+	for (size_t i = 0; i < sizeof(demo_accounts) / sizeof(demo_accounts[0]); i++) {
+		const struct demo_account *d = &demo_accounts[i];
+		struct account_new a = { d->email, d->name, d->role, NULL, NULL, d->state, 0, 0 };
+		struct err e;
+		char password[21];
+
+		account_random_password(password, 20);
+		a.password = password;
+		if (writer_run(s->writer, account_create_fn, &a, &e) != 0) {
+			fprintf(stderr, "agora demo: %s: %s\n", d->email, e.msg);
+			sodium_memzero(password, sizeof(password));
+			return 1;
+		}
+		fprintf(out, "%s %s %s %s\n", d->email, password, d->role, d->state ? d->state : "-");
+		sodium_memzero(password, sizeof(password));
+	}
 	return 0;
 }
 

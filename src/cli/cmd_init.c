@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -52,6 +53,9 @@ cmd_init(int argc, char **argv, struct config *c)
 	struct account_new a;
 	struct err e;
 	char password[21], path[600], blobs[600];
+	char *people = NULL;
+	size_t people_len = 0;
+	FILE *mem = NULL;
 
 	if (rc != 0)
 		return rc == 1 ? 0 : rc;
@@ -95,6 +99,12 @@ cmd_init(int argc, char **argv, struct config *c)
 		cli_store_close(&s);
 		return 1;
 	}
+	if (demo && ((mem = open_memstream(&people, &people_len)) == NULL || cli_demo_accounts(&s, mem) != 0 ||
+		     fclose(mem) != 0)) {
+		fprintf(stderr, "agora init: cannot make the demo accounts\n");
+		cli_store_close(&s);
+		return 1;
+	}
 	cli_store_close(&s);
 	if (demo) {
 		char login[128];
@@ -106,5 +116,13 @@ cmd_init(int argc, char **argv, struct config *c)
 	printf("Secretariat login: %s\nPassword: %s\n(shown once; keep it safe)\n", SECRETARIAT_EMAIL,
 	       password);
 	sodium_memzero(password, sizeof(password));
+	if (people != NULL) {
+		/* One "email password role state" line each, also kept for the tests and `make run`. */
+		snprintf(path, sizeof(path), "%s/demo-accounts.txt", c->data);
+		write_private(path, people, people_len);
+		printf("Demo logins (email, password, role, state; also in %s):\n%s", path, people);
+		sodium_memzero(people, people_len);
+		free(people);
+	}
 	return 0;
 }

@@ -12,6 +12,8 @@ role_name(unsigned flags)
 		return "respondent";
 	if (flags & ROLE_ACCOUNT)
 		return "account";
+	if (flags & ROLE_FOCAL)
+		return "focal";
 	if (flags & ROLE_SECRETARIAT)
 		return "secretariat";
 	return "other";

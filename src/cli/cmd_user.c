@@ -1,36 +1,52 @@
-/* cmd_user.c: `agora user create`: an account, with a random password shown once. */
+/* cmd_user.c: `agora user create`: an account, with a random password shown once. A delegate
+ * or a focal point names its Member State (--state CODE); no other role takes one. */
 #include <sodium.h>
 #include <string.h>
 
 #include "../domain/account.h"
+#include "../domain/state.h"
 #include "../util/str.h"
 #include "cli.h"
-
-static const char *const roles[] = { "secretariat", "chair", "focal_point", "delegate", "stakeholder", NULL };
 
 int
 cmd_user(int argc, char **argv, struct config *c)
 {
-	static const char *const opts[] = { "--email", "--name", "--role", NULL };
-	const char *vals[3] = { NULL, NULL, NULL }, *pos[1] = { NULL };
+	static const char *const opts[] = { "--email", "--name", "--role", "--state", NULL };
+	const char *vals[4] = { NULL, NULL, NULL, NULL }, *pos[1] = { NULL };
 	struct cli_store s;
 	struct account_new a;
 	struct err e;
 	char password[21];
-	int known = 0, rc = cli_parse(argc, argv, c, "user", NULL, NULL, opts, vals, pos, 1);
+	int rc = cli_parse(argc, argv, c, "user", NULL, NULL, opts, vals, pos, 1);
 
 	if (rc != 0)
 		return rc == 1 ? 0 : rc;
 	if (pos[0] == NULL || strcmp(pos[0], "create") != 0 || vals[0] == NULL || vals[1] == NULL ||
 	    vals[2] == NULL) {
-		fprintf(stderr, "agora user: say 'agora user create --email EMAIL --name NAME --role ROLE'\n");
+		fprintf(stderr, "agora user: say 'agora user create --email EMAIL --name NAME --role ROLE "
+				"[--state CODE]'\n");
 		return EXIT_USAGE;
 	}
-	for (int i = 0; roles[i]; i++)
-		known |= strcmp(roles[i], vals[2]) == 0;
-	if (!known) {
+	if (!account_role_valid(vals[2])) {
 		fprintf(stderr, "agora user: --role must be secretariat, chair, focal_point, delegate or "
 				"stakeholder\n");
+		return EXIT_USAGE;
+	}
+	if (account_role_has_state(vals[2]) && vals[3] == NULL) {
+		fprintf(stderr, "agora user: a %s belongs to a Member State: add --state CODE (such as CH)\n",
+			vals[2]);
+		return EXIT_USAGE;
+	}
+	if (!account_role_has_state(vals[2]) && vals[3] != NULL) {
+		fprintf(stderr, "agora user: only a delegate or a focal_point has a --state\n");
+		return EXIT_USAGE;
+	}
+	if (vals[3] != NULL && !state_code_form(vals[3])) {
+		fprintf(stderr, "agora user: --state must be a two-letter code in capitals (ISO 3166-1, such as CH)\n");
+		return EXIT_USAGE;
+	}
+	if (!account_email_valid(vals[0])) {
+		fprintf(stderr, "agora user: --email must be one email address\n");
 		return EXIT_USAGE;
 	}
 	if (!utf8_valid(vals[1], strlen(vals[1])) || vals[1][0] == '\0') {
@@ -44,6 +60,7 @@ cmd_user(int argc, char **argv, struct config *c)
 	a.email = vals[0];
 	a.name = vals[1];
 	a.role = vals[2];
+	a.state_code = vals[3];
 	a.password = password;
 	rc = writer_run(s.writer, account_create_fn, &a, &e);
 	cli_store_close(&s);
@@ -52,8 +69,8 @@ cmd_user(int argc, char **argv, struct config *c)
 		sodium_memzero(password, sizeof(password));
 		return 1;
 	}
-	printf("Created the account %s (%s)\nPassword: %s\n(shown once; keep it safe)\n", a.email, a.role,
-	       password);
+	printf("Created the account %s (%s%s%s)\nPassword: %s\n(shown once; keep it safe)\n", a.email, a.role,
+	       vals[3] ? " of " : "", vals[3] ? vals[3] : "", password);
 	sodium_memzero(password, sizeof(password));
 	return 0;
 }

@@ -35,9 +35,11 @@ const struct command commands[] = {
 	  "  --responses N   also add N generated responses (0 to 1000000) from fictional\n"
 	  "                  respondents in the six languages, spread over those rounds\n" },
 	{ "user", cmd_user, "create an account",
-	  "agora user create --email EMAIL --name NAME --role ROLE\n"
+	  "agora user create --email EMAIL --name NAME --role ROLE [--state CODE]\n"
 	  "  Creates an account and prints its random password once (only its argon2id hash is kept).\n"
-	  "  ROLE: secretariat, chair, focal_point, delegate or stakeholder.\n" },
+	  "  ROLE: secretariat, chair, focal_point, delegate or stakeholder.\n"
+	  "  --state CODE   the Member State (ISO 3166-1 alpha-2, such as CH) of a delegate or a\n"
+	  "                 focal_point (one focal point per state); no other role takes one\n" },
 	{ "token", cmd_token, "create an API token for an account",
 	  "agora token create --email EMAIL [--label TEXT] [--scope LIST]\n"
 	  "  Prints a bearer token once; only its hash is stored.\n"
@@ -48,8 +50,10 @@ const struct command commands[] = {
 	{ "routes", cmd_routes, "print the route table: method, pattern, who may ask",
 	  "agora routes\n"
 	  "  One line per route: METHOD PATTERN ROLE NAME QUERY. ROLE is public, respondent (the\n"
-	  "  manage token of the response), account (any session) or secretariat; QUERY lists the\n"
+	  "  manage token of the response), account (any session), focal (a focal point's or the\n"
+	  "  secretariat's session) or secretariat; QUERY lists the\n"
 	  "  query parameters it takes (- for none).\n" },
+	{ "mail", cmd_mail, "list the outbox: mail waiting to be sent", "agora mail list [--to EMAIL] [--limit N]\n  Prints the newest mails (50 unless --limit), to one address with --to: confirmation and\n  invitation links can be read here before mail is sent.\n" },
 	{ "config", cmd_config, "print the effective settings",
 	  "agora config check\n"
 	  "  Prints each setting, its value and where it came from (default, env, flag).\n" },

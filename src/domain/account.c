@@ -9,18 +9,29 @@
 #include "../util/clock.h"
 #include "../util/str.h"
 #include "audit.h"
+#include "password.h"
 #include "scope.h"
+#include "state.h"
 
 static const char SQL_ACCOUNT[] =
-    "INSERT INTO accounts (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)";
+    "INSERT INTO accounts (email, name, role, password_hash, created_at, state_code, confirmed_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+static const char SQL_EMAIL_TAKEN[] = "SELECT 1 FROM accounts WHERE lower(email) = lower($1)";
+static const char SQL_FOCAL_OF[] =
+    "SELECT id FROM accounts WHERE role = 'focal_point' AND state_code = $1 AND id <> $2";
+static const char SQL_ROLE_OF[] = "SELECT role, COALESCE(state_code, '') FROM accounts WHERE id = $1";
+static const char SQL_ROLE_SET[] = "UPDATE accounts SET role = $2, state_code = $3 WHERE id = $1";
+#define ACCOUNT_COLS "id, email, name, role, password_hash, COALESCE(state_code, ''), created_at, " \
+		     "COALESCE(confirmed_at, 0)"
+static const char SQL_ACCOUNT_LIST[] =
+    "SELECT " ACCOUNT_COLS " FROM accounts WHERE ($1 IS NULL OR state_code = $1) AND ($2 IS NULL OR role = $2) "
+    "ORDER BY id DESC LIMIT $3";
 static const char SQL_TOKEN[] =
     "INSERT INTO api_tokens (account_id, token_hash, label, created_at, scopes) VALUES ($1, $2, $3, $4, $5)";
 static const char SQL_ACCOUNT_ROLE[] = "SELECT id, role FROM accounts WHERE id = $1 OR ($1 = 0 AND email = $2)";
 static const char SQL_ACCOUNT_LOGIN[] =
-    "SELECT id, email, name, role, password_hash FROM accounts WHERE lower(email) = lower($1) "
-    "ORDER BY id LIMIT 1";
-static const char SQL_ACCOUNT_GET[] =
-    "SELECT id, email, name, role, password_hash FROM accounts WHERE id = $1";
+    "SELECT " ACCOUNT_COLS " FROM accounts WHERE lower(email) = lower($1) ORDER BY id LIMIT 1";
+static const char SQL_ACCOUNT_GET[] = "SELECT " ACCOUNT_COLS " FROM accounts WHERE id = $1";
 static const char SQL_TOKEN_REVOKE[] =
     "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL";
 static const char SQL_TOKEN_OWNED[] = "SELECT 1 FROM api_tokens WHERE id = $1 AND account_id = $2";
@@ -35,32 +46,176 @@ static const char SQL_TOKEN_LOOKUP[] =
 static const char SQL_TOKEN_TOUCH[] =
     "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND COALESCE(last_used_at, 0) < $2";
 
+static const char *const roles[] = { "secretariat", "chair", "focal_point", "delegate", "stakeholder", NULL };
+
+int
+account_role_valid(const char *role)
+{
+	for (int i = 0; roles[i]; i++)
+		if (str_eq(role, roles[i]))
+			return 1;
+	return 0;
+}
+
+int
+account_role_has_state(const char *role)
+{
+	return str_eq(role, "delegate") || str_eq(role, "focal_point");
+}
+
+int
+account_email_valid(const char *s)
+{
+	const char *at, *dot;
+	size_t n;
+
+	if (s == NULL || (n = strlen(s)) == 0 || n > ACCOUNT_EMAIL_MAX || !utf8_valid(s, n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f || strchr("<>()[],;:\\\"", s[i]))
+			return 0;
+	at = strchr(s, '@');
+	if (at == NULL || at == s || strchr(at + 1, '@') != NULL || (size_t)(at - s) > 64)
+		return 0;
+	dot = strrchr(at + 1, '.');
+	return dot != NULL && dot > at + 1 && dot[1] != '\0';
+}
+
+int
+account_name_valid(const char *s)
+{
+	size_t n, chars;
+
+	if (s == NULL || (n = strlen(s)) == 0 || !utf8_valid(s, n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	chars = utf8_chars(s, n);
+	return chars <= ACCOUNT_NAME_MAX && strspn(s, " ") < n;
+}
+
+/* The role's state rule, the state a Member State, and no second focal point (other than
+ * account `self`). Returns 0, or -1 with e on the field at fault. */
+static int
+role_state_check(struct db *db, const char *role, const char *state, int64_t self, struct err *e)
+{
+	struct db_stmt *st;
+	int ok;
+	enum db_rc rc;
+
+	if (!account_role_valid(role))
+		return err_set_field(e, ERR_INVALID, "role", "is not one of the roles");
+	if (!account_role_has_state(role))
+		return state == NULL || state[0] == '\0'
+			       ? 0 : err_set_field(e, ERR_INVALID, "state", "only a delegate or a focal point has a state");
+	if (state == NULL || state[0] == '\0')
+		return err_set_field(e, ERR_INVALID, "state", "a delegate or a focal point needs a Member State");
+	if ((ok = state_valid(db, state, e)) < 0)
+		return -1;
+	if (!ok)
+		return err_set_field(e, ERR_INVALID, "state", "'%s' is not a Member State", state);
+	if (!str_eq(role, "focal_point"))
+		return 0;
+	if ((st = db_prepare(db, SQL_FOCAL_OF)) == NULL)
+		return db_err(db, e, "account");
+	db_bind_text(st, 1, state);
+	db_bind_int64(st, 2, self);
+	rc = db_step(st);
+	db_done(st);
+	if (rc == DB_ROW)
+		return err_set_field(e, ERR_CONFLICT, "state", "this Member State already has a focal point");
+	return rc == DB_DONE ? 0 : db_err(db, e, "account");
+}
+
 int
 account_create_fn(struct db *db, void *arg, struct err *e)
 {
 	struct account_new *a = arg;
-	char hash[crypto_pwhash_STRBYTES];
+	char hash[PASSWORD_HASH_LEN];
 	struct db_stmt *st;
 	enum db_rc rc;
+	int64_t now = clock_now();
 
-	if (a->email == NULL || strchr(a->email, '@') == NULL || !utf8_valid(a->email, strlen(a->email)))
+	if (!account_email_valid(a->email))
 		return err_set_field(e, ERR_INVALID, "email", "is not an email address");
-	if (crypto_pwhash_str(hash, a->password, strlen(a->password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+	if (role_state_check(db, a->role, a->state_code, 0, e) != 0)
+		return -1;
+	if ((st = db_prepare(db, SQL_EMAIL_TAKEN)) == NULL)
+		return db_err(db, e, "account");
+	db_bind_text(st, 1, a->email);
+	rc = db_step(st);
+	db_done(st);
+	if (rc == DB_ROW)
+		return err_set_field(e, ERR_CONFLICT, "email", "an account with this email exists");
+	if (rc != DB_DONE)
+		return db_err(db, e, "account");
+	if (a->password_hash == NULL && password_hash(a->password, hash) != 0)
 		return err_set(e, ERR_BUSY, "out of memory while hashing the password");
 	if ((st = db_prepare(db, SQL_ACCOUNT)) == NULL)
 		return db_err(db, e, "account");
 	db_bind_text(st, 1, a->email);
 	db_bind_text(st, 2, a->name);
 	db_bind_text(st, 3, a->role);
-	db_bind_text(st, 4, hash);
-	db_bind_int64(st, 5, clock_now());
+	db_bind_text(st, 4, a->password_hash ? a->password_hash : hash);
+	db_bind_int64(st, 5, now);
+	db_bind_text(st, 6, account_role_has_state(a->role) ? a->state_code : NULL);
+	if (a->unconfirmed)
+		db_bind_null(st, 7);
+	else
+		db_bind_int64(st, 7, now);
 	if ((rc = db_run(st)) == DB_CONSTRAINT)
 		return err_set_field(e, ERR_CONFLICT, "email", "an account with this email exists");
 	if (rc != DB_DONE)
 		return db_err(db, e, "account");
 	a->id = db_last_insert_id(db);
 	return 0;
+}
+
+int
+account_role_change_fn(struct db *db, void *arg, struct err *e)
+{
+	struct account_role_change *c = arg;
+	struct audit_entry a = { 0, c->by, c->address, "role_change", NULL, NULL };
+	const char *state = account_role_has_state(c->role) ? c->state_code : NULL;
+	char old_role[16], old_state[3], object[48], detail[96];
+	struct db_stmt *st;
+	enum db_rc rc;
+
+	c->changed = 0;
+	if (c->account_id == c->by)
+		return err_set_field(e, ERR_CONFLICT, "role", "you cannot change your own role: ask another "
+							      "member of the secretariat");
+	if ((st = db_prepare(db, SQL_ROLE_OF)) == NULL)
+		return db_err(db, e, "account");
+	db_bind_int64(st, 1, c->account_id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		snprintf(old_role, sizeof(old_role), "%s", db_col_text(st, 0));
+		snprintf(old_state, sizeof(old_state), "%s", db_col_text(st, 1));
+	}
+	db_done(st);
+	if (rc == DB_DONE)
+		return err_set(e, ERR_NOTFOUND, "there is no account with this number");
+	if (rc != DB_ROW)
+		return db_err(db, e, "account");
+	if (role_state_check(db, c->role, c->state_code, c->account_id, e) != 0)
+		return -1;
+	if (str_eq(old_role, c->role) && str_eq(old_state, state ? state : ""))
+		return 0;
+	if ((st = db_prepare(db, SQL_ROLE_SET)) == NULL)
+		return db_err(db, e, "account");
+	db_bind_int64(st, 1, c->account_id);
+	db_bind_text(st, 2, c->role);
+	db_bind_text(st, 3, state);
+	if (db_run(st) != DB_DONE)
+		return db_err(db, e, "account");
+	c->changed = 1;
+	snprintf(object, sizeof(object), "account/%lld", (long long)c->account_id);
+	snprintf(detail, sizeof(detail), "%s%s%s -> %s%s%s", old_role, old_state[0] ? " " : "", old_state,
+		 c->role, state ? " " : "", state ? state : "");
+	a.object = object;
+	a.detail = detail;
+	return audit_append(db, &a, e);
 }
 
 static void
@@ -206,15 +361,64 @@ account_row(struct db *db, struct db_stmt *st, struct arena *a, struct account *
 		out->name = arena_strdup(a, db_col_text(st, 2));
 		out->role = arena_strdup(a, db_col_text(st, 3));
 		out->password_hash = arena_strdup(a, db_col_text(st, 4));
+		out->state_code = arena_strdup(a, db_col_text(st, 5));
+		out->created_at = db_col_int64(st, 6);
+		out->confirmed_at = db_col_int64(st, 7);
 	}
 	db_done(st);
 	if (rc == DB_DONE)
 		return err_set(e, ERR_NOTFOUND, "no such account");
 	if (rc != DB_ROW)
 		return db_err(db, e, "account");
-	if (out->email == NULL || out->name == NULL || out->role == NULL || out->password_hash == NULL)
+	if (out->email == NULL || out->name == NULL || out->role == NULL || out->password_hash == NULL ||
+	    out->state_code == NULL)
 		return err_set(e, ERR_BUSY, "out of memory");
 	return 0;
+}
+
+int
+account_list(struct db *db, struct arena *a, const char *state_code, const char *role, int n,
+	     struct account **out, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, SQL_ACCOUNT_LIST);
+	struct account *list;
+	int got = 0;
+
+	if (st == NULL)
+		return db_err(db, e, "account");
+	if ((list = arena_alloc(a, sizeof(*list) * (size_t)(n > 0 ? n : 1))) == NULL) {
+		db_done(st);
+		return err_set(e, ERR_BUSY, "out of memory");
+	}
+	db_bind_text(st, 1, state_code);
+	db_bind_text(st, 2, role);
+	db_bind_int64(st, 3, n);
+	/* account_row steps once and finishes the statement: step here instead. */
+	for (enum db_rc rc; got < n;) {
+		if ((rc = db_step(st)) == DB_DONE)
+			break;
+		if (rc != DB_ROW) {
+			db_done(st);
+			return db_err(db, e, "account");
+		}
+		list[got].id = db_col_int64(st, 0);
+		list[got].email = arena_strdup(a, db_col_text(st, 1));
+		list[got].name = arena_strdup(a, db_col_text(st, 2));
+		list[got].role = arena_strdup(a, db_col_text(st, 3));
+		list[got].password_hash = NULL;	/* never needed in a list */
+		list[got].state_code = arena_strdup(a, db_col_text(st, 5));
+		list[got].created_at = db_col_int64(st, 6);
+		list[got].confirmed_at = db_col_int64(st, 7);
+		if (list[got].email == NULL || list[got].name == NULL || list[got].role == NULL ||
+		    list[got].state_code == NULL) {
+			db_done(st);
+			return err_set(e, ERR_BUSY, "out of memory");
+		}
+		got++;
+	}
+	db_done(st);
+	*out = list;
+	return got;
 }
 
 int

@@ -1,4 +1,5 @@
-/* account.h: accounts (the secretariat first) and their API bearer tokens. */
+/* account.h: accounts (the secretariat first), their roles (a delegate and a focal point
+ * belong to one Member State; one focal point per state), role changes, and API tokens. */
 #ifndef AGORA_ACCOUNT_H
 #define AGORA_ACCOUNT_H
 #include <stdint.h>
@@ -8,19 +9,39 @@
 
 #define TOKEN_LEN 50	/* "agora_" + 43 base64url characters + NUL */
 
+#define ACCOUNT_EMAIL_MAX 254
+#define ACCOUNT_NAME_MAX 200	/* characters */
+
 struct account_new {
 	const char *email, *name, *role, *password;
+	const char *password_hash;	/* already hashed (password_hash()): password is then unused */
+	const char *state_code;		/* required for delegate and focal_point, NULL for the others */
+	int unconfirmed;		/* a self-registration: confirmed_at stays NULL until the link */
 	int64_t id;	/* out */
 };
-/* Writer closure: hashes the password with argon2id and inserts the account.
- * Run it off connection threads (hashing takes ~0.1 s and 64 MiB). */
+/* Writer closure: inserts the account, hashing the password with argon2id unless it comes
+ * hashed. Hashing takes ~0.1 s and 64 MiB: pages hash on a worker and pass password_hash. The
+ * state rule and the one focal point per state are checked (ERR_INVALID field "state",
+ * ERR_CONFLICT field "email" or "state"). */
 int account_create_fn(struct db *db, void *arg, struct err *e);
+
+/* 1 when s looks like one email address: at most 254 bytes, one '@' with text on each side, a
+ * dot in the domain, no spaces, control characters or <>()[],;:"\ (mail headers are made of it). */
+int account_email_valid(const char *s);
+/* 1 when s is a name to show: 1 to 200 characters of UTF-8 text without control characters. */
+int account_name_valid(const char *s);
+/* 1 for the five roles, 0 otherwise. */
+int account_role_valid(const char *role);
+/* 1 when the role belongs to one Member State (delegate, focal_point). */
+int account_role_has_state(const char *role);
 
 /* An account as login and the account page see it (strings in the arena). */
 struct account {
 	int64_t id;
 	const char *email, *name, *role;
 	const char *password_hash;	/* argon2id, libsodium's string form */
+	const char *state_code;		/* "" when the role has no state */
+	int64_t created_at, confirmed_at;	/* confirmed_at 0: email not confirmed yet */
 };
 /* The account with this email, compared without regard to ASCII case. Returns 0, or -1
  * (ERR_NOTFOUND when there is none). */
@@ -30,6 +51,26 @@ int account_get(struct db *db, struct arena *a, int64_t id, struct account *out,
  * (no such account) it checks against a hash made once, so both take the same time. Slow
  * (~0.1 s, 64 MiB): call it on a worker, never on a connection thread. */
 int account_password_verify(const char *hash, const char *password);
+
+/* Accounts, newest first (at most n): all of them when state_code is NULL, else those of the
+ * state with the role (NULL: any role). Returns the count, or -1 with e. */
+int account_list(struct db *db, struct arena *a, const char *state_code, const char *role, int n,
+		 struct account **out, struct err *e);
+
+struct account_role_change {
+	int64_t account_id;	/* whose role */
+	const char *role, *state_code;	/* the new ones (state_code NULL or "" when the role has none) */
+	int64_t by;		/* who changes it (never account_id itself) */
+	const char *address;
+	int changed;		/* out: 0 when role and state were already these */
+};
+/* Writer closure: sets the role and state, audited as "role_change" with the old and new.
+ * ERR_NOTFOUND for an unknown account, ERR_INVALID (field "role" or "state"), ERR_CONFLICT
+ * when the state already has a focal point or the account is the changer's own. */
+int account_role_change_fn(struct db *db, void *arg, struct err *e);
+
+/* A link sent by mail (email confirmation, invitation): what became of it. */
+enum link_state { LINK_OK, LINK_UNKNOWN, LINK_USED, LINK_EXPIRED };
 
 struct token_new {
 	const char *email, *label;

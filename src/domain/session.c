@@ -12,7 +12,7 @@ static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 
 static const char SQL_LOOKUP[] =
     "SELECT s.id, s.account_id, s.created_at, s.last_seen_at, s.expires_at, COALESCE(s.ended_at, 0), "
-    "a.role FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1";
+    "a.role, COALESCE(a.state_code, '') FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1";
 static const char SQL_INSERT[] =
     "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at, address) "
     "VALUES ($1, $2, $3, $3, $4, $5)";
@@ -67,7 +67,7 @@ session_state_at(const struct session *s, int64_t now, int64_t idle_s, int64_t m
 }
 
 int
-session_lookup(struct db *db, const char *token, struct session *out, struct err *e)
+session_lookup(struct db *db, const char *token, struct session *out, char state_code[3], struct err *e)
 {
 	struct db_stmt *st = db_prepare(db, SQL_LOOKUP);
 	char hex[65];
@@ -85,6 +85,8 @@ session_lookup(struct db *db, const char *token, struct session *out, struct err
 		out->expires_at = db_col_int64(st, 4);
 		out->ended_at = db_col_int64(st, 5);
 		snprintf(out->role, sizeof(out->role), "%s", db_col_text(st, 6));
+		if (state_code != NULL)
+			snprintf(state_code, 3, "%s", db_col_text(st, 7));
 	}
 	db_done(st);
 	if (rc == DB_DONE)

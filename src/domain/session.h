@@ -34,8 +34,10 @@ void session_token_hash(const char *token, char hex[65]);
  * setting counts for old sessions too); idle when idle_s have passed since last_seen_at. */
 enum session_state session_state_at(const struct session *s, int64_t now, int64_t idle_s, int64_t max_s);
 
-/* The session a token stands for, whatever its state. Returns 0, or -1 (ERR_NOTFOUND). */
-int session_lookup(struct db *db, const char *token, struct session *out, struct err *e);
+/* The session a token stands for, whatever its state, and its account's Member State into
+ * state_code ("" when its role has none; state_code may be NULL). Returns 0, or -1
+ * (ERR_NOTFOUND). */
+int session_lookup(struct db *db, const char *token, struct session *out, char state_code[3], struct err *e);
 
 struct session_login {
 	const char *token;		/* the new token (only its hash is stored) */

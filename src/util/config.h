@@ -11,6 +11,7 @@ struct config {
 	char log_level[16];
 	char locale_dir[512];
 	char test_clock_file[512];
+	char public_url[256];
 	long long threads;
 	long long workers;
 	long long writer_queue;
@@ -26,6 +27,8 @@ struct config {
 	long long session_idle_s;
 	long long session_max_s;
 	long long retention_days;
+	long long confirm_link_s;
+	long long invite_link_s;
 	/* where each value came from, by table index: "default", "env", "flag" */
 	const char *source[32];
 };

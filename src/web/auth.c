@@ -1,6 +1,6 @@
-/* auth.c: the session cookie, then deny by default: ROLE_ACCOUNT needs a session,
- * ROLE_SECRETARIAT a secretariat session, or on the API a secretariat bearer token holding the
- * route's scope. */
+/* auth.c: the session cookie, then deny by default: ROLE_ACCOUNT needs a session, ROLE_FOCAL
+ * a focal point's or the secretariat's session, ROLE_SECRETARIAT a secretariat session, or on the
+ * API a secretariat bearer token holding the route's scope. */
 #include "auth.h"
 
 #include <stdlib.h>
@@ -34,11 +34,12 @@ auth_session_load(struct request *r)
 	const struct config *cfg = r->srv->cfg;
 	struct session s;
 	struct err e;
+	char state[3] = "";
 	int64_t now = clock_now();
 
 	if (!session_token_valid(token) || r->db == NULL)
 		return;
-	if (session_lookup(r->db, token, &s, &e) != 0) {
+	if (session_lookup(r->db, token, &s, state, &e) != 0) {
 		if (e.kind != ERR_NOTFOUND)
 			log_warn("msg=\"cannot read a session\" id=%s error=\"%s\"", r->id, e.msg);
 		return;
@@ -49,6 +50,7 @@ auth_session_load(struct request *r)
 	r->session_token = token;
 	r->account_id = s.account_id;
 	snprintf(r->role, sizeof(r->role), "%s", s.role);
+	memcpy(r->state_code, state, sizeof(r->state_code));
 	if (now - s.last_seen_at >= SESSION_TOUCH_S) {
 		/* Not waited for: the request goes on, and a full queue only skips one bump. */
 		struct session_touch *t = malloc(sizeof(*t));
@@ -164,6 +166,19 @@ bearer_check(struct request *r, const char *h)
 	return 0;
 }
 
+/* ROLE_FOCAL: a session of a focal point (whose state then decides what it sees) or of the
+ * secretariat; no bearer tokens. */
+static int
+focal_check(struct request *r)
+{
+	if (r->session_id == 0)
+		return account_check(r);
+	if (strcmp(r->role, "focal_point") == 0 || strcmp(r->role, "secretariat") == 0)
+		return 0;
+	reply_error(r, 403, _("Only a focal point or the secretariat may do this."));
+	return -1;
+}
+
 int
 auth_check(struct request *r)
 {
@@ -175,6 +190,8 @@ auth_check(struct request *r)
 		return respondent_check(r);
 	if (r->route->flags & ROLE_ACCOUNT)
 		return account_check(r);
+	if (r->route->flags & ROLE_FOCAL)
+		return focal_check(r);
 	if (!(r->route->flags & ROLE_SECRETARIAT)) {
 		reply_problem(r, 403, NULL, "this address is not open to anyone", NULL);
 		return -1;

@@ -27,6 +27,19 @@ int page_admin_withhold(struct request *r);
 int page_admin_redact(struct request *r);
 int page_admin_audit(struct request *r);		/* page_audit.c */
 /* accounts, registration, invitations */
+int page_register(struct request *r);			/* page_register.c */
+int page_register_post(struct request *r);
+int page_register_confirm(struct request *r);
+int page_register_confirm_post(struct request *r);
+int page_invitation(struct request *r);			/* page_invite.c */
+int page_invitation_post(struct request *r);
+int page_account_delegates(struct request *r);
+int page_account_delegates_invite(struct request *r);
+/* The invitations not yet accepted, as a table (all of them when state is NULL). */
+void page_invitations_pending(struct request *r, const char *state);
+int page_admin_accounts(struct request *r);		/* page_admin_accounts.c */
+int page_admin_invite(struct request *r);
+int page_admin_account_role(struct request *r);
 /* end accounts */
 
 /* consultation administration */

@@ -63,6 +63,7 @@ admin_nav(struct request *r, const char *path)
 		{ "/admin/consultations", N_("Consultations") },
 		{ "/admin/moderation", N_("Moderation") },
 		{ "/admin/requests", N_("Requests from respondents") },
+		{ "/admin/accounts", N_("Accounts") },
 		{ "/admin/audit", N_("Audit log") },
 	};
 	struct buf *b = &r->out;
@@ -124,7 +125,9 @@ layout_begin(struct request *r, const char *title)
 	nav_link(r, "/consultations", _("Consultations"), str_has_prefix(path, "/consultations"));
 	nav_link(r, "/api/v1/openapi.json", _("API"), 0);
 	if (r->session_id != 0) {	/* never on a cached page: dispatch skips the cache then */
-		nav_link(r, "/account", _("Account"), str_has_prefix(path, "/account"));
+		nav_link(r, "/account", _("Account"), str_eq(path, "/account"));
+		if (str_eq(r->role, "focal_point"))
+			nav_link(r, "/account/delegates", _("Delegates"), str_has_prefix(path, "/account/delegates"));
 		if (str_eq(r->role, "secretariat"))
 			nav_link(r, "/admin/consultations", _("Administration"), str_has_prefix(path, "/admin"));
 		H(b, "<li><form class=\"logout\" method=\"post\" action=\"/logout\">\n");
@@ -134,6 +137,7 @@ layout_begin(struct request *r, const char *title)
 		H(b, "</button></form></li>");
 	} else {
 		nav_link(r, "/login", _("Log in"), str_eq(path, "/login"));
+		nav_link(r, "/register", _("Register"), str_has_prefix(path, "/register"));
 	}
 	H(b, "</ul></nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">\n");
 	if (r->session_id != 0 && str_eq(r->role, "secretariat") && str_has_prefix(path, "/admin"))

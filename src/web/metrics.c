@@ -5,7 +5,7 @@
 
 #include "route.h"
 
-#define MAX_ROUTES 64
+#define MAX_ROUTES ROUTES_MAX	/* route_table_check refuses a longer table */
 static const int statuses[] = { 200, 201, 204, 301, 302, 303, 304, 400, 401, 403, 404, 405,
 				409, 413, 415, 422, 429, 500, 503 };
 #define NSTATUS ((int)(sizeof(statuses) / sizeof(statuses[0])) + 1)	/* + "other" */

@@ -24,7 +24,7 @@
 #define EMAIL_MAX 254
 #define PASSWORD_MAX 1024
 
-enum outcome { LOGIN_OK, LOGIN_FAILED, LOGIN_THROTTLED };
+enum outcome { LOGIN_OK, LOGIN_FAILED, LOGIN_THROTTLED, LOGIN_UNCONFIRMED };
 
 struct login {
 	struct account acct;
@@ -80,7 +80,11 @@ show(struct request *r, const char *email, const char *error, int status)
 		H(b, " aria-describedby=\"err-login\"");
 	H(b, ">\n</div>\n<p><button type=\"submit\">");
 	html_text(b, _("Log in"));
-	H(b, "</button></p>\n</form>\n");
+	H(b, "</button></p>\n</form>\n<p>");
+	html_text(b, _("No account yet?"));
+	H(b, " <a href=\"/register\">");
+	html_text(b, _("Register"));
+	H(b, "</a></p>\n");
 	layout_end(r);
 	request_header(r, "Cache-Control", "no-store");
 	r->status = status;
@@ -119,6 +123,9 @@ checked(struct request *r, struct login *x)
 {
 	if (!x->ok)
 		return audit(r, x, LOGIN_FAILED, "login_failed", x->found ? "wrong password" : "no such account");
+	/* Said only after the right password, so it tells nothing about an address to others. */
+	if (x->acct.confirmed_at == 0)
+		return audit(r, x, LOGIN_UNCONFIRMED, "login_unconfirmed", "email not confirmed");
 	x->outcome = LOGIN_OK;
 	session_token_new(x->token);
 	x->sl = (struct session_login){ x->token, x->acct.id, r->session_id, r->srv->cfg->session_max_s,
@@ -150,6 +157,9 @@ written(struct request *r, struct login *x)
 						    (unsigned long)((x->retry_s + 59) / 60)),
 				       (long long)((x->retry_s + 59) / 60));
 		return show(r, x->email, minutes, 429);
+	case LOGIN_UNCONFIRMED:
+		return show(r, x->email, _("Confirm your email address first: open the link in the mail we sent "
+					   "when you registered. Registering again sends a new link."), 403);
 	case LOGIN_FAILED:
 		break;
 	}

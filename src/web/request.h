@@ -40,6 +40,7 @@ struct request {
 	int64_t session_id;	/* 0: none */
 	const char *session_token;	/* the cookie's value: the CSRF token is made from it */
 	char role[16];		/* the session's account's role ("" when none) */
+	char state_code[3];	/* its Member State, for a delegate or focal point ("" when none) */
 	int via_proxy;		/* the connection came from a trusted proxy */
 	const char *csrf;	/* the CSRF token of this request's forms, once made (csrf.c) */
 

@@ -54,6 +54,27 @@ const struct route routes[] = {
 	  { LANG_Q, { "action", P_NAME, IN_QUERY }, { "account", P_ID, IN_QUERY },
 	    { "before", P_ID, IN_QUERY } } },
 	/* accounts, registration, invitations (0007) */
+	{ "GET", "/register", page_register, ROLE_PUBLIC | ROUTE_PAGE, "register", { LANG_Q } },
+	{ "POST", "/register", page_register_post, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_FORM | RATE_SUBMIT,
+	  "register_post", { LANG_Q } },
+	{ "GET", "/register/confirm", page_register_confirm, ROLE_PUBLIC | ROUTE_PAGE, "register_confirm",
+	  { LANG_Q, { "token", P_CURSOR, IN_QUERY } } },
+	{ "POST", "/register/confirm", page_register_confirm_post, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_FORM,
+	  "register_confirm_post", { LANG_Q } },
+	{ "GET", "/invitations/{token}", page_invitation, ROLE_PUBLIC | ROUTE_PAGE, "invitation",
+	  { LANG_Q, { "token", P_CURSOR, IN_PATH } } },
+	{ "POST", "/invitations/{token}", page_invitation_post, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_FORM,
+	  "invitation_post", { LANG_Q, { "token", P_CURSOR, IN_PATH } } },
+	{ "GET", "/account/delegates", page_account_delegates, ROLE_FOCAL | ROUTE_PAGE, "account_delegates",
+	  { LANG_Q } },
+	{ "POST", "/account/delegates/invite", page_account_delegates_invite, ROLE_FOCAL | ROUTE_PAGE | ROUTE_FORM,
+	  "account_delegates_invite", { LANG_Q } },
+	{ "GET", "/admin/accounts", page_admin_accounts, ROLE_SECRETARIAT | ROUTE_PAGE, "admin_accounts",
+	  { LANG_Q } },
+	{ "POST", "/admin/accounts/invite", page_admin_invite, ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM,
+	  "admin_invite", { LANG_Q } },
+	{ "POST", "/admin/accounts/{id}/role", page_admin_account_role, ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM,
+	  "admin_account_role", { LANG_Q, { "id", P_ID, IN_PATH } } },
 	/* end accounts */
 
 	/* consultation administration (0008) */
@@ -269,6 +290,8 @@ route_param_check(const struct param *p, const char *v, const char **why)
 void
 route_table_check(void)
 {
+	if (nroutes > ROUTES_MAX)
+		fatal("msg=\"more routes than ROUTES_MAX\" routes=%d max=%d", nroutes, ROUTES_MAX);
 	for (int i = 0; i < nroutes; i++) {
 		unsigned roles = routes[i].flags & ROUTE_ROLES;
 		if (roles == 0 || (roles & (roles - 1)) != 0)

@@ -9,6 +9,7 @@ enum route_flag {
 	ROLE_SECRETARIAT = 1 << 1,	/* a secretariat bearer token or session */
 	ROLE_RESPONDENT = 1 << 2,	/* the manage token of the response in the path */
 	ROLE_ACCOUNT = 1 << 3,		/* any logged-in account (a session) */
+	ROLE_FOCAL = 1 << 4,		/* a focal point's session (the secretariat's passes too) */
 	ROUTE_API = 1 << 8,		/* errors as application/problem+json */
 	ROUTE_BODY_JSON = 1 << 9,	/* takes an application/json body */
 	ROUTE_PAGE = 1 << 10,		/* an HTML page: takes ?lang= and the layout */
@@ -22,7 +23,7 @@ enum route_flag {
 };
 #define ROUTE_SCOPES (SCOPE_CONSULTATIONS | SCOPE_MODERATION)
 #define ROUTE_SCOPE_SHIFT 20	/* flags >> ROUTE_SCOPE_SHIFT are scope.h bits */
-#define ROUTE_ROLES (ROLE_PUBLIC | ROLE_SECRETARIAT | ROLE_RESPONDENT | ROLE_ACCOUNT)
+#define ROUTE_ROLES (ROLE_PUBLIC | ROLE_SECRETARIAT | ROLE_RESPONDENT | ROLE_ACCOUNT | ROLE_FOCAL)
 
 enum param_kind {
 	P_SLUG,		/* [a-z0-9-]{1,64} */
@@ -55,6 +56,7 @@ struct route {
 	struct param params[ROUTE_MAX_PARAMS];
 };
 
+#define ROUTES_MAX 256	/* the metrics keep a slot per route */
 extern const struct route routes[];
 extern const int nroutes;
 

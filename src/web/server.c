@@ -248,6 +248,10 @@ dispatch(struct server *s, struct request *r)
 
 	i18n_use(r->lang);
 	auth_session_load(r);
+	/* A secret in the path (an invitation link's token) never reaches the log: log the pattern. */
+	for (int i = 0; i < ROUTE_MAX_PARAMS && rt->params[i].name; i++)
+		if (rt->params[i].where == IN_PATH && strcmp(rt->params[i].name, "token") == 0)
+			r->path = rt->pattern;
 	for (int i = 0; i < ROUTE_MAX_PARAMS && rt->params[i].name; i++)
 		if (rt->params[i].where == IN_PATH && r->param[i] != NULL &&
 		    route_param_check(&rt->params[i], r->param[i], &w.why) != 0)

@@ -10,8 +10,9 @@ ROUND=multilingual-internet	# the open demo round
 SEC=secretariat@agora.example
 init_data
 PW=$(sed -n 's/^Password: //p' "$TMP/init.out")
-"$AGORA" user create --data "$DATA" --email delegate@example.org --name "Delegate <Two>" --role delegate >"$TMP/user.out" 2>&1
+"$AGORA" user create --data "$DATA" --email delegate@example.org --name "Delegate <Two>" --role delegate --state CH >"$TMP/user.out" 2>&1
 PW2=$(sed -n 's/^Password: //p' "$TMP/user.out")
+D_ID=$(sqlite3 "$DATA/agora.db" "SELECT id FROM accounts WHERE email = 'delegate@example.org'")	# after the demo's people
 CLOCK=$TMP/clock
 echo "+0" >"$CLOCK"
 start_server --test-clock-file "$CLOCK" --scheduler-tick-ms 50 --trusted-proxies 127.0.0.1 \
@@ -214,7 +215,7 @@ check "the API submission needs no csrf (no session cookie)" status_is 201
 
 # ---- Tokens: only one's own can be revoked -----------------------------------------------------
 req POST /account/tokens -b "$TMP/jar.d" --data-urlencode "label=delegate's" --data-urlencode "csrf=$D_CSRF"
-D_TOK_ID=$(db "SELECT id FROM api_tokens WHERE account_id = 2 ORDER BY id DESC LIMIT 1")
+D_TOK_ID=$(db "SELECT id FROM api_tokens WHERE account_id = $D_ID ORDER BY id DESC LIMIT 1")
 check "the delegate creates a token: 201" sh -c "[ $STATUS = 201 ] && [ -n '$D_TOK_ID' ]"
 req POST "/account/tokens/$D_TOK_ID/revoke" -b "$A" --data-urlencode "csrf=$S_CSRF"
 check "the secretariat revokes the delegate's token id: 404" status_is 404
@@ -287,7 +288,7 @@ check "the email typed is kept in the form" body_has 'value="nobody@example.org"
 check "no session cookie after a failed login" sh -c "! grep -qi '^Set-Cookie: agora_session' '$TMP/h'"
 check "audit: the failures with the email as typed, the address, and why" same \
 	"$(db "SELECT COALESCE(account_id, '-') || ' ' || address || ' ' || object || ' ' || detail FROM audit_log WHERE action = 'login_failed' ORDER BY id" | xargs -d '\n' printf '%s|')" \
-	"2 198.51.100.10 delegate@example.org wrong password|- 198.51.100.10 nobody@example.org no such account|"
+	"$D_ID 198.51.100.10 delegate@example.org wrong password|- 198.51.100.10 nobody@example.org no such account|"
 for i in 2 3 4 5; do login "$TMP/jar.x" Delegate@Example.org "wrong-$i" "${X[@]}"; done
 check "the 5th failure for the delegate's email is still a 422" status_is 422
 login "$TMP/jar.x" delegate@example.org "$PW2" "${X[@]}"

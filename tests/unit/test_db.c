@@ -171,11 +171,11 @@ test_constraint(void **state)
 	struct err e;
 
 	assert_true(migrate_up(f->db, &e) >= 1);
-	assert_int_equal(add_account(f->db, "a@example.org", "delegate"), DB_DONE);
+	assert_int_equal(add_account(f->db, "a@example.org", "chair"), DB_DONE);
 	assert_int_equal(db_changes(f->db), 1);
 	assert_true(db_last_insert_id(f->db) > 0);
 	/* UNIQUE email */
-	assert_int_equal(add_account(f->db, "a@example.org", "delegate"), DB_CONSTRAINT);
+	assert_int_equal(add_account(f->db, "a@example.org", "chair"), DB_CONSTRAINT);
 	assert_int_equal(db_last_rc(f->db), DB_CONSTRAINT);
 	err_clear(&e);
 	assert_int_equal(db_err(f->db, &e, "add account"), -1);

@@ -1,0 +1,31 @@
+/* outbox.h: mail waiting to be sent. Mail is only queued here, inside the write that makes it
+ * needed (a registration, an invitation), so a mail exists exactly when its reason committed;
+ * a later issue sends it and sets sent_at. Subjects and bodies are composed by the caller, in
+ * the recipient's language, as plain text. */
+#ifndef AGORA_OUTBOX_H
+#define AGORA_OUTBOX_H
+#include <stdint.h>
+
+#include "../store/db.h"
+#include "../util/arena.h"
+
+struct mail {
+	const char *to;		/* one address */
+	const char *lang;	/* ar zh en fr ru es */
+	const char *kind;	/* confirm, already_registered, invitation */
+	const char *subject, *body;
+};
+
+/* Queues one mail inside the caller's write. Returns 0, or -1 with e. */
+int outbox_queue(struct db *db, const struct mail *m, struct err *e);
+
+struct outbox_row {
+	int64_t id, created_at, sent_at;	/* sent_at 0: not sent */
+	const char *to, *lang, *kind, *subject, *body;
+};
+/* The newest n mails, newest first; only those to `to` (ASCII case aside) unless NULL.
+ * Returns the count, or -1 with e. */
+int outbox_list(struct db *db, struct arena *a, const char *to, int n, struct outbox_row **out,
+		struct err *e);
+
+#endif
