@@ -8,6 +8,7 @@
 
 #include "../domain/account.h"
 #include "../domain/consultation.h"
+#include "../domain/meeting.h"
 #include "../util/clock.h"
 #include "cli.h"
 
@@ -39,11 +40,45 @@ demo_create_fn(struct db *db, void *arg, struct err *e)
 	return d->existed ? 0 : consultation_create_fn(db, &d->spec, e);
 }
 
+/* The meetings of demo/meetings.json with their outcomes, after the rounds they link to; a
+ * meeting whose number exists is left as it is (so demo can run twice). 0 or 1. */
+static int
+demo_meetings(struct cli_store *s, const struct embedded *f)
+{
+	struct meeting_spec spec;
+	json_error_t je;
+	json_t *j = json_loadb(f->data, f->len, JSON_REJECT_DUPLICATES, &je), *list, *v;
+	int added = 0, total = 0;
+	struct err e;
+	size_t i;
+
+	if (j == NULL) {
+		fprintf(stderr, "agora demo: %s: %s (line %d)\n", f->path, je.text, je.line);
+		return 1;
+	}
+	list = json_object_get(j, "meetings");
+	json_array_foreach(list, i, v) {
+		char prefix[32];
+		snprintf(prefix, sizeof(prefix), "meetings[%zu]", i);
+		if (meeting_spec_parse(v, &spec, prefix, &e) != 0 || writer_run(s->writer, meeting_create_fn, &spec, &e) != 0) {
+			fprintf(stderr, "agora demo: %s: %s %s\n", f->path, e.field, e.msg);
+			json_decref(j);
+			return 1;
+		}
+		added += !spec.existed;
+		total++;
+	}
+	json_decref(j);
+	printf("Demo data: %d meeting(s) added, %d already present\n", added, total - added);
+	return 0;
+}
+
 int
 cli_demo_load(struct cli_store *s)
 {
 	int total = 0, added = 0, tty = isatty(2);
 	int64_t now = clock_now();
+	const struct embedded *meetings = NULL;
 
 	for (const struct embedded *f = demo_files; f->path; f++)
 		total++;
@@ -54,6 +89,11 @@ cli_demo_load(struct cli_store *s)
 		struct demo_item d;
 		struct err e;
 
+		if (strcmp(f->path, "meetings.json") == 0) {	/* not a round: loaded after them */
+			meetings = f;
+			json_decref(j);
+			continue;
+		}
 		if (j == NULL) {
 			fprintf(stderr, "\nagora demo: %s: %s (line %d)\n", f->path, je.text, je.line);
 			return 1;
@@ -83,8 +123,9 @@ cli_demo_load(struct cli_store *s)
 	if (tty)
 		fprintf(stderr, "\n");
 	cli_store_settle(s);
-	printf("Demo data: %d consultation(s) added, %d already present\n", added, total - added);
-	return 0;
+	printf("Demo data: %d consultation(s) added, %d already present\n", added,
+	       total - added - (meetings != NULL));
+	return meetings != NULL ? demo_meetings(s, meetings) : 0;
 }
 
 /* The demo's people: fictional names, addresses of the demo domain. Their states (IN, KE) leave

@@ -529,9 +529,13 @@ rounds_load(const char *db_url, struct arena *a, struct round *rounds, int *nrou
 		return -1;
 	for (const struct embedded *f = demo_files; f->path && *nrounds < MAX_ROUNDS; f++) {
 		struct round *rd = &rounds[*nrounds];
-		json_t *j = json_loadb(f->data, f->len, 0, NULL);
-		const char *slug = json_string_value(json_object_get(j, "slug"));
+		json_t *j;
+		const char *slug;
 
+		if (strcmp(f->path, "meetings.json") == 0)	/* the meetings, not a round */
+			continue;
+		j = json_loadb(f->data, f->len, 0, NULL);
+		slug = json_string_value(json_object_get(j, "slug"));
 		if (slug == NULL) {
 			json_decref(j);
 			err_set(e, ERR_INTERNAL, "%s: no slug", f->path);

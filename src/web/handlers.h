@@ -66,6 +66,11 @@ int page_admin_request_decline(struct request *r);
 /* end personal data */
 
 /* meetings and outcomes */
+int page_meeting_list(struct request *r);		/* page_meetings.c */
+int page_meeting(struct request *r);
+int page_outcome_status(struct request *r);
+int api_meeting_list(struct request *r);		/* api_meetings.c */
+int api_meeting_get(struct request *r);
 /* end meetings */
 
 int api_consultation_list(struct request *r);		/* api_consultations.c */

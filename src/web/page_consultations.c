@@ -12,6 +12,7 @@
 #include "layout.h"
 #include "reply.h"
 #include "view.h"
+#include "view_meeting.h"
 
 #define ARCHIVE_PAGE 50
 #define RESPONSES_PAGE 50
@@ -40,10 +41,7 @@ page_consultation_list(struct request *r)
 		html_text(b, _("There are no consultations yet."));
 		H(b, "</p>\n");
 	} else {
-		H(b, "<ul class=\"consultations\">\n");
-		for (int i = 0; i < pg.n; i++)
-			view_consultation_item(r, &pg.items[i]);
-		H(b, "</ul>\n");
+		view_consultations_by_meeting(r, pg.items, pg.n);	/* grouped by launching meeting */
 	}
 	if (pg.more) {
 		H(b, "<p><a rel=\"next\" href=\"/consultations?cursor=");

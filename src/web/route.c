@@ -118,6 +118,17 @@ const struct route routes[] = {
 	/* end personal data */
 
 	/* meetings and outcomes (0011) */
+	{ "GET", "/meetings", page_meeting_list, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_CACHE, "meetings", { LANG_Q } },
+	{ "GET", "/meetings/{number}", page_meeting, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_CACHE, "meeting",
+	  { LANG_Q, { "number", P_NUMBER, IN_PATH } } },
+	/* ROLE_ACCOUNT, not a new role flag: who may change which outcome depends on the outcome
+	 * (the chair those addressed to the chair), so the handler checks it and answers 403. */
+	{ "POST", "/meetings/{number}/outcomes/{letter}/status", page_outcome_status,
+	  ROLE_ACCOUNT | ROUTE_PAGE | ROUTE_FORM, "outcome_status",
+	  { LANG_Q, { "number", P_NUMBER, IN_PATH }, { "letter", P_LETTER, IN_PATH } } },
+	{ "GET", "/api/v1/meetings", api_meeting_list, ROLE_PUBLIC | ROUTE_API, "api_meetings", { LANG_Q } },
+	{ "GET", "/api/v1/meetings/{number}", api_meeting_get, ROLE_PUBLIC | ROUTE_API, "api_meeting",
+	  { { "number", P_NUMBER, IN_PATH }, LANG_Q } },
 	/* end meetings */
 
 	{ "GET", "/api/v1/consultations", api_consultation_list, ROLE_PUBLIC | ROUTE_API,
@@ -276,6 +287,17 @@ route_param_check(const struct param *p, const char *v, const char **why)
 		if (n >= 1 && n <= 12 && strspn(v, "0123456789") == n && v[0] != '0')
 			return 0;
 		*why = "is not a number this server gave";
+		return -1;
+	case P_NUMBER:
+		n = strlen(v);
+		if (n >= 1 && n <= 4 && strspn(v, "0123456789") == n && v[0] != '0')
+			return 0;
+		*why = "must be a whole number from 1 to 9999";
+		return -1;
+	case P_LETTER:
+		if (strlen(v) == 1 && v[0] >= 'a' && v[0] <= 'z')
+			return 0;
+		*why = "must be one letter from a to z";
 		return -1;
 	case P_NAME:
 		if (charset_ok(v, "_.-", 64) && v[0] != '.')

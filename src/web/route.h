@@ -36,6 +36,8 @@ enum param_kind {
 	P_INDEX,	/* 1..99 */
 	P_TOKEN,	/* a manage token: manage_ + 43 base64url */
 	P_ID,		/* a row number: 1..999999999999 */
+	P_NUMBER,	/* a meeting's number: 1..9999 */
+	P_LETTER,	/* an outcome's letter: one of a-z */
 };
 enum param_where { IN_PATH, IN_QUERY };
 

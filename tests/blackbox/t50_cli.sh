@@ -123,6 +123,10 @@ check "demo adds 6 consultations" out_has "6 consultation(s) added"
 run demo --data "$D"
 check "a second demo exits 0" rc_is 0
 check "a second demo adds none" out_has "0 consultation(s) added, 6 already present"
+run demo --data "$D" --responses 30
+check "demo --responses 30 exits 0 (as make run calls it)" rc_is 0
+check "demo --responses 30 says it added 30" out_has "30 response(s) added"
+check "... and the store holds them" [ "$(sqlite3 "$D/agora.db" 'SELECT COUNT(*) FROM responses')" -ge 30 ]
 run consultation list --data "$D"
 check "consultation list exits 0" rc_is 0
 rows=$(tail -n +2 "$TMP/o")

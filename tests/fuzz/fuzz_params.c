@@ -63,11 +63,17 @@ check_accepted(enum param_kind k, const char *v)
 	case P_ID:	/* openapi.json TokenId: ^[1-9][0-9]{0,11}$ */
 		FUZZ_CHECK(only(v, "0123456789", 1, 12) && v[0] != '0', "P_ID accepted \"%s\"", v);
 		break;
+	case P_NUMBER:	/* openapi.json MeetingNumber: 1..9999 */
+		FUZZ_CHECK(only(v, "0123456789", 1, 4) && v[0] != '0', "P_NUMBER accepted \"%s\"", v);
+		break;
+	case P_LETTER:	/* openapi.json OutcomeLetter: ^[a-z]$ */
+		FUZZ_CHECK(only(v, "abcdefghijklmnopqrstuvwxyz", 1, 1), "P_LETTER accepted \"%s\"", v);
+		break;
 	}
 }
 
 static const enum param_kind kinds[] = { P_SLUG, P_LANG, P_CURSOR, P_LIMIT, P_STATE,
-					 P_NAME, P_RESPONSE_ID, P_INDEX, P_TOKEN, P_ID };
+					 P_NAME, P_RESPONSE_ID, P_INDEX, P_TOKEN, P_ID, P_NUMBER, P_LETTER };
 
 static int
 contains_nocase(const char *hay, const char *needle)
