@@ -73,6 +73,15 @@ int api_meeting_list(struct request *r);		/* api_meetings.c */
 int api_meeting_get(struct request *r);
 /* end meetings */
 
+/* documents and contributions */
+/* end documents */
+
+/* topic proposals */
+/* end proposals */
+
+/* registration */
+/* end registration */
+
 int api_consultation_list(struct request *r);		/* api_consultations.c */
 int api_consultation_get(struct request *r);
 /* The consultation as the secretariat sees it (drafts too), after a write. */

@@ -131,6 +131,15 @@ const struct route routes[] = {
 	  { { "number", P_NUMBER, IN_PATH }, LANG_Q } },
 	/* end meetings */
 
+	/* documents and contributions (0012) */
+	/* end documents */
+
+	/* topic proposals by consensus (0013) */
+	/* end proposals */
+
+	/* open consultation meetings: registration (0014) */
+	/* end registration */
+
 	{ "GET", "/api/v1/consultations", api_consultation_list, ROLE_PUBLIC | ROUTE_API,
 	  "api_consultations",
 	  { { "state", P_STATE, IN_QUERY }, { "cursor", P_CURSOR, IN_QUERY },
