@@ -13,4 +13,8 @@ if [ -f "$DATA/demo-login.txt" ]; then
 	echo "Demo secretariat login: $email  password: $password"
 	echo "API token for it:        build/agora token create --data $DATA --email $email"
 fi
+if [ -f "$DATA/demo-accounts.txt" ]; then
+	echo "Other demo logins (email, password, role, Member State): $DATA/demo-accounts.txt"
+	echo "Mail waiting to be sent (confirmation and invitation links): build/agora mail list --data $DATA"
+fi
 exec build/agora serve --data "$DATA" --listen "$LISTEN"

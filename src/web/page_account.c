@@ -52,6 +52,16 @@ action_label(const char *action)
 		return _("API token created");
 	if (str_eq(action, "token_revoke"))
 		return _("API token revoked");
+	if (str_eq(action, "register"))
+		return _("Registered");
+	if (str_eq(action, "confirm"))
+		return _("Email address confirmed");
+	if (str_eq(action, "invite"))
+		return _("Invitation sent");
+	if (str_eq(action, "invitation_accept"))
+		return _("Invitation accepted");
+	if (str_eq(action, "role_change"))
+		return _("Role changed");
 	return action;
 }
 
