@@ -20,6 +20,14 @@ view_ordinal(struct request *r, int n)
 
 	if (U_FAILURE(status) || f == NULL)
 		goto plain;
+	if (r->lang == LANG_FR || r->lang == LANG_ES) {
+		/* an ordinal of a meeting: réunion and reunión are feminine (1re, 15.ª); a rule set
+		 * this ICU lacks leaves the default in place */
+		static const UChar fem[] = { '%', 'd', 'i', 'g', 'i', 't', 's', '-', 'o', 'r', 'd', 'i', 'n', 'a',
+					     'l', '-', 'f', 'e', 'm', 'i', 'n', 'i', 'n', 'e', 0 };
+		UErrorCode st2 = U_ZERO_ERROR;
+		unum_setTextAttribute(f, UNUM_DEFAULT_RULESET, fem, -1, &st2);
+	}
 	len = unum_format(f, n, u, 32, NULL, &status);
 	unum_close(f);
 	if (U_FAILURE(status) || len <= 0 || len >= 32)

@@ -6,7 +6,8 @@
 #include "../domain/outcome.h"
 #include "request.h"
 
-/* "15th", "15e", "15.º"... in the request's language (ICU's ordinal rules), in r's arena. */
+/* The ordinal of a meeting: "15th", "15e", "15.ª" (feminine in French and Spanish, as réunion
+ * and reunión are) in the request's language (ICU's ordinal rules), in r's arena. */
 const char *view_ordinal(struct request *r, int n);
 /* Translated labels of the stored values (the value itself when unknown). */
 const char *view_meeting_kind(const char *kind);

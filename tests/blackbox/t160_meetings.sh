@@ -193,4 +193,6 @@ check "the archive: the 15th's round under its heading" \
 check "the archive: five headings, newest round first" same "$(grep -o '<h2 class="launched-by">[^<]*\(<a href="/meetings/[0-9]*"\)\?' "$TMP/b" | sed 's/.*meetings\///; s/<h2 class="launched-by">//; s/"$//' | tr '\n' '|')" "Demonstration round|16|15|14|13|CWG-Internet 9|"
 req GET "/consultations?lang=fr"
 check "the heading's ordinal in French" sh -c "grep -q 'href=\"/meetings/16\">[^<]*16e' '$TMP/b'"
+req GET "/consultations?lang=es"
+check "the heading's ordinal in Spanish, feminine as reunión is (16.ª)" grep -q 'href="/meetings/16">[^<]*16\.ª reunión' "$TMP/b"
 finish
