@@ -539,6 +539,9 @@ page_proposal_position(struct request *r)
 										 "most 4000 characters.")
 									      : _("Choose a position."));
 	}
+	/* Who first, then what: anyone but a focal point gets 403 whether or not the proposal exists. */
+	if (proposal_position_allowed(r->role, r->state_code, "open", 0, 0) == POSITION_NOT_FOCAL)
+		return reply_error(r, 403, _("Only the focal point of a Member State records its state's position."));
 	if (proposal_get(r->db, r->arena, id, &p, &e) != 0)
 		return e.kind == ERR_NOTFOUND ? reply_error(r, 404, _("There is no proposal with this number."))
 					      : reply_err(r, &e);
