@@ -538,7 +538,8 @@ to_consultation(struct db *db, struct arena *a, struct proposal_consultation *c,
 	spec.slug = slug;
 	spec.original = p.original;
 	spec.moderation = "post";
-	spec.meeting = p.decided_meeting ? arena_printf(a, "%d", p.decided_meeting) : "";
+	/* the consultations' own label for the meeting that launched them, as in the demo rounds */
+	spec.meeting = p.decided_meeting ? arena_printf(a, "CWG-Internet %d", p.decided_meeting) : "";
 	spec.opens_at = now + 30 * 86400;	/* placeholders the secretariat edits before opening */
 	spec.closes_at = spec.opens_at + 90 * 86400;
 	spec.nquestions = p.nquestions;

@@ -237,7 +237,7 @@ positions_section(struct request *r, const struct proposal *p)
 		H(b, "<li>");
 		view_time(r, hist[i].at);
 		H(b, ": ");
-		html_text(b, hist[i].state_code);
+		html_text(b, state_label(r, hist[i].state_code));
 		H(b, " — ");
 		html_text(b, position_label(hist[i].position));
 		if (hist[i].who[0]) {
@@ -261,12 +261,26 @@ errors_of(const struct refused *x, const char *form)
 	return x != NULL && str_eq(x->form, form) ? &x->fe : NULL;
 }
 
+/* The current position of the session's state on p, or NULL when it has none. */
+static const char *
+own_position(struct request *r, const struct proposal *p)
+{
+	struct proposal_position *cur = NULL;
+	struct err e;
+	int n = proposal_positions(r->db, r->arena, p->id, &cur, &e);
+
+	for (int i = 0; i < n; i++)
+		if (str_eq(cur[i].state_code, r->state_code))
+			return cur[i].position;
+	return NULL;
+}
+
 static void
 position_form(struct request *r, const struct proposal *p, const struct refused *x)
 {
 	struct buf *b = &r->out;
 	const struct field_errors *fe = errors_of(x, "position");
-	const char *chosen = fe ? x->position : NULL, *msg = cform_error_of(fe, "position");
+	const char *chosen = fe ? x->position : own_position(r, p), *msg = cform_error_of(fe, "position");
 
 	H(b, "<section id=\"your-position\" class=\"position-form\">\n<h2>");
 	html_text(b, arena_printf(r->arena, _("The position of %s"), state_label(r, r->state_code)));

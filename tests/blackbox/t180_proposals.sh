@@ -79,7 +79,7 @@ check "a stakeholder's list has no counts" body_lacks '<th scope="col" class="co
 as delegate GET /proposals/$DEMO
 check "a delegate sees India's support" sh -c "grep 'id=\"pos-IN\"' '$TMP/b' | grep -q 'position-support'"
 check "a delegate sees Kenya's current position: no objection" sh -c "grep 'id=\"pos-KE\"' '$TMP/b' | grep -q 'position-no_objection'"
-check "the history keeps Kenya's abstention and its change" sh -c "sed -n '/position-history/,/<\/details>/p' '$TMP/b' | grep -c 'KE — ' | grep -qx 2"
+check "the history keeps Kenya's abstention and its change" sh -c "sed -n '/position-history/,/<\/details>/p' '$TMP/b' | grep -c 'Kenya (KE) — ' | grep -qx 2"
 check "a delegate gets no position form" body_lacks "/proposals/$DEMO/position"
 as delegate GET /proposals
 check "a delegate's list counts the current positions (1 support, 1 no objection)" \
@@ -137,7 +137,10 @@ post focal_ke /proposals/$A/position position=support
 post focal_ke /proposals/$B/position position=objection "statement=We prefer another topic."
 check "Kenya objects to B with a statement: 303" status_is 303
 as delegate GET /proposals/$A
-check "A's history shows both of India's positions" sh -c "sed -n '/position-history/,/<\/details>/p' '$TMP/b' | grep -q 'IN — Support' && sed -n '/position-history/,/<\/details>/p' '$TMP/b' | grep -q 'IN — No objection'"
+check "A's history shows both of India's positions" sh -c "sed -n '/position-history/,/<\/details>/p' '$TMP/b' | grep -q 'India (IN) — Support' && sed -n '/position-history/,/<\/details>/p' '$TMP/b' | grep -q 'India (IN) — No objection'"
+as focal_in GET /proposals/$A
+check "India's form starts from its current position" body_has 'value="no_objection" checked'
+as delegate GET /proposals/$A
 check "A's current position of India: no objection" sh -c "grep 'id=\"pos-IN\"' '$TMP/b' | grep -q 'position-no_objection'"
 check "positions are appended, never changed: 3 rows for A, 3 audit rows" same "$(positions "$A") $(audits proposal_position "$A")" "3 3"
 check "the rows cannot be changed" sh -c "! sqlite3 '$DATA/agora.db' \"UPDATE proposal_positions SET position = 'support' WHERE proposal_id = $A\" 2>/dev/null"
@@ -190,6 +193,7 @@ post sec /proposals/$B/consultation slug=contested-topic
 check "not from a proposal without consensus: 409" status_is 409
 post sec /proposals/$A/consultation slug=agreed-topic
 check "the secretariat creates it: 303 to its edit page" same "$STATUS $(header Location)" "303 /admin/consultations/agreed-topic/edit"
+check "a consultation from a silence procedure names no meeting" same "$(db "SELECT meeting FROM consultations WHERE slug = 'agreed-topic'")" ""
 check "a draft consultation with the proposal's title and questions" \
 	same "$(db "SELECT c.state || '|' || (SELECT body FROM texts WHERE thing = 'consultation' AND thing_id = c.id AND field = 'title') || '|' || (SELECT COUNT(*) FROM questions WHERE consultation_id = c.id) FROM consultations c WHERE slug = 'agreed-topic'")" "draft|Agreed topic|2"
 check "linked to the proposal" same "$(db "SELECT consultation_slug FROM proposals WHERE id = $A")" agreed-topic
