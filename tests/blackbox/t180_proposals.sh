@@ -108,6 +108,11 @@ post delegate /proposals/new original_language=en "title=Contested topic" "topic
 B=$(header Location | sed 's|/proposals/||')
 check "two proposals made ($A, $B), audited" same "$(audits proposal_create "$A")$(audits proposal_create "$B")" "11"
 check "the proposer's state is recorded from the session" same "$(db "SELECT proposed_state FROM proposals WHERE id = $A")" IN
+post delegate /proposals/new original_language=en 'title=<script>alert(1)</script>' 'topic=<img src=x onerror=alert(2)>' \
+	'q1="><b>q</b>' procedure=meeting
+X=$(header Location | sed 's|/proposals/||')
+req GET "/proposals/$X"
+check "markup in a proposal's texts is shown as text" sh -c "grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' '$TMP/b' && ! grep -q '<script>alert' '$TMP/b' && ! grep -q '<img src=x' '$TMP/b' && ! grep -q '<b>q</b>' '$TMP/b'"
 before=$(db "SELECT COUNT(*) FROM proposals")
 post delegate /proposals/new original_language=en "title=" "topic=x" procedure=silence "deadline=2001-01-01T00:00:00Z"
 check "no title, no question, a past deadline: 422" status_is 422
