@@ -6,8 +6,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "../domain/proposal.h"
 #include "../util/clock.h"
 #include "../util/log.h"
+
+/* Sources every pass fires after the caller's own, wherever it runs (the server's thread, the
+ * command line's settling, a write that fires what it made due): a silence procedure's end. */
+static const struct sched_source *const extra_src = proposal_events;
+static const int *const extra_nsrc = &proposal_nevents;
 
 static const char SQL_FIRE[] =
     "INSERT INTO events (kind, thing, thing_id, due_at, fired_at) VALUES ($1, $2, $3, $4, $5) "
@@ -15,7 +21,7 @@ static const char SQL_FIRE[] =
 
 struct due {
 	int64_t id, due_at;
-	int src;	/* index into the sources, for the log after commit */
+	const struct sched_source *src;	/* for the log after commit */
 };
 
 struct pass {
@@ -46,9 +52,8 @@ push(struct due **v, size_t *n, size_t *cap, struct due d)
 /* Reads source i's due things into p->due. The SELECT is finished before anything else runs:
  * cached statements must not be stepped while another is half-way. */
 static int
-collect_due(struct db *db, struct pass *p, int i, struct err *e)
+collect_due(struct db *db, struct pass *p, const struct sched_source *s, struct err *e)
 {
-	const struct sched_source *s = &p->src[i];
 	struct db_stmt *st;
 	enum db_rc rc;
 
@@ -57,7 +62,7 @@ collect_due(struct db *db, struct pass *p, int i, struct err *e)
 		return db_err(db, e, s->kind);
 	db_bind_int64(st, 1, p->now);
 	while ((rc = db_step(st)) == DB_ROW) {
-		struct due d = { db_col_int64(st, 0), db_col_int64(st, 1), i };
+		struct due d = { db_col_int64(st, 0), db_col_int64(st, 1), s };
 		if (push(&p->due, &p->ndue, &p->cap, d) != 0) {
 			db_done(st);
 			return err_set(e, ERR_INTERNAL, "out of memory");
@@ -79,10 +84,10 @@ pass_fn(struct db *db, void *arg, struct err *e)
 
 	p->now = clock_now();
 	p->nfired = 0;
-	for (int i = 0; i < p->nsrc; i++) {
-		const struct sched_source *s = &p->src[i];
+	for (int i = 0; i < p->nsrc + *extra_nsrc; i++) {
+		const struct sched_source *s = i < p->nsrc ? &p->src[i] : &extra_src[i - p->nsrc];
 
-		if (collect_due(db, p, i, e) != 0)
+		if (collect_due(db, p, s, e) != 0)
 			return -1;
 		for (size_t k = 0; k < p->ndue; k++) {
 			struct due *d = &p->due[k];
@@ -126,7 +131,7 @@ scheduler_run_due(struct writer *w, const struct sched_source *src, int nsrc, in
 		for (size_t k = 0; k < p.nfired; k++) {
 			const struct due *d = &p.fired[k];
 			log_info("msg=\"event fired\" kind=%s thing=%s id=%lld due_at=%lld now=%lld",
-				 src[d->src].kind, src[d->src].thing, (long long)d->id,
+				 d->src->kind, d->src->thing, (long long)d->id,
 				 (long long)d->due_at, (long long)p.now);
 		}
 		*fired = (int)p.nfired;

@@ -77,6 +77,15 @@ int api_meeting_get(struct request *r);
 /* end documents */
 
 /* topic proposals */
+int page_proposal_list(struct request *r);		/* page_proposals.c */
+int page_proposal(struct request *r);
+int page_proposal_new(struct request *r);
+int page_proposal_new_post(struct request *r);
+int page_proposal_position(struct request *r);
+int page_proposal_decision(struct request *r);
+int page_proposal_consultation(struct request *r);
+int api_proposal_list(struct request *r);		/* api_proposals.c */
+int api_proposal_get(struct request *r);
 /* end proposals */
 
 /* registration */

@@ -135,6 +135,27 @@ const struct route routes[] = {
 	/* end documents */
 
 	/* topic proposals by consensus (0013) */
+	{ "GET", "/proposals", page_proposal_list, ROLE_PUBLIC | ROUTE_PAGE, "proposals", { LANG_Q } },
+	/* Proposing takes a member's session; the handlers refuse stakeholders (403). Listed before
+	 * /proposals/{id}, which "new" would otherwise match. */
+	{ "GET", "/proposals/new", page_proposal_new, ROLE_ACCOUNT | ROUTE_PAGE, "proposal_new", { LANG_Q } },
+	{ "POST", "/proposals/new", page_proposal_new_post, ROLE_ACCOUNT | ROUTE_PAGE | ROUTE_FORM,
+	  "proposal_new_post", { LANG_Q } },
+	/* Public, not cached: members see positions on the same address. */
+	{ "GET", "/proposals/{id}", page_proposal, ROLE_PUBLIC | ROUTE_PAGE, "proposal",
+	  { LANG_Q, { "id", P_ID, IN_PATH } } },
+	/* ROLE_FOCAL lets only focal points (and the secretariat) reach the handler, which then
+	 * refuses all but a focal point: a state speaks through its focal point alone. */
+	{ "POST", "/proposals/{id}/position", page_proposal_position, ROLE_FOCAL | ROUTE_PAGE | ROUTE_FORM,
+	  "proposal_position", { LANG_Q, { "id", P_ID, IN_PATH } } },
+	/* ROLE_ACCOUNT: the chair or the secretariat, decided by the handler (403 for the others). */
+	{ "POST", "/proposals/{id}/decision", page_proposal_decision, ROLE_ACCOUNT | ROUTE_PAGE | ROUTE_FORM,
+	  "proposal_decision", { LANG_Q, { "id", P_ID, IN_PATH } } },
+	{ "POST", "/proposals/{id}/consultation", page_proposal_consultation,
+	  ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM, "proposal_consultation", { LANG_Q, { "id", P_ID, IN_PATH } } },
+	{ "GET", "/api/v1/proposals", api_proposal_list, ROLE_PUBLIC | ROUTE_API, "api_proposals", { { 0 } } },
+	{ "GET", "/api/v1/proposals/{id}", api_proposal_get, ROLE_PUBLIC | ROUTE_API, "api_proposal",
+	  { { "id", P_ID, IN_PATH } } },
 	/* end proposals */
 
 	/* open consultation meetings: registration (0014) */

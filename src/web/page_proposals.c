@@ -1,0 +1,867 @@
+/* page_proposals.c: consultation topics proposed to the Member States (docs/PROPOSALS.md).
+ * The list and each proposal's texts and status are public; the positions of the states (and
+ * their counts) are shown to members only: delegates, focal points, the chair, the secretariat.
+ * A focal point gets a form for its own state's position (the state comes from its session,
+ * never from the form); the chair and the secretariat a decision form; the secretariat, once
+ * consensus is reached, the button that makes the consultation. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../domain/proposal.h"
+#include "../domain/state.h"
+#include "../util/clock.h"
+#include "../util/log.h"
+#include "../util/str.h"
+#include "../util/timefmt.h"
+#include "csrf.h"
+#include "form_consultation.h"
+#include "handlers.h"
+#include "html.h"
+#include "layout.h"
+#include "reply.h"
+#include "upload.h"
+#include "view.h"
+
+#define PROPOSALS_SHOWN 500
+#define HISTORY_SHOWN 500
+#define NEW_QUESTIONS 5		/* question fields on the form (the domain takes up to 10) */
+
+/* What a refused form left: which form, its errors by field, and what was posted. */
+struct refused {
+	const char *form;	/* "position", "decision", "consultation" */
+	struct field_errors fe;
+	const char *position, *statement, *decision, *meeting, *note, *slug;
+};
+
+static int
+member(struct request *r)
+{
+	return r->session_id != 0 && proposal_is_member(r->role);
+}
+
+static const char *
+status_label(const char *s)
+{
+	if (str_eq(s, "open"))
+		return _("Open");
+	if (str_eq(s, "consensus"))
+		return _("Consensus");
+	if (str_eq(s, "no_consensus"))
+		return _("No consensus");
+	if (str_eq(s, "deferred"))
+		return _("Deferred");
+	if (str_eq(s, "withdrawn"))
+		return _("Withdrawn");
+	return s;
+}
+
+static const char *
+position_label(const char *p)
+{
+	if (str_eq(p, "support"))
+		return _("Support");
+	if (str_eq(p, "no_objection"))
+		return _("No objection");
+	if (str_eq(p, "objection"))
+		return _("Objection");
+	if (str_eq(p, "abstain"))
+		return _("Abstain");
+	return p;
+}
+
+static void
+badge(struct request *r, const char *status)
+{
+	H(&r->out, "<span class=\"proposal-status status-");
+	html_attr(&r->out, status);
+	H(&r->out, "\">");
+	html_text(&r->out, status_label(status));
+	H(&r->out, "</span>");
+}
+
+/* "Silence procedure until DATE" or "At a meeting". */
+static void
+procedure_text(struct request *r, const struct proposal *p)
+{
+	if (str_eq(p->procedure, "silence")) {
+		html_text(&r->out, _("Silence procedure until"));
+		H(&r->out, " ");
+		view_time(r, p->silence_deadline);
+	} else {
+		html_text(&r->out, _("Decided at a meeting"));
+	}
+}
+
+static const char *
+title_of(struct request *r, const struct proposal *p)
+{
+	const char *t = mtext_pick(&p->title, r->lang, NULL);
+	return t ? t : arena_printf(r->arena, _("Proposal %lld"), (long long)p->id);
+}
+
+int
+page_proposal_list(struct request *r)
+{
+	struct buf *b = &r->out;
+	struct proposal *p = NULL;
+	struct err e;
+	int n = proposal_list(r->db, r->arena, PROPOSALS_SHOWN, &p, &e), m = member(r);
+
+	if (n < 0)
+		return reply_err(r, &e);
+	layout_begin(r, _("Topic proposals"));
+	H(b, "<h1>");
+	html_text(b, _("Topic proposals"));
+	H(b, "</h1>\n<p class=\"lead\">");
+	html_text(b, _("Consultation topics proposed to the Member States. A topic needs the consensus of "
+		       "the Member States; without it the topic is deferred."));
+	H(b, "</p>\n");
+	if (m) {
+		H(b, "<p><a class=\"button\" href=\"/proposals/new\">");
+		html_text(b, _("Propose a topic"));
+		H(b, "</a></p>\n");
+	}
+	if (n == 0) {
+		H(b, "<p>");
+		html_text(b, _("There are no proposals yet."));
+		H(b, "</p>\n");
+	} else {
+		H(b, "<table class=\"proposals\">\n<thead><tr><th scope=\"col\">");
+		html_text(b, _("Topic"));
+		H(b, "</th><th scope=\"col\">");
+		html_text(b, _("Status"));
+		H(b, "</th><th scope=\"col\">");
+		html_text(b, _("Procedure"));
+		H(b, "</th>");
+		if (m)
+			for (int k = 0; k < POS_COUNT; k++) {
+				H(b, "<th scope=\"col\" class=\"count\">");
+				html_text(b, position_label(proposal_position_names[k]));
+				H(b, "</th>");
+			}
+		H(b, "</tr></thead>\n<tbody>\n");
+		for (int i = 0; i < n; i++) {
+			H(b, "<tr id=\"p-");
+			html_int(b, p[i].id);
+			H(b, "\"><td><a href=\"/proposals/");
+			html_int(b, p[i].id);
+			H(b, "\">");
+			if (mtext_pick(&p[i].title, r->lang, NULL) != NULL)
+				view_mtext(r, &p[i].title);
+			else
+				html_text(b, title_of(r, &p[i]));
+			H(b, "</a></td><td>");
+			badge(r, p[i].status);
+			H(b, "</td><td>");
+			procedure_text(r, &p[i]);
+			H(b, "</td>");
+			if (m)
+				for (int k = 0; k < POS_COUNT; k++) {
+					H(b, "<td class=\"count\">");
+					html_int(b, p[i].count[k]);
+					H(b, "</td>");
+				}
+			H(b, "</tr>\n");
+		}
+		H(b, "</tbody>\n</table>\n");
+	}
+	layout_end(r);
+	if (r->session_id != 0)
+		request_header(r, "Cache-Control", "no-store");
+	return HANDLER_DONE;
+}
+
+/* ---- one proposal ------------------------------------------------------------------------- */
+
+static const char *
+state_label(struct request *r, const char *code)
+{
+	const char *name = state_name(code);
+	return name ? arena_printf(r->arena, "%s (%s)", name, code) : code;
+}
+
+static void
+positions_section(struct request *r, const struct proposal *p)
+{
+	struct buf *b = &r->out;
+	struct proposal_position *cur = NULL, *hist = NULL;
+	struct err e;
+	int n = proposal_positions(r->db, r->arena, p->id, &cur, &e);
+	int nh = n < 0 ? -1 : proposal_history(r->db, r->arena, p->id, HISTORY_SHOWN, &hist, &e);
+
+	H(b, "<section id=\"positions\" class=\"positions\">\n<h2>");
+	html_text(b, _("Positions of the Member States"));
+	H(b, "</h2>\n<p class=\"hint\">");
+	html_text(b, _("Shown to the members of the working group only."));
+	H(b, "</p>\n");
+	if (n < 0 || nh < 0) {
+		H(b, "<p class=\"error\">");
+		html_text(b, _("The positions cannot be shown just now."));
+		H(b, "</p>\n</section>\n");
+		return;
+	}
+	if (n == 0) {
+		H(b, "<p>");
+		html_text(b, _("No Member State has recorded a position yet."));
+		H(b, "</p>\n</section>\n");
+		return;
+	}
+	H(b, "<table class=\"positions\">\n<thead><tr><th scope=\"col\">");
+	html_text(b, _("Member State"));
+	H(b, "</th><th scope=\"col\">");
+	html_text(b, _("Position"));
+	H(b, "</th><th scope=\"col\">");
+	html_text(b, _("Statement"));
+	H(b, "</th><th scope=\"col\">");
+	html_text(b, _("Recorded"));
+	H(b, "</th></tr></thead>\n<tbody>\n");
+	for (int i = 0; i < n; i++) {
+		H(b, "<tr id=\"pos-");
+		html_attr(b, cur[i].state_code);
+		H(b, "\"><td>");
+		html_text(b, state_label(r, cur[i].state_code));
+		H(b, "</td><td class=\"position position-");
+		html_attr(b, cur[i].position);
+		H(b, "\">");
+		html_text(b, position_label(cur[i].position));
+		H(b, "</td><td>");
+		html_text(b, cur[i].statement);
+		H(b, "</td><td>");
+		view_time(r, cur[i].at);
+		H(b, "</td></tr>\n");
+	}
+	H(b, "</tbody>\n</table>\n<details class=\"position-history\"><summary>");
+	html_text(b, _("Every change of position"));
+	H(b, "</summary>\n<ol>\n");
+	for (int i = 0; i < nh; i++) {
+		H(b, "<li>");
+		view_time(r, hist[i].at);
+		H(b, ": ");
+		html_text(b, state_label(r, hist[i].state_code));
+		H(b, " — ");
+		html_text(b, position_label(hist[i].position));
+		if (hist[i].who[0]) {
+			H(b, " (");
+			html_text(b, hist[i].who);
+			H(b, ")");
+		}
+		if (hist[i].statement[0]) {
+			H(b, " <span class=\"note\">");
+			html_text(b, hist[i].statement);
+			H(b, "</span>");
+		}
+		H(b, "</li>\n");
+	}
+	H(b, "</ol></details>\n</section>\n");
+}
+
+static const struct field_errors *
+errors_of(const struct refused *x, const char *form)
+{
+	return x != NULL && str_eq(x->form, form) ? &x->fe : NULL;
+}
+
+/* The current position of the session's state on p, or NULL when it has none. */
+static const char *
+own_position(struct request *r, const struct proposal *p)
+{
+	struct proposal_position *cur = NULL;
+	struct err e;
+	int n = proposal_positions(r->db, r->arena, p->id, &cur, &e);
+
+	for (int i = 0; i < n; i++)
+		if (str_eq(cur[i].state_code, r->state_code))
+			return cur[i].position;
+	return NULL;
+}
+
+static void
+position_form(struct request *r, const struct proposal *p, const struct refused *x)
+{
+	struct buf *b = &r->out;
+	const struct field_errors *fe = errors_of(x, "position");
+	const char *chosen = fe ? x->position : own_position(r, p), *msg = cform_error_of(fe, "position");
+
+	H(b, "<section id=\"your-position\" class=\"position-form\">\n<h2>");
+	html_text(b, arena_printf(r->arena, _("The position of %s"), state_label(r, r->state_code)));
+	H(b, "</h2>\n<form method=\"post\" action=\"/proposals/");
+	html_int(b, p->id);
+	H(b, "/position\">\n");
+	csrf_input(r);
+	H(b, "<fieldset id=\"f-position\"");
+	if (msg != NULL)
+		H(b, " aria-invalid=\"true\" aria-describedby=\"err-position\"");
+	H(b, "><legend>");
+	html_text(b, _("Position"));
+	H(b, "</legend>\n");
+	if (msg != NULL) {
+		H(b, "<p class=\"error\" role=\"alert\" id=\"err-position\">");
+		html_text(b, msg);
+		H(b, "</p>\n");
+	}
+	for (int k = 0; k < POS_COUNT; k++) {
+		const char *v = proposal_position_names[k];
+		H(b, "<label class=\"choice\"><input type=\"radio\" name=\"position\" value=\"");
+		html_attr(b, v);
+		H(b, "\"");
+		if (str_eq(v, chosen))
+			H(b, " checked");
+		H(b, "> ");
+		html_text(b, position_label(v));
+		H(b, "</label>\n");
+	}
+	H(b, "</fieldset>\n");
+	cform_textarea(r, fe, "statement", "statement", _("Statement (required with an objection)"),
+		       fe ? x->statement : NULL, 4, -1, NULL);
+	H(b, "<p><button type=\"submit\">");
+	html_text(b, _("Record the position"));
+	H(b, "</button></p>\n</form>\n</section>\n");
+}
+
+static void
+decision_form(struct request *r, const struct proposal *p, const struct refused *x)
+{
+	struct buf *b = &r->out;
+	const struct field_errors *fe = errors_of(x, "decision");
+	const char *chosen = fe ? x->decision : NULL;
+
+	H(b, "<section id=\"decision\" class=\"decision-form\">\n<h2>");
+	html_text(b, _("Record the decision of a meeting"));
+	H(b, "</h2>\n<form method=\"post\" action=\"/proposals/");
+	html_int(b, p->id);
+	H(b, "/decision\">\n");
+	csrf_input(r);
+	H(b, "<div class=\"field\">\n");
+	cform_label(r, fe, "decision", _("Decision"));
+	H(b, "<select");
+	cform_ident(r, fe, "decision", "decision");
+	H(b, ">");
+	cform_option(r, "consensus", _("Consensus"), chosen);
+	cform_option(r, "no_consensus", _("No consensus"), chosen);
+	cform_option(r, "deferred", _("Deferred to a later meeting"), chosen);
+	H(b, "</select>\n</div>\n");
+	cform_input(r, fe, "meeting", "meeting", _("Meeting number"), fe ? x->meeting : NULL, 4, -1, NULL);
+	cform_textarea(r, fe, "note", "note", _("Note (optional)"), fe ? x->note : NULL, 3, -1, NULL);
+	H(b, "<p><button type=\"submit\">");
+	html_text(b, _("Record the decision"));
+	H(b, "</button></p>\n</form>\n</section>\n");
+}
+
+static void
+consultation_form(struct request *r, const struct proposal *p, const struct refused *x)
+{
+	struct buf *b = &r->out;
+	const struct field_errors *fe = errors_of(x, "consultation");
+
+	H(b, "<section id=\"consultation\" class=\"consultation-form\">\n<h2>");
+	html_text(b, _("Create the consultation"));
+	H(b, "</h2>\n<p>");
+	html_text(b, _("A draft consultation with this proposal's texts and questions, to be completed and "
+		       "scheduled on its edit page."));
+	H(b, "</p>\n<form method=\"post\" action=\"/proposals/");
+	html_int(b, p->id);
+	H(b, "/consultation\">\n");
+	csrf_input(r);
+	cform_input(r, fe, "slug", "slug", _("Address (slug)"),
+		    fe ? x->slug : arena_printf(r->arena, "proposal-%lld", (long long)p->id), 64, -1, NULL);
+	H(b, "<p><button type=\"submit\">");
+	html_text(b, _("Create the consultation"));
+	H(b, "</button></p>\n</form>\n</section>\n");
+}
+
+/* The page of proposal id; x: a refused form to show again (answered with status http). */
+static int
+show(struct request *r, int64_t id, const struct refused *x, int http)
+{
+	struct buf *b = &r->out;
+	struct proposal p;
+	struct err e;
+	enum lang got;
+	const char *topic;
+
+	if (proposal_get(r->db, r->arena, id, &p, &e) != 0)
+		return e.kind == ERR_NOTFOUND ? reply_error(r, 404, _("There is no proposal with this number."))
+					      : reply_err(r, &e);
+	buf_reset(b);
+	layout_begin(r, title_of(r, &p));
+	H(b, "<article class=\"proposal-page\">\n<p class=\"meta\"><a href=\"/proposals\">");
+	html_text(b, _("Topic proposals"));
+	H(b, "</a></p>\n<h1>");
+	if (mtext_pick(&p.title, r->lang, NULL) != NULL)
+		view_mtext(r, &p.title);
+	else
+		html_text(b, title_of(r, &p));
+	H(b, "</h1>\n");
+	if (x != NULL)
+		cform_errors(r, &x->fe);
+	H(b, "<dl class=\"proposal-facts\">\n<dt>");
+	html_text(b, _("Status"));
+	H(b, "</dt><dd>");
+	badge(r, p.status);
+	H(b, "</dd>\n<dt>");
+	html_text(b, _("Procedure"));
+	H(b, "</dt><dd>");
+	procedure_text(r, &p);
+	H(b, "</dd>\n");
+	if (p.meeting_number) {
+		H(b, "<dt>");
+		html_text(b, _("For the meeting"));
+		H(b, "</dt><dd><a href=\"/meetings/");
+		html_int(b, p.meeting_number);
+		H(b, "\">");
+		html_int(b, p.meeting_number);
+		H(b, "</a></dd>\n");
+	}
+	if (p.proposed_state[0])
+		view_row(r, 0, _("Proposed by"), state_label(r, p.proposed_state));
+	if (p.decided_at) {
+		H(b, "<dt>");
+		html_text(b, _("Decided"));
+		H(b, "</dt><dd>");
+		view_date(r, p.decided_at);
+		if (p.decided_meeting) {
+			H(b, " — <a href=\"/meetings/");
+			html_int(b, p.decided_meeting);
+			H(b, "\">");
+			html_text(b, arena_printf(r->arena, _("at meeting %d"), p.decided_meeting));
+			H(b, "</a>");
+		} else {
+			H(b, " — ");
+			html_text(b, _("at the end of the silence procedure"));
+		}
+		H(b, "</dd>\n");
+	}
+	if (p.decision_note[0])
+		view_row(r, 0, _("Note"), p.decision_note);
+	if (p.consultation_slug[0]) {
+		H(b, "<dt>");
+		html_text(b, _("Consultation"));
+		H(b, "</dt><dd class=\"proposal-consultation\">");
+		if (str_eq(r->role, "secretariat") && r->session_id != 0) {
+			H(b, "<a href=\"/admin/consultations/");
+			html_url(b, p.consultation_slug);
+			H(b, "/edit\">");
+			html_text(b, p.consultation_slug);
+			H(b, "</a>");
+		} else {
+			H(b, "<a href=\"/consultations/");
+			html_url(b, p.consultation_slug);
+			H(b, "\">");
+			html_text(b, p.consultation_slug);
+			H(b, "</a>");
+		}
+		H(b, "</dd>\n");
+	}
+	H(b, "</dl>\n");
+	if ((topic = mtext_pick(&p.topic, r->lang, &got)) != NULL) {
+		H(b, "<h2>");
+		html_text(b, _("Topic"));
+		H(b, "</h2>\n<div class=\"topic\" lang=\"");
+		html_attr(b, lang_code(got));
+		H(b, "\">\n<p>");
+		html_text(b, topic);
+		H(b, "</p>\n</div>\n");
+	}
+	if (p.nquestions > 0) {
+		H(b, "<h2>");
+		html_text(b, _("Draft questions"));
+		H(b, "</h2>\n<ol class=\"questions\">\n");
+		for (int i = 0; i < p.nquestions; i++) {
+			H(b, "<li>");
+			view_mtext(r, &p.question[i]);
+			H(b, "</li>\n");
+		}
+		H(b, "</ol>\n");
+	}
+	if (member(r))
+		positions_section(r, &p);
+	if (r->session_id != 0 &&
+	    proposal_position_allowed(r->role, r->state_code, p.status, p.silence_deadline, clock_now()) == POSITION_OK)
+		position_form(r, &p, x);
+	if (r->session_id != 0 && proposal_may_decide(r->role) &&
+	    (str_eq(p.status, "open") || str_eq(p.status, "deferred")))
+		decision_form(r, &p, x);
+	if (r->session_id != 0 && str_eq(r->role, "secretariat") && str_eq(p.status, "consensus") &&
+	    p.consultation_slug[0] == '\0')
+		consultation_form(r, &p, x);
+	H(b, "</article>\n");
+	layout_end(r);
+	if (r->session_id != 0)
+		request_header(r, "Cache-Control", "no-store");
+	r->status = http;
+	return HANDLER_DONE;
+}
+
+static int64_t
+path_id(struct request *r)
+{
+	return strtoll(r->param[1], NULL, 10);
+}
+
+int
+page_proposal(struct request *r)
+{
+	return show(r, path_id(r), NULL, 200);
+}
+
+static struct refused *
+refused_new(struct request *r, const char *form)
+{
+	struct refused *x = arena_alloc(r->arena, sizeof(*x));
+
+	if (x != NULL)
+		x->form = form;
+	return x;
+}
+
+/* A domain refusal from the writer, shown with the form again: 409 or 422. */
+static int
+write_refused(struct request *r, struct refused *x, const char *key, const char *msg)
+{
+	if (r->write_err.kind != ERR_INVALID && r->write_err.kind != ERR_CONFLICT)
+		return reply_err(r, &r->write_err);
+	field_error_add(&x->fe, key, "%s", msg);
+	return show(r, path_id(r), x, r->write_err.kind == ERR_CONFLICT ? 409 : 422);
+}
+
+/* POST /proposals/{id}/position: only the focal point of a state, for its own state. */
+int
+page_proposal_position(struct request *r)
+{
+	struct proposal_position_new *n = r->state;
+	struct refused *x;
+	struct proposal p;
+	struct err e;
+	int64_t id = path_id(r);
+	const char *statement;
+
+	if (r->write_queued) {
+		x = refused_new(r, "position");
+		if (x == NULL)
+			return reply_error(r, 503, _("The service is busy; try again."));
+		if (r->write_rc == 0) {
+			log_info("msg=\"proposal position\" proposal=%lld state=%s position=%s account=%lld id=%s",
+				 (long long)id, n->state_code, n->position, (long long)r->account_id, r->id);
+			return reply_redirect(r, 303, arena_printf(r->arena, "/proposals/%lld#positions", (long long)id));
+		}
+		x->position = n->position;
+		x->statement = n->statement;
+		if (r->write_err.kind == ERR_CONFLICT)
+			return write_refused(r, x, "position", _("Positions can no longer be recorded on this proposal."));
+		return write_refused(r, x, str_eq(r->write_err.field, "statement") ? "statement" : "position",
+				     str_eq(r->write_err.field, "statement") ? _("An objection needs a statement of at "
+										 "most 4000 characters.")
+									      : _("Choose a position."));
+	}
+	/* Who first, then what: anyone but a focal point gets 403 whether or not the proposal exists. */
+	if (proposal_position_allowed(r->role, r->state_code, "open", 0, 0) == POSITION_NOT_FOCAL)
+		return reply_error(r, 403, _("Only the focal point of a Member State records its state's position."));
+	if (proposal_get(r->db, r->arena, id, &p, &e) != 0)
+		return e.kind == ERR_NOTFOUND ? reply_error(r, 404, _("There is no proposal with this number."))
+					      : reply_err(r, &e);
+	switch (proposal_position_allowed(r->role, r->state_code, p.status, p.silence_deadline, clock_now())) {
+	case POSITION_NOT_FOCAL:
+		return reply_error(r, 403, _("Only the focal point of a Member State records its state's position."));
+	case POSITION_CLOSED:
+		if ((x = refused_new(r, "position")) == NULL)
+			return reply_error(r, 503, _("The service is busy; try again."));
+		field_error_add(&x->fe, "", "%s",
+				str_eq(p.status, "open") ? _("The deadline has passed: positions can no longer be recorded.")
+							 : _("The proposal is decided: positions can no longer be recorded."));
+		return show(r, id, x, 409);
+	case POSITION_OK:
+		break;
+	}
+	if ((x = refused_new(r, "position")) == NULL || (n = r->state = arena_alloc(r->arena, sizeof(*n))) == NULL)
+		return reply_error(r, 503, _("The service is busy; try again."));
+	n->proposal_id = id;
+	n->account_id = r->account_id;
+	n->address = r->client;
+	n->state_code = r->state_code;	/* the session's state: a form cannot speak for another */
+	n->position = upload_field(r, "position");
+	statement = upload_field(r, "statement");
+	n->statement = statement && utf8_valid(statement, strlen(statement)) ? statement : NULL;
+	x->position = n->position;
+	x->statement = n->statement;
+	if (proposal_position_index(n->position) < 0)
+		field_error_add(&x->fe, "position", "%s", _("Choose a position."));
+	if (statement != NULL && !utf8_valid(statement, strlen(statement)))
+		field_error_add(&x->fe, "statement", "%s", _("This is not valid text."));
+	else if (statement != NULL && utf8_chars(statement, strlen(statement)) > PROPOSAL_MAX_STATEMENT_CHARS)
+		field_error_add(&x->fe, "statement", "%s", _("An objection needs a statement of at most 4000 characters."));
+	else if (str_eq(n->position, "objection") && (statement == NULL || statement[strspn(statement, " \t\r\n")] == '\0'))
+		field_error_add(&x->fe, "statement", "%s", _("An objection needs a statement: say why."));
+	if (x->fe.n > 0)
+		return show(r, id, x, 422);
+	return request_write(r, proposal_position_fn, n);
+}
+
+/* POST /proposals/{id}/decision: the chair or the secretariat, at a meeting. */
+int
+page_proposal_decision(struct request *r)
+{
+	struct proposal_decision *d = r->state;
+	struct refused *x;
+	struct proposal p;
+	struct err e;
+	int64_t id = path_id(r);
+	const char *meeting;
+	char *end;
+	long num;
+
+	if (r->write_queued) {
+		if ((x = refused_new(r, "decision")) == NULL)
+			return reply_error(r, 503, _("The service is busy; try again."));
+		if (r->write_rc == 0) {
+			log_info("msg=\"proposal decision\" proposal=%lld decision=%s meeting=%d account=%lld id=%s",
+				 (long long)id, d->decision, d->meeting_number, (long long)r->account_id, r->id);
+			return reply_redirect(r, 303, arena_printf(r->arena, "/proposals/%lld", (long long)id));
+		}
+		x->decision = d->decision;
+		x->meeting = arena_printf(r->arena, "%d", d->meeting_number);
+		x->note = d->note;
+		if (r->write_err.kind == ERR_CONFLICT)
+			return write_refused(r, x, "decision", _("The proposal's status has changed meanwhile; this "
+								  "decision is not possible from it."));
+		return write_refused(r, x, str_eq(r->write_err.field, "meeting") ? "meeting" : "note",
+				     str_eq(r->write_err.field, "meeting") ? _("There is no meeting with this number.")
+									   : _("Give a note of at most 2000 characters."));
+	}
+	if (!proposal_may_decide(r->role))
+		return reply_error(r, 403, _("Only the chair or the secretariat records the decision of a meeting."));
+	if (proposal_get(r->db, r->arena, id, &p, &e) != 0)
+		return e.kind == ERR_NOTFOUND ? reply_error(r, 404, _("There is no proposal with this number."))
+					      : reply_err(r, &e);
+	if ((x = refused_new(r, "decision")) == NULL || (d = r->state = arena_alloc(r->arena, sizeof(*d))) == NULL)
+		return reply_error(r, 503, _("The service is busy; try again."));
+	d->proposal_id = id;
+	d->account_id = r->account_id;
+	d->address = r->client;
+	d->decision = upload_field(r, "decision");
+	meeting = upload_field(r, "meeting");
+	d->note = upload_field(r, "note");
+	if (d->note != NULL && !utf8_valid(d->note, strlen(d->note)))
+		d->note = NULL;
+	x->decision = d->decision;
+	x->meeting = meeting && utf8_valid(meeting, strlen(meeting)) ? meeting : "";
+	x->note = d->note;
+	if (!str_eq(d->decision, "consensus") && !str_eq(d->decision, "no_consensus") && !str_eq(d->decision, "deferred"))
+		field_error_add(&x->fe, "decision", "%s", _("Choose consensus, no consensus or deferred."));
+	num = meeting != NULL ? strtol(meeting, &end, 10) : 0;
+	if (meeting == NULL || meeting[0] == '\0' || *end != '\0' || num < 1 || num > 9999)
+		field_error_add(&x->fe, "meeting", "%s", _("Give the number of the meeting that decided."));
+	d->meeting_number = (int)num;
+	if (d->note != NULL && utf8_chars(d->note, strlen(d->note)) > PROPOSAL_MAX_NOTE_CHARS)
+		field_error_add(&x->fe, "note", "%s", _("Give a note of at most 2000 characters."));
+	if (x->fe.n > 0)
+		return show(r, id, x, 422);
+	if (proposal_decision_check(p.status, d->decision) != 0) {
+		field_error_add(&x->fe, "decision", "%s", _("The proposal's status has changed meanwhile; this "
+							     "decision is not possible from it."));
+		return show(r, id, x, 409);
+	}
+	return request_write(r, proposal_decision_fn, d);
+}
+
+/* POST /proposals/{id}/consultation: the secretariat makes the draft consultation. */
+int
+page_proposal_consultation(struct request *r)
+{
+	struct proposal_consultation *c = r->state;
+	struct refused *x;
+	struct proposal p;
+	struct err e;
+	int64_t id = path_id(r);
+
+	if (r->write_queued) {
+		if ((x = refused_new(r, "consultation")) == NULL)
+			return reply_error(r, 503, _("The service is busy; try again."));
+		if (r->write_rc == 0) {
+			log_info("msg=\"consultation from proposal\" proposal=%lld slug=%s account=%lld id=%s",
+				 (long long)id, c->made, (long long)r->account_id, r->id);
+			return reply_redirect(r, 303, arena_printf(r->arena, "/admin/consultations/%s/edit", c->made));
+		}
+		x->slug = c->slug;
+		if (str_eq(r->write_err.field, "slug"))
+			return write_refused(r, x, "slug", r->write_err.kind == ERR_CONFLICT
+								? _("A consultation has this address already.")
+								: _("Use 1 to 64 of a-z, 0-9 and -, not starting or ending with -."));
+		return write_refused(r, x, "", _("The consultation can be created only once, from a proposal that "
+						 "reached consensus."));
+	}
+	if (proposal_get(r->db, r->arena, id, &p, &e) != 0)
+		return e.kind == ERR_NOTFOUND ? reply_error(r, 404, _("There is no proposal with this number."))
+					      : reply_err(r, &e);
+	if ((x = refused_new(r, "consultation")) == NULL || (c = r->state = arena_alloc(r->arena, sizeof(*c))) == NULL)
+		return reply_error(r, 503, _("The service is busy; try again."));
+	c->proposal_id = id;
+	c->account_id = r->account_id;
+	c->address = r->client;
+	c->slug = upload_field(r, "slug");
+	x->slug = c->slug && utf8_valid(c->slug, strlen(c->slug)) ? c->slug : "";
+	if (!str_eq(p.status, "consensus") || p.consultation_slug[0]) {
+		field_error_add(&x->fe, "", "%s", _("The consultation can be created only once, from a proposal that "
+						   "reached consensus."));
+		return show(r, id, x, 409);
+	}
+	if (c->slug != NULL && c->slug[0] != '\0' && !slug_valid(c->slug)) {
+		field_error_add(&x->fe, "slug", "%s", _("Use 1 to 64 of a-z, 0-9 and -, not starting or ending with -."));
+		return show(r, id, x, 422);
+	}
+	return request_write(r, proposal_consultation_fn, c);
+}
+
+/* ---- proposing ---------------------------------------------------------------------------- */
+
+struct new_form {
+	struct field_errors fe;
+	const char *lang, *title, *topic, *q[NEW_QUESTIONS], *procedure, *deadline, *meeting;
+	struct proposal_new n;
+};
+
+static int
+new_page(struct request *r, const struct new_form *f, int http)
+{
+	struct buf *b = &r->out;
+	const struct field_errors *fe = f ? &f->fe : NULL;
+	const char *proc = f && f->procedure ? f->procedure : "silence";
+
+	buf_reset(b);
+	layout_begin(r, _("Propose a topic"));
+	H(b, "<p class=\"meta\"><a href=\"/proposals\">");
+	html_text(b, _("Topic proposals"));
+	H(b, "</a></p>\n<h1>");
+	html_text(b, _("Propose a topic"));
+	H(b, "</h1>\n<p class=\"lead\">");
+	html_text(b, _("A consultation topic for the Member States to decide by consensus: its title, what "
+		       "it is about and its draft questions. Translations can be added by the secretariat."));
+	H(b, "</p>\n");
+	cform_errors(r, fe);
+	H(b, "<form class=\"proposal-new\" method=\"post\" action=\"/proposals/new\">\n");
+	csrf_input(r);
+	cform_select_language(r, fe, f && f->lang ? f->lang : lang_code(r->lang));
+	cform_input(r, fe, "title", "title", _("Title"), f ? f->title : NULL, PROPOSAL_MAX_TITLE_CHARS, -1, NULL);
+	cform_textarea(r, fe, "topic", "topic", _("The topic: what the consultation would ask about, and why"),
+		       f ? f->topic : NULL, 6, -1, NULL);
+	H(b, "<fieldset><legend>");
+	html_text(b, _("Draft questions (at least one)"));
+	H(b, "</legend>\n");
+	for (int i = 0; i < NEW_QUESTIONS; i++) {
+		const char *key = arena_printf(r->arena, "q%d", i + 1);
+		cform_textarea(r, fe, key, key, arena_printf(r->arena, _("Question %d"), i + 1), f ? f->q[i] : NULL, 2,
+			       -1, NULL);
+	}
+	H(b, "</fieldset>\n<fieldset><legend>");
+	html_text(b, _("How the Member States decide"));
+	H(b, "</legend>\n<label class=\"choice\"><input type=\"radio\" name=\"procedure\" value=\"silence\"");
+	if (str_eq(proc, "silence"))
+		H(b, " checked");
+	H(b, "> ");
+	html_text(b, _("Silence procedure: consensus at the deadline unless a Member State objects"));
+	H(b, "</label>\n<label class=\"choice\"><input type=\"radio\" name=\"procedure\" value=\"meeting\"");
+	if (str_eq(proc, "meeting"))
+		H(b, " checked");
+	H(b, "> ");
+	html_text(b, _("At a meeting: the chair records the decision"));
+	H(b, "</label>\n</fieldset>\n");
+	cform_input(r, fe, "deadline", "deadline", _("Deadline of the silence procedure"), f ? f->deadline : NULL, 40, -1,
+		    TIME_HINT);
+	cform_input(r, fe, "meeting", "meeting", _("Meeting number (optional)"), f ? f->meeting : NULL, 4, -1, NULL);
+	H(b, "<p><button type=\"submit\">");
+	html_text(b, _("Propose"));
+	H(b, "</button></p>\n</form>\n");
+	layout_end(r);
+	request_header(r, "Cache-Control", "no-store");
+	r->status = http;
+	return HANDLER_DONE;
+}
+
+int
+page_proposal_new(struct request *r)
+{
+	if (!proposal_is_member(r->role))
+		return reply_error(r, 403, _("Only the members of the working group propose topics."));
+	return new_page(r, NULL, 200);
+}
+
+static const char *
+domain_message(const struct err *e)
+{
+	if (str_eq(e->field, "meeting"))
+		return _("There is no meeting with this number.");
+	if (str_eq(e->field, "deadline"))
+		return _("The deadline must lie ahead.");
+	return _("This is required.");
+}
+
+int
+page_proposal_new_post(struct request *r)
+{
+	struct new_form *f = r->state;
+	enum lang l;
+	char *end;
+
+	if (r->write_queued) {
+		if (r->write_rc == 0) {
+			log_info("msg=\"proposal\" proposal=%lld account=%lld id=%s", (long long)f->n.id,
+				 (long long)r->account_id, r->id);
+			return reply_redirect(r, 303, arena_printf(r->arena, "/proposals/%lld", (long long)f->n.id));
+		}
+		if (r->write_err.kind != ERR_INVALID)
+			return reply_err(r, &r->write_err);
+		field_error_add(&f->fe, r->write_err.field, "%s", domain_message(&r->write_err));
+		return new_page(r, f, 422);
+	}
+	if (!proposal_is_member(r->role))
+		return reply_error(r, 403, _("Only the members of the working group propose topics."));
+	if ((f = r->state = arena_alloc(r->arena, sizeof(*f))) == NULL)
+		return reply_error(r, 503, _("The service is busy; try again."));
+	f->lang = upload_field(r, "original_language");
+	if (f->lang == NULL || lang_from_code(f->lang, &l) != 0) {
+		field_error_add(&f->fe, "original_language", "%s", _("Choose a language."));
+		f->lang = NULL;
+		l = r->lang;
+	}
+	f->title = cform_text_field(r, &f->fe, "title", "title", PROPOSAL_MAX_TITLE_CHARS, 1);
+	f->topic = cform_text_field(r, &f->fe, "topic", "topic", PROPOSAL_MAX_TOPIC_CHARS, 1);
+	for (int i = 0; i < NEW_QUESTIONS; i++) {
+		const char *key = arena_printf(r->arena, "q%d", i + 1);
+		f->q[i] = cform_text_field(r, &f->fe, key, key, PROPOSAL_MAX_QUESTION_CHARS, 0);
+		if (f->q[i] != NULL && field_error_for(&f->fe, key) == NULL)
+			f->n.question[f->n.nquestions++] = f->q[i];
+	}
+	if (f->n.nquestions == 0 && field_error_for(&f->fe, "q1") == NULL)
+		field_error_add(&f->fe, "q1", "%s", _("Give at least one draft question."));
+	f->procedure = upload_field(r, "procedure");
+	f->deadline = upload_field(r, "deadline");
+	f->meeting = upload_field(r, "meeting");
+	if (f->deadline && !utf8_valid(f->deadline, strlen(f->deadline)))
+		f->deadline = NULL;
+	if (f->meeting && !utf8_valid(f->meeting, strlen(f->meeting)))
+		f->meeting = NULL;
+	if (str_eq(f->procedure, "silence")) {
+		const char *raw;
+		if (cform_time_field(r, &f->fe, "deadline", &raw, &f->n.silence_deadline) == 0 &&
+		    f->n.silence_deadline <= clock_now())
+			field_error_add(&f->fe, "deadline", "%s", _("The deadline must lie ahead."));
+	} else if (!str_eq(f->procedure, "meeting")) {
+		field_error_add(&f->fe, "procedure", "%s", _("Choose how the Member States decide."));
+		f->procedure = NULL;
+	}
+	if (f->meeting != NULL && f->meeting[0] != '\0') {
+		long num = strtol(f->meeting, &end, 10);
+		if (*end != '\0' || num < 1 || num > 9999)
+			field_error_add(&f->fe, "meeting", "%s", _("Give a meeting's number, or nothing."));
+		else
+			f->n.meeting_number = (int)num;
+	}
+	if (f->fe.n > 0)
+		return new_page(r, f, 422);
+	f->n.account_id = r->account_id;
+	f->n.address = r->client;
+	f->n.state_code = r->state_code;
+	f->n.lang = l;
+	f->n.title = f->title;
+	f->n.topic = f->topic;
+	return request_write(r, proposal_create_fn, &f->n);
+}
