@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "../domain/consultation.h"
+#include "../domain/events.h"
 #include "../store/migrate.h"
 #include "../store/scheduler.h"
 #include "../util/log.h"
@@ -112,7 +113,7 @@ cli_store_settle(struct cli_store *s)
 	struct err e;
 	int fired = 0;
 
-	if (scheduler_run_due(s->writer, consultation_events, consultation_nevents, &fired, &e) != 0)
+	if (scheduler_run_due(s->writer, domain_events, domain_nevents, &fired, &e) != 0)
 		fprintf(stderr, "agora: scheduler: %s\n", e.msg);
 }
 

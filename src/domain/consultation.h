@@ -84,8 +84,10 @@ int consultation_close_fn(struct db *db, void *arg, struct err *e);
 int consultation_extend_fn(struct db *db, void *arg, struct err *e);
 
 /* The scheduler sources: "opened" and "closed" for consultations. */
-extern const struct sched_source consultation_events[];
-extern const int consultation_nevents;
+/* The scheduler's "opened" and "closed" sources (events.c). */
+extern const char consultation_opened_due_sql[], consultation_closed_due_sql[];
+int consultation_apply_opened(struct db *db, int64_t id, int64_t now, struct err *e);
+int consultation_apply_closed(struct db *db, int64_t id, int64_t now, struct err *e);
 
 /* JSON for the API (texts in every language, questions, state, counts); "title" is in want, or
  * else in the original language. A jansson object the caller decrefs. */

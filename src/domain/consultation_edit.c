@@ -2,6 +2,7 @@
  * original language, moderation, the order of its questions) before it opens, and the texts of
  * one language at a time in any state. One closure, one transaction, one audit row. */
 #include "consultation.h"
+#include "events.h"
 
 #include <string.h>
 
@@ -191,7 +192,7 @@ edit_general(struct db *db, const struct consultation *c, struct consultation_ed
 		note(ed->changed, what);
 	}
 	/* a new opening or closing time may already have passed */
-	return scheduler_fire_due(db, consultation_events, consultation_nevents, &fired, e);
+	return scheduler_fire_due(db, domain_events, domain_nevents, &fired, e);
 }
 
 /* Writes or removes one text of language l; notes it when it changed. */

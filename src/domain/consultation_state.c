@@ -1,5 +1,6 @@
 /* consultation_state.c: open, close, extend, the scheduler's events, and the API shape. */
 #include "consultation.h"
+#include "events.h"
 
 #include <string.h>
 
@@ -66,7 +67,7 @@ set_time(struct db *db, const char *sql, int64_t id, int64_t t, const char *kind
 		return db_err(db, e, "consultation");
 	acting_id = id;
 	acting_kind = kind;
-	rc = scheduler_fire_due(db, consultation_events, consultation_nevents, &fired, e);
+	rc = scheduler_fire_due(db, domain_events, domain_nevents, &fired, e);
 	acting_id = 0;
 	acting_kind = NULL;
 	return rc;
@@ -193,30 +194,24 @@ audit_event(struct db *db, int64_t id, int opened, struct err *e)
 				  slug, detail, e);
 }
 
-static int
-apply_opened(struct db *db, int64_t id, int64_t now, struct err *e)
+int
+consultation_apply_opened(struct db *db, int64_t id, int64_t now, struct err *e)
 {
 	return apply(db, SQL_OPEN_NOW, id, now, e) != 0 ? -1 : audit_event(db, id, 1, e);
 }
 
-static int
-apply_closed(struct db *db, int64_t id, int64_t now, struct err *e)
+int
+consultation_apply_closed(struct db *db, int64_t id, int64_t now, struct err *e)
 {
 	return apply(db, SQL_CLOSE_NOW, id, now, e) != 0 ? -1 : audit_event(db, id, 0, e);
 }
 
-/* Order matters: a round due to open and to close in one pass does both. */
-const struct sched_source consultation_events[] = {
-	{ "opened", "consultation",
-	  "SELECT id, opens_at FROM consultations WHERE state = 'scheduled' AND opens_at <= $1 "
-	  "ORDER BY opens_at, id",
-	  apply_opened },
-	{ "closed", "consultation",
-	  "SELECT id, closes_at FROM consultations WHERE state = 'open' AND closes_at <= $1 "
-	  "ORDER BY closes_at, id",
-	  apply_closed },
-};
-const int consultation_nevents = 2;
+const char consultation_opened_due_sql[] =
+    "SELECT id, opens_at FROM consultations WHERE state = 'scheduled' AND opens_at <= $1 "
+    "ORDER BY opens_at, id";
+const char consultation_closed_due_sql[] =
+    "SELECT id, closes_at FROM consultations WHERE state = 'open' AND closes_at <= $1 "
+    "ORDER BY closes_at, id";
 
 static json_t *
 texts_json(const struct mtext *t)

@@ -607,8 +607,8 @@ silence_end(struct db *db, struct arena *a, int64_t id, int64_t now, struct err 
 		     e);
 }
 
-static int
-apply_silence(struct db *db, int64_t id, int64_t now, struct err *e)
+int
+proposal_apply_silence(struct db *db, int64_t id, int64_t now, struct err *e)
 {
 	struct arena *a = arena_new();
 	int rc;
@@ -620,13 +620,9 @@ apply_silence(struct db *db, int64_t id, int64_t now, struct err *e)
 	return rc;
 }
 
-const struct sched_source proposal_events[] = {
-	{ "silence_ended", "proposal",
-	  "SELECT id, silence_deadline FROM proposals WHERE status = 'open' AND procedure = 'silence' "
-	  "AND silence_deadline <= $1 ORDER BY silence_deadline, id",
-	  apply_silence },
-};
-const int proposal_nevents = 1;
+const char proposal_silence_due_sql[] =
+    "SELECT id, silence_deadline FROM proposals WHERE status = 'open' AND procedure = 'silence' "
+    "AND silence_deadline <= $1 ORDER BY silence_deadline, id";
 
 /* ---- JSON --------------------------------------------------------------------------------- */
 

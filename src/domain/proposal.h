@@ -149,9 +149,10 @@ struct proposal_consultation {
 };
 int proposal_consultation_fn(struct db *db, void *arg, struct err *e);
 
-/* The scheduler's source: "silence_ended" for proposals. */
-extern const struct sched_source proposal_events[];
-extern const int proposal_nevents;
+/* The scheduler's "silence_ended" source (events.c): the open silence procedures whose deadline
+ * has passed, and the end of one (consensus unless an objection stands), audited. */
+extern const char proposal_silence_due_sql[];
+int proposal_apply_silence(struct db *db, int64_t id, int64_t now, struct err *e);
 
 /* JSON for the API; positions (current and history) only when given (n >= 0). */
 json_t *proposal_to_json(const struct proposal *p, const struct proposal_position *cur, int ncur,

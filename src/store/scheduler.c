@@ -6,14 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../domain/proposal.h"
 #include "../util/clock.h"
 #include "../util/log.h"
-
-/* Sources every pass fires after the caller's own, wherever it runs (the server's thread, the
- * command line's settling, a write that fires what it made due): a silence procedure's end. */
-static const struct sched_source *const extra_src = proposal_events;
-static const int *const extra_nsrc = &proposal_nevents;
 
 static const char SQL_FIRE[] =
     "INSERT INTO events (kind, thing, thing_id, due_at, fired_at) VALUES ($1, $2, $3, $4, $5) "
@@ -84,8 +78,8 @@ pass_fn(struct db *db, void *arg, struct err *e)
 
 	p->now = clock_now();
 	p->nfired = 0;
-	for (int i = 0; i < p->nsrc + *extra_nsrc; i++) {
-		const struct sched_source *s = i < p->nsrc ? &p->src[i] : &extra_src[i - p->nsrc];
+	for (int i = 0; i < p->nsrc; i++) {
+		const struct sched_source *s = &p->src[i];
 
 		if (collect_due(db, p, s, e) != 0)
 			return -1;

@@ -17,9 +17,8 @@ struct sched_source {
 	int (*apply)(struct db *db, int64_t id, int64_t now, struct err *e);
 };
 
-/* Fires every due event of every source, in order, in one write. *fired counts them. Every pass
- * (these two functions and the thread) also fires the sources scheduler.c adds after the
- * caller's: a proposal's silence procedure ending (proposal.h). */
+/* Fires every due event of every source, in order, in one write. *fired counts them. The
+ * domain's sources are one table (src/domain/events.c). */
 int scheduler_run_due(struct writer *w, const struct sched_source *src, int nsrc, int *fired,
 		      struct err *e);
 

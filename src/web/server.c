@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../domain/consultation.h"
+#include "../domain/events.h"
 #include "../domain/country.h"
 #include "../domain/held.h"
 #include "../domain/retention.h"
@@ -691,7 +692,7 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 		jobs_set_read_url(s->jobs, s->db_url);
 	if (s->jobs == NULL || jobs_start(s->jobs, e) != 0)
 		return -1;
-	s->sched = scheduler_start(s->writer, consultation_events, consultation_nevents,
+	s->sched = scheduler_start(s->writer, domain_events, domain_nevents,
 				   cfg->scheduler_tick_ms, cfg->test_clock_file, scheduler_tick, s);
 	if (s->sched == NULL)
 		return err_set(e, ERR_INTERNAL, "cannot start the scheduler");

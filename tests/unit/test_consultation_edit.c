@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "domain/consultation.h"
+#include "domain/events.h"
 #include "store/db.h"
 #include "store/migrate.h"
 #include "store/writer.h"
@@ -260,13 +261,13 @@ test_scheduler_audits_its_own(void **state)
 	int fired = 0;
 
 	clock_freeze_ms((NOW + 3600) * 1000);
-	assert_int_equal(scheduler_run_due(f->w, consultation_events, consultation_nevents, &fired, &e), 0);
+	assert_int_equal(scheduler_run_due(f->w, domain_events, domain_nevents, &fired, &e), 0);
 	assert_int_equal(fired, 1);
 	assert_string_equal(one(f, "SELECT COALESCE(account_id, '-') || ' ' || address || ' ' || detail FROM audit_log "
 				   "WHERE action = 'consultation_open'"),
 			    "- scheduler opened on time (due 2027-01-15T09:00:00Z)");
 	clock_freeze_ms((NOW + 86400) * 1000);
-	assert_int_equal(scheduler_run_due(f->w, consultation_events, consultation_nevents, &fired, &e), 0);
+	assert_int_equal(scheduler_run_due(f->w, domain_events, domain_nevents, &fired, &e), 0);
 	assert_string_equal(one(f, "SELECT COUNT(*) || ' ' || MAX(address) FROM audit_log WHERE action = 'consultation_close'"),
 			    "1 scheduler");
 	clock_freeze_ms(NOW * 1000);

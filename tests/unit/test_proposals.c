@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 
+#include "domain/events.h"
 #include "domain/proposal.h"
 #include "store/db.h"
 #include "store/migrate.h"
@@ -186,18 +187,18 @@ test_silence_over_store(void **state)
 	assert_int_equal(position(f, b, "KE", "objection", "We prefer another topic.", &e), 0);
 
 	/* before the deadline the scheduler does nothing */
-	assert_int_equal(scheduler_run_due(f->w, NULL, 0, &fired, &e), 0);
+	assert_int_equal(scheduler_run_due(f->w, domain_events, domain_nevents, &fired, &e), 0);
 	assert_int_equal(fired, 0);
 	assert_string_equal(status_of(f, a), "open");
 	/* at the deadline: a in consensus, b broken by the objection; exactly once */
 	clock_freeze_ms((T0 + HOUR) * 1000);
 	assert_int_equal(position(f, a, "IN", "objection", "Too late.", &e), -1);
 	assert_int_equal(e.kind, ERR_CONFLICT);
-	assert_int_equal(scheduler_run_due(f->w, NULL, 0, &fired, &e), 0);
+	assert_int_equal(scheduler_run_due(f->w, domain_events, domain_nevents, &fired, &e), 0);
 	assert_int_equal(fired, 2);
 	assert_string_equal(status_of(f, a), "consensus");
 	assert_string_equal(status_of(f, b), "no_consensus");
-	assert_int_equal(scheduler_run_due(f->w, NULL, 0, &fired, &e), 0);
+	assert_int_equal(scheduler_run_due(f->w, domain_events, domain_nevents, &fired, &e), 0);
 	assert_int_equal(fired, 0);
 	/* decided: no more positions, no meeting decision from consensus */
 	assert_int_equal(position(f, b, "IN", "support", NULL, &e), -1);
