@@ -534,6 +534,8 @@ rounds_load(const char *db_url, struct arena *a, struct round *rounds, int *nrou
 
 		if (strcmp(f->path, "meetings.json") == 0)	/* the meetings, not a round */
 			continue;
+		if (strcmp(f->path, "documents.json") == 0)	/* the documents, not a round */
+			continue;
 		j = json_loadb(f->data, f->len, 0, NULL);
 		slug = json_string_value(json_object_get(j, "slug"));
 		if (slug == NULL) {
