@@ -53,15 +53,15 @@ view_document_badges(struct request *r, const struct document *d)
 	struct buf *b = &r->out;
 
 	if (d->is_public) {
-		H(b, "<span class=\"badge doc-public\">");
+		H(b, "<span class=\"doc-badge doc-public\">");
 		html_text(b, _("Public"));
 	} else {
-		H(b, "<span class=\"badge doc-members\">");
+		H(b, "<span class=\"doc-badge doc-members\">");
 		html_text(b, _("Members only"));
 	}
 	H(b, "</span>");
 	if (str_eq(d->status, "draft")) {
-		H(b, " <span class=\"badge doc-draft\">");
+		H(b, " <span class=\"doc-badge doc-draft\">");
 		html_text(b, _("Draft"));
 		H(b, "</span>");
 	}

@@ -74,7 +74,7 @@ for who in dch dfr fch chair sec; do
 done
 as dfr GET /documents/cwg-internet-17-2
 check "the page: symbol, title, author, Rev.1 and the original listed" sh -c "grep -q 'CWG-Internet 17/2' '$TMP/b' && grep -q 'Contribution from Kenya' '$TMP/b' && grep -q 'Kenya' '$TMP/b' && grep -q 'href=\"/documents/cwg-internet-17-2/revisions/1\"' '$TMP/b' && grep -q 'href=\"/documents/cwg-internet-17-2/revisions/0\"' '$TMP/b'"
-check "the page says members only" body_has '<span class="badge doc-members">Members only</span>'
+check "the page says members only" body_has '<span class="doc-badge doc-members">Members only</span>'
 check "the page is not cached" same "$(header Cache-Control)" "no-store"
 check "a delegate of another state gets no revision form for 17/2" body_lacks 'action="/documents/cwg-internet-17-2/revisions"'
 as dfr GET /documents/cwg-internet-17-2/revisions/1
@@ -93,7 +93,7 @@ as anon GET /documents
 check "/documents for the public: the public reports" sh -c "grep -q 'CWG-Internet 17/1' '$TMP/b' && grep -q 'CWG-Internet 16/1' '$TMP/b'"
 check "... and not the contributions" sh -c "! grep -q 'CWG-Internet 17/2' '$TMP/b' && ! grep -q 'CWG-Internet 16/2' '$TMP/b'"
 check "... newest meeting first" same "$(grep -o 'id="m-[0-9]*"' "$TMP/b" | tr -dc '0-9 \n' | tr '\n' ' ')" "17 16 "
-check "... with the public badge" body_has '<span class="badge doc-public">Public</span>'
+check "... with the public badge" body_has '<span class="doc-badge doc-public">Public</span>'
 check "... no upload link for the public" body_lacks 'href="/documents/new"'
 as dfr GET /documents
 check "/documents for a delegate of FR: all four" same "$(grep -o 'CWG-Internet 1[67]/[0-9]' "$TMP/b" | sort -u | tr '\n' ' ')" "CWG-Internet 16/1 CWG-Internet 16/2 CWG-Internet 17/1 CWG-Internet 17/2 "
