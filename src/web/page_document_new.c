@@ -121,7 +121,6 @@ show_form(struct request *r, struct new_form *f, int status)
 	int any = f->err_meeting || f->err_kind || f->err_author || f->err_title || f->err_language || f->err_file;
 
 	buf_reset(b);
-	r->nheaders = 0;
 	layout_begin(r, _("Upload a document"));
 	H(b, "<p class=\"meta\"><a href=\"/documents\">");
 	html_text(b, _("Documents"));
@@ -141,7 +140,7 @@ show_form(struct request *r, struct new_form *f, int status)
 			       "submit it, then make it public if it is for everyone."));
 	else
 		html_text(b, arena_printf(r->arena,
-					  _("The document is %s's and gets the next symbol of its meeting. It "
+					  _("The author is %s; the document gets the next symbol of its meeting. It "
 					    "starts as a draft, seen only by your state's delegates and the "
 					    "secretariat, until you submit it."),
 					  view_document_author(r->state_code)));

@@ -228,7 +228,6 @@ page_document_show(struct request *r, const struct document *d, const char *revi
 	int may_write = r->session_id != 0 && document_may_write(d->author_state, r->role, r->state_code);
 
 	buf_reset(b);
-	r->nheaders = 0;
 	layout_begin(r, arena_printf(r->arena, "%s: %s", d->symbol, title ? title : ""));
 	H(b, "<article class=\"document-page\">\n<p class=\"meta\"><a href=\"/documents\">");
 	html_text(b, _("Documents"));
