@@ -47,6 +47,8 @@ void cli_store_settle(struct cli_store *s);
 void cli_store_close(struct cli_store *s);
 /* Is dir an Agora data folder (it has agora.db)? */
 int cli_is_data_folder(const char *dir);
+/* Is the embedded demo file a consultation round (not meetings, proposals, documents...)? */
+int cli_demo_is_round(const char *path);
 /* Loads the embedded demo set into an open store; progress on a terminal. 0 or 1. */
 int cli_demo_load(struct cli_store *s);
 /* The demo's people besides the secretariat: a chair, a focal point and a delegate of IN and of

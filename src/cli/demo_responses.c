@@ -532,8 +532,7 @@ rounds_load(const char *db_url, struct arena *a, struct round *rounds, int *nrou
 		json_t *j;
 		const char *slug;
 
-		if (strcmp(f->path, "meetings.json") == 0 ||	/* the meetings, not a round */
-		    strcmp(f->path, "proposals.json") == 0)	/* the topic proposals, neither */
+		if (!cli_demo_is_round(f->path))
 			continue;
 		j = json_loadb(f->data, f->len, 0, NULL);
 		slug = json_string_value(json_object_get(j, "slug"));

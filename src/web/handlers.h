@@ -74,6 +74,18 @@ int api_meeting_get(struct request *r);
 /* end meetings */
 
 /* documents and contributions */
+int page_document_list(struct request *r);		/* page_documents.c */
+int page_document(struct request *r);
+int page_document_download(struct request *r);
+int page_document_submit(struct request *r);
+int page_document_publish(struct request *r);
+int page_document_revise(struct request *r);
+/* The documents of meeting number the visitor may see, as a section of the meeting's page. */
+void page_meeting_documents(struct request *r, int number);
+int page_document_new(struct request *r);		/* page_document_new.c */
+int page_document_create(struct request *r);
+int api_document_list(struct request *r);		/* api_documents.c */
+int api_document_get(struct request *r);
 /* end documents */
 
 /* topic proposals */

@@ -389,6 +389,7 @@ show(struct request *r, int number, const struct refused *x, int http)
 	H(b, "</section>\n");
 	if (nc > 0)
 		carried_section(r, c, nc);
+	page_meeting_documents(r, number);
 	H(b, "</article>\n");
 	layout_end(r);
 	if (r->session_id != 0)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../domain/document.h"
 #include "../util/log.h"
 #include "../util/str.h"
 #include "handlers.h"
@@ -12,6 +13,7 @@
 #define SLUG_P { "slug", P_SLUG, IN_PATH }
 #define ID_P { "id", P_RESPONSE_ID, IN_PATH }
 #define TOKEN_Q { "token", P_TOKEN, IN_QUERY }
+#define SYMBOL_P { "symbol", P_SYMBOL, IN_PATH }
 
 const struct route routes[] = {
 	{ "GET", "/", page_home, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_CACHE, "home", { LANG_Q } },
@@ -132,6 +134,30 @@ const struct route routes[] = {
 	/* end meetings */
 
 	/* documents and contributions (0012) */
+	/* The pages take any visitor (ROLE_PUBLIC) or any account (ROLE_ACCOUNT): who may read or
+	 * change which document depends on the document (document_visible, document_may_write),
+	 * so the handlers decide, answering 404 for a document the visitor may not see. */
+	{ "GET", "/documents", page_document_list, ROLE_PUBLIC | ROUTE_PAGE, "documents",
+	  { LANG_Q, { "meeting", P_NUMBER, IN_QUERY } } },
+	{ "GET", "/documents/new", page_document_new, ROLE_ACCOUNT | ROUTE_PAGE, "document_new",
+	  { LANG_Q, { "meeting", P_NUMBER, IN_QUERY } } },
+	{ "POST", "/documents/new", page_document_create, ROLE_ACCOUNT | ROUTE_PAGE | ROUTE_UPLOAD,
+	  "document_create", { LANG_Q } },
+	{ "GET", "/documents/{symbol}", page_document, ROLE_PUBLIC | ROUTE_PAGE, "document",
+	  { LANG_Q, SYMBOL_P } },
+	/* {n}: 0 is the original; P_NAME lets 0 through, the handler takes digits only */
+	{ "GET", "/documents/{symbol}/revisions/{n}", page_document_download, ROLE_PUBLIC, "document_download",
+	  { SYMBOL_P, { "n", P_NAME, IN_PATH } } },
+	{ "POST", "/documents/{symbol}/revisions", page_document_revise, ROLE_ACCOUNT | ROUTE_PAGE | ROUTE_UPLOAD,
+	  "document_revise", { LANG_Q, SYMBOL_P } },
+	{ "POST", "/documents/{symbol}/submit", page_document_submit, ROLE_ACCOUNT | ROUTE_PAGE | ROUTE_FORM,
+	  "document_submit", { LANG_Q, SYMBOL_P } },
+	{ "POST", "/documents/{symbol}/publish", page_document_publish, ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM,
+	  "document_publish", { LANG_Q, SYMBOL_P } },
+	{ "GET", "/api/v1/documents", api_document_list, ROLE_PUBLIC | ROUTE_API, "api_documents",
+	  { LANG_Q, { "meeting", P_NUMBER, IN_QUERY } } },
+	{ "GET", "/api/v1/documents/{symbol}", api_document_get, ROLE_PUBLIC | ROUTE_API, "api_document",
+	  { SYMBOL_P, LANG_Q } },
 	/* end documents */
 
 	/* topic proposals by consensus (0013) */
@@ -328,6 +354,11 @@ route_param_check(const struct param *p, const char *v, const char **why)
 		if (strlen(v) == 1 && v[0] >= 'a' && v[0] <= 'z')
 			return 0;
 		*why = "must be one letter from a to z";
+		return -1;
+	case P_SYMBOL:
+		if (document_url_parse(v, &(int){ 0 }, &(int){ 0 }) == 0)
+			return 0;
+		*why = "is not a document symbol (cwg-internet-17-3)";
 		return -1;
 	case P_NAME:
 		if (charset_ok(v, "_.-", 64) && v[0] != '.')

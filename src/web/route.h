@@ -38,6 +38,7 @@ enum param_kind {
 	P_ID,		/* a row number: 1..999999999999 */
 	P_NUMBER,	/* a meeting's number: 1..9999 */
 	P_LETTER,	/* an outcome's letter: one of a-z */
+	P_SYMBOL,	/* a document symbol's URL form: cwg-internet-17-3 */
 };
 enum param_where { IN_PATH, IN_QUERY };
 

@@ -90,4 +90,43 @@ check "and never the same one" test "$(cut -d' ' -f2 "$TMP/opened" | sort -u | w
 req GET "/admin/responses/$HIDDEN" -b "$TMP/jar.secretariat"
 check "the secretariat sees the pending text" body_has "$SECRET_TEXT"
 check "the secretariat sees the email" body_has "$HIDDEN_EMAIL"
+
+# ---- Documents: another state's draft (docs/DOCUMENTS.md) --------------------------------------------
+# A draft of FR (no visitor's state: theirs is CH) with a secret title and a secret in its file,
+# then every documents page and API answer, with every document's symbol and revision number
+# in place, asked by the five visitors: none may carry the secret; the secretariat sees it.
+DOC_SECRET="doc-draft-secret-$RANDOM$RANDOM"
+printf 'Draft of France: %s\n' "$DOC_SECRET" >"$TMP/doc-secret.txt"
+req POST /documents/new -b "$TMP/jar.secretariat" -F "csrf=${CSRF[secretariat]}" -F meeting=17 -F kind=contribution \
+	-F author=FR -F "title=Title $DOC_SECRET" -F language=en -F "file=@$TMP/doc-secret.txt"
+check "a draft of FR with a secret title is stored" status_is 303
+SECRET_DOC=$(header Location | sed 's|^/documents/||')
+check "it is FR's draft" test "$(db "SELECT author_state || status FROM documents WHERE url_name = '$SECRET_DOC'")" = FRdraft
+: >"$TMP/doc-urls"
+for m in "" $(db "SELECT number FROM meetings"); do
+	echo "/documents${m:+?meeting=$m}" >>"$TMP/doc-urls"
+	echo "/api/v1/documents${m:+?meeting=$m}" >>"$TMP/doc-urls"
+	[ -n "$m" ] && echo "/meetings/$m" >>"$TMP/doc-urls"
+done
+for d in $(db "SELECT url_name FROM documents"); do
+	for u in "/documents/$d" "/api/v1/documents/$d" "/documents/$d/revisions/0" "/documents/$d/revisions/1"; do
+		echo "$u" >>"$TMP/doc-urls"
+	done
+done
+doc_leaks=""
+doc_asked=0
+for v in anon stakeholder delegate focal_point chair; do
+	while IFS= read -r u; do
+		curl -s -o "$TMP/page" -b "$TMP/jar.$v" "$BASE$u"
+		doc_asked=$((doc_asked + 1))
+		grep -qF "$DOC_SECRET" "$TMP/page" && doc_leaks="$doc_leaks $v:$u"
+	done <"$TMP/doc-urls"
+done
+check "no visitor but the secretariat sees another state's draft on any of $doc_asked documents pages" \
+	sh -c "[ -z '$doc_leaks' ] || { echo '# leaked:$doc_leaks'; exit 1; }"
+check "enough documents pages were asked" test "$doc_asked" -gt 100
+req GET "/documents/$SECRET_DOC" -b "$TMP/jar.secretariat"
+check "the secretariat sees the draft's title" body_has "$DOC_SECRET"
+req GET "/documents/$SECRET_DOC/revisions/0" -b "$TMP/jar.secretariat"
+check "the secretariat downloads its file" body_has "$DOC_SECRET"
 finish

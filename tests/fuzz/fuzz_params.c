@@ -69,11 +69,18 @@ check_accepted(enum param_kind k, const char *v)
 	case P_LETTER:	/* openapi.json OutcomeLetter: ^[a-z]$ */
 		FUZZ_CHECK(only(v, "abcdefghijklmnopqrstuvwxyz", 1, 1), "P_LETTER accepted \"%s\"", v);
 		break;
+	case P_SYMBOL:	/* cwg-internet-M-N, M and N 1..9999 without leading zeros */
+		FUZZ_CHECK(strncmp(v, "cwg-internet-", 13) == 0 && only(v + 13, "0123456789-", 3, 9) &&
+				   v[13] != '0' && strchr(v + 13, '-') != NULL && strchr(v + 13, '-')[1] != '0' &&
+				   strchr(v + 13, '-')[1] != '\0' && strchr(strchr(v + 13, '-') + 1, '-') == NULL,
+			   "P_SYMBOL accepted \"%s\"", v);
+		break;
 	}
 }
 
 static const enum param_kind kinds[] = { P_SLUG, P_LANG, P_CURSOR, P_LIMIT, P_STATE,
-					 P_NAME, P_RESPONSE_ID, P_INDEX, P_TOKEN, P_ID, P_NUMBER, P_LETTER };
+					 P_NAME, P_RESPONSE_ID, P_INDEX, P_TOKEN, P_ID, P_NUMBER, P_LETTER,
+					 P_SYMBOL };
 
 static int
 contains_nocase(const char *hay, const char *needle)
