@@ -41,8 +41,8 @@ static const char *const SQL_ERASE[] = {
 	"DELETE FROM response_answers WHERE response_id = $1",
 	"DELETE FROM response_attachments WHERE response_id = $1",
 	"DELETE FROM blob_refs WHERE thing = 'response' AND thing_id = $1",	/* the sweep reclaims them */
-	"UPDATE response_versions SET name = '', organization = '', job_title = '', email = '', "
-	"country = '', summary = '' WHERE response_id = $1",
+	("UPDATE response_versions SET name = '', organization = '', job_title = '', email = '', "
+	 "country = '', summary = '' WHERE response_id = $1"),
 	"UPDATE response_requests SET message = '' WHERE response_id = $1",	/* may name the person */
 };
 static const char SQL_ERASED[] =
