@@ -532,7 +532,8 @@ rounds_load(const char *db_url, struct arena *a, struct round *rounds, int *nrou
 		json_t *j;
 		const char *slug;
 
-		if (strcmp(f->path, "meetings.json") == 0)	/* the meetings, not a round */
+		if (strcmp(f->path, "meetings.json") == 0 ||	/* the meetings, not a round */
+		    strcmp(f->path, "consultation_meetings.json") == 0)
 			continue;
 		j = json_loadb(f->data, f->len, 0, NULL);
 		slug = json_string_value(json_object_get(j, "slug"));

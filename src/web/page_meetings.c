@@ -17,6 +17,7 @@
 #include "upload.h"
 #include "view.h"
 #include "view_meeting.h"
+#include "view_registration_meeting.h"
 
 #define MEETINGS_SHOWN 500
 #define HISTORY_SHOWN 50
@@ -373,6 +374,7 @@ show(struct request *r, int number, const struct refused *x, int http)
 		html_markdown(b, agenda);
 		H(b, "</div>\n");
 	}
+	view_meeting_registration(r, &m);	/* open consultation meetings: registration, speakers, record */
 	H(b, "<section id=\"outcomes\">\n<h2>");
 	html_text(b, _("Outcomes"));
 	H(b, "</h2>\n");
