@@ -314,11 +314,18 @@ mreg_register_fn(struct db *db, void *arg, struct err *e)
 	 * seat counted free here is still free when the row goes in. */
 	if (meeting_in_write(db, n->number, &m, &a, e) != 0)
 		goto out;
-	if ((n->verdict = mreg_judge(&m, n->attendance, clock_now())) != MREG_OK) {
+	if ((n->verdict = mreg_judge(&m, n->attendance, clock_now())) == MREG_NO_REGISTRATION) {
 		err_set(e, ERR_CONFLICT, "registration refused");
 		goto out;
 	}
-	if (response_ref(db, n->response, &response_id, e) != 0 || insert(db, n, m.id, response_id, e) != 0)
+	/* a field the registrant can correct is said first, then whether a place is left */
+	if (response_ref(db, n->response, &response_id, e) != 0)
+		goto out;
+	if (n->verdict != MREG_OK) {
+		err_set(e, ERR_CONFLICT, "registration refused");
+		goto out;
+	}
+	if (insert(db, n, m.id, response_id, e) != 0)
 		goto out;
 	if ((body = mail_body(n)) == NULL) {
 		err_set(e, ERR_INTERNAL, "out of memory");
