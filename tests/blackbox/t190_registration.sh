@@ -85,10 +85,19 @@ check "stored: in person, wishes to speak, the token hashed (never the token)" s
 check "a mail is queued to the registrant with the cancel link" sh -c \
 	"sqlite3 '$DATA/agora.db' \"SELECT body_text FROM outbox WHERE to_addr = 'ada@example.org' AND kind = 'meeting_registration'\" | grep -qF '$CANCEL_A'"
 check "registration audited" same "$(db "SELECT count(*) FROM audit_log WHERE action = 'meeting_registration' AND object = 'meeting/$M/registration/$ID_A'")" 1
-Q="?lang=fr" PUBLISH=organization register "$TMP/f" "Jean Dupont" jean@example.org remote -d wish_to_speak=1
+# a published response of the demo round, which Jean will present
+cat >"$TMP/resp.json" <<JSON
+{"respondent":{"name":"Jean Dupont","organization":"Org of Jean Dupont","job_title":"Director","country":"FR",
+ "stakeholder_type":"civil_society","email":"jean@example.org"},"publish_as":"organization","language":"fr",
+ "summary":"Résumé.","answers":[{"question":1,"text":"Réponse."}]}
+JSON
+req POST /api/v1/consultations/multilingual-internet/responses -H 'Content-Type: application/json' --data-binary @"$TMP/resp.json"
+RESP=$(json 'j["id"]')
+Q="?lang=fr" PUBLISH=organization register "$TMP/f" "Jean Dupont" jean@example.org remote -d wish_to_speak=1 -d "response=$RESP"
 check "remote, in French: 201" status_is 201
 check "the mail is in the registrant's language" same "$(db "SELECT lang FROM outbox WHERE to_addr = 'jean@example.org'")" fr
 ID_J=$(db "SELECT id FROM registrations WHERE email = 'jean@example.org'")
+check "the response to present is linked" same "$(db "SELECT p.public_id FROM registrations g JOIN responses p ON p.id = g.response_id WHERE g.id = $ID_J")" "$RESP"
 register "$TMP/c" "Carl Remote" carl@example.org remote
 check "remote capacity (1) reached: 409" status_is 409
 check "409: the form again, the error at the attendance" sh -c "grep -q 'id=\"err-attendance\" role=\"alert\"' '$TMP/b' && grep -q 'name=\"name\"' '$TMP/b'"
@@ -178,7 +187,8 @@ check "stored in order" same "$(db "SELECT group_concat(registration_id) FROM (S
 check "speakers_order audited" same "$(db "SELECT detail FROM audit_log WHERE action = 'speakers_order' AND object = 'meeting/$M'")" "order: $ID_J $ID_D"
 req GET /meetings/$M
 check "the public speakers list, in order, named as chosen" same \
-	"$(sed -n '/<ol class="speakers">/,/<\/ol>/p' "$TMP/b" | grep -o '<li>[^<]*' | sed 's/<li>//' | tr '\n' '|')" "Org of Jean Dupont|SEAT, Dora - Org of Dora Seat|"
+	"$(sed -n '/<ol class="speakers">/,/<\/ol>/p' "$TMP/b" | grep -o '<li>[^<]*' | sed 's/<li>//; s/ ($//' | tr '\n' '|')" "Org of Jean Dupont|SEAT, Dora - Org of Dora Seat|"
+check "the speakers list links the response presented" body_has "<a href=\"/responses/$RESP\">"
 
 # ---- the record ------------------------------------------------------------------------------
 req POST /admin/meetings/$M/record -b "$TMP/sec" -d "csrf=$csrf" -d record_lang=en \
