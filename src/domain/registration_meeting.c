@@ -21,7 +21,7 @@ static const char SQL_MEETING[] =
     "(SELECT count(*) FROM registrations g WHERE g.meeting_id = m.id AND g.status = 'registered' "
     "AND g.attendance = 'in_person'), "
     "(SELECT count(*) FROM registrations g WHERE g.meeting_id = m.id AND g.status = 'registered' "
-    "AND g.attendance = 'remote') "
+    "AND g.attendance = 'remote'), m.original_language "
     "FROM meetings m LEFT JOIN meeting_registration r ON r.meeting_id = m.id WHERE m.number = $1";
 static const char SQL_SETTINGS[] =
     "INSERT INTO meeting_registration (meeting_id, capacity_in_person, capacity_remote, closes_at, starts_min, "
@@ -100,13 +100,14 @@ mreg_meeting_get(struct db *db, struct arena *a, int number, struct mreg_meeting
 		m->ends_min = (int)db_col_int64(st, 10);
 		m->n_in_person = (int)db_col_int64(st, 11);
 		m->n_remote = (int)db_col_int64(st, 12);
+		m->original_language = arena_strdup(a, db_col_text(st, 13));
 	}
 	db_done(st);
 	if (rc == DB_DONE)
 		return err_set(e, ERR_NOTFOUND, "no meeting %d", number);
 	if (rc != DB_ROW)
 		return db_err(db, e, "meeting");
-	return m->kind != NULL ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
+	return m->kind != NULL && m->original_language != NULL ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
 }
 
 /* The writer has no request arena: a small one for the closure's reads. */
@@ -611,7 +612,9 @@ mreg_record_fn(struct db *db, void *arg, struct err *e)
 		goto out;
 	}
 	if (empty ? text_delete(db, "meeting", m.id, "record", r->lang, e) != 0
-		  : text_put(db, "meeting", m.id, "record", r->lang, r->body, "original", e) != 0)
+		  : text_put(db, "meeting", m.id, "record", r->lang, r->body,
+			     /* in another language than the meeting's, the record is its official version */
+			     str_eq(lang_code(r->lang), m.original_language) ? "original" : "official", e) != 0)
 		goto out;
 	snprintf(object, sizeof(object), "meeting/%d", r->number);
 	snprintf(detail, sizeof(detail), "%s: %s", lang_code(r->lang), empty ? "removed" : "written");

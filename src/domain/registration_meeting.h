@@ -23,6 +23,7 @@ struct mreg_meeting {
 	int64_t id;
 	int number;
 	const char *kind;		/* "working_group", "open_consultation" */
+	const char *original_language;	/* "en"... */
 	int64_t starts_on, ends_on;	/* 00:00 UTC of the first and the last day */
 	int has_registration;		/* a meeting_registration row exists */
 	int capacity_in_person;		/* 0: no one in person */

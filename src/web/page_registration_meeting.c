@@ -97,7 +97,7 @@ radios(struct request *r, const char *name, const char *legend, const char *cons
 		H(b, "</p>\n");
 	}
 	for (int i = 0; values[i] != NULL; i++) {
-		H(b, "<label class=\"choice\"><input type=\"radio\" name=\"");
+		H(b, "<label class=\"choice\"><input type=\"radio\" required name=\"");
 		html_attr(b, name);
 		H(b, "\" value=\"");
 		html_attr(b, values[i]);
