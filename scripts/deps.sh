@@ -2,7 +2,7 @@
 # Installs what Agora needs from Debian's packages, once; quiet when nothing is missing.
 set -eu
 PKGS="build-essential pkg-config gettext locales curl iso-codes
-libmicrohttpd-dev libsqlite3-dev libsodium-dev libicu-dev libjansson-dev libcmark-dev
+libmicrohttpd-dev libsqlite3-dev libsodium-dev libicu-dev libjansson-dev libcmark-dev libical-dev
 libmagic-dev libcmocka-dev python3 sqlite3"
 [ "${1:-}" = "--bench" ] && PKGS="$PKGS wrk nginx-light"
 [ "${1:-}" = "--fuzz" ] && PKGS="$PKGS clang libclang-rt-14-dev"

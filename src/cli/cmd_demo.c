@@ -11,6 +11,7 @@
 #include "../domain/document.h"
 #include "../domain/meeting.h"
 #include "../domain/proposal.h"
+#include "../domain/registration_meeting.h"
 #include "../util/timefmt.h"
 #include "../extract/sniff.h"
 #include "../store/blobs.h"
@@ -334,10 +335,110 @@ out:
 	return rc;
 }
 
+/* An open consultation meeting of demo/consultation_meetings.json: its day comes from the
+ * round's closing date as stored (read inside the write), so it lands about 30 days after the
+ * demo round's close whenever the demo is loaded; registration opens with it. */
+struct demo_consult {
+	struct meeting_spec spec;
+	const char *round;
+	int days_after_close, closes_days_before, starts_min, ends_min;
+	int capacity_in_person, capacity_remote;
+};
+
+static const char SQL_ROUND_CLOSES[] = "SELECT closes_at FROM consultations WHERE slug = $1";
+
+static int
+demo_consult_fn(struct db *db, void *arg, struct err *e)
+{
+	struct demo_consult *d = arg;
+	struct db_stmt *st = db_prepare(db, SQL_ROUND_CLOSES);
+	struct mreg_settings g;
+	int64_t closes = 0;
+	enum db_rc rc;
+
+	if (st == NULL)
+		return db_err(db, e, "demo");
+	db_bind_text(st, 1, d->round);
+	if ((rc = db_step(st)) == DB_ROW)
+		closes = db_col_int64(st, 0);
+	db_done(st);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? err_set(e, ERR_NOTFOUND, "no round %s", d->round) : db_err(db, e, "demo");
+	d->spec.starts_on = d->spec.ends_on = (closes / 86400 + d->days_after_close) * 86400;
+	if (meeting_create_fn(db, &d->spec, e) != 0)
+		return -1;
+	if (d->spec.existed)
+		return 0;
+	g = (struct mreg_settings){ d->spec.number, d->capacity_in_person, d->capacity_remote,
+				    d->spec.starts_on - d->closes_days_before * 86400LL, d->starts_min, d->ends_min, 0,
+				    "cli" };
+	return mreg_settings_fn(db, &g, e);
+}
+
+static int
+hhmm_value(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	if (s == NULL || strlen(s) != 5 || s[2] != ':')
+		return -1;
+	return atoi(s) * 60 + atoi(s + 3);
+}
+
+static int
+demo_consultation_meetings(struct cli_store *s, const struct embedded *f)
+{
+	json_error_t je;
+	json_t *j = json_loadb(f->data, f->len, JSON_REJECT_DUPLICATES, &je), *list, *v;
+	int added = 0, total = 0;
+	struct err e;
+	size_t i;
+
+	if (j == NULL) {
+		fprintf(stderr, "agora demo: %s: %s (line %d)\n", f->path, je.text, je.line);
+		return 1;
+	}
+	list = json_object_get(j, "meetings");
+	json_array_foreach(list, i, v) {
+		struct demo_consult *d = calloc(1, sizeof(*d));
+		json_t *demo = json_object_get(v, "demo"), *reg = json_object_get(demo, "registration");
+		char prefix[48];
+		int rc;
+
+		if (d == NULL)
+			break;
+		snprintf(prefix, sizeof(prefix), "meetings[%zu]", i);
+		d->round = json_string_value(json_object_get(demo, "round"));
+		d->days_after_close = (int)json_integer_value(json_object_get(demo, "days_after_close"));
+		d->closes_days_before = (int)json_integer_value(json_object_get(reg, "closes_days_before"));
+		d->capacity_in_person = (int)json_integer_value(json_object_get(reg, "capacity_in_person"));
+		d->capacity_remote = (int)json_integer_value(json_object_get(reg, "capacity_remote"));
+		d->starts_min = hhmm_value(reg, "starts_time");
+		d->ends_min = hhmm_value(reg, "ends_time");
+		rc = d->round == NULL ? err_set(&e, ERR_INVALID, "demo.round is required")
+				      : meeting_spec_parse(v, &d->spec, prefix, &e);
+		if (rc == 0)
+			rc = writer_run(s->writer, demo_consult_fn, d, &e);
+		if (rc != 0) {
+			fprintf(stderr, "agora demo: %s: %s %s\n", f->path, e.field, e.msg);
+			free(d);
+			json_decref(j);
+			return 1;
+		}
+		added += !d->spec.existed;
+		total++;
+		free(d);
+	}
+	json_decref(j);
+	printf("Demo data: %d open consultation meeting(s) added, %d already present\n", added, total - added);
+	return 0;
+}
+
 int
 cli_demo_is_round(const char *path)
 {
-	static const char *const others[] = { "meetings.json", "proposals.json", "documents.json", NULL };
+	static const char *const others[] = { "meetings.json", "consultation_meetings.json", "proposals.json",
+					      "documents.json", NULL };
 
 	for (int i = 0; others[i]; i++)
 		if (strcmp(path, others[i]) == 0)
@@ -350,7 +451,7 @@ cli_demo_load(struct cli_store *s)
 {
 	int total = 0, added = 0, tty = isatty(2);
 	int64_t now = clock_now();
-	const struct embedded *meetings = NULL, *proposals = NULL, *documents = NULL;
+	const struct embedded *meetings = NULL, *consult = NULL, *proposals = NULL, *documents = NULL;
 
 	for (const struct embedded *f = demo_files; f->path; f++)
 		total++;
@@ -364,6 +465,8 @@ cli_demo_load(struct cli_store *s)
 		if (!cli_demo_is_round(f->path)) {	/* loaded after the rounds, in this order */
 			if (strcmp(f->path, "meetings.json") == 0)
 				meetings = f;
+			else if (strcmp(f->path, "consultation_meetings.json") == 0)
+				consult = f;
 			else if (strcmp(f->path, "proposals.json") == 0)
 				proposals = f;
 			else
@@ -401,8 +504,10 @@ cli_demo_load(struct cli_store *s)
 		fprintf(stderr, "\n");
 	cli_store_settle(s);
 	printf("Demo data: %d consultation(s) added, %d already present\n", added,
-	       total - added - (meetings != NULL) - (proposals != NULL) - (documents != NULL));
+	       total - added - (meetings != NULL) - (consult != NULL) - (proposals != NULL) - (documents != NULL));
 	if (meetings != NULL && demo_meetings(s, meetings) != 0)
+		return 1;
+	if (consult != NULL && demo_consultation_meetings(s, consult) != 0)
 		return 1;
 	if (proposals != NULL && demo_proposals(s, proposals) != 0)
 		return 1;

@@ -101,6 +101,17 @@ int api_proposal_get(struct request *r);
 /* end proposals */
 
 /* registration */
+int page_meetings_ics(struct request *r);
+int page_meeting_ics(struct request *r);
+int page_meeting_register(struct request *r);
+int page_meeting_register_post(struct request *r);
+int page_registration_cancel(struct request *r);
+int page_registration_cancel_post(struct request *r);
+int page_admin_registrants(struct request *r);
+int page_admin_registrants_csv(struct request *r);
+int page_admin_registration_settings(struct request *r);
+int page_admin_speakers(struct request *r);
+int page_admin_record(struct request *r);
 /* end registration */
 
 int api_consultation_list(struct request *r);		/* api_consultations.c */

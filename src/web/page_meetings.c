@@ -17,6 +17,7 @@
 #include "upload.h"
 #include "view.h"
 #include "view_meeting.h"
+#include "view_registration_meeting.h"
 
 #define MEETINGS_SHOWN 500
 #define HISTORY_SHOWN 50
@@ -45,7 +46,9 @@ page_meeting_list(struct request *r)
 	H(b, "</h1>\n<p class=\"lead\">");
 	html_text(b, _("The meetings of the working group, newest first, with their outcomes and the "
 		       "items still open."));
-	H(b, "</p>\n");
+	H(b, "</p>\n<p><a href=\"/meetings.ics\" type=\"text/calendar\">");
+	html_text(b, _("All meetings in your calendar (iCalendar)"));
+	H(b, "</a></p>\n");
 	if (n == 0) {
 		H(b, "<p>");
 		html_text(b, _("There are no meetings yet."));
@@ -373,6 +376,7 @@ show(struct request *r, int number, const struct refused *x, int http)
 		html_markdown(b, agenda);
 		H(b, "</div>\n");
 	}
+	view_meeting_registration(r, &m);	/* open consultation meetings: registration, speakers, record */
 	H(b, "<section id=\"outcomes\">\n<h2>");
 	html_text(b, _("Outcomes"));
 	H(b, "</h2>\n");

@@ -14,6 +14,7 @@
 #define ID_P { "id", P_RESPONSE_ID, IN_PATH }
 #define TOKEN_Q { "token", P_TOKEN, IN_QUERY }
 #define SYMBOL_P { "symbol", P_SYMBOL, IN_PATH }
+#define NUMBER_P { "number", P_NUMBER, IN_PATH }
 
 const struct route routes[] = {
 	{ "GET", "/", page_home, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_CACHE, "home", { LANG_Q } },
@@ -185,6 +186,29 @@ const struct route routes[] = {
 	/* end proposals */
 
 	/* open consultation meetings: registration (0014) */
+	{ "GET", "/meetings.ics", page_meetings_ics, ROLE_PUBLIC | ROUTE_PAGE, "meetings_ics", { LANG_Q } },
+	{ "GET", "/meetings/{number}/calendar.ics", page_meeting_ics, ROLE_PUBLIC | ROUTE_PAGE, "meeting_ics",
+	  { LANG_Q, NUMBER_P } },
+	{ "GET", "/meetings/{number}/register", page_meeting_register, ROLE_PUBLIC | ROUTE_PAGE, "meeting_register",
+	  { LANG_Q, NUMBER_P } },
+	{ "POST", "/meetings/{number}/register", page_meeting_register_post,
+	  ROLE_PUBLIC | ROUTE_PAGE | ROUTE_FORM | RATE_SUBMIT, "meeting_register_post", { LANG_Q, NUMBER_P } },
+	/* the cancel token, not a role: the handler checks it (403 for another token) */
+	{ "GET", "/meetings/{number}/registrations/{id}/cancel", page_registration_cancel, ROLE_PUBLIC | ROUTE_PAGE,
+	  "registration_cancel", { LANG_Q, NUMBER_P, { "id", P_ID, IN_PATH }, { "token", P_CURSOR, IN_QUERY } } },
+	{ "POST", "/meetings/{number}/registrations/{id}/cancel", page_registration_cancel_post,
+	  ROLE_PUBLIC | ROUTE_PAGE | ROUTE_FORM, "registration_cancel_post",
+	  { LANG_Q, NUMBER_P, { "id", P_ID, IN_PATH } } },
+	{ "GET", "/admin/meetings/{number}/registrants", page_admin_registrants, ROLE_SECRETARIAT | ROUTE_PAGE,
+	  "admin_registrants", { LANG_Q, NUMBER_P } },
+	{ "GET", "/admin/meetings/{number}/registrants.csv", page_admin_registrants_csv,
+	  ROLE_SECRETARIAT | ROUTE_PAGE, "admin_registrants_csv", { LANG_Q, NUMBER_P } },
+	{ "POST", "/admin/meetings/{number}/registration", page_admin_registration_settings,
+	  ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM, "admin_registration_settings", { LANG_Q, NUMBER_P } },
+	{ "POST", "/admin/meetings/{number}/speakers", page_admin_speakers, ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM,
+	  "admin_speakers", { LANG_Q, NUMBER_P } },
+	{ "POST", "/admin/meetings/{number}/record", page_admin_record, ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM,
+	  "admin_record", { LANG_Q, NUMBER_P } },
 	/* end registration */
 
 	{ "GET", "/api/v1/consultations", api_consultation_list, ROLE_PUBLIC | ROUTE_API,

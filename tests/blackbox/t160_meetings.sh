@@ -35,7 +35,8 @@ events_of() { db "SELECT group_concat(from_status || '>' || to_status, ',') FROM
 # ---- The list -----------------------------------------------------------------------------------
 req GET /meetings
 check "/meetings: 200" status_is 200
-check "six meetings, newest first" same "$(grep -o 'id="m-[0-9]*"' "$TMP/b" | tr -dc '0-9 \n' | tr '\n' ' ')" "17 16 15 14 13 12 "
+check "/meetings links the calendar feed" body_has 'href="/meetings.ics" type="text/calendar"'
+check "the six meetings and the demo's open consultation meeting (9001), newest first" same "$(grep -o 'id="m-[0-9]*"' "$TMP/b" | tr -dc '0-9 \n' | tr '\n' ' ')" "9001 17 16 15 14 13 12 "
 check "the 15th was virtual, on 27-28 January 2021" sh -c "grep 'id=\"m-15\"' '$TMP/b' | grep -q 'datetime=\"2021-01-27T00:00:00Z\".*datetime=\"2021-01-28T00:00:00Z\".*Virtual'"
 check "the 12th was in person, on 1 February 2019, with 3 outcomes and none open" \
 	sh -c "grep 'id=\"m-12\"' '$TMP/b' | grep -q '2019-02-01T00:00:00Z.*In person</td><td class=\"count\">3</td><td class=\"count\">0</td>'"
@@ -74,8 +75,8 @@ check "12 carries nothing" body_lacks 'id="carried"'
 
 # ---- The API ------------------------------------------------------------------------------------
 req GET /api/v1/meetings
-check "API list: 200, newest first" same "$(json '" ".join(str(m["number"]) for m in j["items"])')" "17 16 15 14 13 12"
-check "API list: the 16th's mode and dates" same "$(json 'j["items"][1]["mode"]+" "+j["items"][1]["starts_on"]+" "+j["items"][1]["ends_on"]')" "virtual 2021-09-23 2021-09-23"
+check "API list: 200, newest first" same "$(json '" ".join(str(m["number"]) for m in j["items"])')" "9001 17 16 15 14 13 12"
+check "API list: the 16th's mode and dates" same "$(json 'j["items"][2]["mode"]+" "+j["items"][2]["starts_on"]+" "+j["items"][2]["ends_on"]')" "virtual 2021-09-23 2021-09-23"
 req GET /api/v1/meetings/15
 check "API 15: outcomes a-e" same "$(json '"".join(o["letter"] for o in j["outcomes"])')" "abcde"
 check "API 15: 15(a) launched the COVID-19 round" same "$(json 'j["outcomes"][0]["consultations"]')" "[{'slug': 'covid-19-pandemics', 'relation': 'launched'}]"
