@@ -237,6 +237,18 @@ take_param(void *cls, enum MHD_ValueKind kind, const char *key, const char *valu
 	return MHD_YES;	/* undeclared parameters are dropped */
 }
 
+/* 413: a page says it in the reader's words (a browser shows the page), the API as a problem. */
+static int
+too_large(struct server *s, struct request *r)
+{
+	if (r->route->flags & ROUTE_PAGE)
+		return reply_error(r, 413, arena_printf(r->arena, _("What was sent is too large: each file may be at "
+								    "most %lld MB. Go back, choose smaller files and "
+								    "send the form again; nothing was stored."),
+						   (long long)(s->cfg->attachment_max_bytes / 1000000)));
+	return reply_problem(r, 413, NULL, "the request body is too large", NULL);
+}
+
 /* Central checks, then the handler. */
 static int
 dispatch(struct server *s, struct request *r)
@@ -271,7 +283,7 @@ dispatch(struct server *s, struct request *r)
 	if ((rt->flags & RATE_SUBMIT) && ratelimit_request(s->submit_limit, r) != 0)
 		return HANDLER_DONE;	/* 429 answered */
 	if (r->body_too_large)
-		return reply_problem(r, 413, NULL, "the request body is too large", NULL);
+		return too_large(s, r);
 	if ((rt->flags & ROUTE_BODY_JSON) && r->upload == NULL) {
 		ct = request_get_header(r, "Content-Type");
 		if (r->body_in.len > 0 && (ct == NULL || strncasecmp(ct, "application/json", 16) != 0))
@@ -422,7 +434,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			if (cl != NULL && strtoull(cl, NULL, 10) > (unsigned long long)body_limit(s, r)) {
 				r->body_too_large = 1;
 				if (r->route != NULL)
-					reply_problem(r, 413, NULL, "the request body is too large", NULL);
+					too_large(s, r);
 				else
 					reply_problem(r, 404, NULL, "there is nothing at this address", NULL);
 				return send_reply(r);

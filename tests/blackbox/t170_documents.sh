@@ -181,6 +181,7 @@ check "the document's page again with the error next to the file" sh -c "grep -q
 head -c 5000 /dev/zero | tr '\0' 'a' >"$TMP/big.txt"
 upload dch /documents/new "$TMP/big.txt" meeting=17 kind=contribution "title=Big" language=en
 check "a file over --attachment-max-bytes: 413" status_is 413
+check "413: a page in the reader's words, saying nothing was stored" sh -c "grep -qi '^Content-Type: text/html' '$TMP/h' && grep -q 'nothing was stored' '$TMP/b'"
 upload dch /documents/cwg-internet-17-3/revisions "$TMP/big.txt"
 check "a revision over the limit: 413" status_is 413
 upload dch /documents/new "$TMP/orig.txt" meeting=99 kind=contribution "title=No meeting" language=en
