@@ -433,10 +433,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 				upload_begin(r, s->blobs, 0);	/* fields only */
 			if (cl != NULL && strtoull(cl, NULL, 10) > (unsigned long long)body_limit(s, r)) {
 				r->body_too_large = 1;
-				if (r->route != NULL)
+				if (r->route != NULL) {
+					i18n_use(r->lang);
 					too_large(s, r);
-				else
+				} else {
 					reply_problem(r, 404, NULL, "there is nothing at this address", NULL);
+				}
 				return send_reply(r);
 			}
 		}
@@ -457,8 +459,13 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	}
 	if (r->upload != NULL && !r->write_queued && !r->slow_queued && !r->body_too_large && upload_end(r) != 0) {
 		struct upload *u = r->upload;
-		rc = reply_problem(r, u->status, NULL, u->why,
-				   u->why_field ? reply_field_error(u->why_field, u->why) : NULL);
+		if (u->status == 413 && (r->route->flags & ROUTE_PAGE)) {
+			i18n_use(r->lang);
+			too_large(s, r);
+		} else {
+			rc = reply_problem(r, u->status, NULL, u->why,
+					   u->why_field ? reply_field_error(u->why_field, u->why) : NULL);
+		}
 		return send_reply(r);
 	}
 	if (r->db == NULL) {
