@@ -66,7 +66,7 @@ $(B)/locale/%/LC_MESSAGES/agora.mo: po/%.po
 
 # po/agora.pot from the sources; `make pot` then msgmerge updates each catalog.
 pot:
-	xgettext --from-code=UTF-8 -k_ -kN_ -kP_:1,2 -o po/agora.pot --package-name=agora $(SRC)
+	xgettext --from-code=UTF-8 -k_ -kN_ -kP_:1,2 -kC_:1c,2 -o po/agora.pot --package-name=agora $(SRC)
 	for l in $(LANGS); do msgmerge -q -U --backup=none po/$$l.po po/agora.pot; done
 
 run: deps all

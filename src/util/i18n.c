@@ -116,3 +116,11 @@ lang_negotiate(const char *h)
 	}
 	return best;
 }
+
+const char *
+i18n_pgettext(const char *key, const char *msgid)
+{
+	const char *t = dgettext("agora", key);
+
+	return t == key ? msgid : t;	/* untranslated: the string without its context */
+}

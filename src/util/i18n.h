@@ -8,6 +8,10 @@ enum lang { LANG_AR, LANG_ZH, LANG_EN, LANG_FR, LANG_RU, LANG_ES, LANG_COUNT };
 #define _(s) dgettext("agora", s)
 #define N_(s) (s)
 #define P_(s, p, n) dngettext("agora", s, p, n)
+/* A string whose translation depends on what it qualifies ("Open" for a proposal is neuter in
+ * Russian, for a request feminine): gettext's message context. */
+#define C_(ctx, s) i18n_pgettext(ctx "\004" s, s)
+const char *i18n_pgettext(const char *key, const char *msgid);
 
 /* Binds the catalog folder and makes the six per-language locales.
  * Returns 0, or -1 when a locale is missing (the language then shows English). */

@@ -254,7 +254,7 @@ page_document_show(struct request *r, const struct document *d, const char *revi
 	H(b, "</a></dd>\n");
 	view_row(r, 0, _("Kind"), view_document_kind(d->kind));
 	view_row(r, 0, _("Author"), view_document_author(d->author_state));
-	view_row(r, 0, _("Status"), str_eq(d->status, "draft") ? _("Draft (not submitted)") : _("Submitted"));
+	view_row(r, 0, _("Status"), str_eq(d->status, "draft") ? _("Draft (not submitted)") : C_("document", "Submitted"));
 	view_row(r, 0, _("Access"), d->is_public ? _("Public") : _("Members of the working group only"));
 	H(b, "</dl>\n");
 	revisions_table(r, d);

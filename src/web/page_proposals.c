@@ -43,7 +43,7 @@ static const char *
 status_label(const char *s)
 {
 	if (str_eq(s, "open"))
-		return _("Open");
+		return C_("proposal", "Open");
 	if (str_eq(s, "consensus"))
 		return _("Consensus");
 	if (str_eq(s, "no_consensus"))
@@ -51,7 +51,7 @@ status_label(const char *s)
 	if (str_eq(s, "deferred"))
 		return _("Deferred");
 	if (str_eq(s, "withdrawn"))
-		return _("Withdrawn");
+		return C_("proposal", "Withdrawn");
 	return s;
 }
 

@@ -688,7 +688,7 @@ registrant_row(struct request *r, const struct mreg_registrant *g)
 		H(b, "</a>");
 	}
 	H(b, "</td><td>");
-	html_text(b, str_eq(g->status, "cancelled") ? _("Cancelled") : _("Registered"));
+	html_text(b, str_eq(g->status, "cancelled") ? C_("registration", "Cancelled") : C_("registration", "Registered"));
 	H(b, "</td><td>");
 	if (str_eq(g->status, "registered")) {
 		H(b, "<input class=\"position\" type=\"text\" inputmode=\"numeric\" maxlength=\"3\" form=\"speakers\" "

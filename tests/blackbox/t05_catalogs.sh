@@ -4,7 +4,7 @@
 # not fuzzy, and every catalog must compile with msgfmt --check.
 . "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/../.." || exit 1
-xgettext --from-code=UTF-8 -k_ -kN_ -kP_:1,2 -o "$TMP/now.pot" --package-name=agora src/*/*.c 2>"$TMP/xg.err"
+xgettext --from-code=UTF-8 -k_ -kN_ -kP_:1,2 -kC_:1c,2 -o "$TMP/now.pot" --package-name=agora src/*/*.c 2>"$TMP/xg.err"
 check "xgettext reads the sources" test -s "$TMP/now.pot"
 count() { grep -c '^msgid ' "$1" 2>/dev/null || true; }
 total=$(($(count "$TMP/now.pot") - 1))
