@@ -336,7 +336,7 @@ proposal_create_fn(struct db *db, void *arg, struct err *e)
 {
 	struct proposal_new *n = arg;
 	struct db_stmt *st;
-	char field[16], detail[160];
+	char field[24], detail[160];
 	int64_t now = n->created_at ? n->created_at : clock_now();
 	int found;
 
