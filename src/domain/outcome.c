@@ -24,11 +24,13 @@ static const char SQL_ONE[] =
     "SELECT o.id, m.number, o.letter, o.kind, o.addressee, o.status, o.done_note, "
     "COALESCE(o.done_at, 0), COALESCE(o.done_by, 0), o.updated_at, m.starts_on, m.original_language "
     "FROM outcomes o JOIN meetings m ON m.id = o.meeting_id WHERE m.number = $1 AND o.letter = $2";
+/* A round this outcome launched is listed once, as launched, though outcome_links may name it too
+ * (a consultation made from a proposal keeps both). */
 static const char SQL_LINKS[] =
     "SELECT c.id, c.slug, 1, c.original_language FROM consultations c "
     "WHERE c.launched_by_outcome = $1 AND c.state <> 'draft' "
     "UNION ALL SELECT c.id, c.slug, 0, c.original_language FROM outcome_links l JOIN consultations c ON c.id = l.consultation_id "
-    "WHERE l.outcome_id = $1 AND c.state <> 'draft' ORDER BY 3 DESC, 1";
+    "WHERE l.outcome_id = $1 AND c.state <> 'draft' AND COALESCE(c.launched_by_outcome, 0) <> $1 ORDER BY 3 DESC, 1";
 static const char SQL_DOCUMENTS[] =
     "SELECT d.url_name FROM outcome_documents od JOIN documents d ON d.id = od.document_id "
     "JOIN meetings m ON m.id = d.meeting_id WHERE od.outcome_id = $1 ORDER BY m.number, d.seq LIMIT $2";
