@@ -409,7 +409,7 @@ outcome_select(struct request *r, const struct proposal *p, const struct field_e
 	H(b, "<select");
 	cform_ident(r, fe, "outcome", "outcome");
 	H(b, ">");
-	cform_option(r, "", _("None"), chosen ? chosen : "");
+	cform_option(r, "", C_("outcome", "None"), chosen ? chosen : "");
 	for (int i = 0; i < n; i++)
 		if (m[i].number == first)
 			outcome_options(r, &m[i], chosen);
