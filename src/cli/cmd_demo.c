@@ -10,6 +10,7 @@
 #include "../domain/consultation.h"
 #include "../domain/document.h"
 #include "../domain/meeting.h"
+#include "../domain/outcome.h"
 #include "../domain/proposal.h"
 #include "../domain/registration_meeting.h"
 #include "../util/timefmt.h"
@@ -212,12 +213,17 @@ demo_proposals(struct cli_store *s, const struct embedded *f)
 
 #define DEMO_DOC_REVISIONS 8
 
-/* One demo document with its revisions, written in one transaction; nothing when its symbol
- * exists (so demo can run twice). */
+#define DEMO_DOC_OUTCOMES 4
+
+/* One demo document with its revisions and the outcomes it concerns ("outcomes": ["16(b)"]),
+ * written in one transaction; nothing when its symbol exists and its links are there already
+ * (so demo can run twice). */
 struct demo_document {
 	struct document_new x;
 	struct document_file rev[DEMO_DOC_REVISIONS];
 	int nrev;
+	struct outcome_document_link link[DEMO_DOC_OUTCOMES];
+	int nlinks;
 };
 
 static int
@@ -227,11 +233,14 @@ demo_document_fn(struct db *db, void *arg, struct err *e)
 
 	if (document_create_fn(db, &d->x, e) != 0)
 		return -1;
-	if (d->x.existed)
-		return 0;
-	for (int i = 1; i < d->nrev; i++) {
+	for (int i = 1; i < d->nrev && !d->x.existed; i++) {
 		struct document_change c = { { 0, NULL, NULL, "cli" }, d->x.url, d->rev[i], 0, { 0 } };
 		if (document_revise_fn(db, &c, e) != 0)
+			return -1;
+	}
+	for (int i = 0; i < d->nlinks; i++) {
+		d->link[i].document = d->x.url;
+		if (outcome_document_link_fn(db, &d->link[i], e) != 0)
 			return -1;
 	}
 	return 0;
@@ -259,7 +268,7 @@ demo_document_parse(json_t *j, struct blobs *b, struct demo_document *d, char (*
 {
 	const char *author = json_string_value(json_object_get(j, "author"));
 	const char *lang = json_string_value(json_object_get(j, "original_language"));
-	json_t *revs = json_object_get(j, "revisions"), *v;
+	json_t *revs = json_object_get(j, "revisions"), *outs = json_object_get(j, "outcomes"), *v;
 	size_t i;
 
 	memset(d, 0, sizeof(*d));
@@ -290,6 +299,19 @@ demo_document_parse(json_t *j, struct blobs *b, struct demo_document *d, char (*
 		d->nrev++;
 	}
 	d->x.file = d->rev[0];
+	if (outs != NULL && (!json_is_array(outs) || json_array_size(outs) > DEMO_DOC_OUTCOMES))
+		return err_set(e, ERR_INVALID, "outcomes: at most %d references like \"16(b)\"", DEMO_DOC_OUTCOMES);
+	json_array_foreach(outs, i, v) {	/* "16(b)" */
+		const char *ref = json_string_value(v);
+		struct outcome_document_link *k = &d->link[d->nlinks];
+		char letter = 0, close = 0;
+		if (ref == NULL || sscanf(ref, "%d(%c%c", &k->number, &letter, &close) != 3 || close != ')' ||
+		    letter < 'a' || letter > 'z')
+			return err_set(e, ERR_INVALID, "outcomes: a reference like \"16(b)\"");
+		k->letter = letter;
+		k->address = "cli";
+		d->nlinks++;
+	}
 	return 0;
 }
 

@@ -2,6 +2,7 @@
  * with their history and audit rows, and the rounds each outcome launched or concerns. */
 #include "outcome.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,11 +24,20 @@ static const char SQL_ONE[] =
     "SELECT o.id, m.number, o.letter, o.kind, o.addressee, o.status, o.done_note, "
     "COALESCE(o.done_at, 0), COALESCE(o.done_by, 0), o.updated_at, m.starts_on, m.original_language "
     "FROM outcomes o JOIN meetings m ON m.id = o.meeting_id WHERE m.number = $1 AND o.letter = $2";
+/* A round this outcome launched is listed once, as launched, though outcome_links may name it too
+ * (a consultation made from a proposal keeps both). */
 static const char SQL_LINKS[] =
     "SELECT c.id, c.slug, 1, c.original_language FROM consultations c "
     "WHERE c.launched_by_outcome = $1 AND c.state <> 'draft' "
     "UNION ALL SELECT c.id, c.slug, 0, c.original_language FROM outcome_links l JOIN consultations c ON c.id = l.consultation_id "
-    "WHERE l.outcome_id = $1 AND c.state <> 'draft' ORDER BY 3 DESC, 1";
+    "WHERE l.outcome_id = $1 AND c.state <> 'draft' AND COALESCE(c.launched_by_outcome, 0) <> $1 ORDER BY 3 DESC, 1";
+static const char SQL_DOCUMENTS[] =
+    "SELECT d.url_name FROM outcome_documents od JOIN documents d ON d.id = od.document_id "
+    "JOIN meetings m ON m.id = d.meeting_id WHERE od.outcome_id = $1 ORDER BY m.number, d.seq LIMIT $2";
+static const char SQL_DOCUMENT_ID[] = "SELECT id FROM documents WHERE url_name = $1";
+static const char SQL_LINK_DOCUMENT[] =
+    "INSERT OR IGNORE INTO outcome_documents (outcome_id, document_id, created_at, created_by) "
+    "VALUES ($1, $2, $3, $4)";
 static const char SQL_HISTORY[] =
     "SELECT e.from_status, e.to_status, e.note, COALESCE(a.name, ''), e.at FROM outcome_events e "
     "LEFT JOIN accounts a ON a.id = e.account_id WHERE e.outcome_id = $1 ORDER BY e.id LIMIT $2";
@@ -83,6 +93,33 @@ outcome_transition_check(const char *from, const char *to, const char **why)
 }
 
 int
+outcome_document_visible(const struct document *d, const char *role, const char *state)
+{
+	return document_visible(d->status, d->is_public, d->author_state, role ? role : "", state ? state : "");
+}
+
+int
+outcome_document_url(const char *typed, char *out, size_t n)
+{
+	size_t len, j = 0;
+
+	if (typed == NULL || n == 0)
+		return -1;
+	typed += strspn(typed, " \t\r\n");
+	len = strlen(typed);
+	while (len > 0 && strchr(" \t\r\n", typed[len - 1]) != NULL)
+		len--;
+	if (len == 0 || len >= n)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)typed[i];
+		out[j++] = c == ' ' || c == '/' ? '-' : (char)tolower(c);
+	}
+	out[j] = '\0';
+	return 0;
+}
+
+int
 outcome_may_change(const char *role, const char *addressee)
 {
 	if (str_eq(role, "secretariat"))
@@ -133,7 +170,36 @@ title_found(const char *field, enum lang l, const char *body, void *ctx)
 		k->title.body[l] = body;
 }
 
-/* The outcome's text and the public rounds it launched or concerns. */
+/* The documents the outcome concerns, all of them (the reader's filter is the caller's). */
+static int
+load_documents(struct db *db, struct arena *a, struct outcome *o, struct err *e)
+{
+	struct db_stmt *st;
+	const char *urls[OUTCOME_MAX_DOCUMENTS];
+	enum db_rc rc = DB_DONE;
+	int n = 0;
+
+	if ((st = db_prepare(db, SQL_DOCUMENTS)) == NULL)
+		return db_err(db, e, "outcome documents");
+	db_bind_int64(st, 1, o->id);
+	db_bind_int64(st, 2, OUTCOME_MAX_DOCUMENTS);
+	while (n < OUTCOME_MAX_DOCUMENTS && (rc = db_step(st)) == DB_ROW)
+		if ((urls[n++] = arena_strdup(a, db_col_text(st, 0))) == NULL) {
+			db_done(st);
+			return err_set(e, ERR_BUSY, "out of memory");
+		}
+	db_done(st);
+	if (n < OUTCOME_MAX_DOCUMENTS && rc != DB_DONE)
+		return db_err(db, e, "outcome documents");
+	if (n > 0 && (o->docs = arena_alloc(a, sizeof(*o->docs) * (size_t)n)) == NULL)
+		return err_set(e, ERR_BUSY, "out of memory");
+	for (o->ndocs = 0; o->ndocs < n; o->ndocs++)
+		if (document_get(db, a, urls[o->ndocs], &o->docs[o->ndocs], e) != 0)
+			return -1;
+	return 0;
+}
+
+/* The outcome's text, the public rounds it launched or concerns, and its documents. */
 static int
 load_details(struct db *db, struct arena *a, struct outcome *o, struct err *e)
 {
@@ -169,7 +235,7 @@ load_details(struct db *db, struct arena *a, struct outcome *o, struct err *e)
 	for (int i = 0; i < o->nlinks; i++)
 		if (text_load(db, a, "consultation", ids[i], title_found, &o->links[i], e) != 0)
 			return -1;
-	return 0;
+	return load_documents(db, a, o, e);
 }
 
 /* Runs a read of outcomes (sql bound to one integer), keeping those keep() accepts. */
@@ -392,6 +458,68 @@ outcome_status_fn(struct db *db, void *arg, struct err *e)
 	if (a == NULL)
 		return err_set(e, ERR_BUSY, "out of memory");
 	rc = change(db, a, arg, e);
+	arena_free(a);
+	return rc;
+}
+
+/* ---- linking a document ------------------------------------------------------------------ */
+
+static int
+link_document(struct db *db, struct arena *a, struct outcome_document_link *c, struct err *e)
+{
+	struct outcome o;
+	struct db_stmt *st;
+	struct audit_entry au;
+	char url[DOCUMENT_SYMBOL_MAX], object[32];
+	int64_t now = clock_now(), doc_id;
+	enum db_rc rc;
+	int meeting, seq;
+
+	if (outcome_document_url(c->document, url, sizeof(url)) != 0 || document_url_parse(url, &meeting, &seq) != 0)
+		return err_set_field(e, ERR_INVALID, "document", "give a document symbol, like cwg-internet-17-3");
+	if (outcome_get(db, a, c->number, c->letter, &o, e) != 0)
+		return -1;
+	if ((st = db_prepare(db, SQL_DOCUMENT_ID)) == NULL)
+		return db_err(db, e, "document");
+	db_bind_text(st, 1, url);
+	rc = db_step(st);
+	doc_id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+	db_done(st);
+	if (rc == DB_DONE)
+		return err_set_field(e, ERR_INVALID, "document", "there is no document %s", url);
+	if (rc != DB_ROW)
+		return db_err(db, e, "document");
+	document_symbol(meeting, seq, c->symbol, sizeof(c->symbol));
+	if ((st = db_prepare(db, SQL_LINK_DOCUMENT)) == NULL)
+		return db_err(db, e, "outcome document");
+	db_bind_int64(st, 1, o.id);
+	db_bind_int64(st, 2, doc_id);
+	db_bind_int64(st, 3, now);
+	if (c->account_id != 0)
+		db_bind_int64(st, 4, c->account_id);
+	else
+		db_bind_null(st, 4);
+	if (db_run(st) != DB_DONE)
+		return db_err(db, e, "outcome document");
+	if (db_changes(db) == 0) {	/* linked already: nothing changed, nothing to audit */
+		c->existed = 1;
+		return 0;
+	}
+	snprintf(object, sizeof(object), "outcome/%d%c", c->number, c->letter);
+	au = (struct audit_entry){ now, c->account_id, c->address ? c->address : "cli", "outcome_document", object,
+				   c->symbol };
+	return audit_append(db, &au, e);
+}
+
+int
+outcome_document_link_fn(struct db *db, void *arg, struct err *e)
+{
+	struct arena *a = arena_new();
+	int rc;
+
+	if (a == NULL)
+		return err_set(e, ERR_BUSY, "out of memory");
+	rc = link_document(db, a, arg, e);
 	arena_free(a);
 	return rc;
 }

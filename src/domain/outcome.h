@@ -8,7 +8,10 @@
 
 #include "../store/db.h"
 #include "../util/arena.h"
+#include "document.h"
 #include "meeting.h"
+
+#define OUTCOME_MAX_DOCUMENTS 16	/* documents one outcome concerns */
 
 struct outcome_link {
 	const char *slug;
@@ -28,7 +31,14 @@ struct outcome {
 	struct mtext text;
 	int nlinks;
 	struct outcome_link *links;
+	/* The documents it concerns, by symbol, whatever their visibility: whoever shows them asks
+	 * outcome_document_visible (the documents' one rule) for each, and mentions no other. */
+	int ndocs;
+	struct document *docs;
 };
+
+/* 1 when the visitor (role, state as for document_visible) may see linked document d. */
+int outcome_document_visible(const struct document *d, const char *role, const char *state);
 
 /* The pure rules (unit-tested).
  * 1 when an outcome in status, of the meeting numbered from_number that started on from_start,
@@ -78,6 +88,27 @@ struct outcome_change {
 	char from[16];
 };
 int outcome_status_fn(struct db *db, void *arg, struct err *e);
+
+/* Writer closure (arg: struct outcome_document_link *): links a document (by its URL form,
+ * "cwg-internet-16-1"; the written symbol "CWG-Internet 16/1" is taken too) to an outcome, with
+ * one audit row (action outcome_document, object "outcome/16b", detail the symbol). A link that
+ * exists already writes nothing (existed set). ERR_NOTFOUND: no such outcome; ERR_INVALID
+ * (field "document"): no such document. Who may link is the caller's check (the secretariat). */
+struct outcome_document_link {
+	int number;
+	char letter;
+	const char *document;	/* URL form or symbol */
+	int64_t account_id;	/* 0: the command line or the demo loader */
+	const char *address;	/* NULL: "cli" */
+	/* out */
+	char symbol[DOCUMENT_SYMBOL_MAX];
+	int existed;
+};
+int outcome_document_link_fn(struct db *db, void *arg, struct err *e);
+/* The URL form of what someone typed for a document ("CWG-Internet 16/1", " cwg-internet-16-1 ")
+ * into out (n bytes): lower case, spaces and slashes as hyphens, trimmed. 0, or -1 when it
+ * cannot be one (empty, too long). */
+int outcome_document_url(const char *typed, char *out, size_t n);
 
 /* Which meeting launched each round that has a launching outcome. */
 struct outcome_launch {

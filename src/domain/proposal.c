@@ -11,6 +11,7 @@
 #include "../util/timefmt.h"
 #include "audit.h"
 #include "consultation.h"
+#include "outcome.h"
 
 const char *const proposal_position_names[POS_COUNT] = { "support", "no_objection", "objection", "abstain" };
 
@@ -48,6 +49,10 @@ static const char SQL_SILENCE_END[] =
     "UPDATE proposals SET status = $2, decided_at = $3 WHERE id = $1 AND status = 'open'";
 static const char SQL_LINK[] =
     "UPDATE proposals SET consultation_slug = $2 WHERE id = $1 AND consultation_slug IS NULL";
+static const char SQL_LAUNCHED_BY[] = "UPDATE consultations SET launched_by_outcome = $1 WHERE slug = $2";
+static const char SQL_OUTCOME_LINK[] =
+    "INSERT OR IGNORE INTO outcome_links (outcome_id, consultation_id, created_at) "
+    "SELECT $1, id, $3 FROM consultations WHERE slug = $2";
 static const char SQL_MEETING[] = "SELECT 1 FROM meetings WHERE number = $1";
 static const char SQL_STATE[] = "SELECT 1 FROM member_states WHERE code = $1";
 
@@ -515,10 +520,34 @@ spec_found(const char *field, enum lang l, const char *body, const char *status,
 		s->question[q - 1][l] = body;
 }
 
+/* The new round slug was launched by outcome_id: the launching outcome, and the link the
+ * outcome's "concerns" list keeps (the meeting page shows the launch once). */
+static int
+launched_by(struct db *db, int64_t outcome_id, const char *slug, int64_t now, struct err *e)
+{
+	struct db_stmt *st;
+
+	if ((st = db_prepare(db, SQL_LAUNCHED_BY)) == NULL)
+		return db_err(db, e, "launching outcome");
+	db_bind_int64(st, 1, outcome_id);
+	db_bind_text(st, 2, slug);
+	if (db_run(st) != DB_DONE || db_changes(db) != 1)
+		return db_err(db, e, "launching outcome");
+	if ((st = db_prepare(db, SQL_OUTCOME_LINK)) == NULL)
+		return db_err(db, e, "outcome link");
+	db_bind_int64(st, 1, outcome_id);
+	db_bind_text(st, 2, slug);
+	db_bind_int64(st, 3, now);
+	if (db_run(st) != DB_DONE)
+		return db_err(db, e, "outcome link");
+	return 0;
+}
+
 static int
 to_consultation(struct db *db, struct arena *a, struct proposal_consultation *c, struct err *e)
 {
 	struct consultation_spec spec;
+	struct outcome o;
 	struct proposal p;
 	struct db_stmt *st;
 	int64_t now = clock_now();
@@ -534,12 +563,18 @@ to_consultation(struct db *db, struct arena *a, struct proposal_consultation *c,
 		return err_set_field(e, ERR_CONFLICT, "proposal", "only a proposal that reached consensus");
 	if (p.consultation_slug[0])
 		return err_set_field(e, ERR_CONFLICT, "proposal", "created already: %s", p.consultation_slug);
+	if (c->outcome_meeting != 0 && outcome_get(db, a, c->outcome_meeting, c->outcome_letter, &o, e) != 0)
+		return e->kind == ERR_NOTFOUND ? err_set_field(e, ERR_INVALID, "outcome", "no outcome %d(%c)",
+							       c->outcome_meeting, c->outcome_letter)
+					       : -1;
 	memset(&spec, 0, sizeof(spec));
 	spec.slug = slug;
 	spec.original = p.original;
 	spec.moderation = "post";
-	/* the consultations' own label for the meeting that launched them, as in the demo rounds */
-	spec.meeting = p.decided_meeting ? arena_printf(a, "CWG-Internet %d", p.decided_meeting) : "";
+	/* the consultations' own label for the meeting that launched them, as in the demo rounds:
+	 * the launching outcome's meeting when one is given, else the meeting that decided */
+	spec.meeting = c->outcome_meeting ? arena_printf(a, "CWG-Internet %d", c->outcome_meeting)
+		       : p.decided_meeting ? arena_printf(a, "CWG-Internet %d", p.decided_meeting) : "";
 	spec.opens_at = now + 30 * 86400;	/* placeholders the secretariat edits before opening */
 	spec.closes_at = spec.opens_at + 90 * 86400;
 	spec.nquestions = p.nquestions;
@@ -557,9 +592,13 @@ to_consultation(struct db *db, struct arena *a, struct proposal_consultation *c,
 	db_bind_text(st, 2, slug);
 	if (db_run(st) != DB_DONE || db_changes(db) != 1)
 		return db_err(db, e, "proposal link");
+	if (c->outcome_meeting != 0 && launched_by(db, o.id, slug, now, e) != 0)
+		return -1;
 	snprintf(c->made, sizeof(c->made), "%s", slug);
 	return audit(db, now, c->account_id, c->address, "proposal_consultation", p.id,
-		     arena_printf(a, "consultation/%s (draft)", slug), e);
+		     c->outcome_meeting ? arena_printf(a, "consultation/%s (draft), launched by %d(%c)", slug,
+						       c->outcome_meeting, c->outcome_letter)
+					: arena_printf(a, "consultation/%s (draft)", slug), e);
 }
 
 int

@@ -138,12 +138,17 @@ int proposal_decision_fn(struct db *db, void *arg, struct err *e);
 
 /* The consultation from a proposal that reached consensus (audit proposal_consultation): a draft
  * with the proposal's texts and questions, opening in 30 days for 90 (the secretariat edits
- * them). ERR_CONFLICT: no consensus, or created already (field "proposal"), or the slug is taken
- * (field "slug"); ERR_INVALID field "slug". */
+ * them). With an outcome (outcome_meeting, outcome_letter: "16(b)"), that outcome is the round's
+ * launching outcome (consultations.launched_by_outcome, and an outcome_links row), so the archive
+ * groups the round under its meeting. ERR_CONFLICT: no consensus, or created already (field
+ * "proposal"), or the slug is taken (field "slug"); ERR_INVALID field "slug", or "outcome" (no
+ * such outcome). */
 struct proposal_consultation {
 	int64_t proposal_id, account_id;
 	const char *address;
 	const char *slug;
+	int outcome_meeting;	/* 0: no launching outcome */
+	char outcome_letter;
 	/* out */
 	char made[80];
 };

@@ -1,4 +1,6 @@
-/* retention.c: the retention job: unpublished personal data removed after retention-days. */
+/* retention.c: the retention job: unpublished personal data removed after retention-days: that
+ * of the responses of closed consultations, and the emails and cancel tokens of the
+ * registrations of open consultation meetings that have ended. */
 #include "retention.h"
 
 #include <stdio.h>
@@ -25,6 +27,31 @@ static const char SQL_ERASE[] =
     "job_title = CASE WHEN publish_as = 'anonymous' THEN '' ELSE job_title END "
     "WHERE response_id = $1";
 
+/* A registration needs the job while it keeps an email or its cancel token's hash (erased
+ * hashes are "removed:ID": never a SHA-256 in hex, unique as the column wants). */
+#define REG_NEEDS "(g.email <> '' OR g.token_hash NOT LIKE 'removed:%')"
+
+/* Meetings end at the end of their last day (ends_on is its 00:00 UTC). */
+static const char SQL_MEETINGS_DUE[] =
+    "SELECT m.id, CAST(m.number AS TEXT) FROM meetings m WHERE m.ends_on + 86400 <= $1 "
+    "AND EXISTS (SELECT 1 FROM registrations g WHERE g.meeting_id = m.id AND " REG_NEEDS ") "
+    "ORDER BY m.id LIMIT $2";
+static const char SQL_REG_BATCH[] =
+    "SELECT g.id FROM registrations g WHERE g.meeting_id = $1 AND " REG_NEEDS " ORDER BY g.id LIMIT $2";
+static const char SQL_REG_ERASE[] =
+    "UPDATE registrations SET email = '', token_hash = 'removed:' || id WHERE id = $1";
+
+/* What one kind of personal data needs: which things are due, the rows of one thing, how a row
+ * is erased, and the audit row's words. */
+struct kind {
+	const char *due_sql, *batch_sql, *erase_sql;
+	const char *object;	/* "consultation/%s" */
+	const char *what;	/* "responses" */
+};
+static const struct kind RESPONSES = { SQL_DUE, SQL_BATCH, SQL_ERASE, "consultation/%s", "responses" };
+static const struct kind REGISTRATIONS = { SQL_MEETINGS_DUE, SQL_REG_BATCH, SQL_REG_ERASE, "meeting/%s",
+					   "registrations" };
+
 int64_t
 retention_cutoff(int64_t now, int64_t days)
 {
@@ -38,6 +65,7 @@ retention_due(int64_t closes_at, int64_t now, int64_t days)
 }
 
 struct due {
+	const struct kind *k;
 	int64_t cutoff;
 	int n;
 	struct {
@@ -46,12 +74,12 @@ struct due {
 	} c[MAX_DUE];
 };
 
-/* Reads, on the writer, the consultations that have personal data due. */
+/* Reads, on the writer, the consultations (or meetings) that have personal data due. */
 static int
 due_fn(struct db *db, void *arg, struct err *e)
 {
 	struct due *d = arg;
-	struct db_stmt *st = db_prepare(db, SQL_DUE);
+	struct db_stmt *st = db_prepare(db, d->k->due_sql);
 	enum db_rc rc;
 
 	d->n = 0;
@@ -69,7 +97,8 @@ due_fn(struct db *db, void *arg, struct err *e)
 }
 
 struct batch {
-	int64_t consultation_id, now;
+	const struct kind *k;
+	int64_t consultation_id, now;	/* or the meeting's id */
 	const char *slug;
 	int limit;
 	int64_t total;	/* responses done in this consultation so far */
@@ -82,7 +111,7 @@ static int
 batch_fn(struct db *db, void *arg, struct err *e)
 {
 	struct batch *b = arg;
-	struct db_stmt *st = db_prepare(db, SQL_BATCH), *up;
+	struct db_stmt *st = db_prepare(db, b->k->batch_sql), *up;
 	int64_t ids[RETENTION_BATCH];
 	int n = 0;
 	enum db_rc rc;
@@ -98,7 +127,7 @@ batch_fn(struct db *db, void *arg, struct err *e)
 	if (rc != DB_DONE && rc != DB_ROW)
 		return db_err(db, e, "retention");
 	for (int i = 0; i < n; i++) {
-		if ((up = db_prepare(db, SQL_ERASE)) == NULL)
+		if ((up = db_prepare(db, b->k->erase_sql)) == NULL)
 			return db_err(db, e, "retention");
 		db_bind_int64(up, 1, ids[i]);
 		if (db_run(up) != DB_DONE)
@@ -108,12 +137,41 @@ batch_fn(struct db *db, void *arg, struct err *e)
 	if (n < b->limit && b->total + n > 0) {
 		char object[160], detail[96];
 		struct audit_entry a = { b->now, 0, "job", "retention", object, detail };
-		snprintf(object, sizeof(object), "consultation/%s", b->slug);
-		snprintf(detail, sizeof(detail), "retention: %lld responses, emails removed",
-			 (long long)(b->total + n));
+		snprintf(object, sizeof(object), b->k->object, b->slug);
+		snprintf(detail, sizeof(detail), "retention: %lld %s, emails removed", (long long)(b->total + n),
+			 b->k->what);
 		if (audit_append(db, &a, e) != 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* Every pass of one kind: the things due, each in batches; *things and *rows count what was done. */
+static int
+run_kind(struct writer *w, const struct kind *k, int64_t now, int64_t days, int batch, int *things,
+	 int64_t *rows, struct err *e)
+{
+	struct due d;
+
+	memset(&d, 0, sizeof(d));
+	d.k = k;
+	d.cutoff = retention_cutoff(now, days);
+	do {	/* a thing done no longer has anything due: each pass finds new ones */
+		if (writer_run(w, due_fn, &d, e) != 0)
+			return -1;
+		for (int i = 0; i < d.n; i++) {
+			struct batch b = { k, d.c[i].id, now, d.c[i].slug, batch, 0, 0 };
+			do {
+				if (writer_run(w, batch_fn, &b, e) != 0)
+					return -1;
+				b.total += b.done;
+			} while (b.done == batch);
+			if (b.total > 0) {
+				(*things)++;
+				*rows += b.total;
+			}
+		}
+	} while (d.n == MAX_DUE);
 	return 0;
 }
 
@@ -121,32 +179,15 @@ int
 retention_run(struct writer *w, int64_t now, int64_t days, int batch, struct retention_report *out,
 	      struct err *e)
 {
-	struct due d;
-	struct retention_report rep = { 0, 0 };
-	int rc = -1;
+	struct retention_report rep;
+	int rc;
 
+	memset(&rep, 0, sizeof(rep));
 	if (batch < 1 || batch > RETENTION_BATCH)
 		batch = RETENTION_BATCH;
-	memset(&d, 0, sizeof(d));
-	d.cutoff = retention_cutoff(now, days);
-	do {	/* a consultation done no longer has anything due: each pass finds new ones */
-		if (writer_run(w, due_fn, &d, e) != 0)
-			goto out;
-		for (int i = 0; i < d.n; i++) {
-			struct batch b = { d.c[i].id, now, d.c[i].slug, batch, 0, 0 };
-			do {
-				if (writer_run(w, batch_fn, &b, e) != 0)
-					goto out;
-				b.total += b.done;
-			} while (b.done == batch);
-			if (b.total > 0) {
-				rep.consultations++;
-				rep.responses += b.total;
-			}
-		}
-	} while (d.n == MAX_DUE);
-	rc = 0;
-out:
+	rc = run_kind(w, &RESPONSES, now, days, batch, &rep.consultations, &rep.responses, e);
+	if (rc == 0)
+		rc = run_kind(w, &REGISTRATIONS, now, days, batch, &rep.meetings, &rep.registrations, e);
 	if (out != NULL)
 		*out = rep;
 	return rc;

@@ -1,7 +1,9 @@
 /* retention.h: removing unpublished personal data some days after a consultation closes: the
  * email of every version and, for anonymous responses, the name and job title. What is
  * published (organization, country, stakeholder type, summary, answers, attachments, and the
- * name of a response published under it) is never touched. */
+ * name of a response published under it) is never touched. The same days after an open
+ * consultation meeting ended (the end of its last day): its registrants' emails and cancel
+ * token hashes; the registrations themselves (names, organizations, the speakers list) stay. */
 #ifndef AGORA_RETENTION_H
 #define AGORA_RETENTION_H
 #include <stdint.h>
@@ -19,10 +21,13 @@ int retention_due(int64_t closes_at, int64_t now, int64_t days);
 struct retention_report {
 	int consultations;	/* consultations where something was removed */
 	int64_t responses;	/* responses whose personal data was removed */
+	int meetings;		/* meetings where registrants' emails were removed */
+	int64_t registrations;	/* registrations whose email and cancel token were removed */
 };
 
-/* Removes the personal data due at now, in writes of at most batch responses, and appends one
- * audit_log row (action "retention", object "consultation/SLUG") per consultation where
+/* Removes the personal data due at now, in writes of at most batch responses (or
+ * registrations), and appends one audit_log row (action "retention", object
+ * "consultation/SLUG", or "meeting/NUMBER" for registrations) per consultation or meeting where
  * something was removed. Idempotent: a second run finds nothing and writes nothing.
  * Returns 0, or -1 with e set (what was written stays written; a later run goes on). */
 int retention_run(struct writer *w, int64_t now, int64_t days, int batch,

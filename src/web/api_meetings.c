@@ -1,5 +1,6 @@
 /* api_meetings.c: GET /api/v1/meetings and /api/v1/meetings/{number}: the meetings, and one
- * with its outcomes (letter order) and the open items carried onto it. */
+ * with its outcomes (letter order) and the open items carried onto it; each outcome names the
+ * documents it concerns that the caller may read. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,8 +68,26 @@ meeting_json(const struct meeting *m, const char *lang_param)
 			 "counts", "outcomes", m->noutcomes, "open", m->nopen);
 }
 
+/* The outcome's documents the caller may see (the documents' own rule); no other is named. */
 static json_t *
-outcome_json(const struct outcome *o)
+documents_json(struct request *r, const struct outcome *o)
+{
+	json_t *docs = json_array();
+
+	for (int i = 0; i < o->ndocs; i++) {
+		const struct document *d = &o->docs[i];
+		if (!outcome_document_visible(d, r->role, r->state_code))
+			continue;
+		json_array_append_new(docs, json_pack("{s:s, s:s, s:s, s:o, s:b}", "symbol", d->symbol, "url",
+						      arena_printf(r->arena, "/documents/%s", d->url), "kind",
+						      d->kind, "titles", texts_json(&d->title), "public",
+						      d->is_public));
+	}
+	return docs;
+}
+
+static json_t *
+outcome_json(struct request *r, const struct outcome *o)
 {
 	json_t *links = json_array(), *j;
 	char ref[16];
@@ -77,10 +96,10 @@ outcome_json(const struct outcome *o)
 	for (int i = 0; i < o->nlinks; i++)
 		json_array_append_new(links, json_pack("{s:s, s:s}", "slug", o->links[i].slug, "relation",
 						       o->links[i].launched ? "launched" : "concerns"));
-	j = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "meeting", o->meeting_number,
+	j = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "meeting", o->meeting_number,
 		      "letter", o->letter, "ref", ref, "kind", o->kind, "addressee", o->addressee,
 		      "status", o->status, "text", texts_json(&o->text), "consultations", links,
-		      "updated_at", time_json(o->updated_at));
+		      "documents", documents_json(r, o), "updated_at", time_json(o->updated_at));
 	if (j != NULL && o->done_note[0])
 		json_object_set_new(j, "done", json_pack("{s:s, s:o}", "note", o->done_note, "at",
 							 time_json(o->done_at)));
@@ -131,9 +150,9 @@ api_meeting_get(struct request *r)
 	outs = json_array();
 	carried = json_array();
 	for (int i = 0; i < n; i++)
-		json_array_append_new(outs, outcome_json(&o[i]));
+		json_array_append_new(outs, outcome_json(r, &o[i]));
 	for (int i = 0; i < nc; i++)
-		json_array_append_new(carried, outcome_json(&c[i]));
+		json_array_append_new(carried, outcome_json(r, &c[i]));
 	j = meeting_json(&m, r->param[1]);
 	set_url(r, j, m.number);
 	if (j != NULL) {

@@ -71,6 +71,7 @@ int page_meeting(struct request *r);
 int page_outcome_status(struct request *r);
 int api_meeting_list(struct request *r);		/* api_meetings.c */
 int api_meeting_get(struct request *r);
+int page_outcome_document(struct request *r);		/* page_meetings.c */
 /* end meetings */
 
 /* documents and contributions */

@@ -16,6 +16,7 @@
 #include "reply.h"
 #include "upload.h"
 #include "view.h"
+#include "view_document.h"
 #include "view_meeting.h"
 #include "view_registration_meeting.h"
 
@@ -25,9 +26,10 @@
 /* What a refused status form left: shown again with the error next to its field. */
 struct refused {
 	char letter;		/* the outcome whose form it was */
-	const char *field;	/* "status" or "note" */
+	const char *field;	/* "status" or "note"; "document" for the document form */
 	const char *message;
 	const char *status, *note;	/* as posted */
+	const char *document;		/* as posted to the document form */
 };
 
 int
@@ -96,13 +98,52 @@ page_meeting_list(struct request *r)
 	return HANDLER_DONE;
 }
 
-/* The rounds an outcome launched or concerns, as links. */
+/* The documents of an outcome the reader may see (outcome_document_visible: the documents'
+ * own rule), as list items; the others are not mentioned at all. */
+static void
+outcome_document_items(struct request *r, const struct outcome *o)
+{
+	struct buf *b = &r->out;
+
+	for (int i = 0; i < o->ndocs; i++) {
+		const struct document *d = &o->docs[i];
+		if (!outcome_document_visible(d, r->role, r->state_code))
+			continue;
+		H(b, "<li class=\"outcome-document\">");
+		html_text(b, _("Concerns the document:"));
+		H(b, " <a href=\"/documents/");
+		html_url(b, d->url);
+		H(b, "\">");
+		html_text(b, d->symbol);
+		H(b, "</a>");
+		if (mtext_pick(&d->title, r->lang, NULL) != NULL) {
+			H(b, " ");
+			view_mtext(r, &d->title);
+		}
+		H(b, " (");
+		html_text(b, view_document_kind(d->kind));
+		H(b, ")</li>\n");
+	}
+}
+
+/* How many of the outcome's documents the reader may see. */
+static int
+visible_documents(struct request *r, const struct outcome *o)
+{
+	int n = 0;
+
+	for (int i = 0; i < o->ndocs; i++)
+		n += outcome_document_visible(&o->docs[i], r->role, r->state_code);
+	return n;
+}
+
+/* The rounds an outcome launched or concerns, and the documents it concerns, as links. */
 static void
 outcome_links(struct request *r, const struct outcome *o)
 {
 	struct buf *b = &r->out;
 
-	if (o->nlinks == 0)
+	if (o->nlinks == 0 && visible_documents(r, o) == 0)
 		return;
 	H(b, "<ul class=\"outcome-links\">\n");
 	for (int i = 0; i < o->nlinks; i++) {
@@ -117,6 +158,7 @@ outcome_links(struct request *r, const struct outcome *o)
 			html_text(b, o->links[i].slug);
 		H(b, "</a></li>\n");
 	}
+	outcome_document_items(r, o);
 	H(b, "</ul>\n");
 }
 
@@ -213,7 +255,7 @@ static void
 status_form(struct request *r, int number, const struct outcome *o, const struct refused *x)
 {
 	struct buf *b = &r->out;
-	int mine = x != NULL && x->letter == o->letter[0];
+	int mine = x != NULL && x->letter == o->letter[0] && !str_eq(x->field, "document");
 	int bad;
 
 	H(b, "<form class=\"outcome-status-form\" method=\"post\" action=\"/meetings/");
@@ -262,6 +304,44 @@ status_form(struct request *r, int number, const struct outcome *o, const struct
 	H(b, "</button></p>\n</form>\n");
 }
 
+/* The secretariat's form that links a document to the outcome (by its symbol). */
+static void
+document_form(struct request *r, int number, const struct outcome *o, const struct refused *x)
+{
+	struct buf *b = &r->out;
+	int mine = x != NULL && x->letter == o->letter[0] && str_eq(x->field, "document");
+	int bad;
+
+	H(b, "<form class=\"outcome-document-form\" method=\"post\" action=\"/meetings/");
+	html_int(b, number);
+	H(b, "/outcomes/");
+	html_url(b, o->letter);
+	H(b, "/documents\">\n");
+	csrf_input(r);
+	H(b, "<div class=\"field\">\n<label for=\"document-");
+	html_attr(b, o->letter);
+	H(b, "\">");
+	html_text(b, _("Link a document (its symbol, e.g. CWG-Internet 17/3)"));
+	H(b, "</label>\n");
+	bad = field_error(r, x, o->letter, "document");
+	H(b, "<input type=\"text\" id=\"document-");
+	html_attr(b, o->letter);
+	H(b, "\" name=\"document\" maxlength=\"31\" required");
+	if (bad) {
+		H(b, " aria-invalid=\"true\" aria-describedby=\"err-document-");
+		html_attr(b, o->letter);
+		H(b, "\"");
+	}
+	if (mine && x->document != NULL) {
+		H(b, " value=\"");
+		html_attr(b, x->document);
+		H(b, "\"");
+	}
+	H(b, ">\n</div>\n<p><button type=\"submit\">");
+	html_text(b, _("Link the document"));
+	H(b, "</button></p>\n</form>\n");
+}
+
 /* One outcome of the meeting: "c) text", its meta, links, closure note, history and form. */
 static void
 outcome_item(struct request *r, int number, const struct outcome *o, const struct refused *x)
@@ -286,6 +366,8 @@ outcome_item(struct request *r, int number, const struct outcome *o, const struc
 	outcome_history_view(r, o, may);
 	if (may && !str_eq(o->status, "superseded"))
 		status_form(r, number, o, x);
+	if (r->session_id != 0 && str_eq(r->role, "secretariat"))
+		document_form(r, number, o, x);
 	H(b, "</li>\n");
 }
 
@@ -349,7 +431,8 @@ show(struct request *r, int number, const struct refused *x, int http)
 	H(b, "</h1>\n");
 	if (x != NULL) {	/* the form's own error is next to its field; this says where */
 		H(b, "<div class=\"error-summary\"><h2>");
-		html_text(b, _("The status was not changed"));
+		html_text(b, str_eq(x->field, "document") ? _("The document was not linked")
+							 : _("The status was not changed"));
 		H(b, "</h2>\n<p><a href=\"#o-");
 		html_url(b, (char[]){ x->letter, 0 });
 		H(b, "\">");
@@ -436,7 +519,7 @@ page_outcome_status(struct request *r)
 				       r->write_err.kind == ERR_INVALID ? _("Give a note of at most 2000 characters.")
 									: _("The outcome's status has changed meanwhile; "
 									    "this change is not possible from it."),
-				       c->to, c->note };
+				       c->to, c->note, NULL };
 		return show(r, number, x, r->write_err.kind == ERR_INVALID ? 422 : 409);
 	}
 	if (outcome_get(r->db, r->arena, number, letter, &o, &e) != 0)
@@ -453,7 +536,7 @@ page_outcome_status(struct request *r)
 	c->note = upload_field(r, "note");
 	c->account_id = r->account_id;
 	c->address = r->client;
-	*x = (struct refused){ letter, NULL, NULL, c->to ? c->to : "", c->note ? c->note : "" };
+	*x = (struct refused){ letter, NULL, NULL, c->to ? c->to : "", c->note ? c->note : "", NULL };
 	if (c->note != NULL && !utf8_valid(c->note, strlen(c->note)))
 		x->note = "";
 	if (!str_eq(c->to, "in_progress") && !str_eq(c->to, "done") && !str_eq(c->to, "superseded")) {
@@ -474,4 +557,61 @@ page_outcome_status(struct request *r)
 		return show(r, number, x, 409);
 	}
 	return request_write(r, outcome_status_fn, c);
+}
+
+/* POST /meetings/{number}/outcomes/{letter}/documents: the secretariat links a document to an
+ * outcome (the route admits the secretariat only). The symbol is checked here for a clear
+ * error next to the field, and again inside the write. */
+int
+page_outcome_document(struct request *r)
+{
+	struct outcome_document_link *c = r->state;
+	struct refused *x;
+	struct outcome o;
+	struct document d;
+	struct err e;
+	char url[DOCUMENT_SYMBOL_MAX];
+	int number = atoi(r->param[1]);
+	char letter = r->param[2][0];
+
+	if (r->write_queued) {
+		if (r->write_rc == 0) {
+			log_info("msg=\"outcome document\" outcome=%d%c document=\"%s\" existed=%d account=%lld id=%s",
+				 number, letter, c->symbol, c->existed, (long long)r->account_id, r->id);
+			return reply_redirect(r, 303, arena_printf(r->arena, "/meetings/%d#o-%c", number, letter));
+		}
+		if (r->write_err.kind == ERR_NOTFOUND)
+			return reply_error(r, 404, _("There is no such outcome."));
+		if (r->write_err.kind != ERR_INVALID)
+			return reply_err(r, &r->write_err);
+		if ((x = arena_alloc(r->arena, sizeof(*x))) == NULL)
+			return reply_error(r, 503, _("The service is busy; try again."));
+		*x = (struct refused){ letter, "document", _("There is no document with this symbol."), "", "",
+				       c->document };
+		return show(r, number, x, 422);
+	}
+	if (outcome_get(r->db, r->arena, number, letter, &o, &e) != 0)
+		return e.kind == ERR_NOTFOUND ? reply_error(r, 404, _("There is no such outcome.")) : reply_err(r, &e);
+	if ((x = arena_alloc(r->arena, sizeof(*x))) == NULL || (c = r->state = arena_alloc(r->arena, sizeof(*c))) == NULL)
+		return reply_error(r, 503, _("The service is busy; try again."));
+	memset(c, 0, sizeof(*c));
+	c->number = number;
+	c->letter = letter;
+	c->document = upload_field(r, "document");
+	c->account_id = r->account_id;
+	c->address = r->client;
+	if (c->document == NULL || !utf8_valid(c->document, strlen(c->document)))
+		c->document = "";
+	*x = (struct refused){ letter, "document", NULL, "", "", c->document };
+	if (outcome_document_url(c->document, url, sizeof(url)) != 0) {
+		x->message = _("Give the document's symbol, e.g. CWG-Internet 17/3.");
+		return show(r, number, x, 422);
+	}
+	if (document_get(r->db, r->arena, url, &d, &e) != 0) {
+		if (e.kind != ERR_NOTFOUND)
+			return reply_err(r, &e);
+		x->message = _("There is no document with this symbol.");
+		return show(r, number, x, 422);
+	}
+	return request_write(r, outcome_document_link_fn, c);
 }

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../domain/meeting.h"
+#include "../domain/outcome.h"
 #include "../domain/proposal.h"
 #include "../domain/state.h"
 #include "../util/clock.h"
@@ -21,6 +23,7 @@
 #include "reply.h"
 #include "upload.h"
 #include "view.h"
+#include "view_meeting.h"
 
 #define PROPOSALS_SHOWN 500
 #define HISTORY_SHOWN 500
@@ -30,7 +33,7 @@
 struct refused {
 	const char *form;	/* "position", "decision", "consultation" */
 	struct field_errors fe;
-	const char *position, *statement, *decision, *meeting, *note, *slug;
+	const char *position, *statement, *decision, *meeting, *note, *slug, *outcome;
 };
 
 static int
@@ -347,6 +350,89 @@ decision_form(struct request *r, const struct proposal *p, const struct refused 
 	H(b, "</button></p>\n</form>\n</section>\n");
 }
 
+#define OUTCOME_LABEL_CHARS 90	/* of an outcome's text in the select */
+
+/* The first OUTCOME_LABEL_CHARS characters of s (valid UTF-8), with "…" when cut. */
+static const char *
+shortened(struct request *r, const char *s)
+{
+	size_t i = 0;
+	int chars = 0;
+
+	while (s[i] != '\0' && chars < OUTCOME_LABEL_CHARS) {
+		i++;
+		while (((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+		chars++;
+	}
+	return s[i] == '\0' ? s : arena_printf(r->arena, "%.*s…", (int)i, s);
+}
+
+/* The outcomes of meeting m as one <optgroup>: "16(b) To include the summary...". */
+static void
+outcome_options(struct request *r, const struct meeting *m, const char *chosen)
+{
+	struct buf *b = &r->out;
+	struct outcome *o = NULL;
+	struct err e;
+	int n = outcome_list(r->db, r->arena, m, &o, &e);
+	const char *title = mtext_pick(&m->title, r->lang, NULL);
+
+	if (n <= 0)
+		return;
+	H(b, "<optgroup label=\"");
+	html_attr(b, title ? title : arena_printf(r->arena, _("Meeting %d"), m->number));
+	H(b, "\">");
+	for (int i = 0; i < n; i++) {
+		const char *ref = view_outcome_ref(r, o[i].meeting_number, o[i].letter);
+		const char *text = mtext_pick(&o[i].text, r->lang, NULL);
+		cform_option(r, ref, text ? arena_printf(r->arena, "%s %s", ref, shortened(r, text)) : ref, chosen);
+	}
+	H(b, "</optgroup>\n");
+}
+
+/* The select of the launching outcome: none, then the outcomes of the meeting that decided the
+ * proposal (or that it was put to), then those of every other meeting, newest first. */
+static void
+outcome_select(struct request *r, const struct proposal *p, const struct field_errors *fe, const char *chosen)
+{
+	struct buf *b = &r->out;
+	struct meeting *m = NULL;
+	struct err e;
+	int first = p->decided_meeting ? p->decided_meeting : p->meeting_number;
+	int n = meeting_list(r->db, r->arena, 500, &m, &e);
+
+	H(b, "<div class=\"field\">\n");
+	cform_label(r, fe, "outcome", _("Launched by the outcome"));
+	cform_hint(r, _("The meeting outcome that decided this consultation: the archive of consultations "
+			"lists the round under that meeting."));
+	H(b, "<select");
+	cform_ident(r, fe, "outcome", "outcome");
+	H(b, ">");
+	cform_option(r, "", C_("outcome", "None"), chosen ? chosen : "");
+	for (int i = 0; i < n; i++)
+		if (m[i].number == first)
+			outcome_options(r, &m[i], chosen);
+	for (int i = 0; i < n; i++)
+		if (m[i].number != first)
+			outcome_options(r, &m[i], chosen);
+	H(b, "</select>\n</div>\n");
+}
+
+/* "16(b)" into number and letter. 0, or -1 when it is not one. */
+static int
+outcome_ref_parse(const char *s, int *number, char *letter)
+{
+	int used = 0;
+	char c = 0;
+
+	if (s == NULL || sscanf(s, "%4d(%c)%n", number, &c, &used) != 2 || used == 0 || s[used] != '\0' ||
+	    *number < 1 || c < 'a' || c > 'z')
+		return -1;
+	*letter = c;
+	return 0;
+}
+
 static void
 consultation_form(struct request *r, const struct proposal *p, const struct refused *x)
 {
@@ -364,6 +450,7 @@ consultation_form(struct request *r, const struct proposal *p, const struct refu
 	csrf_input(r);
 	cform_input(r, fe, "slug", "slug", _("Address (slug)"),
 		    fe ? x->slug : arena_printf(r->arena, "proposal-%lld", (long long)p->id), 64, -1, NULL);
+	outcome_select(r, p, fe, fe ? x->outcome : NULL);
 	H(b, "<p><button type=\"submit\">");
 	html_text(b, _("Create the consultation"));
 	H(b, "</button></p>\n</form>\n</section>\n");
@@ -670,8 +757,12 @@ page_proposal_consultation(struct request *r)
 	struct proposal_consultation *c = r->state;
 	struct refused *x;
 	struct proposal p;
+	struct outcome o;
 	struct err e;
 	int64_t id = path_id(r);
+	const char *outcome;
+	int number = 0;
+	char letter = 0;
 
 	if (r->write_queued) {
 		if ((x = refused_new(r, "consultation")) == NULL)
@@ -682,6 +773,9 @@ page_proposal_consultation(struct request *r)
 			return reply_redirect(r, 303, arena_printf(r->arena, "/admin/consultations/%s/edit", c->made));
 		}
 		x->slug = c->slug;
+		x->outcome = c->outcome_meeting ? arena_printf(r->arena, "%d(%c)", c->outcome_meeting, c->outcome_letter) : "";
+		if (str_eq(r->write_err.field, "outcome"))
+			return write_refused(r, x, "outcome", _("There is no such outcome; choose one from the list."));
 		if (str_eq(r->write_err.field, "slug"))
 			return write_refused(r, x, "slug", r->write_err.kind == ERR_CONFLICT
 								? _("A consultation has this address already.")
@@ -699,6 +793,8 @@ page_proposal_consultation(struct request *r)
 	c->address = r->client;
 	c->slug = upload_field(r, "slug");
 	x->slug = c->slug && utf8_valid(c->slug, strlen(c->slug)) ? c->slug : "";
+	outcome = upload_field(r, "outcome");
+	x->outcome = outcome && utf8_valid(outcome, strlen(outcome)) ? outcome : "";
 	if (!str_eq(p.status, "consensus") || p.consultation_slug[0]) {
 		field_error_add(&x->fe, "", "%s", _("The consultation can be created only once, from a proposal that "
 						   "reached consensus."));
@@ -707,6 +803,23 @@ page_proposal_consultation(struct request *r)
 	if (c->slug != NULL && c->slug[0] != '\0' && !slug_valid(c->slug)) {
 		field_error_add(&x->fe, "slug", "%s", _("Use 1 to 64 of a-z, 0-9 and -, not starting or ending with -."));
 		return show(r, id, x, 422);
+	}
+	/* "" or absent: no launching outcome; otherwise "16(b)" of an outcome that exists */
+	c->outcome_meeting = 0;
+	c->outcome_letter = 0;
+	if (x->outcome[0] != '\0') {
+		int found = outcome_ref_parse(x->outcome, &number, &letter) == 0;
+		if (found && outcome_get(r->db, r->arena, number, letter, &o, &e) != 0) {
+			if (e.kind != ERR_NOTFOUND)
+				return reply_err(r, &e);
+			found = 0;
+		}
+		if (!found) {
+			field_error_add(&x->fe, "outcome", "%s", _("There is no such outcome; choose one from the list."));
+			return show(r, id, x, 422);
+		}
+		c->outcome_meeting = number;
+		c->outcome_letter = letter;
 	}
 	return request_write(r, proposal_consultation_fn, c);
 }

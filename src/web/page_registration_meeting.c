@@ -22,6 +22,7 @@
 #include "html.h"
 #include "layout.h"
 #include "reply.h"
+#include "server.h"
 #include "upload.h"
 #include "view.h"
 #include "view_meeting.h"
@@ -257,6 +258,38 @@ places(struct request *r, const struct mreg_meeting *g)
 	H(b, "</li>\n</ul>\n");
 }
 
+/* What the registration publishes, what it keeps privately and for how long (the retention
+ * job removes the emails --retention-days after the meeting ends: src/domain/retention.c). */
+static void
+privacy_notice(struct request *r)
+{
+	struct buf *b = &r->out;
+	unsigned long days = (unsigned long)r->srv->cfg->retention_days;
+
+	H(b, "<div class=\"privacy-notice\" id=\"privacy-notice\">\n<h2>");
+	html_text(b, _("Your personal data"));
+	H(b, "</h2>\n<p><strong>");
+	html_text(b, _("What is published:"));
+	H(b, "</strong> ");
+	html_text(b, _("if you wish to speak and the secretariat puts you on the speakers list, the list "
+		       "shows your name and organization, or your organization only, as you choose below. "
+		       "Nothing else about you is published."));
+	H(b, "</p>\n<p><strong>");
+	html_text(b, _("What is kept privately:"));
+	H(b, "</strong> ");
+	html_text(b, _("your email address, seen only by the secretariat, and the private link to cancel "
+		       "your registration."));
+	H(b, "</p>\n<p><strong>");
+	html_text(b, _("For how long:"));
+	H(b, "</strong> ");
+	html_text(b, arena_printf(r->arena, P_("your email address and the cancel link are removed %lu day "
+					       "after the meeting ends.",
+					       "your email address and the cancel link are removed %lu days "
+					       "after the meeting ends.", days),
+				  days));
+	H(b, "</p>\n</div>\n");
+}
+
 static int
 show_form(struct request *r, int number, const struct register_form *f, int status)
 {
@@ -314,10 +347,8 @@ show_form(struct request *r, int number, const struct register_form *f, int stat
 		r->status = status;
 		return HANDLER_DONE;
 	}
-	H(b, "<p>");
-	html_text(b, _("Your email address is seen only by the secretariat. If you wish to speak and the "
-		       "secretariat puts you on the speakers list, the list shows you as you choose below."));
-	H(b, "</p>\n<form class=\"registration\" method=\"post\" action=\"/meetings/");
+	privacy_notice(r);
+	H(b, "<form class=\"registration\" method=\"post\" action=\"/meetings/");
 	html_int(b, number);
 	H(b, "/register\">\n");
 	csrf_input(r);

@@ -132,6 +132,9 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/meetings", api_meeting_list, ROLE_PUBLIC | ROUTE_API, "api_meetings", { LANG_Q } },
 	{ "GET", "/api/v1/meetings/{number}", api_meeting_get, ROLE_PUBLIC | ROUTE_API, "api_meeting",
 	  { { "number", P_NUMBER, IN_PATH }, LANG_Q } },
+	{ "POST", "/meetings/{number}/outcomes/{letter}/documents", page_outcome_document,
+	  ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM, "outcome_document",
+	  { LANG_Q, { "number", P_NUMBER, IN_PATH }, { "letter", P_LETTER, IN_PATH } } },
 	/* end meetings */
 
 	/* documents and contributions (0012) */

@@ -216,4 +216,41 @@ req GET /api/v1/proposals/999
 check "API: no such proposal: 404 problem+json" sh -c "[ '$STATUS' = 404 ] && grep -qi 'content-type: application/problem+json' '$TMP/h'"
 req GET /proposals/abc
 check "a proposal number that is not one: 404" status_is 404
+# ---- The consultation linked to the meeting outcome that launched it -----------------------------
+# C, deferred at the 17th, reaches consensus at the 17th; the secretariat creates its consultation
+# choosing 17(b) as the launching outcome: the round's launching outcome, an outcome_links row,
+# the audit row names it, and once open the archive lists the round under the 17th meeting.
+post chair /proposals/$C/decision decision=consensus meeting=17 "note=Agreed at the 17th meeting."
+check "the chair records consensus at the 17th on the deferred topic: 303" status_is 303
+as sec GET /proposals/$C
+check "the form offers the launching outcome" body_has '<select id="f-outcome" name="outcome"'
+check "none is chosen by default" body_has '<option value="" selected>'
+check "the outcomes of the meeting that decided come first (17(a) after none)" \
+	same "$(grep -o '<option value="[^"]*"' "$TMP/b" | sed -n '/value=""/{n;p;q}' | cut -d'"' -f2)" "17(a)"
+check "every meeting's outcomes are offered (15(c) among them)" body_has '<option value="15(c)">15(c) '
+launched_of() { db "SELECT COALESCE(m.number || o.letter, '') FROM consultations c LEFT JOIN outcomes o ON o.id = c.launched_by_outcome LEFT JOIN meetings m ON m.id = o.meeting_id WHERE c.slug = '$1'"; }
+post sec /proposals/$C/consultation slug=meeting-topic "outcome=17(z)"
+check "an outcome the meeting does not have: 422" status_is 422
+check "the error next to the outcome field" sh -c "grep -q 'id=\"err-outcome\"' '$TMP/b' && grep -q 'aria-describedby=\"err-outcome\"' '$TMP/b'"
+post sec /proposals/$C/consultation slug=meeting-topic "outcome=17b; DROP TABLE x"
+check "an outcome reference that is not one: 422" status_is 422
+check "nothing created by the refused posts" same "$(db "SELECT COUNT(*) FROM consultations WHERE slug = 'meeting-topic'") $(db "SELECT COALESCE(consultation_slug, '') FROM proposals WHERE id = $C")" "0 "
+post sec /proposals/$C/consultation slug=meeting-topic "outcome=17(b)"
+check "created with 17(b): 303 to its edit page" same "$STATUS $(header Location)" "303 /admin/consultations/meeting-topic/edit"
+check "17(b) is the round's launching outcome" same "$(launched_of meeting-topic)" 17b
+check "and 17(b) names it in outcome_links" \
+	same "$(db "SELECT COUNT(*) FROM outcome_links l JOIN consultations c ON c.id = l.consultation_id JOIN outcomes o ON o.id = l.outcome_id JOIN meetings m ON m.id = o.meeting_id WHERE c.slug = 'meeting-topic' AND m.number = 17 AND o.letter = 'b'")" 1
+check "the consultation carries the 17th meeting's label" same "$(db "SELECT meeting FROM consultations WHERE slug = 'meeting-topic'")" "CWG-Internet 17"
+check "the audit row names the launching outcome" \
+	same "$(db "SELECT detail FROM audit_log WHERE action = 'proposal_consultation' AND object = 'proposal/$C'")" "consultation/meeting-topic (draft), launched by 17(b)"
+check "the consultation made without an outcome has none" same "$(launched_of agreed-topic)" ""
+post sec /admin/consultations/meeting-topic/open
+check "the secretariat opens it: 303" status_is 303
+req GET /consultations
+check "the archive lists it under the 17th meeting" \
+	same "$(awk '/class="launched-by"/ { h = $0 } /href="\/consultations\/meeting-topic"/ { print h; exit }' "$TMP/b" | grep -o 'href="/meetings/[0-9]*"')" 'href="/meetings/17"'
+req GET /meetings/17
+check "the 17th meeting's page: 17(b) launched it, listed once" \
+	same "$(sed -n '/id="o-b"/,/^<\/li>$/p' "$TMP/b" | grep -c 'href="/consultations/meeting-topic"')" 1
+check "as launched" sh -c "sed -n '/id=\"o-b\"/,/^<\\/li>\$/p' '$TMP/b' | grep -q 'Launched the consultation: <a href=\"/consultations/meeting-topic\"'"
 finish

@@ -253,6 +253,15 @@ check "a two-day meeting without times: whole days, DTEND the day after the last
 req GET /meetings/99/calendar.ics
 check "an unknown meeting's calendar: 404" status_is 404
 
+# ---- the privacy notice of the form (before closing) -------------------------------------------
+req GET /meetings/$M/register
+check "the notice: what is published (the speakers list, as chosen)" \
+	body_has "the list shows your name and organization, or your organization only, as you choose below. Nothing else about you is published."
+check "the notice: what is kept privately (the email, the cancel link)" \
+	body_has "your email address, seen only by the secretariat, and the private link to cancel your registration."
+check "the notice: for how long, with the default --retention-days 365" \
+	body_has "your email address and the cancel link are removed 365 days after the meeting ends."
+
 # ---- after closing ---------------------------------------------------------------------------
 before=$(db "SELECT count(*) FROM registrations")
 csrf=$(page_csrf "$TMP/late" /meetings/$M/register)
@@ -263,4 +272,58 @@ check "after the closing date: 409 with the reason" sh -c "[ $STATUS = 409 ] && 
 check "after closing: nothing stored" same "$(db "SELECT count(*) FROM registrations")" "$before"
 req GET /meetings/$M
 check "after closing: no Register link, the page says closed" sh -c "! grep -q 'href=\"/meetings/$M/register\"' '$TMP/b' && grep -q 'Registration is closed.' '$TMP/b'"
+# ---- retention: the registrants' emails removed --retention-days (365) after the meeting ends ---
+# retention_ran N: waits until N retention jobs are done (the daily job runs at start, then again
+# whenever the clock moves by a day or more)
+retention_ran() {
+	for _ in $(seq 1 100); do
+		[ "$(db "SELECT COUNT(*) FROM jobs WHERE kind = 'retention' AND state = 'done'")" -ge "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "# $(db "SELECT COUNT(*) FROM jobs WHERE kind = 'retention' AND state = 'done'") retention jobs done, wanted $1"; return 1
+}
+# everything of the registrations but the email and the cancel token, the speakers list, the record
+kept() {
+	db "SELECT id, meeting_id, name, organization, country, stakeholder_type, language, attendance, wish_to_speak, publish_as, COALESCE(response_id, ''), status, created_at, COALESCE(cancelled_at, '') FROM registrations ORDER BY id"
+	db "SELECT * FROM speakers ORDER BY meeting_id, position"
+	db "SELECT thing, thing_id, field, language, body FROM texts WHERE thing = 'meeting' ORDER BY 1, 2, 3, 4"
+}
+speakers_html() { sed -n '/<ol class="speakers">/,/<\/ol>/p' "$TMP/b"; }
+NREG=$(db "SELECT count(*) FROM registrations g JOIN meetings m ON m.id = g.meeting_id WHERE m.number = $M")
+kept >"$TMP/kept.before"
+req GET /meetings/$M
+speakers_html >"$TMP/speakers.before"
+check "before: the speakers list is on the page" test -s "$TMP/speakers.before"
+check "before: every registration keeps its email" same "$(db "SELECT count(*) FROM registrations WHERE email <> ''")" "$NREG"
+ENDS=$(db "SELECT ends_on + 86400 FROM meetings WHERE number = $M")	# the end of its last day
+jobs=$(db "SELECT COUNT(*) FROM jobs WHERE kind = 'retention' AND state = 'done'")
+clock_to $((ENDS + 364 * 86400 - $(date -u +%s)))
+check "364 days after the meeting: the job ran" retention_ran $((jobs + 1))
+check "364 days after the meeting: the emails are kept" same "$(db "SELECT count(*) FROM registrations WHERE email <> ''")" "$NREG"
+check "364 days after: no retention audit for the meeting" same "$(db "SELECT COUNT(*) FROM audit_log WHERE action = 'retention' AND object = 'meeting/$M'")" 0
+clock_to $((ENDS + 365 * 86400 + 3600 - $(date -u +%s)))
+for _ in $(seq 1 100); do
+	[ "$(db "SELECT COUNT(*) FROM audit_log WHERE action = 'retention' AND object = 'meeting/$M'")" = 1 ] && break
+	sleep 0.1
+done
+check "365 days after the meeting: every registrant's email removed ('', not NULL)" \
+	same "$(db "SELECT count(*) FROM registrations WHERE email = ''")/$(db "SELECT count(*) FROM registrations")" "$NREG/$NREG"
+check "and the cancel token hashes" same "$(db "SELECT count(*) FROM registrations WHERE token_hash = 'removed:' || id")" "$NREG"
+check "one audit row, by the job: 'retention: $NREG registrations, emails removed'" \
+	same "$(db "SELECT COUNT(*) || '|' || max(detail) || '|' || max(address) FROM audit_log WHERE action = 'retention' AND object = 'meeting/$M'")" \
+	"1|retention: $NREG registrations, emails removed|job"
+check "names, organizations, countries, attendance, statuses, the speakers list and the record unchanged" \
+	cmp -s "$TMP/kept.before" <(kept)
+req GET /meetings/$M
+check "the public speakers list unchanged" cmp -s "$TMP/speakers.before" <(speakers_html)
+login "$TMP/sec" "$SEC" "$PW"	# a year later: a new session
+req GET /admin/meetings/$M/registrants -b "$TMP/sec"
+check "the secretariat's list: 200, no email left" sh -c "[ $STATUS = 200 ] && ! grep -q '@example.org' '$TMP/b'"
+audits=$(db "SELECT COUNT(*) FROM audit_log WHERE action = 'retention'")
+jobs=$(db "SELECT COUNT(*) FROM jobs WHERE kind = 'retention' AND state = 'done'")
+clock_to $((ENDS + 367 * 86400 - $(date -u +%s)))
+check "another day later the job runs again" retention_ran $((jobs + 1))
+check "and writes no audit row" same "$(db "SELECT COUNT(*) FROM audit_log WHERE action = 'retention'")" "$audits"
+check "and changes nothing" cmp -s "$TMP/kept.before" <(kept)
+check "no retention job failed" same "$(db "SELECT COUNT(*) FROM jobs WHERE kind = 'retention' AND state = 'failed'")" 0
 finish
