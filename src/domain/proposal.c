@@ -103,6 +103,21 @@ proposal_may_decide(const char *role)
 }
 
 int
+proposal_may_translate(const char *role, const char *state_code, const char *proposed_state)
+{
+	if (str_eq(role, "chair") || str_eq(role, "secretariat"))
+		return 1;
+	return (str_eq(role, "delegate") || str_eq(role, "focal_point")) && state_code != NULL &&
+	       state_code[0] != '\0' && str_eq(state_code, proposed_state);
+}
+
+int
+proposal_texts_open(const char *status)
+{
+	return str_eq(status, "open") || str_eq(status, "deferred");
+}
+
+int
 proposal_decision_check(const char *from, const char *to)
 {
 	if (!str_eq(to, "consensus") && !str_eq(to, "no_consensus") && !str_eq(to, "deferred"))
@@ -501,6 +516,61 @@ proposal_decision_fn(struct db *db, void *arg, struct err *e)
 		return db_err(db, e, "decision");
 	snprintf(detail, sizeof(detail), "%s -> %s at meeting %d", status, d->decision, d->meeting_number);
 	return audit(db, now, d->account_id, d->address, "proposal_decision", d->proposal_id, detail, e);
+}
+
+int
+proposal_texts_fn(struct db *db, void *arg, struct err *e)
+{
+	const struct proposal_texts *t = arg;
+	struct db_stmt *st;
+	enum db_rc rc;
+	enum lang original = LANG_EN;
+	char field[24], status[16], detail[80];
+	int64_t now = t->at ? t->at : clock_now();
+	int nq = 0;
+	const char *tstatus = t->status ? t->status : "official";
+
+	if ((st = db_prepare(db, SQL_GET)) == NULL)
+		return db_err(db, e, "proposal");
+	db_bind_int64(st, 1, t->proposal_id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		snprintf(status, sizeof(status), "%s", db_col_text(st, 7));
+		if (lang_from_code(db_col_text(st, 8), &original) != 0)
+			original = LANG_EN;
+		nq = (int)db_col_int64(st, 15);
+	}
+	db_done(st);
+	if (rc == DB_DONE)
+		return err_set(e, ERR_NOTFOUND, "no proposal %lld", (long long)t->proposal_id);
+	if (rc != DB_ROW)
+		return db_err(db, e, "proposal");
+	/* checked here, in the transaction, so texts cannot slip in after a decision */
+	if (!proposal_texts_open(status))
+		return err_set_field(e, ERR_CONFLICT, "lang", "the proposal is %s", status);
+	if ((int)t->lang < 0 || t->lang >= LANG_COUNT || t->lang == original)
+		return err_set_field(e, ERR_INVALID, "lang", "a language other than the original");
+	if (!str_eq(tstatus, "official") && !str_eq(tstatus, "draft"))
+		return err_set_field(e, ERR_INVALID, "status", "official or draft");
+	if (text_check(t->title, PROPOSAL_MAX_TITLE_CHARS, 1, "title", e) != 0 ||
+	    text_check(t->topic, PROPOSAL_MAX_TOPIC_CHARS, 1, "topic", e) != 0)
+		return -1;
+	if (t->nquestions != nq)
+		return err_set_field(e, ERR_INVALID, "q1", "give all %d draft questions", nq);
+	for (int i = 0; i < nq; i++) {
+		snprintf(field, sizeof(field), "q%d", i + 1);
+		if (text_check(t->question[i], PROPOSAL_MAX_QUESTION_CHARS, 1, field, e) != 0)
+			return -1;
+	}
+	if (text_put(db, "proposal", t->proposal_id, "title", t->lang, t->title, tstatus, e) != 0 ||
+	    text_put(db, "proposal", t->proposal_id, "topic", t->lang, t->topic, tstatus, e) != 0)
+		return -1;
+	for (int i = 0; i < nq; i++) {
+		snprintf(field, sizeof(field), "question:%d", i + 1);
+		if (text_put(db, "proposal", t->proposal_id, field, t->lang, t->question[i], tstatus, e) != 0)
+			return -1;
+	}
+	snprintf(detail, sizeof(detail), "%s (%s): title, topic, %d draft questions", lang_code(t->lang), tstatus, nq);
+	return audit(db, now, t->account_id, t->address, "proposal_texts", t->proposal_id, detail, e);
 }
 
 /* The consultation's spec from the proposal's texts, all languages. */

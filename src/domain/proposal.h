@@ -73,6 +73,12 @@ enum position_check proposal_position_allowed(const char *role, const char *stat
 			      int64_t deadline, int64_t now);
 /* 1 when role may record a decision at a meeting (the chair, the secretariat). */
 int proposal_may_decide(const char *role);
+/* 1 when an account (role, its state) may add or edit a proposal's texts in another language:
+ * the chair and the secretariat, and the delegates and focal point of the proposing state
+ * (proposed_state, "" for a proposal of the chair or the secretariat). */
+int proposal_may_translate(const char *role, const char *state_code, const char *proposed_state);
+/* 1 while a proposal in status takes texts in other languages: open or deferred. */
+int proposal_texts_open(const char *status);
 /* 0 when a proposal in status may be decided to: consensus, no_consensus or deferred, from
  * open or deferred; -1 otherwise. */
 int proposal_decision_check(const char *from, const char *to);
@@ -135,6 +141,24 @@ struct proposal_decision {
 	int64_t at;				/* 0: now */
 };
 int proposal_decision_fn(struct db *db, void *arg, struct err *e);
+
+/* The texts of a proposal in one language other than its original (audit proposal_texts): the
+ * title, the topic and every draft question, written with status "official" (the default) or
+ * "draft", replacing those of that language. The caller checks who; ERR_NOTFOUND; ERR_CONFLICT
+ * field "lang": the proposal is not open or deferred; ERR_INVALID field "lang" (the original or
+ * not a language), "status", "title", "topic", "q1".. (each required, and as many questions as
+ * the proposal has). */
+struct proposal_texts {
+	int64_t proposal_id, account_id;
+	const char *address;
+	enum lang lang;
+	const char *status;			/* "official", "draft"; NULL: "official" */
+	const char *title, *topic;
+	int nquestions;
+	const char *question[PROPOSAL_MAX_QUESTIONS];
+	int64_t at;				/* 0: now */
+};
+int proposal_texts_fn(struct db *db, void *arg, struct err *e);
 
 /* The consultation from a proposal that reached consensus (audit proposal_consultation): a draft
  * with the proposal's texts and questions, opening in 30 days for 90 (the secretariat edits

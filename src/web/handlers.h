@@ -97,6 +97,7 @@ int page_proposal_new_post(struct request *r);
 int page_proposal_position(struct request *r);
 int page_proposal_decision(struct request *r);
 int page_proposal_consultation(struct request *r);
+int page_proposal_texts(struct request *r);
 int api_proposal_list(struct request *r);		/* api_proposals.c */
 int api_proposal_get(struct request *r);
 /* end proposals */

@@ -34,6 +34,8 @@ struct refused {
 	const char *form;	/* "position", "decision", "consultation" */
 	struct field_errors fe;
 	const char *position, *statement, *decision, *meeting, *note, *slug, *outcome;
+	/* "texts": another language's texts */
+	const char *tlang, *ttitle, *ttopic, *tq[PROPOSAL_MAX_QUESTIONS];
 };
 
 static int
@@ -456,6 +458,108 @@ consultation_form(struct request *r, const struct proposal *p, const struct refu
 	H(b, "</button></p>\n</form>\n</section>\n");
 }
 
+/* The language the texts form shows: the one just posted, else ?edit=, else the reader's, else
+ * the first that is not the original. */
+static enum lang
+texts_lang(struct request *r, const struct proposal *p, const struct field_errors *fe, const struct refused *x)
+{
+	enum lang l;
+
+	if (fe != NULL && x->tlang != NULL && lang_from_code(x->tlang, &l) == 0 && l != p->original)
+		return l;
+	if (r->param[2] != NULL && lang_from_code(r->param[2], &l) == 0 && l != p->original)
+		return l;
+	if (r->lang != p->original)
+		return r->lang;
+	return p->original == LANG_AR ? LANG_ZH : LANG_AR;
+}
+
+/* "Add or edit the text in another language": the title, the topic and every draft question of
+ * one language, prefilled from what that language has. */
+static void
+texts_form(struct request *r, const struct proposal *p, const struct refused *x)
+{
+	struct buf *b = &r->out;
+	const struct field_errors *fe = errors_of(x, "texts");
+	enum lang l = texts_lang(r, p, fe, x);
+
+	H(b, "<section id=\"texts\" class=\"texts-form\">\n<h2>");
+	html_text(b, _("Add or edit the text in another language"));
+	H(b, "</h2>\n<p class=\"hint\">");
+	html_text(b, arena_printf(r->arena, _("The original is in %s. Give the title, the topic and every draft "
+					      "question in one other language; they replace that language's texts."),
+				  lang_native_name(p->original)));
+	H(b, "</p>\n<p class=\"texts-languages\">");
+	html_text(b, _("Edit the texts in:"));
+	for (int k = 0; k < LANG_COUNT; k++) {
+		if (k == (int)p->original)
+			continue;
+		H(b, " <a href=\"/proposals/");
+		html_int(b, p->id);
+		H(b, "?edit=");
+		html_raw_trusted(b, lang_code((enum lang)k));
+		H(b, "#texts\" lang=\"");
+		html_raw_trusted(b, lang_code((enum lang)k));
+		H(b, "\"");
+		if (k == (int)l)
+			H(b, " aria-current=\"true\"");
+		H(b, ">");
+		html_text(b, lang_native_name((enum lang)k));
+		H(b, "</a>");
+		if (p->title.body[k] != NULL) {
+			H(b, " (");
+			html_text(b, _("exists"));
+			H(b, ")");
+		}
+	}
+	H(b, "</p>\n<form method=\"post\" action=\"/proposals/");
+	html_int(b, p->id);
+	H(b, "/texts\">\n");
+	csrf_input(r);
+	H(b, "<div class=\"field\">\n");
+	cform_label(r, fe, "text_lang", _("Language"));
+	H(b, "<select");
+	cform_ident(r, fe, "text_lang", "text_lang");
+	H(b, ">");
+	for (int k = 0; k < LANG_COUNT; k++)
+		if (k != (int)p->original)
+			cform_option(r, lang_code((enum lang)k), lang_native_name((enum lang)k), lang_code(l));
+	H(b, "</select>\n</div>\n");
+	cform_input(r, fe, "title", "title", _("Title"), fe ? x->ttitle : p->title.body[l], PROPOSAL_MAX_TITLE_CHARS,
+		    (int)l, NULL);
+	cform_textarea(r, fe, "topic", "topic", _("Topic"), fe ? x->ttopic : p->topic.body[l], 6, (int)l, NULL);
+	for (int i = 0; i < p->nquestions; i++) {
+		const char *key = arena_printf(r->arena, "q%d", i + 1);
+		cform_textarea(r, fe, key, key, arena_printf(r->arena, _("Question %d"), i + 1),
+			       fe ? x->tq[i] : p->question[i].body[l], 2, (int)l, NULL);
+	}
+	H(b, "<p><button type=\"submit\">");
+	html_text(b, _("Save the texts"));
+	H(b, "</button></p>\n</form>\n</section>\n");
+}
+
+/* Under the title, when the reader sees a translation: the original, one click away. */
+static void
+original_link(struct request *r, const struct proposal *p)
+{
+	struct buf *b = &r->out;
+	enum lang got;
+
+	if (mtext_pick(&p->title, r->lang, &got) == NULL || got == p->original)
+		return;
+	H(b, "<p class=\"meta translated\">");
+	html_text(b, arena_printf(r->arena, _("Translated from %s."), lang_native_name(p->original)));
+	H(b, " <a href=\"/proposals/");
+	html_int(b, p->id);
+	H(b, "?lang=");
+	html_raw_trusted(b, lang_code(p->original));
+	H(b, "\" hreflang=\"");
+	html_raw_trusted(b, lang_code(p->original));
+	H(b, "\">");
+	html_text(b, _("Read the original"));
+	H(b, "</a></p>\n");
+}
+
 /* The page of proposal id; x: a refused form to show again (answered with status http). */
 static int
 show(struct request *r, int64_t id, const struct refused *x, int http)
@@ -479,6 +583,7 @@ show(struct request *r, int64_t id, const struct refused *x, int http)
 	else
 		html_text(b, title_of(r, &p));
 	H(b, "</h1>\n");
+	original_link(r, &p);
 	if (x != NULL)
 		cform_errors(r, &x->fe);
 	H(b, "<dl class=\"proposal-facts\">\n<dt>");
@@ -571,6 +676,9 @@ show(struct request *r, int64_t id, const struct refused *x, int http)
 	if (r->session_id != 0 && str_eq(r->role, "secretariat") && str_eq(p.status, "consensus") &&
 	    p.consultation_slug[0] == '\0')
 		consultation_form(r, &p, x);
+	if (r->session_id != 0 && proposal_may_translate(r->role, r->state_code, p.proposed_state) &&
+	    proposal_texts_open(p.status))
+		texts_form(r, &p, x);
 	H(b, "</article>\n");
 	layout_end(r);
 	if (r->session_id != 0)
@@ -977,4 +1085,87 @@ page_proposal_new_post(struct request *r)
 	f->n.title = f->title;
 	f->n.topic = f->topic;
 	return request_write(r, proposal_create_fn, &f->n);
+}
+
+/* ---- texts in another language ------------------------------------------------------------ */
+
+static const char *
+texts_message(const struct err *e)
+{
+	if (str_eq(e->field, "lang"))
+		return e->kind == ERR_CONFLICT ? _("Texts can be added only while the proposal is open or deferred.")
+					       : _("Choose a language other than the original.");
+	if (str_eq(e->field, "title"))
+		return _("Give the title, of at most 300 characters.");
+	if (str_eq(e->field, "topic"))
+		return _("Give the topic, of at most 4000 characters.");
+	return _("Give every draft question, each of at most 4000 characters.");
+}
+
+/* POST /proposals/{id}/texts: the proposing state's delegates and focal point, the chair and the
+ * secretariat give the texts in one language other than the original. */
+int
+page_proposal_texts(struct request *r)
+{
+	struct proposal_texts *t = r->state;
+	struct refused *x;
+	struct proposal p;
+	struct err e;
+	int64_t id = path_id(r);
+
+	if (r->write_queued) {
+		if ((x = refused_new(r, "texts")) == NULL)
+			return reply_error(r, 503, _("The service is busy; try again."));
+		if (r->write_rc == 0) {
+			log_info("msg=\"proposal texts\" proposal=%lld lang=%s account=%lld id=%s", (long long)id,
+				 lang_code(t->lang), (long long)r->account_id, r->id);
+			return reply_redirect(r, 303, arena_printf(r->arena, "/proposals/%lld?lang=%s", (long long)id,
+								   lang_code(t->lang)));
+		}
+		x->tlang = lang_code(t->lang);
+		x->ttitle = t->title;
+		x->ttopic = t->topic;
+		for (int i = 0; i < t->nquestions; i++)
+			x->tq[i] = t->question[i];
+		return write_refused(r, x,
+				     str_eq(r->write_err.field, "lang") ? "text_lang"
+				     : r->write_err.field[0]	       ? r->write_err.field
+									       : "",
+				     texts_message(&r->write_err));
+	}
+	/* Who, then what: 404 only to those who may write texts at all. */
+	if (!proposal_may_translate(r->role, r->state_code, r->state_code))
+		return reply_error(r, 403, _("Only the proposing state's delegates and focal point, the chair and the "
+					     "secretariat give a proposal's texts in other languages."));
+	if (proposal_get(r->db, r->arena, id, &p, &e) != 0)
+		return e.kind == ERR_NOTFOUND ? reply_error(r, 404, _("There is no proposal with this number."))
+					      : reply_err(r, &e);
+	if (!proposal_may_translate(r->role, r->state_code, p.proposed_state))
+		return reply_error(r, 403, _("Only the proposing state's delegates and focal point, the chair and the "
+					     "secretariat give a proposal's texts in other languages."));
+	if ((x = refused_new(r, "texts")) == NULL || (t = r->state = arena_alloc(r->arena, sizeof(*t))) == NULL)
+		return reply_error(r, 503, _("The service is busy; try again."));
+	if (!proposal_texts_open(p.status)) {
+		field_error_add(&x->fe, "", "%s", _("Texts can be added only while the proposal is open or deferred."));
+		return show(r, id, x, 409);
+	}
+	t->proposal_id = id;
+	t->account_id = r->account_id;
+	t->address = r->client;
+	t->status = "official";
+	x->tlang = upload_field(r, "text_lang");
+	if (x->tlang == NULL || lang_from_code(x->tlang, &t->lang) != 0 || t->lang == p.original) {
+		field_error_add(&x->fe, "text_lang", "%s", _("Choose a language other than the original."));
+		x->tlang = NULL;
+	}
+	t->title = x->ttitle = cform_text_field(r, &x->fe, "title", "title", PROPOSAL_MAX_TITLE_CHARS, 1);
+	t->topic = x->ttopic = cform_text_field(r, &x->fe, "topic", "topic", PROPOSAL_MAX_TOPIC_CHARS, 1);
+	t->nquestions = p.nquestions;
+	for (int i = 0; i < p.nquestions; i++) {
+		const char *key = arena_printf(r->arena, "q%d", i + 1);
+		t->question[i] = x->tq[i] = cform_text_field(r, &x->fe, key, key, PROPOSAL_MAX_QUESTION_CHARS, 1);
+	}
+	if (x->fe.n > 0)
+		return show(r, id, x, 422);
+	return request_write(r, proposal_texts_fn, t);
 }

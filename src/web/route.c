@@ -173,7 +173,7 @@ const struct route routes[] = {
 	  "proposal_new_post", { LANG_Q } },
 	/* Public, not cached: members see positions on the same address. */
 	{ "GET", "/proposals/{id}", page_proposal, ROLE_PUBLIC | ROUTE_PAGE, "proposal",
-	  { LANG_Q, { "id", P_ID, IN_PATH } } },
+	  { LANG_Q, { "id", P_ID, IN_PATH }, { "edit", P_LANG, IN_QUERY } } },
 	/* ROLE_FOCAL lets only focal points (and the secretariat) reach the handler, which then
 	 * refuses all but a focal point: a state speaks through its focal point alone. */
 	{ "POST", "/proposals/{id}/position", page_proposal_position, ROLE_FOCAL | ROUTE_PAGE | ROUTE_FORM,
@@ -183,6 +183,10 @@ const struct route routes[] = {
 	  "proposal_decision", { LANG_Q, { "id", P_ID, IN_PATH } } },
 	{ "POST", "/proposals/{id}/consultation", page_proposal_consultation,
 	  ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM, "proposal_consultation", { LANG_Q, { "id", P_ID, IN_PATH } } },
+	/* ROLE_ACCOUNT: the proposing state's delegates and focal point, the chair and the
+	 * secretariat, decided by the handler (403 for the others). */
+	{ "POST", "/proposals/{id}/texts", page_proposal_texts, ROLE_ACCOUNT | ROUTE_PAGE | ROUTE_FORM,
+	  "proposal_texts", { LANG_Q, { "id", P_ID, IN_PATH } } },
 	{ "GET", "/api/v1/proposals", api_proposal_list, ROLE_PUBLIC | ROUTE_API, "api_proposals", { { 0 } } },
 	{ "GET", "/api/v1/proposals/{id}", api_proposal_get, ROLE_PUBLIC | ROUTE_API, "api_proposal",
 	  { { "id", P_ID, IN_PATH } } },

@@ -253,4 +253,62 @@ req GET /meetings/17
 check "the 17th meeting's page: 17(b) launched it, listed once" \
 	same "$(sed -n '/id="o-b"/,/^<\/li>$/p' "$TMP/b" | grep -c 'href="/consultations/meeting-topic"')" 1
 check "as launched" sh -c "sed -n '/id=\"o-b\"/,/^<\\/li>\$/p' '$TMP/b' | grep -q 'Launched the consultation: <a href=\"/consultations/meeting-topic\"'"
+# ---- Texts in another language ---------------------------------------------------------------------
+# A delegate of the proposing state (IN) adds the French texts of an open proposal; readers in
+# French read them (marked lang="fr" where the page is not French), the English reader still reads
+# English; those of another state and stakeholders are refused; bad input is shown again.
+login delegate_ke delegate.ke@agora.example "$(pw_of delegate.ke@agora.example)"
+post delegate /proposals/new original_language=en "title=Multilingual topic" "topic=Written in English." \
+	"q1=First question?" "q2=Second question?" procedure=meeting
+D=$(header Location | sed 's|/proposals/||')
+as delegate GET /proposals/$D
+check "the proposer's delegate gets the texts form" sh -c "grep -q 'action=\"/proposals/$D/texts\"' '$TMP/b' && grep -q 'Add or edit the text in another language' '$TMP/b'"
+check "the form offers no English (the original)" sh -c "sed -n '/id=\"f-text_lang\"/,/<\/select>/p' '$TMP/b' | grep -q 'value=\"fr\"' && ! sed -n '/id=\"f-text_lang\"/,/<\/select>/p' '$TMP/b' | grep -q 'value=\"en\"'"
+as stake GET /proposals/$D
+check "a stakeholder gets no texts form" body_lacks "/proposals/$D/texts"
+as delegate_ke GET /proposals/$D
+check "a delegate of another state gets no texts form" body_lacks "/proposals/$D/texts"
+post stake /proposals/$D/texts text_lang=fr "title=Sujet" "topic=En français." "q1=Q1 ?" "q2=Q2 ?"
+check "texts from a stakeholder: 403" status_is 403
+post delegate_ke /proposals/$D/texts text_lang=fr "title=Sujet" "topic=En français." "q1=Q1 ?" "q2=Q2 ?"
+check "texts from a delegate of another state: 403" status_is 403
+post delegate /proposals/$D/texts text_lang=fr "title=" "topic=En français." "q1=Q1 ?" "q2="
+check "no title, a question missing: 422" status_is 422
+check "each error next to its field" sh -c "grep -q '<p class=\"error\" role=\"alert\" id=\"err-title\">' '$TMP/b' && grep -q 'aria-describedby=\"err-q2\"' '$TMP/b'"
+check "what was typed is kept" body_has 'En français.'
+post delegate /proposals/$D/texts text_lang=en "title=Other" "topic=T" "q1=a" "q2=b"
+check "the original language: 422, next to the language" sh -c "[ '$STATUS' = 422 ] && grep -q 'id=\"err-text_lang\"' '$TMP/b'"
+as delegate POST /proposals/$D/texts --data-urlencode text_lang=fr --data-urlencode "title=Sujet" \
+	--data-urlencode "topic=En français." --data-urlencode "q1=Q1 ?" --data-urlencode "q2=Q2 ?"
+check "without the CSRF token: 403" status_is 403
+check "nothing stored by the refused posts" same "$(db "SELECT COUNT(*) FROM texts WHERE thing = 'proposal' AND thing_id = $D AND language <> 'en'") $(audits proposal_texts "$D")" "0 0"
+post delegate /proposals/$D/texts text_lang=fr "title=Sujet multilingue" "topic=Rédigé en français." \
+	"q1=Première question ?" "q2=Deuxième question ?"
+check "the proposer's delegate adds the French texts: 303 to the French page" same "$STATUS $(header Location)" "303 /proposals/$D?lang=fr"
+check "stored as official French texts: title, topic, two questions" \
+	same "$(db "SELECT COUNT(*) || ' ' || MIN(status) || ' ' || MAX(status) FROM texts WHERE thing = 'proposal' AND thing_id = $D AND language = 'fr'")" "4 official official"
+check "audited once, naming the language" same "$(db "SELECT COUNT(*) || ' ' || detail FROM audit_log WHERE action = 'proposal_texts' AND object = 'proposal/$D'")" "1 fr (official): title, topic, 2 draft questions"
+req GET "/proposals/$D?lang=fr"
+check "the French reader reads the French title" sh -c "grep -q '<h1>Sujet multilingue</h1>' '$TMP/b' && grep -q '<html lang=\"fr\"' '$TMP/b'"
+check "and the French topic and questions" sh -c "grep -q 'class=\"topic\" lang=\"fr\"' '$TMP/b' && grep -q 'Rédigé en français.' '$TMP/b' && grep -q 'Deuxième question ?' '$TMP/b' && ! grep -q 'Second question?' '$TMP/b'"
+check "the original is one click away" body_has "href=\"/proposals/$D?lang=en\" hreflang=\"en\""
+req GET "/proposals/$D?lang=en"
+check "the English reader still reads English" sh -c "grep -q '<h1>Multilingual topic</h1>' '$TMP/b' && ! grep -q 'Sujet multilingue' '$TMP/b' && ! grep -q 'Read the original' '$TMP/b'"
+req GET "/proposals/$D?lang=ru"
+check "a Russian reader (no Russian text) reads the original, marked lang=\"en\"" body_has '<h1><span lang="en" dir="ltr">Multilingual topic</span></h1>'
+as delegate GET "/proposals/$D?edit=fr"
+check "the form for French is prefilled with the French texts" sh -c "grep -q 'value=\"Sujet multilingue\"' '$TMP/b' && grep -q '<option value=\"fr\" selected>' '$TMP/b'"
+req GET /api/v1/proposals/$D
+check "the API gives the title in both languages" same "$(json '(j["title"]["en"], j["title"]["fr"], j["questions"][1]["text"]["fr"], j["original_language"])')" "('Multilingual topic', 'Sujet multilingue', 'Deuxième question ?', 'en')"
+post chair /proposals/$D/texts text_lang=es "title=Tema" "topic=En español." "q1=¿Uno?" "q2=¿Dos?"
+check "the chair adds Spanish: 303" status_is 303
+post sec /proposals/$D/texts text_lang=fr "title=Sujet révisé" "topic=Rédigé en français." "q1=Première question ?" "q2=Deuxième question ?"
+check "the secretariat edits the French: 303, replaced not added" \
+	same "$STATUS $(db "SELECT COUNT(*) FROM texts WHERE thing = 'proposal' AND thing_id = $D AND language = 'fr'") $(db "SELECT body FROM texts WHERE thing = 'proposal' AND thing_id = $D AND language = 'fr' AND field = 'title'")" "303 4 Sujet révisé"
+post chair /proposals/$D/decision decision=consensus meeting=17
+as delegate GET /proposals/$D
+check "a decided proposal offers no texts form" body_lacks "/proposals/$D/texts"
+post delegate /proposals/$D/texts text_lang=ru "title=Тема" "topic=По-русски." "q1=1?" "q2=2?"
+check "texts on a decided proposal: 409" status_is 409
+check "no Russian stored" same "$(db "SELECT COUNT(*) FROM texts WHERE thing = 'proposal' AND thing_id = $D AND language = 'ru'")" 0
 finish
