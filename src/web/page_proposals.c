@@ -955,7 +955,8 @@ new_page(struct request *r, const struct new_form *f, int http)
 	html_text(b, _("Propose a topic"));
 	H(b, "</h1>\n<p class=\"lead\">");
 	html_text(b, _("A consultation topic for the Member States to decide by consensus: its title, what "
-		       "it is about and its draft questions. Translations can be added by the secretariat."));
+		       "it is about and its draft questions. Its texts in other languages can be added on its page "
+		       "once it is made."));
 	H(b, "</p>\n");
 	cform_errors(r, fe);
 	H(b, "<form class=\"proposal-new\" method=\"post\" action=\"/proposals/new\">\n");
