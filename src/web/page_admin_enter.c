@@ -109,34 +109,23 @@ static int
 entered(struct request *r, struct enter *x)
 {
 	struct buf *b = &r->out;
-	char *manage = arena_printf(r->arena, "/responses/%s/manage?token=%s", x->s.public_id,
-				    x->s.manage_token);
 
 	heading(r, &x->c, _("The response is entered"));
-	H(b, "<dl class=\"receipt\">\n<dt>");
-	html_text(b, _("Response"));
-	H(b, "</dt><dd><a href=\"/responses/");
-	html_url(b, x->s.public_id);
-	H(b, "\">");
-	html_text(b, x->s.public_id);
-	H(b, "</a></dd>\n");
+	H(b, "<dl class=\"receipt\">\n");
+	view_receipt_id_row(r, x->s.public_id);
 	view_row(r, 0, _("Received by"), channel_label(x->channel));
 	H(b, "<dt>");
 	html_text(b, _("Received on"));
 	H(b, "</dt><dd>");
 	view_date(r, x->s.received_on);
-	H(b, "</dd>\n<dt>SHA-256</dt><dd><code>");
-	html_text(b, x->s.sha256);
-	H(b, "</code></dd>\n</dl>\n<div class=\"notice\"><p><strong>");
-	html_text(b, _("The respondent's private manage link, shown only once:"));
-	H(b, "</strong></p>\n<p><a class=\"manage\" href=\"");
-	html_attr(b, manage);
-	H(b, "\">");
-	html_text(b, manage);
-	H(b, "</a></p>\n<p>");
-	html_text(b, _("Forward it to the respondent: with it they can revise or withdraw the response until "
-		       "the consultation closes, and ask for its correction or erasure. It is not kept."));
-	H(b, "</p></div>\n<p><a href=\"");
+	H(b, "</dd>\n");
+	view_receipt_hash_row(r, x->s.sha256);
+	H(b, "</dl>\n");
+	view_manage_link(r, x->s.public_id, x->s.manage_token,
+			 _("The respondent's private manage link, shown only once:"),
+			 _("Forward it to the respondent: with it they can revise or withdraw the response until "
+			   "the consultation closes, and ask for its correction or erasure. It is not kept."));
+	H(b, "<p><a href=\"");
 	html_attr(b, arena_printf(r->arena, "/admin/consultations/%s/responses/new", x->c.slug));
 	H(b, "\">");
 	html_text(b, _("Enter another response"));

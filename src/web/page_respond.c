@@ -112,23 +112,17 @@ static int
 receipt(struct request *r, struct respond *x)
 {
 	struct buf *b = &r->out;
-	char *manage = arena_printf(r->arena, "/responses/%s/manage?token=%s", x->s.public_id,
-				    x->s.manage_token);
 
 	heading(r, &x->c, _("Thank you: your response is received"));
-	H(b, "<dl class=\"receipt\">\n<dt>");
-	html_text(b, _("Response"));
-	H(b, "</dt><dd><a href=\"/responses/");
-	html_url(b, x->s.public_id);
-	H(b, "\">");
-	html_text(b, x->s.public_id);
-	H(b, "</a></dd>\n<dt>");
+	H(b, "<dl class=\"receipt\">\n");
+	view_receipt_id_row(r, x->s.public_id);
+	H(b, "<dt>");
 	html_text(b, _("Received"));
 	H(b, "</dt><dd>");
 	view_time(r, x->s.received_at);
-	H(b, "</dd>\n<dt>SHA-256</dt><dd><code>");
-	html_text(b, x->s.sha256);
-	H(b, "</code></dd>\n</dl>\n");
+	H(b, "</dd>\n");
+	view_receipt_hash_row(r, x->s.sha256);
+	H(b, "</dl>\n");
 	if (str_eq(x->s.status, "pending")) {
 		H(b, "<p class=\"notice\">");
 		html_text(b, _("The secretariat publishes responses to this consultation after review."));
@@ -138,16 +132,10 @@ receipt(struct request *r, struct respond *x)
 	html_url(b, x->s.public_id);
 	H(b, "\">");
 	html_text(b, _("Your receipt (safe to share)"));
-	H(b, "</a></p>\n<div class=\"notice\"><p><strong>");
-	html_text(b, _("Your private manage link, shown only once:"));
-	H(b, "</strong></p>\n<p><a class=\"manage\" href=\"");
-	html_attr(b, manage);
-	H(b, "\">");
-	html_text(b, manage);
-	H(b, "</a></p>\n<p>");
-	html_text(b, _("Keep it: with it you can revise or withdraw your response until the "
-		       "consultation closes. Do not share it."));
-	H(b, "</p></div>\n");
+	H(b, "</a></p>\n");
+	view_manage_link(r, x->s.public_id, x->s.manage_token, _("Your private manage link, shown only once:"),
+			 _("Keep it: with it you can revise or withdraw your response until the "
+			   "consultation closes. Do not share it."));
 	layout_end(r);
 	r->status = 201;
 	return HANDLER_DONE;

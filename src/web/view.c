@@ -137,3 +137,45 @@ view_consultation_item(struct request *r, const struct consultation *c)
 	}
 	H(b, "</li>\n");
 }
+
+void
+view_receipt_id_row(struct request *r, const char *public_id)
+{
+	struct buf *b = &r->out;
+
+	H(b, "<dt>");
+	html_text(b, _("Response"));
+	H(b, "</dt><dd><a href=\"/responses/");
+	html_url(b, public_id);
+	H(b, "\">");
+	html_text(b, public_id);
+	H(b, "</a></dd>\n");
+}
+
+void
+view_receipt_hash_row(struct request *r, const char *sha256)
+{
+	struct buf *b = &r->out;
+
+	H(b, "<dt>SHA-256</dt><dd><code>");
+	html_text(b, sha256);
+	H(b, "</code></dd>\n");
+}
+
+void
+view_manage_link(struct request *r, const char *public_id, const char *token, const char *title,
+		 const char *advice)
+{
+	struct buf *b = &r->out;
+	char *manage = arena_printf(r->arena, "/responses/%s/manage?token=%s", public_id, token);
+
+	H(b, "<div class=\"notice\"><p><strong>");
+	html_text(b, title);
+	H(b, "</strong></p>\n<p><a class=\"manage\" href=\"");
+	html_attr(b, manage);
+	H(b, "\">");
+	html_text(b, manage);
+	H(b, "</a></p>\n<p>");
+	html_text(b, advice);
+	H(b, "</p></div>\n");
+}

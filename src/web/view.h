@@ -11,6 +11,12 @@ void view_date(struct request *r, int64_t t);
 /* <dt>label</dt><dd>value</dd>, escaped; an empty or NULL value writes nothing unless
  * show_empty (the secretariat's view shows that a field is empty). */
 void view_row(struct request *r, int show_empty, const char *label, const char *value);
+/* Rows of a receipt's <dl>: the response's id as a link to its page; its SHA-256. */
+void view_receipt_id_row(struct request *r, const char *public_id);
+void view_receipt_hash_row(struct request *r, const char *sha256);
+/* The private manage link of a new response, shown once in a notice: title, the link, advice. */
+void view_manage_link(struct request *r, const char *public_id, const char *token, const char *title,
+		      const char *advice);
 /* The state as a badge: Open, Upcoming, Closed. */
 void view_state(struct request *r, const struct consultation *c);
 /* "12 days left" / "5 hours left" for an open consultation. */
