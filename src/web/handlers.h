@@ -92,7 +92,7 @@ int api_document_get(struct request *r);
 /* topic proposals */
 int page_proposal_list(struct request *r);		/* page_proposals.c */
 int page_proposal(struct request *r);
-int page_proposal_new(struct request *r);
+int page_proposal_new(struct request *r);		/* page_proposal_new.c */
 int page_proposal_new_post(struct request *r);
 int page_proposal_position(struct request *r);
 int page_proposal_decision(struct request *r);
@@ -109,7 +109,7 @@ int page_meeting_register(struct request *r);
 int page_meeting_register_post(struct request *r);
 int page_registration_cancel(struct request *r);
 int page_registration_cancel_post(struct request *r);
-int page_admin_registrants(struct request *r);
+int page_admin_registrants(struct request *r);		/* page_admin_registrants.c */
 int page_admin_registrants_csv(struct request *r);
 int page_admin_registration_settings(struct request *r);
 int page_admin_speakers(struct request *r);
