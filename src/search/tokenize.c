@@ -60,7 +60,7 @@ struct tokrun {
 	const UChar *text;
 	const int *map;			/* UTF-16 index -> byte offset in the input; map[n16] = nText */
 	int32_t cjk_a, cjk_b;		/* pending run of Han/kana, cjk_a < 0 when none */
-	struct u16 w1, w2;		/* scratch for folding */
+	struct u16 w1, w2, w3;		/* scratch for folding */
 	char *out;			/* scratch for UTF-8 output */
 	int32_t outcap;
 	int rc;
@@ -301,21 +301,118 @@ emit16(struct tokrun *r, int tflags, const UChar *p, int32_t len, int32_t s, int
 }
 
 static struct sb_stemmer *
-stemmer_for(struct agora_tok *t, UScriptCode sc)
+stemmer(struct agora_tok *t, enum lang l)
 {
-	enum lang l;
-
-	if (t->lang == LANG_NONE)
-		return NULL;
-	if (sc == USCRIPT_CYRILLIC)
-		l = LANG_RU;
-	else if (sc == USCRIPT_LATIN)
-		l = (t->lang == LANG_FR || t->lang == LANG_ES) ? t->lang : LANG_EN;
-	else
-		return NULL;
 	if (t->stem[l] == NULL)
 		t->stem[l] = sb_stemmer_new(stemmer_name[l], NULL);
 	return t->stem[l];
+}
+
+/* The stemmers for a word of script sc, at most 3: Cyrillic gets Russian; Latin gets the table's
+ * language, or without one English, French and Spanish (a table holds text in all six languages
+ * and FTS5 has no per-row language). */
+static int
+stemmers_for(struct agora_tok *t, UScriptCode sc, enum lang out[3])
+{
+	if (t->lang == LANG_NONE)
+		return 0;
+	if (sc == USCRIPT_CYRILLIC) {
+		out[0] = LANG_RU;
+		return 1;
+	}
+	if (sc != USCRIPT_LATIN)
+		return 0;
+	if (t->lang == LANG_EN || t->lang == LANG_FR || t->lang == LANG_ES) {
+		out[0] = t->lang;
+		return 1;
+	}
+	out[0] = LANG_EN;
+	out[1] = LANG_FR;
+	out[2] = LANG_ES;
+	return 3;
+}
+
+/* dst = UTF-8 of src (at most TOKEN_MAX_UNITS units, so STEM_MAX bytes); its length, or -1. */
+#define STEM_MAX (TOKEN_MAX_UNITS * 3 + 1)
+static int32_t
+to_utf8(char *dst, const UChar *src, int32_t len)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	int32_t n;
+
+	u_strToUTF8(dst, STEM_MAX, &n, src, len, &err);
+	return U_FAILURE(err) || err == U_STRING_NOT_TERMINATED_WARNING ? -1 : n;
+}
+
+/* Folds marks off a UTF-8 stem in place (the French and Spanish stemmers want the accented word,
+ * whose accents they use, and their stems must then be folded like everything else). */
+static int
+fold_stem(struct tokrun *r, char *stem, int32_t *n)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	int32_t len;
+	int rc;
+
+	if (u16_reserve(&r->w3, *n + 1) != SQLITE_OK)
+		return SQLITE_NOMEM;
+	u_strFromUTF8(r->w3.p, r->w3.cap, &len, stem, *n, &err);
+	if (U_FAILURE(err))
+		return SQLITE_ERROR;
+	if ((rc = normalize(r->t->nfd, r->w3.p, len, &r->w2)) != SQLITE_OK)
+		return rc;
+	strip_marks(&r->w2);
+	if ((rc = normalize(r->t->nfc, r->w2.p, r->w2.len, &r->w3)) != SQLITE_OK)
+		return rc;
+	if ((*n = to_utf8(stem, r->w3.p, r->w3.len)) < 0)
+		return SQLITE_ERROR;
+	return SQLITE_OK;
+}
+
+/* Sends the stems of a word: the first as the token, the others (when they differ) colocated, so
+ * in a query they are alternatives and in a document each one is findable. */
+static int
+send_stems(struct tokrun *r, const enum lang *langs, int nl, const struct u16 *folded,
+    const struct u16 *accented, int32_t s, int32_t e)
+{
+	char stems[3][STEM_MAX];
+	int32_t len[3];
+	int ns = 0, rc;
+
+	for (int i = 0; i < nl; i++) {
+		struct sb_stemmer *st = stemmer(r->t, langs[i]);
+		/* English stems the folded word (its rules know no accents); the others the accented. */
+		const struct u16 *w = langs[i] == LANG_EN || langs[i] == LANG_RU ? folded : accented;
+		char word8[STEM_MAX];
+		const sb_symbol *out;
+		int32_t n;
+		int dup = 0;
+
+		if (st == NULL)
+			return SQLITE_NOMEM;
+		if ((n = to_utf8(word8, w->p, w->len)) < 0)
+			return SQLITE_ERROR;
+		if ((out = sb_stemmer_stem(st, (const sb_symbol *)word8, n)) == NULL)
+			return SQLITE_NOMEM;
+		n = sb_stemmer_length(st);
+		if (n <= 0 || n >= STEM_MAX)
+			continue;
+		memcpy(stems[ns], out, (size_t)n);
+		stems[ns][n] = '\0';
+		if (w == accented && (rc = fold_stem(r, stems[ns], &n)) != SQLITE_OK)
+			return rc;
+		for (int k = 0; k < ns; k++)
+			if (len[k] == n && memcmp(stems[k], stems[ns], (size_t)n) == 0)
+				dup = 1;
+		if (!dup)
+			len[ns++] = n;
+	}
+	for (int k = 0; k < ns; k++) {
+		rc = r->xToken(r->ctx, k ? FTS5_TOKEN_COLOCATED : 0, stems[k], len[k], r->map[s],
+		    r->map[e]);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return ns ? SQLITE_OK : emit16(r, 0, folded->p, folded->len, s, e);
 }
 
 /* Folds, and stems, one non-CJK word of the input's range [s, e) and sends it. */
@@ -323,12 +420,13 @@ static int
 word(struct tokrun *r, int32_t s, int32_t e)
 {
 	struct agora_tok *t = r->t;
-	struct sb_stemmer *st;
+	enum lang langs[3];
 	UScriptCode sc;
-	int rc;
+	int rc, nl;
 
-	if ((rc = normalize(t->nfkc_cf, r->text + s, e - s, &r->w1)) != SQLITE_OK ||
-	    (rc = normalize(t->nfd, r->w1.p, r->w1.len, &r->w2)) != SQLITE_OK)
+	/* w3: casefolded with its accents; w1: folded. */
+	if ((rc = normalize(t->nfkc_cf, r->text + s, e - s, &r->w3)) != SQLITE_OK ||
+	    (rc = normalize(t->nfd, r->w3.p, r->w3.len, &r->w2)) != SQLITE_OK)
 		return rc;
 	strip_marks(&r->w2);
 	if ((rc = normalize(t->nfc, r->w2.p, r->w2.len, &r->w1)) != SQLITE_OK)
@@ -338,28 +436,15 @@ word(struct tokrun *r, int32_t s, int32_t e)
 		strip_article(&r->w1);
 	if (r->w1.len == 0)
 		return SQLITE_OK;
-	st = r->w1.len <= TOKEN_MAX_UNITS ? stemmer_for(t, sc) : NULL;
-	if (st != NULL) {
-		UErrorCode err = U_ZERO_ERROR;
-		const sb_symbol *stem;
-		int32_t n;
+	nl = r->w1.len <= TOKEN_MAX_UNITS && r->w3.len <= TOKEN_MAX_UNITS ?
+	    stemmers_for(t, sc, langs) : 0;
+	if (nl > 0) {
+		/* fold_stem reuses w3: stem from a private copy of the accented word. */
+		UChar copy[TOKEN_MAX_UNITS];
+		struct u16 accented = {copy, r->w3.len, TOKEN_MAX_UNITS};
 
-		/* Snowball wants UTF-8: convert, stem, send the stem with the word's offsets. */
-		if (r->outcap < r->w1.len * 3 + 1) {
-			char *o = sqlite3_realloc64(r->out, (sqlite3_uint64)r->w1.len * 3 + 1);
-
-			if (o == NULL)
-				return SQLITE_NOMEM;
-			r->out = o;
-			r->outcap = r->w1.len * 3 + 1;
-		}
-		u_strToUTF8(r->out, r->outcap, &n, r->w1.p, r->w1.len, &err);
-		if (U_FAILURE(err))
-			return SQLITE_ERROR;
-		if ((stem = sb_stemmer_stem(st, (const sb_symbol *)r->out, n)) == NULL)
-			return SQLITE_NOMEM;
-		return r->xToken(r->ctx, 0, (const char *)stem, sb_stemmer_length(st), r->map[s],
-		    r->map[e]);
+		memcpy(copy, r->w3.p, (size_t)r->w3.len * sizeof(UChar));
+		return send_stems(r, langs, nl, &r->w1, &accented, s, e);
 	}
 	return emit16(r, 0, r->w1.p, r->w1.len, s, e);
 }
@@ -492,6 +577,7 @@ out:
 		ubrk_close(brk);
 	sqlite3_free(r.w1.p);
 	sqlite3_free(r.w2.p);
+	sqlite3_free(r.w3.p);
 	sqlite3_free(r.out);
 	sqlite3_free(u);
 	sqlite3_free(map);

@@ -177,10 +177,17 @@ test_latin(void **state)
 	add(db, "schools were connected last year");		/* 3 */
 	add(db, "Acceso a Internet en América Latina");	/* 4 */
 	add(db, "ﬁnancement");					/* 5: NFKC ligature */
+	add(db, "la connectivité des réseaux");			/* 6: French */
+	add(db, "conexiones rurales");				/* 7: Spanish */
 	assert_string_equal(match(db, "telecommunications"), "1");
 	assert_string_equal(match(db, "TÉLÉCOMMUNICATION"), "1");
-	assert_string_equal(match(db, "connect"), "2,3");
-	assert_string_equal(match(db, "connecting"), "2,3");
+	/* Without a language argument English, French and Spanish stems are all indexed. */
+	assert_string_equal(match(db, "connect"), "2,3,6");
+	assert_string_equal(match(db, "connecting"), "2,3,6");
+	assert_string_equal(match(db, "réseau"), "6");
+	assert_string_equal(match(db, "reseau"), "6");
+	assert_string_equal(match(db, "conexión"), "7");
+	assert_string_equal(match(db, "rural"), "7");
 	assert_string_equal(match(db, "america"), "4");
 	assert_string_equal(match(db, "financement"), "5");
 	assert_string_equal(match(db, "country"), "1");
@@ -271,6 +278,21 @@ test_malformed_utf8(void **state)
 		assert_int_equal(tk.xTokenize(inst, &c, FTS5_TOKENIZE_DOCUMENT, buf, c.n,
 		    check_token), SQLITE_OK);
 		assert_int_equal(c.bad, 0);
+	}
+	/* A word far longer than a token may be: indexed by its start, offsets still whole. */
+	{
+		size_t n = 100000;
+		char *big = malloc(n + 1);
+		struct offcheck c = {.n = (int)n};
+
+		assert_non_null(big);
+		memset(big, 'a', n);
+		big[n] = '\0';
+		assert_int_equal(tk.xTokenize(inst, &c, FTS5_TOKENIZE_DOCUMENT, big, c.n,
+		    check_token), SQLITE_OK);
+		assert_int_equal(c.bad, 0);
+		assert_int_equal(c.count, 1);
+		free(big);
 	}
 	tk.xDelete(inst);
 	assert_string_equal(match(db, "网"), "5");
