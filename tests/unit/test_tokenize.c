@@ -109,6 +109,22 @@ test_japanese(void **state)
 	sqlite3_close(db);
 }
 
+/* Thai has no spaces: ICU's dictionary finds the words; เชือก shares consonants, not the word. */
+static void
+test_thai(void **state)
+{
+	sqlite3 *db = open_index("agora");
+
+	add(db, "การเชื่อมต่ออินเทอร์เน็ตในโรงเรียน");
+	add(db, "เชือก");
+	assert_string_equal(match(db, "อินเทอร์เน็ต"), "1");
+	assert_string_equal(match(db, "โรงเรียน"), "1");
+	assert_string_equal(match(db, "เชื่อม"), "1");
+	assert_string_equal(hl(db, "highlight(t, 0, '[', ']')", "อินเทอร์เน็ต"),
+	    "การเชื่อมต่อ[อินเทอร์เน็ต]ในโรงเรียน");
+	sqlite3_close(db);
+}
+
 static void
 test_arabic(void **state)
 {
@@ -306,6 +322,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chinese),
 		cmocka_unit_test(test_japanese),
+		cmocka_unit_test(test_thai),
 		cmocka_unit_test(test_arabic),
 		cmocka_unit_test(test_russian),
 		cmocka_unit_test(test_latin),
