@@ -5,7 +5,8 @@
 # without the extension the index cannot be opened.
 . "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/../.." || exit 1
-EXT=$(pwd)/${B:-build}/agora_fts
+EXT=${B:-build}/agora_fts
+case $EXT in /*) ;; *) EXT=$(pwd)/$EXT ;; esac
 DB=$TMP/index.db
 check "the extension is built" test -f "$EXT.so"
 command -v sqlite3 >/dev/null || { not_ok "sqlite3 shell installed"; finish; }
