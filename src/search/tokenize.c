@@ -93,8 +93,8 @@ decode_utf8(const char *s, int n, UChar **out, int **map, int32_t *n16)
 	int i = 0;
 
 	/* Each byte yields at most one unit (a 4-byte sequence yields 2). */
-	o = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(UChar));
-	m = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int));
+	o = sqlite3_malloc64(((sqlite3_uint64)n + 1) * sizeof(UChar));
+	m = sqlite3_malloc64(((sqlite3_uint64)n + 1) * sizeof(int));
 	if (o == NULL || m == NULL) {
 		sqlite3_free(o);
 		sqlite3_free(m);
