@@ -8,7 +8,7 @@ HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 OPT ?= -O2
 CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g $(OPT) $(WARN) $(HARDEN) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS += -pie -Wl,-z,relro,-z,now $(EXTRA_LDFLAGS)
-LIBS = $(PKG_LIBS) -lmagic -lpthread -lm
+LIBS = $(PKG_LIBS) -lmagic -lstemmer -lpthread -lm
 
 B ?= build
 SRC := $(wildcard src/*/*.c)
@@ -24,7 +24,7 @@ LANGS := ar zh en fr ru es
 MO := $(LANGS:%=$(B)/locale/%/LC_MESSAGES/agora.mo)
 
 .PHONY: all deps run test unit blackbox asan ubsan bench clean pot check-po
-all: $(B)/agora $(MO)
+all: $(B)/agora $(MO) $(B)/agora_fts.so
 
 deps:
 	@sh scripts/deps.sh
@@ -55,6 +55,10 @@ $(B)/libagora.a: $(LIB_OBJ)
 
 $(B)/agora: $(B)/obj/cli/main.o $(B)/libagora.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/agora_fts.so: src/search/tokenize.c src/search/ext.c src/search/tokenize.h
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"; $(CC) $(filter-out -fPIE -fsanitize=%,$(CFLAGS)) -fPIC -DAGORA_FTS_EXTENSION -shared -Wl,-z,relro,-z,now -o $@ src/search/tokenize.c src/search/ext.c $(shell pkg-config --libs icu-uc icu-i18n) -lstemmer
 
 $(B)/tests/%: tests/unit/%.c $(B)/libagora.a tests/unit/unit.h
 	@mkdir -p $(dir $@)

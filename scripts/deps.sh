@@ -3,7 +3,7 @@
 set -eu
 PKGS="build-essential pkg-config gettext locales curl iso-codes
 libmicrohttpd-dev libsqlite3-dev libsodium-dev libicu-dev libjansson-dev libcmark-dev libical-dev
-libmagic-dev libcmocka-dev python3 sqlite3"
+libmagic-dev libcmocka-dev python3 sqlite3 libstemmer-dev"
 [ "${1:-}" = "--bench" ] && PKGS="$PKGS wrk nginx-light"
 [ "${1:-}" = "--fuzz" ] && PKGS="$PKGS clang libclang-rt-14-dev"
 missing=""

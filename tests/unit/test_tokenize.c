@@ -1,0 +1,334 @@
+/* test_tokenize.c: the "agora" FTS5 tokenizer (src/search/tokenize.c) through real FTS5 tables:
+ * what MATCH finds in each language, where highlight()/snippet() put their markers, and that
+ * malformed UTF-8 yields only in-range offsets. */
+#include "unit.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search/tokenize.h"
+
+/* An in-memory db with the tokenizer and t(body) using it with tokenizer argument `arg`. */
+static sqlite3 *
+open_index(const char *arg)
+{
+	char sql[200];
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(search_tokenizer_register(db), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "CREATE VIRTUAL TABLE t USING fts5(body, tokenize='%s')", arg);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	return db;
+}
+
+static void
+add(sqlite3 *db, const char *body)
+{
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO t(body) VALUES (?1)", -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(st, 1, body, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+/* The rowids matching `q`, as "1,3" ("" when none). */
+static const char *
+match(sqlite3 *db, const char *q)
+{
+	static char out[200];
+	sqlite3_stmt *st;
+	size_t n = 0;
+
+	out[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT rowid FROM t WHERE t MATCH ?1 ORDER BY rowid",
+	    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW && n + 24 < sizeof(out))
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%lld", n ? "," : "",
+		    (long long)sqlite3_column_int64(st, 0));
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* highlight() with [ ] markers of the first row matching `q`. */
+static const char *
+hl(sqlite3 *db, const char *fn, const char *q)
+{
+	static char out[1000];
+	char sql[200];
+	sqlite3_stmt *st;
+
+	out[0] = '\0';
+	snprintf(sql, sizeof(sql), "SELECT %s FROM t WHERE t MATCH ?1 ORDER BY rowid LIMIT 1", fn);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(out, sizeof(out), "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return out;
+}
+
+static void
+test_chinese(void **state)
+{
+	sqlite3 *db = open_index("agora");
+
+	add(db, "发展中国家的互联网接入");		/* 1 */
+	add(db, "可持续发展目标");			/* 2 */
+	add(db, "互联互通");				/* 3 */
+	assert_string_equal(match(db, "互联网"), "1");
+	assert_string_equal(match(db, "互联"), "1,3");
+	/* One character, and a query crossing ICU's word boundary (可 / 持续 / 发展). */
+	assert_string_equal(match(db, "网"), "1");
+	assert_string_equal(match(db, "发"), "1,2");
+	assert_string_equal(match(db, "续发"), "2");
+	/* Bigrams must be adjacent: 互网 is not in any row. */
+	assert_string_equal(match(db, "互网"), "");
+	assert_string_equal(hl(db, "highlight(t, 0, '[', ']')", "互联网"),
+	    "发展中国家的[互联网]接入");
+	assert_string_equal(hl(db, "highlight(t, 0, '[', ']')", "国"), "发展中[国]家的互联网接入");
+	assert_string_equal(hl(db, "highlight(t, 0, '[', ']')", "续发"), "可持[续发]展目标");
+	sqlite3_close(db);
+}
+
+static void
+test_japanese(void **state)
+{
+	sqlite3 *db = open_index("agora");
+
+	add(db, "インターネットへの接続を改善する");
+	assert_string_equal(match(db, "インターネット"), "1");
+	assert_string_equal(match(db, "接続"), "1");
+	assert_string_equal(match(db, "続"), "1");
+	assert_string_equal(hl(db, "highlight(t, 0, '[', ']')", "接続"),
+	    "インターネットへの[接続]を改善する");
+	sqlite3_close(db);
+}
+
+/* Thai has no spaces: ICU's dictionary finds the words; เชือก shares consonants, not the word. */
+static void
+test_thai(void **state)
+{
+	sqlite3 *db = open_index("agora");
+
+	add(db, "การเชื่อมต่ออินเทอร์เน็ตในโรงเรียน");
+	add(db, "เชือก");
+	assert_string_equal(match(db, "อินเทอร์เน็ต"), "1");
+	assert_string_equal(match(db, "โรงเรียน"), "1");
+	assert_string_equal(match(db, "เชื่อม"), "1");
+	assert_string_equal(hl(db, "highlight(t, 0, '[', ']')", "อินเทอร์เน็ต"),
+	    "การเชื่อมต่อ[อินเทอร์เน็ต]ในโรงเรียน");
+	sqlite3_close(db);
+}
+
+static void
+test_arabic(void **state)
+{
+	sqlite3 *db = open_index("agora");
+
+	add(db, "تطوير الاتصالات في البلدان النامية");		/* 1 */
+	add(db, "وزارة والاتصالات");				/* 2 */
+	add(db, "خدمات بالاتصالات وللاتصالات");			/* 3 */
+	add(db, "الإتِّصَالَاتُ الدولية");				/* 4: diacritics, hamza alef */
+	add(db, "مكتبة المدرسة");				/* 5: teh marbuta */
+	add(db, "الـــاتصالات");				/* 6: tatweel */
+	assert_string_equal(match(db, "اتصالات"), "1,2,3,4,6");
+	assert_string_equal(match(db, "الاتصالات"), "1,2,3,4,6");
+	assert_string_equal(match(db, "والاتصالات"), "1,2,3,4,6");
+	assert_string_equal(match(db, "الاتّصالات"), "1,2,3,4,6");
+	assert_string_equal(match(db, "مكتبه"), "5");
+	assert_string_equal(match(db, "مدرسة"), "5");
+	/* A word of two letters keeps its ال: "ال" + 1 letter would leave too little. */
+	assert_string_equal(match(db, "النامية"), "1");
+	assert_string_equal(match(db, "اتصال"), "");
+	assert_string_equal(hl(db, "highlight(t, 0, '[', ']')", "اتصالات"),
+	    "تطوير [الاتصالات] في البلدان النامية");
+	assert_string_equal(hl(db, "highlight(t, 0, '<', '>')", "الدولية"),
+	    "الإتِّصَالَاتُ <الدولية>");
+	sqlite3_close(db);
+}
+
+static void
+test_russian(void **state)
+{
+	sqlite3 *db = open_index("agora");
+
+	add(db, "Подключение школ к сети");		/* 1 */
+	add(db, "для подключения сельских районов");	/* 2 */
+	add(db, "благодаря подключению");		/* 3 */
+	add(db, "Зелёная ёлка");			/* 4 */
+	add(db, "мой дом");				/* 5 */
+	assert_string_equal(match(db, "подключение"), "1,2,3");
+	assert_string_equal(match(db, "ПОДКЛЮЧЕНИЯМ"), "1,2,3");
+	/* ё folds to е; й stays apart from и. */
+	assert_string_equal(match(db, "елка"), "4");
+	assert_string_equal(match(db, "зеленая"), "4");
+	assert_string_equal(match(db, "мой"), "5");
+	assert_string_equal(hl(db, "highlight(t, 0, '[', ']')", "подключение"),
+	    "[Подключение] школ к сети");
+	sqlite3_close(db);
+
+	/* The stemmer conflates мой and мои (both "мо"); without it й and и stay distinct. */
+	db = open_index("agora none");
+	add(db, "мой дом");
+	add(db, "мои дома");
+	assert_string_equal(match(db, "мой"), "1");
+	assert_string_equal(match(db, "мои"), "2");
+	assert_string_equal(match(db, "дом"), "1");
+	sqlite3_close(db);
+}
+
+static void
+test_latin(void **state)
+{
+	sqlite3 *db = open_index("agora");
+	sqlite3 *fr;
+
+	add(db, "Télécommunications in developing countries");	/* 1 */
+	add(db, "improving connectivity");			/* 2 */
+	add(db, "schools were connected last year");		/* 3 */
+	add(db, "Acceso a Internet en América Latina");	/* 4 */
+	add(db, "ﬁnancement");					/* 5: NFKC ligature */
+	add(db, "la connectivité des réseaux");			/* 6: French */
+	add(db, "conexiones rurales");				/* 7: Spanish */
+	assert_string_equal(match(db, "telecommunications"), "1");
+	assert_string_equal(match(db, "TÉLÉCOMMUNICATION"), "1");
+	/* Without a language argument English, French and Spanish stems are all indexed. */
+	assert_string_equal(match(db, "connect"), "2,3,6");
+	assert_string_equal(match(db, "connecting"), "2,3,6");
+	assert_string_equal(match(db, "réseau"), "6");
+	assert_string_equal(match(db, "reseau"), "6");
+	assert_string_equal(match(db, "conexión"), "7");
+	assert_string_equal(match(db, "rural"), "7");
+	assert_string_equal(match(db, "america"), "4");
+	assert_string_equal(match(db, "financement"), "5");
+	assert_string_equal(match(db, "country"), "1");
+	assert_string_equal(hl(db, "highlight(t, 0, '[', ']')", "telecommunication"),
+	    "[Télécommunications] in developing countries");
+	assert_string_equal(hl(db, "snippet(t, 0, '[', ']', '...', 3)", "years"),
+	    "...connected last [year]");
+	sqlite3_close(db);
+
+	/* With 'agora fr' Latin words get the French stemmer. */
+	fr = open_index("agora fr");
+	add(fr, "les réseaux nationaux");
+	assert_string_equal(match(fr, "réseau"), "1");
+	assert_string_equal(match(fr, "national"), "1");
+	sqlite3_close(fr);
+}
+
+static void
+test_bad_argument(void **state)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(search_tokenizer_register(db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db,
+	    "CREATE VIRTUAL TABLE t USING fts5(body, tokenize='agora klingon')", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* Tokenizes directly and checks every token's offsets. */
+struct offcheck {
+	int n, bad, count;
+};
+
+static int
+check_token(void *ctx, int flags, const char *tok, int len, int start, int end)
+{
+	struct offcheck *c = ctx;
+
+	c->count++;
+	if (start < 0 || end > c->n || start > end || len <= 0)
+		c->bad++;
+	return SQLITE_OK;
+}
+
+static void
+test_malformed_utf8(void **state)
+{
+	static const char *const samples[] = {
+		"caf\xC3",				/* truncated */
+		"\xC0\xAF etc \xE0\x80\x80",		/* overlong */
+		"\xED\xA0\x80 surrogate",		/* UTF-16 surrogate */
+		"\xF4\x90\x80\x80 big",			/* above U+10FFFF */
+		"\xFF\xFE互联\x80网 الاتصالات\xE4\xBA",	/* stray bytes inside words */
+	};
+	fts5_api *api = NULL;
+	fts5_tokenizer tk;
+	Fts5Tokenizer *inst;
+	sqlite3_stmt *st;
+	sqlite3 *db = open_index("agora");
+	void *ud;
+	char buf[64];
+
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	assert_non_null(api);
+	assert_int_equal(api->xFindTokenizer(api, "agora", &ud, &tk), SQLITE_OK);
+	assert_int_equal(tk.xCreate(ud, NULL, 0, &inst), SQLITE_OK);
+	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+		struct offcheck c = {.n = (int)strlen(samples[i])};
+
+		assert_int_equal(tk.xTokenize(inst, &c, FTS5_TOKENIZE_DOCUMENT, samples[i], c.n,
+		    check_token), SQLITE_OK);
+		assert_int_equal(c.bad, 0);
+		assert_true(c.count > 0);
+		add(db, samples[i]);
+	}
+	/* Random bytes, fixed seed: no crash, every offset in range. */
+	srand(6);
+	for (int round = 0; round < 2000; round++) {
+		struct offcheck c = {.n = 1 + rand() % (int)sizeof(buf)};
+
+		for (int k = 0; k < c.n; k++)
+			buf[k] = (char)(rand() % 3 == 0 ? 0x80 + rand() % 0x80 : rand() % 256);
+		assert_int_equal(tk.xTokenize(inst, &c, FTS5_TOKENIZE_DOCUMENT, buf, c.n,
+		    check_token), SQLITE_OK);
+		assert_int_equal(c.bad, 0);
+	}
+	/* A word far longer than a token may be: indexed by its start, offsets still whole. */
+	{
+		size_t n = 100000;
+		char *big = malloc(n + 1);
+		struct offcheck c = {.n = (int)n};
+
+		assert_non_null(big);
+		memset(big, 'a', n);
+		big[n] = '\0';
+		assert_int_equal(tk.xTokenize(inst, &c, FTS5_TOKENIZE_DOCUMENT, big, c.n,
+		    check_token), SQLITE_OK);
+		assert_int_equal(c.bad, 0);
+		assert_int_equal(c.count, 1);
+		free(big);
+	}
+	tk.xDelete(inst);
+	assert_string_equal(match(db, "网"), "5");
+	assert_string_equal(match(db, "etc"), "2");
+	sqlite3_close(db);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_chinese),
+		cmocka_unit_test(test_japanese),
+		cmocka_unit_test(test_thai),
+		cmocka_unit_test(test_arabic),
+		cmocka_unit_test(test_russian),
+		cmocka_unit_test(test_latin),
+		cmocka_unit_test(test_bad_argument),
+		cmocka_unit_test(test_malformed_utf8),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
