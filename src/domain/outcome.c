@@ -261,16 +261,11 @@ read_outcomes(struct db *db, struct arena *a, const char *sql, int64_t arg, cons
 		if (onto != NULL && !outcome_is_carried(o.status, o.meeting_number, start, onto->number,
 							onto->starts_on, onto->kind))
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((grown = arena_alloc(a, sizeof(*grown) * (size_t)cap)) == NULL) {
-				db_done(st);
-				return err_set(e, ERR_BUSY, "out of memory");
-			}
-			if (n > 0)
-				memcpy(grown, items, sizeof(*items) * (size_t)n);
-			items = grown;
+		if ((grown = arena_grow(a, items, n, &cap, sizeof(*items))) == NULL) {
+			db_done(st);
+			return err_set(e, ERR_BUSY, "out of memory");
 		}
+		items = grown;
 		items[n++] = o;
 	}
 	db_done(st);
@@ -368,16 +363,11 @@ outcome_launches(struct db *db, struct arena *a, struct outcome_launch **out, st
 	if (st == NULL)
 		return db_err(db, e, "launches");
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((grown = arena_alloc(a, sizeof(*grown) * (size_t)cap)) == NULL) {
-				db_done(st);
-				return err_set(e, ERR_BUSY, "out of memory");
-			}
-			if (n > 0)
-				memcpy(grown, items, sizeof(*items) * (size_t)n);
-			items = grown;
+		if ((grown = arena_grow(a, items, n, &cap, sizeof(*items))) == NULL) {
+			db_done(st);
+			return err_set(e, ERR_BUSY, "out of memory");
 		}
+		items = grown;
 		items[n].consultation_id = db_col_int64(st, 0);
 		items[n].meeting_number = (int)db_col_int64(st, 1);
 		items[n].letter = db_col_text(st, 2)[0];

@@ -429,16 +429,9 @@ mreg_list(struct db *db, struct arena *a, int64_t meeting_id, struct mreg_regist
 	db_bind_int64(st, 1, meeting_id);
 	while ((rc = db_step(st)) == DB_ROW) {
 		struct mreg_registrant *g;
-		if (n == cap) {
-			struct mreg_registrant *more = arena_alloc(a, sizeof(*more) * (size_t)(cap ? cap * 2 : 16));
-			if (more == NULL) {
-				db_done(st);
-				return err_set(e, ERR_INTERNAL, "out of memory");
-			}
-			if (n > 0)
-				memcpy(more, items, sizeof(*items) * (size_t)n);
-			items = more;
-			cap = cap ? cap * 2 : 16;
+		if ((items = arena_grow(a, items, n, &cap, sizeof(*items))) == NULL) {
+			db_done(st);
+			return err_set(e, ERR_INTERNAL, "out of memory");
 		}
 		g = &items[n++];
 		g->id = db_col_int64(st, 0);
@@ -497,16 +490,9 @@ mreg_speakers(struct db *db, struct arena *a, int64_t meeting_id, struct mreg_sp
 	db_bind_int64(st, 1, meeting_id);
 	while ((rc = db_step(st)) == DB_ROW) {
 		struct mreg_speaker *s;
-		if (n == cap) {
-			struct mreg_speaker *more = arena_alloc(a, sizeof(*more) * (size_t)(cap ? cap * 2 : 16));
-			if (more == NULL) {
-				db_done(st);
-				return err_set(e, ERR_INTERNAL, "out of memory");
-			}
-			if (n > 0)
-				memcpy(more, items, sizeof(*items) * (size_t)n);
-			items = more;
-			cap = cap ? cap * 2 : 16;
+		if ((items = arena_grow(a, items, n, &cap, sizeof(*items))) == NULL) {
+			db_done(st);
+			return err_set(e, ERR_INTERNAL, "out of memory");
 		}
 		s = &items[n++];
 		s->position = (int)db_col_int64(st, 0);

@@ -125,3 +125,20 @@ arena_used_bytes(const struct arena *a)
 {
 	return a->total;
 }
+
+void *
+arena_grow(struct arena *a, void *items, int n, int *cap, size_t size)
+{
+	int more;
+	void *grown;
+
+	if (n < *cap)
+		return items;
+	more = *cap ? *cap * 2 : 16;
+	if ((grown = arena_alloc(a, size * (size_t)more)) == NULL)
+		return NULL;
+	if (n > 0)
+		memcpy(grown, items, size * (size_t)n);
+	*cap = more;
+	return grown;
+}

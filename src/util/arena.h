@@ -15,5 +15,9 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
 size_t arena_used_bytes(const struct arena *a);
+/* Makes room for one more element in an array of n elements of size bytes with capacity *cap
+ * (doubling from 16; the old block stays in the arena). Returns the array, moved if need be, or
+ * NULL when out of memory (then *cap and the old array are unchanged). */
+void *arena_grow(struct arena *a, void *items, int n, int *cap, size_t size);
 
 #endif

@@ -89,6 +89,29 @@ test_buf_detach(void **state)
 	free(p);
 }
 
+/* arena_grow keeps every element through each doubling and moves only when full. */
+static void
+test_arena_grow(void **state)
+{
+	struct arena *a = arena_new();
+	int *items = NULL, n = 0, cap = 0, *before;
+
+	assert_non_null(a);
+	for (int i = 0; i < 1000; i++) {
+		before = items;
+		items = arena_grow(a, items, n, &cap, sizeof(*items));
+		assert_non_null(items);
+		if (i > 0 && n < 16)
+			assert_ptr_equal(items, before);	/* room left: not moved */
+		items[n++] = i * 7;
+		assert_true(cap >= n);
+	}
+	assert_int_equal(cap, 1024);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(items[i], i * 7);
+	arena_free(a);
+}
+
 static void
 test_arena(void **state)
 {
@@ -408,6 +431,7 @@ main(void)
 		cmocka_unit_test(test_buf_printf),
 		cmocka_unit_test(test_buf_detach),
 		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_arena_grow),
 		cmocka_unit_test(test_utf8_valid),
 		cmocka_unit_test(test_slug_valid),
 		cmocka_unit_test(test_time_rfc3339),
