@@ -1,0 +1,36 @@
+/* extract.h: the text of an attachment or document file, for the search index.
+ *
+ * Untrusted files are parsed only in a child process, `agora worker extract`, under resource
+ * limits (address space, CPU time, output size, no new files): a hostile file can only kill its
+ * own worker. extract_file() is what that child runs; extract_run() is what the server calls. */
+#ifndef AGORA_EXTRACT_H
+#define AGORA_EXTRACT_H
+#include <stddef.h>
+
+#include "arena.h"
+#include "err.h"
+
+enum extract_status {
+	EXTRACT_OK = 0,			/* text found */
+	EXTRACT_NO_TEXT = 1,		/* a PDF with no text layer (scanned): "not searchable" */
+	EXTRACT_UNSUPPORTED = 2,	/* a type with no text (PNG, JPEG) */
+	EXTRACT_FAILED = 3		/* damaged, too big, or the worker died or ran out of time */
+};
+
+#define EXTRACT_MAX_TEXT (8u << 20)	/* at most this much text is kept from one file */
+
+/* In the calling process: writes the UTF-8 text of the file at path (of the sniffed media_type)
+ * to fd. Used by `agora worker extract` only. */
+enum extract_status extract_file(const char *path, const char *media_type, int fd, struct err *e);
+
+/* Runs `exe worker extract --type media_type path` under limits and returns its text (NUL
+ * terminated, valid UTF-8, at most EXTRACT_MAX_TEXT bytes) in *text, allocated in a. exe is the
+ * agora binary (/proc/self/exe in the server). */
+enum extract_status extract_run(const char *exe, const char *path, const char *media_type,
+				struct arena *a, char **text, size_t *len, struct err *e);
+
+/* The language of a text: "ar", "zh", "en", "fr", "ru", "es", or "und" when it is none of the
+ * six or too short to tell (libexttextcat). Thread-safe. */
+const char *langid_detect(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,53 @@
+/* index.h: the search index, its own SQLite file (DATA/search.db), rebuildable from the
+ * repository at any time. One row of docs per searchable thing, and its text in the FTS5
+ * table fts under the same rowid. docs/SEARCH.md describes what is indexed and how.
+ *
+ * Who may see a row: access 0 everyone, 1 members (delegates, focal points, chair and
+ * secretariat), 2 the secretariat only (responses not published: pending, withheld,
+ * withdrawn; consultations still in draft). Erased responses are not in the index at all. */
+#ifndef AGORA_SEARCH_INDEX_H
+#define AGORA_SEARCH_INDEX_H
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "err.h"
+
+enum search_access { ACCESS_PUBLIC = 0, ACCESS_MEMBERS = 1, ACCESS_SECRETARIAT = 2 };
+
+/* docs.kind */
+#define SEARCH_KIND_CONSULTATION "consultation"
+#define SEARCH_KIND_RESPONSE "response"
+#define SEARCH_KIND_OUTCOME "outcome"
+#define SEARCH_KIND_DOCUMENT "document"
+
+/* docs.flags */
+#define SEARCH_FLAG_UNSEARCHABLE 1	/* an attachment has no text layer (a scanned PDF) */
+
+#define SEARCH_SCHEMA_VERSION 1
+#define SEARCH_SCHEMA \
+	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n" \
+	"CREATE TABLE IF NOT EXISTS docs (\n" \
+	"  id INTEGER PRIMARY KEY,\n"		/* the fts rowid; kept when a thing is re-indexed */ \
+	"  kind TEXT NOT NULL,\n"		/* SEARCH_KIND_* */ \
+	"  thing_id INTEGER NOT NULL,\n"	/* its id in the repository */ \
+	"  consultation TEXT NOT NULL DEFAULT '',\n"	/* slug, for a consultation or a response */ \
+	"  stakeholder_type TEXT NOT NULL DEFAULT '',\n"	/* a response's */ \
+	"  country TEXT NOT NULL DEFAULT '',\n"	/* ISO 3166 alpha-2: respondent, or author state */ \
+	"  region TEXT NOT NULL DEFAULT '',\n"	/* ITU-D region of country (member_states.region) */ \
+	"  language TEXT NOT NULL DEFAULT '',\n"	/* ar zh en fr ru es, declared or detected; und */ \
+	"  at INTEGER NOT NULL,\n"		/* its date, seconds since the epoch */ \
+	"  access INTEGER NOT NULL,\n"		/* enum search_access */ \
+	"  url TEXT NOT NULL,\n"		/* its page, e.g. /responses/7Q2M... */ \
+	"  title TEXT NOT NULL,\n"		/* what a result shows as its title (plain text) */ \
+	"  flags INTEGER NOT NULL DEFAULT 0,\n"	/* SEARCH_FLAG_* */ \
+	"  UNIQUE (kind, thing_id));\n" \
+	"CREATE INDEX IF NOT EXISTS docs_by_at ON docs (at);\n" \
+	"CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, tokenize = 'agora');\n"
+
+/* Opens (creating when asked) the index at path with the tokenizer registered, WAL, and the
+ * schema in place. flags: SEARCH_OPEN_READONLY or SEARCH_OPEN_CREATE. Returns NULL with e set. */
+#define SEARCH_OPEN_READONLY 1
+#define SEARCH_OPEN_CREATE 2
+sqlite3 *search_index_open(const char *path, int flags, struct err *e);
+
+#endif
