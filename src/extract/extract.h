@@ -7,8 +7,8 @@
 #define AGORA_EXTRACT_H
 #include <stddef.h>
 
-#include "arena.h"
-#include "err.h"
+#include "../util/arena.h"
+#include "../util/err.h"
 
 enum extract_status {
 	EXTRACT_OK = 0,			/* text found */

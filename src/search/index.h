@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
-#include "err.h"
+#include "../util/err.h"
 
 enum search_access { ACCESS_PUBLIC = 0, ACCESS_MEMBERS = 1, ACCESS_SECRETARIAT = 2 };
 

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
-#include "arena.h"
-#include "err.h"
+#include "../util/arena.h"
+#include "../util/err.h"
 #include "index.h"
 
 #define SEARCH_FACET_CAP 10000	/* counts are exact up to this many matches */
