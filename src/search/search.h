@@ -34,6 +34,7 @@ struct search_hit {
 	/* plain text; the matching words between SEARCH_MARK_ON and SEARCH_MARK_OFF bytes, which
 	 * the text itself never contains: escape the text, then turn the marks into <mark>. */
 	const char *snippet;
+	const char *title_marked;	/* the title, its matching words between the same marks */
 };
 #define SEARCH_MARK_ON '\x02'
 #define SEARCH_MARK_OFF '\x03'
@@ -64,6 +65,9 @@ struct search_result {
  * the current thread's interface language), ERR_BUSY when the time limit passed. */
 int search_run(sqlite3 *idx, struct arena *a, const struct search_query *q, struct search_result *r,
 	       struct err *e);
+
+/* The most a reader of this role (account.c's roles; "" for nobody) may see. */
+enum search_access search_access_for_role(const char *role);
 
 /* The FTS5 expression for the user's query, or NULL with e set (ERR_INVALID). Exposed for tests. */
 const char *search_parse(struct arena *a, const char *q, struct err *e);

@@ -1,0 +1,233 @@
+/* query.c: the user's search syntax to an FTS5 expression.
+ *
+ *   words           all of them (implicit AND)
+ *   "a phrase"      these words next to each other
+ *   -word -"a b"    none of these
+ *   a OR b          either (OR in capitals only; binds tighter than the implicit AND:
+ *                   a b OR c d = a AND (b OR c) AND d)
+ *   conn*           words starting with conn (also "a phrase"*)
+ *
+ * Every word and phrase reaches FTS5 as a double-quoted string, so nothing a user types is read
+ * by FTS5 as syntax: AND, NOT, NEAR, column filters (title:x), ^, + and parentheses are text. */
+#include <string.h>
+
+#include "../util/buf.h"
+#include "../util/i18n.h"
+#include "../util/str.h"
+#include "search.h"
+
+#define QUERY_MAX_BYTES 512
+#define QUERY_MAX_TERMS 32
+
+struct term {
+	const char *text;	/* without quotes or the '*' */
+	size_t len;
+	int quoted, prefix, exclude, is_or;
+};
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* A term with only ASCII punctuation ("," or "^") has no word for the tokenizer: FTS5 would take
+ * it as an empty phrase, which matches nothing. Such terms are dropped. */
+static int
+has_word(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+syntax_error(struct err *e, const char *msg)
+{
+	return err_set_field(e, ERR_INVALID, "q", "%s", msg);
+}
+
+/* Splits q into terms. Returns the count, or -1 with e set. */
+static int
+split(const char *q, struct term *t, struct err *e)
+{
+	const char *p = q;
+	int n = 0;
+
+	while (*p) {
+		struct term cur = { 0 };
+		if (is_space(*p)) {
+			p++;
+			continue;
+		}
+		if (*p == '-') {
+			cur.exclude = 1;
+			p++;
+			if (*p == '\0' || is_space(*p))
+				return syntax_error(e, _("A - must be followed by the word to leave out, with no "
+							 "space between them, as in: -draft."));
+		}
+		if (*p == '"') {
+			const char *end = strchr(p + 1, '"');
+			if (end == NULL)
+				return syntax_error(e, _("A quotation mark is not closed: add the closing \" "
+							 "after the phrase."));
+			cur.quoted = 1;
+			cur.text = p + 1;
+			cur.len = (size_t)(end - p - 1);
+			p = end + 1;
+		} else {
+			cur.text = p;
+			while (*p && !is_space(*p) && *p != '"')
+				p++;	/* a '"' inside a word starts a phrase */
+			cur.len = (size_t)(p - cur.text);
+		}
+		/* trailing stars: a prefix query */
+		if (!cur.quoted) {	/* a word: its own trailing stars */
+			while (cur.len > 0 && cur.text[cur.len - 1] == '*') {
+				cur.len--;
+				cur.prefix = 1;
+			}
+		} else {	/* a phrase: stars right after the closing quote */
+			while (*p == '*') {
+				p++;
+				cur.prefix = 1;
+			}
+		}
+		if (cur.prefix && cur.len == 0)
+			return syntax_error(e, _("A * must end the beginning of a word, as in: connect*."));
+		if (!cur.exclude && cur.len == 2 && strncmp(cur.text, "OR", 2) == 0 && !cur.quoted) {
+			cur.is_or = 1;
+		} else if (!has_word(cur.text, cur.len)) {
+			continue;
+		}
+		if (n >= QUERY_MAX_TERMS)
+			return err_set_field(e, ERR_INVALID, "q",
+					     _("The query has too many words: use at most %d."), QUERY_MAX_TERMS);
+		t[n++] = cur;
+	}
+	return n;
+}
+
+/* The term as an FTS5 string: "text" with each " doubled, then " *" for a prefix. */
+static void
+put_term(struct buf *b, const struct term *t)
+{
+	buf_putc(b, '"');
+	for (size_t i = 0; i < t->len; i++) {
+		if (t->text[i] == '"')
+			buf_putc(b, '"');
+		buf_putc(b, t->text[i]);
+	}
+	buf_putc(b, '"');
+	if (t->prefix)
+		buf_puts(b, " *");
+}
+
+/* Writes the positive terms: groups joined by OR become (a OR b), groups by AND. Returns 0, or
+ * -1 with e set when an OR does not stand between two positive terms. */
+static int
+put_positives(struct buf *b, const struct term *t, int n, struct err *e)
+{
+	const char *or_misplaced = _("OR must stand between two words to search for, as in: "
+				     "internet OR broadband.");
+	int first = 1;
+
+	for (int i = 0; i < n; i++) {
+		if (t[i].is_or) {
+			if (i == 0 || i == n - 1 || t[i - 1].is_or || t[i + 1].is_or || t[i - 1].exclude ||
+			    t[i + 1].exclude)
+				return syntax_error(e, or_misplaced);
+			continue;
+		}
+		if (t[i].exclude)
+			continue;
+		int group = i + 1 < n && t[i + 1].is_or;	/* this term starts or continues an OR */
+		if (i > 0 && t[i - 1].is_or)
+			continue;	/* written with the group it belongs to */
+		if (!first)
+			buf_puts(b, " AND ");
+		first = 0;
+		if (!group) {
+			put_term(b, &t[i]);
+			continue;
+		}
+		buf_putc(b, '(');
+		put_term(b, &t[i]);
+		for (int j = i + 1; j + 1 < n && t[j].is_or; j += 2) {
+			if (t[j + 1].exclude || t[j + 1].is_or)
+				return syntax_error(e, or_misplaced);
+			buf_puts(b, " OR ");
+			put_term(b, &t[j + 1]);
+		}
+		buf_putc(b, ')');
+	}
+	return 0;
+}
+
+const char *
+search_parse(struct arena *a, const char *q, struct err *e)
+{
+	struct term t[QUERY_MAX_TERMS];
+	struct buf b;
+	const char *out = NULL;
+	int n, npos = 0, nneg = 0;
+
+	buf_init(&b);
+	if (q == NULL)
+		q = "";
+	if (strlen(q) > QUERY_MAX_BYTES) {
+		err_set_field(e, ERR_INVALID, "q", _("The query is too long: use at most %d characters."),
+			      QUERY_MAX_BYTES);
+		goto out;
+	}
+	if (!utf8_valid(q, strlen(q))) {
+		syntax_error(e, _("The query is not valid text: type it again."));
+		goto out;
+	}
+	if ((n = split(q, t, e)) < 0)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		if (t[i].is_or)
+			continue;
+		if (t[i].exclude)
+			nneg++;
+		else
+			npos++;
+	}
+	if (npos == 0) {
+		if (nneg > 0)
+			syntax_error(e, _("Add a word to search for: a query cannot only leave words out."));
+		else if (n > 0)
+			syntax_error(e, _("OR must stand between two words to search for, as in: "
+					  "internet OR broadband."));
+		else
+			syntax_error(e, _("Type a word to search for."));
+		goto out;
+	}
+	if (nneg > 0)
+		buf_putc(&b, '(');
+	if (put_positives(&b, t, n, e) != 0)
+		goto out;
+	if (nneg > 0) {
+		int first = 1;
+		buf_puts(&b, ") NOT (");
+		for (int i = 0; i < n; i++) {
+			if (!t[i].exclude)
+				continue;
+			if (!first)
+				buf_puts(&b, " OR ");
+			first = 0;
+			put_term(&b, &t[i]);
+		}
+		buf_putc(&b, ')');
+	}
+	if (b.failed || b.data == NULL || (out = arena_strdup(a, b.data)) == NULL)
+		err_set(e, ERR_BUSY, "out of memory");
+out:
+	buf_free(&b);
+	return out;
+}

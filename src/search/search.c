@@ -1,0 +1,517 @@
+/* search.c: running a query on the index: filters, what the reader may see, facet counts, the
+ * order (bm25 relevance, or newest first), one page of hits with snippets, and a time limit.
+ *
+ * Two passes. The first walks the matches (filters applied) up to SEARCH_FACET_CAP + 1 rows and
+ * counts each filter's values in C: exact counts below the cap, and whether there are more. The
+ * second reads the page. bm25 costs a few microseconds per matching row, so past the cap
+ * relevance would take too long: the page is then newest first (fts rowid order: the indexer
+ * numbers docs in date order), and the result says it fell back. */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../domain/response.h"
+#include "../util/buf.h"
+#include "../util/i18n.h"
+#include "../util/str.h"
+#include "search.h"
+
+#define DEFAULT_TIME_LIMIT_MS 2000
+#define MARK_NONCE_LEN 12
+
+enum search_access
+search_access_for_role(const char *role)
+{
+	if (str_eq(role, "secretariat"))
+		return ACCESS_SECRETARIAT;
+	if (str_eq(role, "chair") || str_eq(role, "focal_point") || str_eq(role, "delegate"))
+		return ACCESS_MEMBERS;
+	return ACCESS_PUBLIC;
+}
+
+/* The filters on docs columns: the parameter's name, and the fixed SQL that tests it. */
+static const char *const facet_names[] = { "kind", "consultation", "stakeholder_type", "country", "region",
+					   "language" };
+#define NFACETS 6
+static const char *const filter_sql[NFACETS] = {
+	" AND docs.kind = :kind",
+	" AND docs.consultation = :consultation",
+	" AND docs.stakeholder_type = :stakeholder_type",
+	" AND docs.country = :country",
+	" AND docs.region = :region",
+	" AND docs.language = :language",
+};
+
+static const char *
+filter_value(const struct search_query *q, int i)
+{
+	const char *v[NFACETS] = { q->kind, q->consultation, q->stakeholder_type, q->country, q->region,
+				   q->language };
+	return v[i] != NULL && v[i][0] != '\0' ? v[i] : NULL;
+}
+
+static int
+one_of(const char *v, const char *const *list)
+{
+	for (int i = 0; list[i] != NULL; i++)
+		if (strcmp(v, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *const kinds[] = { SEARCH_KIND_CONSULTATION, SEARCH_KIND_RESPONSE, SEARCH_KIND_OUTCOME,
+				     SEARCH_KIND_DOCUMENT, NULL };
+static const char *const languages[] = { "ar", "zh", "en", "fr", "ru", "es", "und", NULL };
+static const char *const regions[] = { "africa", "americas", "arab_states", "asia_pacific", "cis", "europe",
+				       NULL };
+
+/* Checks the filters and the page. Returns 0, or -1 with e set (ERR_INVALID, the field named). */
+static int
+validate(const struct search_query *q, struct err *e)
+{
+	const char *v;
+
+	if ((v = filter_value(q, 0)) && !one_of(v, kinds))
+		return err_set_field(e, ERR_INVALID, "kind", "%s",
+				     _("Choose what to search: consultations, responses, outcomes or documents."));
+	if ((v = filter_value(q, 1)) && !slug_valid(v))
+		return err_set_field(e, ERR_INVALID, "consultation", "%s",
+				     _("A consultation is named by its short name in its address: letters a-z, "
+				       "digits and hyphens."));
+	if ((v = filter_value(q, 2)) && !one_of(v, stakeholder_types))
+		return err_set_field(e, ERR_INVALID, "stakeholder_type", "%s",
+				     _("Choose a stakeholder type from the list."));
+	if ((v = filter_value(q, 3)) &&
+	    !(strlen(v) == 2 && v[0] >= 'A' && v[0] <= 'Z' && v[1] >= 'A' && v[1] <= 'Z'))
+		return err_set_field(e, ERR_INVALID, "country", "%s",
+				     _("A country is its two-letter code in capitals (ISO 3166), such as FR."));
+	if ((v = filter_value(q, 4)) && !one_of(v, regions))
+		return err_set_field(e, ERR_INVALID, "region", "%s", _("Choose a region from the list."));
+	if ((v = filter_value(q, 5)) && !one_of(v, languages))
+		return err_set_field(e, ERR_INVALID, "language", "%s", _("Choose a language from the list."));
+	if (q->from < 0)
+		return err_set_field(e, ERR_INVALID, "from", "%s", _("Write the date as YYYY-MM-DD."));
+	if (q->to < 0)
+		return err_set_field(e, ERR_INVALID, "to", "%s", _("Write the date as YYYY-MM-DD."));
+	if (q->from > 0 && q->to > 0 && q->to < q->from)
+		return err_set_field(e, ERR_INVALID, "to", "%s",
+				     _("The end date is before the start date: swap them."));
+	if (q->page < 0 || q->page > SEARCH_MAX_PAGE)	/* 0: the first */
+		return err_set_field(e, ERR_INVALID, "page", _("Choose a page from 1 to %d: to see further, "
+							       "narrow the search."),
+				     SEARCH_MAX_PAGE);
+	if (q->per_page < 0 || q->per_page > 100)
+		return err_set_field(e, ERR_INVALID, "per_page", "%s", _("Show from 1 to 100 results per page."));
+	return 0;
+}
+
+/* The time limit: SQLite calls progress() every few hundred VM instructions. */
+struct deadline {
+	struct timespec end;
+	int passed;
+};
+
+static int
+progress(void *arg)
+{
+	struct deadline *d = arg;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec > d->end.tv_sec || (now.tv_sec == d->end.tv_sec && now.tv_nsec >= d->end.tv_nsec))
+		d->passed = 1;
+	return d->passed;
+}
+
+static int
+sql_failed(sqlite3 *idx, int rc, const struct deadline *d, struct err *e)
+{
+	if (d->passed || rc == SQLITE_INTERRUPT)
+		return err_set(e, ERR_BUSY, "%s",
+			       _("The search took too long. Narrow it: add words, search for a \"phrase\", "
+				 "or choose a kind, a consultation or dates."));
+	if (rc == SQLITE_NOMEM)
+		return err_set(e, ERR_BUSY, "out of memory");
+	return err_set(e, ERR_INTERNAL, "search failed: %s", sqlite3_errmsg(idx));
+}
+
+/* SELECT cols FROM the matches the reader may see, filters applied, then tail. Fixed fragments
+ * only; every value is bound by bind(). */
+static char *
+build_sql(struct arena *a, const struct search_query *q, const char *cols, const char *tail)
+{
+	struct buf b;
+	char *s;
+
+	buf_init(&b);
+	buf_puts(&b, "SELECT ");
+	buf_puts(&b, cols);
+	buf_puts(&b, " FROM fts CROSS JOIN docs ON docs.id = fts.rowid WHERE fts MATCH :q"
+		     " AND docs.access <= :access");
+	for (int i = 0; i < NFACETS; i++)
+		if (filter_value(q, i))
+			buf_puts(&b, filter_sql[i]);
+	if (q->from > 0)
+		buf_puts(&b, " AND docs.at >= :from");
+	if (q->to > 0)
+		buf_puts(&b, " AND docs.at <= :to");
+	buf_puts(&b, tail);
+	s = b.failed || b.data == NULL ? NULL : arena_strdup(a, b.data);
+	buf_free(&b);
+	return s;
+}
+
+static void
+bind_text(sqlite3_stmt *st, const char *name, const char *v)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+
+	if (i > 0)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_int(sqlite3_stmt *st, const char *name, int64_t v)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+
+	if (i > 0)
+		sqlite3_bind_int64(st, i, v);
+}
+
+static void
+bind(sqlite3_stmt *st, const struct search_query *q, const char *match)
+{
+	char name[32];
+
+	bind_text(st, ":q", match);
+	bind_int(st, ":access", (int64_t)q->access);
+	for (int i = 0; i < NFACETS; i++)
+		if (filter_value(q, i)) {
+			snprintf(name, sizeof(name), ":%s", facet_names[i]);
+			bind_text(st, name, filter_value(q, i));
+		}
+	bind_int(st, ":from", q->from);
+	bind_int(st, ":to", q->to);
+}
+
+/* Counting the values of one facet: an open-addressing hash table in the arena. */
+struct tally {
+	struct search_facet_value *slot;
+	unsigned cap, n;
+};
+
+static unsigned
+hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static struct search_facet_value *
+tally_find(struct tally *t, const char *v)
+{
+	unsigned i = hash(v) & (t->cap - 1);
+
+	while (t->slot[i].value != NULL && strcmp(t->slot[i].value, v) != 0)
+		i = (i + 1) & (t->cap - 1);
+	return &t->slot[i];
+}
+
+static int
+tally_add(struct arena *a, struct tally *t, const char *v)
+{
+	struct search_facet_value *s;
+
+	if (v == NULL || v[0] == '\0')
+		return 0;	/* no value (a consultation has no country): not a facet value */
+	if ((t->n + 1) * 2 > t->cap) {
+		struct tally bigger = { arena_alloc(a, sizeof(*t->slot) * (t->cap ? t->cap * 2 : 16)),
+					t->cap ? t->cap * 2 : 16, t->n };
+		if (bigger.slot == NULL)
+			return -1;
+		for (unsigned i = 0; i < t->cap; i++)
+			if (t->slot[i].value != NULL)
+				*tally_find(&bigger, t->slot[i].value) = t->slot[i];
+		*t = bigger;
+	}
+	s = tally_find(t, v);
+	if (s->value == NULL) {
+		if ((s->value = arena_strdup(a, v)) == NULL)
+			return -1;
+		t->n++;
+	}
+	s->count++;
+	return 0;
+}
+
+static int
+by_count(const void *x, const void *y)
+{
+	const struct search_facet_value *a = x, *b = y;
+
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return strcmp(a->value, b->value);
+}
+
+/* The first pass: total, capped, and the facets. */
+static int
+count_matches(sqlite3 *idx, struct arena *a, const struct search_query *q, const char *match,
+	      const struct deadline *d, struct search_result *r, struct err *e)
+{
+	struct tally t[NFACETS] = { { 0 } };
+	sqlite3_stmt *st = NULL;
+	const char *sql = build_sql(a, q,
+				    "docs.kind, docs.consultation, docs.stakeholder_type, docs.country, "
+				    "docs.region, docs.language",
+				    " LIMIT :cap");
+	int64_t n = 0;
+	int rc, ret = -1;
+
+	if (sql == NULL)
+		return err_set(e, ERR_BUSY, "out of memory");
+	if (sqlite3_prepare_v2(idx, sql, -1, &st, NULL) != SQLITE_OK) {
+		sql_failed(idx, SQLITE_ERROR, d, e);
+		goto out;
+	}
+	bind(st, q, match);
+	bind_int(st, ":cap", SEARCH_FACET_CAP + 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (++n > SEARCH_FACET_CAP)
+			break;	/* the one past the cap says only that there are more */
+		for (int i = 0; i < NFACETS; i++)
+			if (tally_add(a, &t[i], (const char *)sqlite3_column_text(st, i)) != 0) {
+				err_set(e, ERR_BUSY, "out of memory");
+				goto out;
+			}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sql_failed(idx, rc, d, e);
+		goto out;
+	}
+	r->capped = n > SEARCH_FACET_CAP;
+	r->total = r->capped ? SEARCH_FACET_CAP : n;
+	if ((r->facets = arena_alloc(a, sizeof(*r->facets) * NFACETS)) == NULL) {
+		err_set(e, ERR_BUSY, "out of memory");
+		goto out;
+	}
+	r->nfacets = NFACETS;
+	for (int i = 0; i < NFACETS; i++) {
+		struct search_facet *f = &r->facets[i];
+		f->name = facet_names[i];
+		f->values = arena_alloc(a, sizeof(*f->values) * (t[i].n + 1));
+		if (f->values == NULL) {
+			err_set(e, ERR_BUSY, "out of memory");
+			goto out;
+		}
+		for (unsigned j = 0; j < t[i].cap; j++)
+			if (t[i].slot[j].value != NULL)
+				f->values[f->nvalues++] = t[i].slot[j];
+		qsort(f->values, (size_t)f->nvalues, sizeof(*f->values), by_count);
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/* Marks that stored text cannot contain: a control byte and a nonce of this query. */
+struct marks {
+	char on[MARK_NONCE_LEN + 2], off[MARK_NONCE_LEN + 2];
+};
+
+static void
+marks_make(struct marks *m)
+{
+	unsigned char rnd[MARK_NONCE_LEN];
+
+	randombytes_buf(rnd, sizeof(rnd));
+	m->on[0] = '\x1e';
+	m->off[0] = '\x1f';
+	for (int i = 0; i < MARK_NONCE_LEN; i++)
+		m->on[i + 1] = m->off[i + 1] = (char)('a' + rnd[i] % 26);
+	m->on[MARK_NONCE_LEN + 1] = m->off[MARK_NONCE_LEN + 1] = '\0';
+}
+
+/* s with the query's marks turned into SEARCH_MARK_ON / _OFF and any such byte already in the
+ * text removed, so that every mark in the result is one FTS5 put there. */
+static const char *
+marks_apply(struct arena *a, const struct marks *m, const char *s)
+{
+	size_t n = strlen(s), k = 0, ml = strlen(m->on);
+	char *out;
+
+	if ((out = arena_alloc(a, n + 1)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		if (n - i >= ml && memcmp(s + i, m->on, ml) == 0) {
+			out[k++] = SEARCH_MARK_ON;
+			i += ml;
+		} else if (n - i >= ml && memcmp(s + i, m->off, ml) == 0) {
+			out[k++] = SEARCH_MARK_OFF;
+			i += ml;
+		} else if (s[i] == SEARCH_MARK_ON || s[i] == SEARCH_MARK_OFF) {
+			i++;
+		} else {
+			out[k++] = s[i++];
+		}
+	}
+	out[k] = '\0';
+	return out;
+}
+
+static const char *
+col_dup(struct arena *a, sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+
+	return arena_strdup(a, v ? v : "");
+}
+
+/* The snippet of the body and the marked title of each hit (a query per hit: computing them in
+ * the page's query would compute them for every match before the sort). */
+static int
+add_snippets(sqlite3 *idx, struct arena *a, const char *match, const int64_t *ids, const struct deadline *d,
+	     struct search_result *r, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	struct marks m;
+	int rc, ret = -1;
+
+	marks_make(&m);
+	if (sqlite3_prepare_v2(idx,
+			       "SELECT snippet(fts, 1, :on, :off, '…', 16), highlight(fts, 0, :on, :off) "
+			       "FROM fts WHERE fts MATCH :q AND rowid = :id",
+			       -1, &st, NULL) != SQLITE_OK) {
+		sql_failed(idx, SQLITE_ERROR, d, e);
+		goto out;
+	}
+	for (int i = 0; i < r->nhits; i++) {
+		sqlite3_reset(st);
+		bind_text(st, ":on", m.on);
+		bind_text(st, ":off", m.off);
+		bind_text(st, ":q", match);
+		bind_int(st, ":id", ids[i]);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			const char *sn = (const char *)sqlite3_column_text(st, 0);
+			const char *ti = (const char *)sqlite3_column_text(st, 1);
+			r->hits[i].snippet = marks_apply(a, &m, sn ? sn : "");
+			r->hits[i].title_marked = marks_apply(a, &m, ti ? ti : "");
+			if (r->hits[i].snippet == NULL || r->hits[i].title_marked == NULL) {
+				err_set(e, ERR_BUSY, "out of memory");
+				goto out;
+			}
+		} else if (rc == SQLITE_DONE) {	/* cannot happen: the row matched a moment ago */
+			r->hits[i].snippet = "";
+			r->hits[i].title_marked = r->hits[i].title;
+		} else {
+			sql_failed(idx, rc, d, e);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/* The second pass: one page of hits in the order asked (or the fallback). */
+static int
+read_page(sqlite3 *idx, struct arena *a, const struct search_query *q, const char *match,
+	  const struct deadline *d, struct search_result *r, struct err *e)
+{
+	int per_page = q->per_page > 0 ? q->per_page : SEARCH_PER_PAGE;
+	const char *order;
+	sqlite3_stmt *st = NULL;
+	int64_t *ids;
+	int page = q->page > 0 ? q->page : 1;
+	int rc = SQLITE_DONE, ret = -1;
+	const char *sql;
+
+	if (r->capped) {
+		order = " ORDER BY fts.rowid DESC";	/* streamed by FTS5: no sort of every match */
+		r->fell_back = q->order == SEARCH_RELEVANCE;
+	} else if (q->order == SEARCH_NEWEST) {
+		order = " ORDER BY docs.at DESC, docs.id DESC";
+	} else {
+		/* bm25 with a title match weighing five times a body match */
+		order = " ORDER BY bm25(fts, 5.0, 1.0), docs.id DESC";
+	}
+	sql = build_sql(a, q,
+			"docs.id, docs.kind, docs.url, docs.title, docs.consultation, docs.language, "
+			"docs.country, docs.stakeholder_type, docs.at, docs.flags",
+			arena_printf(a, "%s LIMIT :limit OFFSET :offset", order));
+	r->hits = arena_alloc(a, sizeof(*r->hits) * (size_t)per_page);
+	ids = arena_alloc(a, sizeof(*ids) * (size_t)per_page);
+	if (sql == NULL || r->hits == NULL || ids == NULL)
+		return err_set(e, ERR_BUSY, "out of memory");
+	if (sqlite3_prepare_v2(idx, sql, -1, &st, NULL) != SQLITE_OK) {
+		sql_failed(idx, SQLITE_ERROR, d, e);
+		goto out;
+	}
+	bind(st, q, match);
+	bind_int(st, ":limit", per_page);
+	bind_int(st, ":offset", (int64_t)(page - 1) * per_page);
+	while (r->nhits < per_page && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct search_hit *h = &r->hits[r->nhits];
+		ids[r->nhits] = sqlite3_column_int64(st, 0);
+		h->kind = col_dup(a, st, 1);
+		h->url = col_dup(a, st, 2);
+		h->title = col_dup(a, st, 3);
+		h->consultation = col_dup(a, st, 4);
+		h->language = col_dup(a, st, 5);
+		h->country = col_dup(a, st, 6);
+		h->stakeholder_type = col_dup(a, st, 7);
+		h->at = sqlite3_column_int64(st, 8);
+		h->flags = sqlite3_column_int(st, 9);
+		if (!h->kind || !h->url || !h->title || !h->consultation || !h->language || !h->country ||
+		    !h->stakeholder_type) {
+			err_set(e, ERR_BUSY, "out of memory");
+			goto out;
+		}
+		r->nhits++;
+	}
+	if (r->nhits < per_page && rc != SQLITE_DONE) {
+		sql_failed(idx, rc, d, e);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	ret = add_snippets(idx, a, match, ids, d, r, e);
+out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int
+search_run(sqlite3 *idx, struct arena *a, const struct search_query *q, struct search_result *r,
+	   struct err *e)
+{
+	struct deadline d = { { 0, 0 }, 0 };
+	int limit_ms = q->time_limit_ms > 0 ? q->time_limit_ms : DEFAULT_TIME_LIMIT_MS;
+	const char *match;
+	int ret = -1;
+
+	memset(r, 0, sizeof(*r));
+	err_clear(e);
+	if ((match = search_parse(a, q->q, e)) == NULL || validate(q, e) != 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &d.end);
+	d.end.tv_sec += limit_ms / 1000;
+	d.end.tv_nsec += (long)(limit_ms % 1000) * 1000000L;
+	if (d.end.tv_nsec >= 1000000000L) {
+		d.end.tv_sec++;
+		d.end.tv_nsec -= 1000000000L;
+	}
+	sqlite3_progress_handler(idx, 200, progress, &d);
+	if (count_matches(idx, a, q, match, &d, r, e) == 0 && read_page(idx, a, q, match, &d, r, e) == 0)
+		ret = 0;
+	sqlite3_progress_handler(idx, 0, NULL, NULL);
+	return ret;
+}

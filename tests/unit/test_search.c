@@ -1,0 +1,532 @@
+/* test_search.c: the query syntax (src/search/query.c) and search_run (src/search/search.c) on a
+ * real index file: filters, what each reader may see, facets and the cap, the fallback to newest
+ * first, pages, snippets, Chinese and Arabic through the whole path, and the time limit. */
+#include "unit.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "search/search.h"
+#include "util/arena.h"
+
+static char dir[] = "/tmp/agora-test-search-XXXXXX";
+
+static sqlite3 *
+index_new(void)
+{
+	char path[600];
+	struct err e;
+	sqlite3 *idx;
+
+	unit_rm_rf(dir);
+	strcpy(dir, "/tmp/agora-test-search-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/search.db", dir);
+	idx = search_index_open(path, SEARCH_OPEN_CREATE, &e);
+	assert_non_null(idx);
+	return idx;
+}
+
+static void
+index_done(sqlite3 *idx)
+{
+	sqlite3_close(idx);
+	unit_rm_rf(dir);
+}
+
+struct doc {
+	int64_t id;
+	const char *kind, *consultation, *stakeholder_type, *country, *region, *language;
+	int64_t at;
+	int access;
+	const char *title, *body;
+};
+
+static void
+add(sqlite3 *idx, const struct doc *d)
+{
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(idx,
+	    "INSERT INTO docs (id, kind, thing_id, consultation, stakeholder_type, country, region, "
+	    "language, at, access, url, title) VALUES (?1, ?2, ?1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "'/x/' || ?1, ?10)", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, d->id);
+	sqlite3_bind_text(st, 2, d->kind ? d->kind : "response", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, d->consultation ? d->consultation : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, d->stakeholder_type ? d->stakeholder_type : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, d->country ? d->country : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, d->region ? d->region : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, d->language ? d->language : "en", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, d->at ? d->at : 1700000000 + d->id);
+	sqlite3_bind_int(st, 9, d->access);
+	sqlite3_bind_text(st, 10, d->title, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(idx, "INSERT INTO fts (rowid, title, body) VALUES (?1, ?2, ?3)",
+	    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, d->id);
+	sqlite3_bind_text(st, 2, d->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, d->body, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+/* Runs q (as the reader `access`) and returns the hits' ids as "3,1" ("" for none; "ERR:field"
+ * for an error). */
+static const char *
+ids(sqlite3 *idx, struct search_query *q, struct search_result *r)
+{
+	static char out[2000];
+	struct arena *a = arena_new();
+	struct err e;
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (search_run(idx, a, q, r, &e) != 0) {
+		snprintf(out, sizeof(out), "ERR%d:%s", e.kind, e.field);
+		arena_free(a);
+		return out;
+	}
+	for (int i = 0; i < r->nhits && n + 24 < sizeof(out); i++)
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", i ? "," : "", r->hits[i].url + 3);
+	arena_free(a);	/* r's strings are gone: callers use only counts and out */
+	return out;
+}
+
+static const char *
+find(sqlite3 *idx, const char *words, enum search_access access)
+{
+	struct search_query q = { .q = words, .access = access, .order = SEARCH_NEWEST };
+	struct search_result r;
+
+	return ids(idx, &q, &r);
+}
+
+/* search_parse's output, or "ERR:<message>" */
+static const char *
+parse(const char *q)
+{
+	static char out[4000];
+	struct arena *a = arena_new();
+	struct err e;
+	const char *s = search_parse(a, q, &e);
+
+	if (s == NULL)
+		snprintf(out, sizeof(out), "ERR:%s:%s", e.field, e.msg);
+	else
+		snprintf(out, sizeof(out), "%s", s);
+	arena_free(a);
+	return out;
+}
+
+static void
+test_parse_forms(void **state)
+{
+	assert_string_equal(parse("internet"), "\"internet\"");
+	assert_string_equal(parse("  internet   access "), "\"internet\" AND \"access\"");
+	assert_string_equal(parse("\"internet access\" rural"), "\"internet access\" AND \"rural\"");
+	assert_string_equal(parse("a b OR c d"), "\"a\" AND (\"b\" OR \"c\") AND \"d\"");
+	assert_string_equal(parse("a OR b OR c"), "(\"a\" OR \"b\" OR \"c\")");
+	assert_string_equal(parse("connect*"), "\"connect\" *");
+	assert_string_equal(parse("\"digital div\"*"), "\"digital div\" *");
+	assert_string_equal(parse("internet -draft"), "(\"internet\") NOT (\"draft\")");
+	assert_string_equal(parse("internet -draft -\"old text\" -x*"),
+	    "(\"internet\") NOT (\"draft\" OR \"old text\" OR \"x\" *)");
+	assert_string_equal(parse("a OR b -c"), "((\"a\" OR \"b\")) NOT (\"c\")");
+	/* a quote inside a word starts a phrase */
+	assert_string_equal(parse("ab\"cd ef\""), "\"ab\" AND \"cd ef\"");
+	/* lower-case or and a quoted OR are words */
+	assert_string_equal(parse("a or b"), "\"a\" AND \"or\" AND \"b\"");
+	assert_string_equal(parse("a \"OR\" b"), "\"a\" AND \"OR\" AND \"b\"");
+	/* punctuation-only words are dropped (FTS5 would read an empty phrase) */
+	assert_string_equal(parse("internet , ^ ."), "\"internet\"");
+	assert_string_equal(parse("مؤتمر الاتصالات"), "\"مؤتمر\" AND \"الاتصالات\"");
+	assert_string_equal(parse("互联网"), "\"互联网\"");
+}
+
+static void
+test_parse_injection(void **state)
+{
+	/* FTS5 syntax typed by a user is text, inside one double-quoted string each */
+	assert_string_equal(parse("title:x"), "\"title:x\"");
+	assert_string_equal(parse("NEAR(a b)"), "\"NEAR(a\" AND \"b)\"");
+	assert_string_equal(parse("a AND b"), "\"a\" AND \"AND\" AND \"b\"");
+	assert_string_equal(parse("a NOT b"), "\"a\" AND \"NOT\" AND \"b\"");
+	assert_string_equal(parse("^x"), "\"^x\"");
+	assert_string_equal(parse("{title body}: x"), "\"{title\" AND \"body}:\" AND \"x\"");
+	assert_string_equal(parse("+x (y)"), "\"+x\" AND \"(y)\"");
+}
+
+static void
+test_parse_errors(void **state)
+{
+	char big[600];
+
+	assert_string_equal(parse(""), "ERR:q:Type a word to search for.");
+	assert_string_equal(parse("   "), "ERR:q:Type a word to search for.");
+	assert_string_equal(parse(", ."), "ERR:q:Type a word to search for.");
+	assert_non_null(strstr(parse("\"internet access"), "quotation mark is not closed"));
+	assert_non_null(strstr(parse("\""), "quotation mark is not closed"));
+	assert_non_null(strstr(parse("OR internet"), "OR must stand between"));
+	assert_non_null(strstr(parse("internet OR"), "OR must stand between"));
+	assert_non_null(strstr(parse("a OR OR b"), "OR must stand between"));
+	assert_non_null(strstr(parse("OR"), "OR must stand between"));
+	assert_non_null(strstr(parse("a OR -b"), "OR must stand between"));
+	assert_non_null(strstr(parse("-a OR b"), "OR must stand between"));
+	assert_non_null(strstr(parse("-draft"), "cannot only leave words out"));
+	assert_non_null(strstr(parse("-draft -\"x y\""), "cannot only leave words out"));
+	assert_non_null(strstr(parse("*"), "A * must end"));
+	assert_non_null(strstr(parse("a ***"), "A * must end"));
+	assert_non_null(strstr(parse("\"\"*"), "A * must end"));
+	assert_non_null(strstr(parse("a -"), "A - must be followed"));
+	assert_non_null(strstr(parse("- a"), "A - must be followed"));
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_non_null(strstr(parse(big), "too long"));
+	assert_non_null(strstr(parse("a b c d e f g h i j k l m n o p q r s t u v w x y z aa bb cc dd ee ff gg"),
+	    "too many words"));
+	assert_string_equal(parse("a b c d e f g h i j k l m n o p q r s t u v w x y z aa bb cc dd ee ff"),
+	    "\"a\" AND \"b\" AND \"c\" AND \"d\" AND \"e\" AND \"f\" AND \"g\" AND \"h\" AND \"i\" AND "
+	    "\"j\" AND \"k\" AND \"l\" AND \"m\" AND \"n\" AND \"o\" AND \"p\" AND \"q\" AND \"r\" AND "
+	    "\"s\" AND \"t\" AND \"u\" AND \"v\" AND \"w\" AND \"x\" AND \"y\" AND \"z\" AND \"aa\" AND "
+	    "\"bb\" AND \"cc\" AND \"dd\" AND \"ee\" AND \"ff\"");
+	assert_non_null(strstr(parse("caf\xc3"), "not valid text"));
+}
+
+/* Every parsed query is valid FTS5: run odd inputs against a real table. */
+static void
+test_parse_runs(void **state)
+{
+	static const char *odd[] = { "title:x", "NEAR(a b)", "a AND b", "^x", "a\"\"b\"", "x* -y*",
+				     "\"a \"\"b\"", "a OR b OR c -d", "col:*", "(", ")", "a:b:c", "'quoted'",
+				     "\\\"", "互 联", "*a", "a*b", NULL };
+	sqlite3 *idx = index_new();
+	struct search_query q = { 0 };
+	struct search_result r;
+	struct doc d = { .id = 1, .title = "title x", .body = "a b c NEAR x" };
+
+	add(idx, &d);
+	for (int i = 0; odd[i]; i++) {
+		q.q = odd[i];
+		const char *s = ids(idx, &q, &r);
+		assert_true(strncmp(s, "ERR", 3) != 0 || strncmp(s, "ERR1:q", 6) == 0);
+	}
+	/* the user's title:x is the words title and x, not a column filter: it finds row 1 */
+	assert_string_equal(find(idx, "title:x", ACCESS_PUBLIC), "1");
+	assert_string_equal(find(idx, "NEAR", ACCESS_PUBLIC), "1");
+	index_done(idx);
+}
+
+static sqlite3 *
+small_index(void)
+{
+	sqlite3 *idx = index_new();
+	struct doc docs[] = {
+		{ 1, "consultation", "broadband", "", "", "", "en", 1000, 0, "Broadband for all",
+		  "A consultation on rural broadband access." },
+		{ 2, "response", "broadband", "government", "FR", "europe", "fr", 2000, 0, "Réponse de la France",
+		  "L'accès au haut débit rural est une priorité. Broadband matters." },
+		{ 3, "response", "broadband", "civil_society", "EG", "arab_states", "ar", 3000, 0, "رد مصر",
+		  "الاتصالات في المناطق الريفية broadband" },
+		{ 4, "response", "broadband", "private_sector", "CN", "asia_pacific", "zh", 4000, 2,
+		  "Withheld response", "secret broadband plan 互联网接入" },
+		{ 5, "document", "", "", "KE", "africa", "en", 5000, 1, "Contribution from Kenya",
+		  "members broadband paper, draft" },
+		{ 6, "outcome", "", "", "", "", "en", 6000, 0, "Outcome on spectrum",
+		  "Spectrum <script>alert(1)</script> \x02sneaky\x03 text" },
+		{ 7, "response", "spectrum", "academia", "CN", "asia_pacific", "zh", 7000, 0, "中国的答复",
+		  "发展中国家的互联网接入" },
+	};
+
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
+		add(idx, &docs[i]);
+	return idx;
+}
+
+static void
+test_access(void **state)
+{
+	sqlite3 *idx = small_index();
+	struct search_query q = { .q = "broadband" };
+	struct search_result r;
+
+	assert_string_equal(find(idx, "broadband", ACCESS_PUBLIC), "3,2,1");
+	assert_string_equal(find(idx, "broadband", ACCESS_MEMBERS), "5,3,2,1");
+	assert_string_equal(find(idx, "broadband", ACCESS_SECRETARIAT), "5,4,3,2,1");
+	/* relevance: bm25 puts the title match first */
+	assert_string_equal(ids(idx, &q, &r), "1,3,2");
+	assert_string_equal(find(idx, "secret", ACCESS_PUBLIC), "");
+	assert_string_equal(find(idx, "secret", ACCESS_MEMBERS), "");
+	assert_string_equal(find(idx, "secret", ACCESS_SECRETARIAT), "4");
+	assert_string_equal(find(idx, "members", ACCESS_PUBLIC), "");
+	assert_string_equal(find(idx, "members", ACCESS_MEMBERS), "5");
+	/* counts and facets count only what the reader may see */
+	q.access = ACCESS_PUBLIC;
+	ids(idx, &q, &r);
+	assert_int_equal(r.total, 3);
+	struct arena *a = arena_new();
+	struct err e;
+	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	for (int i = 0; i < r.nfacets; i++)
+		for (int j = 0; j < r.facets[i].nvalues; j++) {
+			assert_string_not_equal(r.facets[i].values[j].value, "CN");
+			assert_string_not_equal(r.facets[i].values[j].value, "document");
+			assert_string_not_equal(r.facets[i].values[j].value, "private_sector");
+		}
+	arena_free(a);
+	q.access = ACCESS_SECRETARIAT;
+	ids(idx, &q, &r);
+	assert_int_equal(r.total, 5);
+	assert_string_equal(search_access_for_role("secretariat") == ACCESS_SECRETARIAT ? "y" : "n", "y");
+	assert_int_equal(search_access_for_role("delegate"), ACCESS_MEMBERS);
+	assert_int_equal(search_access_for_role("chair"), ACCESS_MEMBERS);
+	assert_int_equal(search_access_for_role("focal_point"), ACCESS_MEMBERS);
+	assert_int_equal(search_access_for_role("stakeholder"), ACCESS_PUBLIC);
+	assert_int_equal(search_access_for_role(""), ACCESS_PUBLIC);
+	index_done(idx);
+}
+
+static int64_t
+facet_count(const struct search_result *r, const char *name, const char *value)
+{
+	for (int i = 0; i < r->nfacets; i++)
+		if (strcmp(r->facets[i].name, name) == 0)
+			for (int j = 0; j < r->facets[i].nvalues; j++)
+				if (strcmp(r->facets[i].values[j].value, value) == 0)
+					return r->facets[i].values[j].count;
+	return 0;
+}
+
+static void
+test_filters_facets(void **state)
+{
+	sqlite3 *idx = small_index();
+	struct search_query q = { .q = "broadband", .access = ACCESS_SECRETARIAT, .order = SEARCH_NEWEST };
+	struct search_result r;
+	struct arena *a = arena_new();
+	struct err e;
+
+	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_false(r.capped);
+	assert_int_equal(facet_count(&r, "kind", "response"), 3);
+	assert_int_equal(facet_count(&r, "kind", "consultation"), 1);
+	assert_int_equal(facet_count(&r, "kind", "document"), 1);
+	assert_int_equal(facet_count(&r, "language", "en"), 2);
+	assert_int_equal(facet_count(&r, "region", "europe"), 1);
+	assert_int_equal(facet_count(&r, "consultation", "broadband"), 4);
+	assert_int_equal(facet_count(&r, "country", ""), 0);	/* no value is no facet value */
+	/* largest first */
+	assert_string_equal(r.facets[0].name, "kind");
+	assert_string_equal(r.facets[0].values[0].value, "response");
+	arena_free(a);
+
+	q.kind = "response";
+	assert_string_equal(ids(idx, &q, &r), "4,3,2");
+	q.kind = NULL, q.country = "FR";
+	assert_string_equal(ids(idx, &q, &r), "2");
+	q.country = NULL, q.region = "arab_states";
+	assert_string_equal(ids(idx, &q, &r), "3");
+	q.region = NULL, q.language = "ar";
+	assert_string_equal(ids(idx, &q, &r), "3");
+	q.language = NULL, q.stakeholder_type = "government";
+	assert_string_equal(ids(idx, &q, &r), "2");
+	q.stakeholder_type = NULL, q.consultation = "broadband";
+	assert_string_equal(ids(idx, &q, &r), "4,3,2,1");
+	q.consultation = "spectrum";
+	assert_string_equal(ids(idx, &q, &r), "");
+	q.consultation = NULL, q.from = 2000, q.to = 4000;
+	assert_string_equal(ids(idx, &q, &r), "4,3,2");
+	q.from = 0, q.to = 0;
+
+	/* bad filters name their field */
+	struct search_query bad = q;
+	bad.kind = "meeting";
+	assert_string_equal(ids(idx, &bad, &r), "ERR1:kind");
+	bad = q, bad.language = "de";
+	assert_string_equal(ids(idx, &bad, &r), "ERR1:language");
+	bad = q, bad.region = "oceania";
+	assert_string_equal(ids(idx, &bad, &r), "ERR1:region");
+	bad = q, bad.country = "fr";
+	assert_string_equal(ids(idx, &bad, &r), "ERR1:country");
+	bad = q, bad.country = "FRA";
+	assert_string_equal(ids(idx, &bad, &r), "ERR1:country");
+	bad = q, bad.stakeholder_type = "lobbyist";
+	assert_string_equal(ids(idx, &bad, &r), "ERR1:stakeholder_type");
+	bad = q, bad.consultation = "Bad Slug";
+	assert_string_equal(ids(idx, &bad, &r), "ERR1:consultation");
+	bad = q, bad.from = 5000, bad.to = 4000;
+	assert_string_equal(ids(idx, &bad, &r), "ERR1:to");
+	bad = q, bad.page = SEARCH_MAX_PAGE + 1;
+	assert_string_equal(ids(idx, &bad, &r), "ERR1:page");
+	bad = q, bad.per_page = 101;
+	assert_string_equal(ids(idx, &bad, &r), "ERR1:per_page");
+	bad = q, bad.q = "\"open";
+	assert_string_equal(ids(idx, &bad, &r), "ERR1:q");
+	index_done(idx);
+}
+
+static void
+test_order_pages_snippets(void **state)
+{
+	sqlite3 *idx = small_index();
+	struct search_query q = { .q = "broadband", .access = ACCESS_SECRETARIAT, .order = SEARCH_NEWEST };
+	struct search_result r;
+	struct arena *a;
+	struct err e;
+
+	assert_string_equal(ids(idx, &q, &r), "5,4,3,2,1");
+	assert_false(r.fell_back);
+	q.per_page = 2;
+	assert_string_equal(ids(idx, &q, &r), "5,4");
+	assert_int_equal(r.total, 5);
+	q.page = 2;
+	assert_string_equal(ids(idx, &q, &r), "3,2");
+	q.page = 3;
+	assert_string_equal(ids(idx, &q, &r), "1");
+	q.page = 4;
+	assert_string_equal(ids(idx, &q, &r), "");
+	assert_int_equal(r.total, 5);
+
+	/* the snippet marks the matching words; text already holding mark bytes loses them */
+	a = arena_new();
+	q = (struct search_query){ .q = "spectrum", .access = ACCESS_PUBLIC };
+	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_int_equal(r.nhits, 1);
+	assert_string_equal(r.hits[0].snippet, "\x02Spectrum\x03 <script>alert(1)</script> sneaky text");
+	assert_string_equal(r.hits[0].title_marked, "Outcome on \x02spectrum\x03");
+	assert_string_equal(r.hits[0].title, "Outcome on spectrum");
+	q.q = "sneaky";
+	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_string_equal(r.hits[0].snippet, "Spectrum <script>alert(1)</script> \x02sneaky\x03 text");
+	/* a title-only match: the body's start, no marks; the title marked */
+	q.q = "Kenya";
+	q.access = ACCESS_MEMBERS;
+	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_null(strchr(r.hits[0].snippet, SEARCH_MARK_ON));
+	assert_string_equal(r.hits[0].title_marked, "Contribution from \x02Kenya\x03");
+	arena_free(a);
+	index_done(idx);
+}
+
+static void
+test_languages(void **state)
+{
+	sqlite3 *idx = small_index();
+	struct search_query q = { .access = ACCESS_PUBLIC };
+	struct search_result r;
+	struct arena *a = arena_new();
+	struct err e;
+
+	/* one Chinese character inside a sentence, and a word across ICU's boundaries */
+	assert_string_equal(find(idx, "网", ACCESS_PUBLIC), "7");
+	assert_string_equal(find(idx, "网", ACCESS_SECRETARIAT), "7,4");
+	assert_string_equal(find(idx, "互联网接入", ACCESS_PUBLIC), "7");
+	/* Arabic with and without the article */
+	assert_string_equal(find(idx, "اتصالات", ACCESS_PUBLIC), "3");
+	assert_string_equal(find(idx, "والاتصالات", ACCESS_PUBLIC), "3");
+	assert_string_equal(find(idx, "\"المناطق الريفية\"", ACCESS_PUBLIC), "3");
+	/* French accents and stems; prefix */
+	assert_string_equal(find(idx, "\"haut debit\"", ACCESS_PUBLIC), "2");
+	assert_string_equal(find(idx, "prior*", ACCESS_PUBLIC), "2");
+	assert_string_equal(find(idx, "rural -débit", ACCESS_PUBLIC), "1");
+	assert_string_equal(find(idx, "spectrum OR اتصالات", ACCESS_PUBLIC), "6,3");
+	q.q = "网";
+	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_string_equal(r.hits[0].snippet, "发展中国家的互联\x02网\x03接入");
+	arena_free(a);
+	index_done(idx);
+}
+
+/* More than SEARCH_FACET_CAP matches: counts capped, relevance falls back to newest first. */
+static void
+test_cap_fallback_time_limit(void **state)
+{
+	sqlite3 *idx = index_new();
+	struct search_query q = { .q = "common", .access = ACCESS_SECRETARIAT };
+	struct search_result r;
+	struct arena *a = arena_new();
+	struct err e;
+	sqlite3_stmt *d, *f;
+	int n = SEARCH_FACET_CAP + 500;
+
+	assert_int_equal(sqlite3_exec(idx, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(idx, "INSERT INTO docs (id, kind, thing_id, language, at, access, url, "
+	    "title) VALUES (?1, ?2, ?1, 'en', ?1, ?3, '/x/' || ?1, 'doc')", -1, &d, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(idx, "INSERT INTO fts (rowid, title, body) VALUES (?1, 'doc', ?2)",
+	    -1, &f, NULL), SQLITE_OK);
+	for (int i = 1; i <= n; i++) {
+		sqlite3_bind_int(d, 1, i);
+		sqlite3_bind_text(d, 2, i % 2 ? "response" : "document", -1, SQLITE_STATIC);
+		sqlite3_bind_int(d, 3, i > n - 10 ? 2 : 0);	/* the newest ten: secretariat only */
+		assert_int_equal(sqlite3_step(d), SQLITE_DONE);
+		sqlite3_reset(d);
+		sqlite3_bind_int(f, 1, i);
+		sqlite3_bind_text(f, 2, i % 1000 == 0 ? "common rare words" : "common words", -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(f), SQLITE_DONE);
+		sqlite3_reset(f);
+	}
+	sqlite3_finalize(d);
+	sqlite3_finalize(f);
+	assert_int_equal(sqlite3_exec(idx, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+
+	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_true(r.capped);
+	assert_true(r.fell_back);
+	assert_int_equal(r.total, SEARCH_FACET_CAP);
+	assert_int_equal(r.nhits, SEARCH_PER_PAGE);
+	assert_string_equal(r.hits[0].url, arena_printf(a, "/x/%d", n));	/* newest first */
+	assert_string_equal(r.hits[1].url, arena_printf(a, "/x/%d", n - 1));
+	/* capped facets: lower bounds summing to the cap */
+	assert_int_equal(facet_count(&r, "kind", "response") + facet_count(&r, "kind", "document"),
+	    SEARCH_FACET_CAP);
+	/* the public sees no secretariat row, first or anywhere */
+	q.access = ACCESS_PUBLIC;
+	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_string_equal(r.hits[0].url, arena_printf(a, "/x/%d", n - 10));
+	/* newest asked: no fallback said */
+	q.order = SEARCH_NEWEST;
+	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_false(r.fell_back);
+	assert_true(r.capped);
+	/* below the cap (a filter): exact, relevance kept */
+	q.order = SEARCH_RELEVANCE;
+	q.q = "rare";
+	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_false(r.capped);
+	assert_false(r.fell_back);
+	assert_int_equal(r.total, n / 1000);
+	assert_int_equal(facet_count(&r, "kind", "document"), n / 1000);
+	/* the time limit */
+	q.q = "common";
+	q.time_limit_ms = 1;
+	assert_int_equal(search_run(idx, a, &q, &r, &e), -1);
+	assert_int_equal(e.kind, ERR_BUSY);
+	assert_non_null(strstr(e.msg, "too long"));
+	/* and the connection is usable again without a limit */
+	q.time_limit_ms = 0;
+	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	arena_free(a);
+	index_done(idx);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_forms),
+		cmocka_unit_test(test_parse_injection),
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_parse_runs),
+		cmocka_unit_test(test_access),
+		cmocka_unit_test(test_filters_facets),
+		cmocka_unit_test(test_order_pages_snippets),
+		cmocka_unit_test(test_languages),
+		cmocka_unit_test(test_cap_fallback_time_limit),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
