@@ -54,6 +54,12 @@ const struct command commands[] = {
 	  "  secretariat's session) or secretariat; QUERY lists the\n"
 	  "  query parameters it takes (- for none).\n" },
 	{ "mail", cmd_mail, "list the outbox: mail waiting to be sent", "agora mail list [--to EMAIL] [--limit N]\n  Prints the newest mails (50 unless --limit), to one address with --to: confirmation and\n  invitation links can be read here before mail is sent.\n" },
+	{ "search", cmd_search, "search the index (DATA/search.db) as the search page does",
+	  "agora search [--kind K] [--consultation SLUG] [--language L] [--order relevance|newest]\n"
+	  "             [--page N] [--json] [--as public|members|secretariat] QUERY... [-- -WORD...]\n"
+	  "  QUERY: words, \"phrases\", -word, OR, prefix* (docs/SEARCH.md). Words to leave out go\n"
+	  "  after --. Searches as the public unless --as; --json prints what GET /api/v1/search\n"
+	  "  answers. Exit 2 for a query with a mistake (the message says which).\n" },
 	{ "config", cmd_config, "print the effective settings",
 	  "agora config check\n"
 	  "  Prints each setting, its value and where it came from (default, env, flag).\n" },

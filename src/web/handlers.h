@@ -116,6 +116,11 @@ int page_admin_speakers(struct request *r);
 int page_admin_record(struct request *r);
 /* end registration */
 
+/* search (issue 6) */
+int page_search(struct request *r);			/* page_search.c */
+int api_search(struct request *r);			/* api_search.c */
+/* end search */
+
 int api_consultation_list(struct request *r);		/* api_consultations.c */
 int api_consultation_get(struct request *r);
 /* The consultation as the secretariat sees it (drafts too), after a write. */

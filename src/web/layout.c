@@ -126,6 +126,7 @@ layout_begin(struct request *r, const char *title)
 	nav_link(r, "/meetings", _("Meetings"), str_has_prefix(path, "/meetings"));
 	nav_link(r, "/proposals", _("Proposals"), str_has_prefix(path, "/proposals"));
 	nav_link(r, "/documents", _("Documents"), str_has_prefix(path, "/documents"));
+	nav_link(r, "/search", _("Search"), str_eq(path, "/search"));
 	nav_link(r, "/api/v1/openapi.json", _("API"), 0);
 	if (r->session_id != 0) {	/* never on a cached page: dispatch skips the cache then */
 		nav_link(r, "/account", _("Account"), str_eq(path, "/account"));

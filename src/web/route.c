@@ -218,6 +218,14 @@ const struct route routes[] = {
 	  "admin_record", { LANG_Q, NUMBER_P } },
 	/* end registration */
 
+	/* search (issue 6) */
+	/* Their other parameters (q, the filters, from, to, order, page, per_page) are more than a
+	 * route declares: search_params.c reads them, and search_run checks each, answering 422 with
+	 * the field named instead of 400. */
+	{ "GET", "/search", page_search, ROLE_PUBLIC | ROUTE_PAGE, "search", { LANG_Q } },
+	{ "GET", "/api/v1/search", api_search, ROLE_PUBLIC | ROUTE_API, "api_search", { LANG_Q } },
+	/* end search */
+
 	{ "GET", "/api/v1/consultations", api_consultation_list, ROLE_PUBLIC | ROUTE_API,
 	  "api_consultations",
 	  { { "state", P_STATE, IN_QUERY }, { "cursor", P_CURSOR, IN_QUERY },

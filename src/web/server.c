@@ -23,6 +23,7 @@
 #include "../domain/retention.h"
 #include "../store/migrate.h"
 #include "../util/clock.h"
+#include "../search/index.h"
 #include "../util/log.h"
 #include "auth.h"
 #include "csrf.h"
@@ -62,6 +63,46 @@ read_db(struct server *s)
 	pthread_mutex_unlock(&dbs_lock);
 	return thread_db;
 }
+
+/* search index connections (issue 6) */
+/* Read-only connections to DATA/search.db: one per libmicrohttpd thread, as read_db(), opened
+ * on first use (not before: the file may be made after start) and closed at stop. */
+static __thread sqlite3 *thread_search_idx;
+static sqlite3 *search_idxs[512];
+static int nsearch_idxs;
+
+sqlite3 *
+server_search_index(struct server *s)
+{
+	char path[600];
+	struct err e;
+
+	if (thread_search_idx != NULL)
+		return thread_search_idx;
+	snprintf(path, sizeof(path), "%s/search.db", s->cfg->data);
+	if (access(path, R_OK) != 0)
+		return NULL;	/* not built yet: search answers 503 */
+	if ((thread_search_idx = search_index_open(path, SEARCH_OPEN_READONLY, &e)) == NULL) {
+		log_error("msg=\"cannot open the search index\" error=\"%s\"", e.msg);
+		return NULL;
+	}
+	pthread_mutex_lock(&dbs_lock);
+	if (nsearch_idxs < (int)(sizeof(search_idxs) / sizeof(search_idxs[0])))
+		search_idxs[nsearch_idxs++] = thread_search_idx;
+	pthread_mutex_unlock(&dbs_lock);
+	return thread_search_idx;
+}
+
+static void
+search_indexes_close(void)
+{
+	pthread_mutex_lock(&dbs_lock);
+	for (int i = 0; i < nsearch_idxs; i++)
+		sqlite3_close(search_idxs[i]);
+	nsearch_idxs = 0;
+	pthread_mutex_unlock(&dbs_lock);
+}
+/* end search index */
 
 void
 request_header(struct request *r, const char *name, const char *value)
@@ -772,4 +813,5 @@ server_stop(struct server *s)
 		db_close(dbs[i]);
 	ndbs = 0;
 	pthread_mutex_unlock(&dbs_lock);
+	search_indexes_close();	/* search index (issue 6) */
 }

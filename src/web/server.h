@@ -36,6 +36,13 @@ struct server {
 	int nproxies;
 };
 
+/* search index connections (issue 6) */
+/* This thread's read-only connection to DATA/search.db, opened on first use; NULL when the
+ * index is not there (not built yet) or cannot be opened. */
+struct sqlite3;
+struct sqlite3 *server_search_index(struct server *s);
+/* end search index */
+
 /* Opens the store (migrating it), starts the writer, jobs, scheduler and the daemon. */
 int server_start(struct server *s, const struct config *cfg, struct err *e);
 /* Clean shutdown: stop accepting, drain the writer, resume every suspended connection,
