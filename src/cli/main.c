@@ -53,6 +53,10 @@ const struct command commands[] = {
 	  "  manage token of the response), account (any session), focal (a focal point's or the\n"
 	  "  secretariat's session) or secretariat; QUERY lists the\n"
 	  "  query parameters it takes (- for none).\n" },
+	{ "reindex", cmd_reindex, "rebuild the search index from the repository",
+	  "agora reindex [--data DIR]\n"
+	  "  Builds a new search index (DIR/search.db) from every consultation, response, outcome and\n"
+	  "  document, with progress, then switches to it. Safe while the server runs.\n" },
 	{ "mail", cmd_mail, "list the outbox: mail waiting to be sent", "agora mail list [--to EMAIL] [--limit N]\n  Prints the newest mails (50 unless --limit), to one address with --to: confirmation and\n  invitation links can be read here before mail is sent.\n" },
 	{ "search", cmd_search, "search the index (DATA/search.db) as the search page does",
 	  "agora search [--kind K] [--consultation SLUG] [--language L] [--order relevance|newest]\n"

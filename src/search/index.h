@@ -50,4 +50,46 @@ enum search_access { ACCESS_PUBLIC = 0, ACCESS_MEMBERS = 1, ACCESS_SECRETARIAT =
 #define SEARCH_OPEN_CREATE 2
 sqlite3 *search_index_open(const char *path, int flags, struct err *e);
 
+/* The index file of a data folder: DIR/search.db. */
+#define SEARCH_INDEX_FILE "search.db"
+
+struct db;
+struct writer;
+
+/* Called now and then during a long build: phase ("collecting", "indexing", "optimizing"),
+ * how many things are done and how many there are (0: unknown). */
+typedef void (*search_progress_fn)(const char *phase, int64_t done, int64_t total, void *ctx);
+
+/* Indexes every searchable thing of the repository db into idx (an open index, emptied
+ * first), oldest first so that newer things have higher rowids, in transactions of a few
+ * thousand, and stores the queue position it is current with. Returns 0 or -1. */
+int search_index_build(sqlite3 *idx, struct db *db, search_progress_fn progress, void *ctx,
+		       struct err *e);
+
+/* Indexes again the things queued in db's search_queue after the position stored in idx, at
+ * most max queue rows, in one transaction with the new position. *applied: how many queue rows
+ * were read (0: the index is current). An index that never had a build gets one first. */
+int search_index_catch_up(sqlite3 *idx, struct db *db, int max, int *applied, struct err *e);
+
+/* The queue position idx is current with (0 when it never had a build; -1 on error). */
+int64_t search_index_position(sqlite3 *idx);
+
+/* `agora reindex`: builds a new generation of the index beside path and makes path (a
+ * symbolic link) name it; a server that has the old one open notices and opens the new one.
+ * indexer.c explains why a link. */
+int search_reindex(const char *db_url, const char *path, search_progress_fn progress, void *ctx,
+		   struct err *e);
+
+/* While `agora reindex` runs: the queue position its build started from (-1: none running). */
+int64_t search_build_floor(const char *path);
+
+/* The background indexer of a server: a thread that catches up every interval_ms (in batches
+ * of at most SEARCH_BATCH queue rows) and deletes the queue rows it is past through w. */
+#define SEARCH_BATCH 2000
+struct search_indexer;
+struct search_indexer *search_indexer_start(const char *db_url, const char *path, struct writer *w,
+					    int interval_ms, struct err *e);
+void search_indexer_kick(struct search_indexer *x);	/* look now */
+void search_indexer_stop(struct search_indexer *x);	/* finishes the batch, joins, frees */
+
 #endif

@@ -1,6 +1,7 @@
 /* index_open.c: opening the search index file. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "index.h"
 #include "tokenize.h"
@@ -20,6 +21,8 @@ search_index_open(const char *path, int flags, struct err *e)
 		sqlite3_close(db);
 		return NULL;
 	}
+	if (flags & SEARCH_OPEN_CREATE)
+		chmod(path, 0600);	/* like the repository: it holds what only members may read */
 	sqlite3_busy_timeout(db, 5000);
 	if (search_tokenizer_register(db) != SQLITE_OK) {
 		err_set(e, ERR_INTERNAL, "cannot register the search tokenizer: %s", sqlite3_errmsg(db));

@@ -34,6 +34,7 @@
 #include "route.h"
 #include "slow.h"
 #include "upload.h"
+#include "../search/index.h"
 
 #define CSP "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; " \
 	    "base-uri 'none'; frame-ancestors 'none'"
@@ -752,6 +753,9 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 		jobs_set_read_url(s->jobs, s->db_url);
 	if (s->jobs == NULL || jobs_start(s->jobs, e) != 0)
 		return -1;
+	snprintf(s->index_path, sizeof(s->index_path), "%s/%s", cfg->data, SEARCH_INDEX_FILE);
+	if ((s->indexer = search_indexer_start(s->db_url, s->index_path, s->writer, 250, e)) == NULL)
+		return -1;
 	s->sched = scheduler_start(s->writer, domain_events, domain_nevents,
 				   cfg->scheduler_tick_ms, cfg->test_clock_file, scheduler_tick, s);
 	if (s->sched == NULL)
@@ -789,6 +793,8 @@ server_stop(struct server *s)
 		scheduler_stop(s->sched);
 	if (s->jobs != NULL)
 		jobs_stop(s->jobs);
+	search_indexer_stop(s->indexer);	/* before the writer: it may be deleting queue rows */
+	s->indexer = NULL;
 	slow_stop(s->slow);	/* runs what is queued; each resumes its connection */
 	if (s->writer != NULL)
 		writer_stop(s->writer);	/* commits the queue; each done() resumes its connection */

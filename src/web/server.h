@@ -22,6 +22,8 @@ struct server {
 	struct writer *writer;
 	struct jobs *jobs;
 	struct scheduler *sched;
+	struct search_indexer *indexer;	/* keeps DATA/search.db current */
+	char index_path[700];
 	struct blobs *blobs;
 	struct ratelimit *submit_limit;	/* RATE_SUBMIT buckets; NULL: --submit-rate 0 */
 	struct slow *slow;		/* password checks, off the connection threads */

@@ -1,0 +1,332 @@
+/* indexer.c: the server's background indexer, and `agora reindex`'s rebuild into a new file.
+ *
+ * The indexer is one thread with a read connection to the repository and the only write
+ * connection to the index. Every interval (or when kicked) it catches up with the queue in
+ * batches; indexing never holds up the writer, so it never delays an acknowledgement. When
+ * the index file was replaced (a reindex renamed a new one over it), it opens the new one. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../store/db.h"
+#include "../store/writer.h"
+#include "../util/log.h"
+#include "index.h"
+
+#define PRUNE_EVERY 10000	/* queue rows behind the index before they are deleted */
+
+struct search_indexer {
+	char db_url[600], path[600];
+	struct writer *w;
+	int interval_ms;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int stop, kicked;
+};
+
+/* The inode of path (0 when there is none): a rename over it changes it. */
+static ino_t
+inode_of(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? sb.st_ino : 0;
+}
+
+static const char SQL_PRUNE[] = "DELETE FROM search_queue WHERE id <= $1";
+
+static int
+prune_fn(struct db *db, void *arg, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, SQL_PRUNE);
+
+	if (st == NULL)
+		return db_err(db, e, "search queue");
+	db_bind_int64(st, 1, *(int64_t *)arg);
+	return db_run(st) == DB_DONE ? 0 : db_err(db, e, "search queue");
+}
+
+static void *
+indexer_main(void *arg)
+{
+	struct search_indexer *x = arg;
+	struct db *db = NULL;
+	sqlite3 *idx = NULL;
+	ino_t ino = 0;
+	int64_t pruned = 0;
+	struct err e;
+
+	for (;;) {
+		int applied = 0;
+
+		pthread_mutex_lock(&x->lock);
+		if (!x->stop && !x->kicked) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += (long)(x->interval_ms % 1000) * 1000000L;
+			ts.tv_sec += x->interval_ms / 1000 + ts.tv_nsec / 1000000000L;
+			ts.tv_nsec %= 1000000000L;
+			pthread_cond_timedwait(&x->cond, &x->lock, &ts);
+		}
+		x->kicked = 0;
+		if (x->stop) {
+			pthread_mutex_unlock(&x->lock);
+			break;
+		}
+		pthread_mutex_unlock(&x->lock);
+		if (idx != NULL && inode_of(x->path) != ino) {
+			log_info("msg=\"search index replaced: opening the new one\"");
+			sqlite3_close(idx);
+			idx = NULL;
+		}
+		if (idx == NULL) {
+			if ((idx = search_index_open(x->path, SEARCH_OPEN_CREATE, &e)) == NULL) {
+				log_error("msg=\"search index\" error=\"%s\"", e.msg);
+				continue;
+			}
+			ino = inode_of(x->path);
+		}
+		if (db == NULL && db_open(x->db_url, DB_READONLY, &db, &e) != 0) {
+			log_error("msg=\"search indexer\" error=\"%s\"", e.msg);
+			db = NULL;
+			continue;
+		}
+		/* Catch up in batches, checking for stop between them. */
+		do {
+			if (search_index_catch_up(idx, db, SEARCH_BATCH, &applied, &e) != 0) {
+				log_error("msg=\"search indexing failed\" error=\"%s\"", e.msg);
+				break;
+			}
+			pthread_mutex_lock(&x->lock);
+			applied = x->stop ? 0 : applied;
+			pthread_mutex_unlock(&x->lock);
+		} while (applied > 0);
+		if (x->w != NULL) {
+			int64_t pos = search_index_position(idx), floor = search_build_floor(x->path);
+			if (floor >= 0 && floor < pos)
+				pos = floor;	/* a rebuild is running: keep what it will need */
+			if (pos - pruned >= PRUNE_EVERY) {
+				if (writer_run(x->w, prune_fn, &pos, &e) == 0)
+					pruned = pos;
+				else
+					log_warn("msg=\"search queue not pruned\" error=\"%s\"", e.msg);
+			}
+		}
+	}
+	sqlite3_close(idx);
+	db_close(db);
+	return NULL;
+}
+
+struct search_indexer *
+search_indexer_start(const char *db_url, const char *path, struct writer *w, int interval_ms,
+		     struct err *e)
+{
+	struct search_indexer *x = calloc(1, sizeof(*x));
+	sqlite3 *idx;
+
+	if (x == NULL) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		return NULL;
+	}
+	/* Create the file now, so that readers can open it read-only from the first request. */
+	if ((idx = search_index_open(path, SEARCH_OPEN_CREATE, e)) == NULL) {
+		free(x);
+		return NULL;
+	}
+	sqlite3_close(idx);
+	snprintf(x->db_url, sizeof(x->db_url), "%s", db_url);
+	snprintf(x->path, sizeof(x->path), "%s", path);
+	x->w = w;
+	x->interval_ms = interval_ms > 0 ? interval_ms : 250;
+	x->kicked = 1;	/* catch up at once */
+	pthread_mutex_init(&x->lock, NULL);
+	pthread_cond_init(&x->cond, NULL);
+	if (pthread_create(&x->thread, NULL, indexer_main, x) != 0) {
+		pthread_mutex_destroy(&x->lock);
+		pthread_cond_destroy(&x->cond);
+		free(x);
+		err_set(e, ERR_INTERNAL, "cannot start the search indexer");
+		return NULL;
+	}
+	return x;
+}
+
+void
+search_indexer_kick(struct search_indexer *x)
+{
+	if (x == NULL)
+		return;
+	pthread_mutex_lock(&x->lock);
+	x->kicked = 1;
+	pthread_cond_signal(&x->cond);
+	pthread_mutex_unlock(&x->lock);
+}
+
+void
+search_indexer_stop(struct search_indexer *x)
+{
+	if (x == NULL)
+		return;
+	pthread_mutex_lock(&x->lock);
+	x->stop = 1;
+	pthread_cond_signal(&x->cond);
+	pthread_mutex_unlock(&x->lock);
+	pthread_join(x->thread, NULL);
+	pthread_mutex_destroy(&x->lock);
+	pthread_cond_destroy(&x->cond);
+	free(x);
+}
+
+/* fsync of a file or a folder by name. */
+static int
+sync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Removes a database file of the index and its -wal and -shm. */
+static void
+remove_db(const char *file)
+{
+	char p[800];
+
+	unlink(file);
+	snprintf(p, sizeof(p), "%s-wal", file);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", file);
+	unlink(p);
+}
+
+/* The queue position a rebuild started from, while it runs (path.build): the server's
+ * indexer must not delete queue rows after it, or the new index would miss them. */
+int64_t
+search_build_floor(const char *path)
+{
+	char p[700], line[32] = "";
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s.build", path);
+	if ((f = fopen(p, "re")) == NULL)
+		return -1;
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	return strtoll(line, NULL, 10);
+}
+
+/*
+ * The index a server reads is path, a symbolic link to the current generation
+ * (search-SECONDS-PID.db beside it; the first one a server made is a plain file). A rebuild makes
+ * a new generation, and then swaps the link with a rename, which is atomic: a reader opens
+ * either the old index or the new one, whole. SQLite follows the link to name the -wal and
+ * -shm files, so each generation has its own, and an old one left open by a server cannot be
+ * mistaken for the new one's. The server notices the swap (the inode behind path changes)
+ * and opens the new generation; the old files are removed (a server still holding them open
+ * keeps reading them until it does).
+ */
+int
+search_reindex(const char *db_url, const char *path, search_progress_fn progress, void *ctx, struct err *e)
+{
+	char dir[600], gen[700], genpath[800], link[700], old[800] = "", marker[700];
+	const char *base;
+	struct db *db = NULL;
+	struct db_stmt *st;
+	sqlite3 *idx;
+	ssize_t n;
+	FILE *f;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	if (strrchr(dir, '/'))
+		strrchr(dir, '/')[1] = '\0';
+	else
+		dir[0] = '\0';
+	snprintf(gen, sizeof(gen), "search-%lld-%ld.db", (long long)time(NULL), (long)getpid());
+	snprintf(genpath, sizeof(genpath), "%s%s", dir, gen);
+	snprintf(link, sizeof(link), "%s.link", path);
+	snprintf(marker, sizeof(marker), "%s.build", path);
+	remove_db(genpath);	/* what a crashed rebuild left */
+	if (db_open(db_url, DB_READONLY, &db, e) != 0)
+		return -1;
+	/* The floor, before the build takes its own position (which is at least this). */
+	if ((st = db_prepare(db, "SELECT COALESCE(MAX(id), 0) FROM search_queue")) == NULL ||
+	    db_step(st) != DB_ROW || (f = fopen(marker, "we")) == NULL) {
+		if (st)
+			db_done(st);
+		db_close(db);
+		return err_set(e, ERR_INTERNAL, "cannot start the rebuild: %s", strerror(errno));
+	}
+	fprintf(f, "%lld\n", (long long)db_col_int64(st, 0));
+	db_done(st);
+	fclose(f);
+	if ((idx = search_index_open(genpath, SEARCH_OPEN_CREATE, e)) == NULL) {
+		db_close(db);
+		unlink(marker);
+		return -1;
+	}
+	/* A new file nobody reads yet: it is synced once, when complete. */
+	sqlite3_exec(idx, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
+	rc = search_index_build(idx, db, progress, ctx, e);
+	db_close(db);
+	if (rc == 0) {
+		if (progress)
+			progress("optimizing", 0, 0, ctx);
+		if (sqlite3_exec(idx, "INSERT INTO fts (fts) VALUES ('optimize'); PRAGMA wal_checkpoint(TRUNCATE);",
+				 NULL, NULL, NULL) != SQLITE_OK)
+			rc = err_set(e, ERR_INTERNAL, "search index: %s", sqlite3_errmsg(idx));
+	}
+	sqlite3_close(idx);
+	if (rc == 0 && sync_path(genpath) != 0)
+		rc = err_set(e, ERR_INTERNAL, "cannot write %s: %s", genpath, strerror(errno));
+	if (rc != 0) {
+		remove_db(genpath);
+		unlink(marker);
+		return -1;
+	}
+	/* What the link points at now (a generation), or the plain file a server made. */
+	if ((n = readlink(path, old, sizeof(old) - 1)) > 0) {
+		old[n] = '\0';
+		if (strchr(old, '/') == NULL) {	/* relative to dir */
+			char rel[800];
+			snprintf(rel, sizeof(rel), "%s%s", dir, old);
+			snprintf(old, sizeof(old), "%s", rel);
+		}
+	} else {
+		old[0] = '\0';
+	}
+	unlink(link);
+	if (symlink(gen, link) != 0 || rename(link, path) != 0) {
+		rc = err_set(e, ERR_INTERNAL, "cannot switch %s to the new index: %s", base, strerror(errno));
+		unlink(link);
+		remove_db(genpath);
+		unlink(marker);
+		return rc;
+	}
+	sync_path(dir[0] ? dir : ".");
+	unlink(marker);
+	if (old[0] != '\0' && strcmp(old, genpath) != 0)
+		remove_db(old);
+	else if (old[0] == '\0') {	/* the plain file is gone; its -wal and -shm are not */
+		char p[800];
+		snprintf(p, sizeof(p), "%s-wal", path);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s-shm", path);
+		unlink(p);
+	}
+	return 0;
+}
