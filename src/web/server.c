@@ -1,6 +1,7 @@
 /* server.c: libmicrohttpd glue: request lifecycle, central checks, answers, shutdown. */
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <arpa/inet.h>
 
 #include "server.h"
@@ -34,7 +35,6 @@
 #include "route.h"
 #include "slow.h"
 #include "upload.h"
-#include "../search/index.h"
 
 #define CSP "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; " \
 	    "base-uri 'none'; frame-ancestors 'none'"
@@ -67,31 +67,41 @@ read_db(struct server *s)
 
 /* search index connections (issue 6) */
 /* Read-only connections to DATA/search.db: one per libmicrohttpd thread, as read_db(), opened
- * on first use (not before: the file may be made after start) and closed at stop. */
+ * on first use and closed at stop. `agora reindex` renames a new generation over the file: a
+ * connection to a file whose inode is no longer the path's is closed and the new one opened. */
 static __thread sqlite3 *thread_search_idx;
+static __thread ino_t thread_search_ino;
+static __thread int thread_search_slot = -1;
 static sqlite3 *search_idxs[512];
 static int nsearch_idxs;
 
 sqlite3 *
 server_search_index(struct server *s)
 {
-	char path[600];
+	struct stat sb;
 	struct err e;
+	sqlite3 *idx;
 
-	if (thread_search_idx != NULL)
-		return thread_search_idx;
-	snprintf(path, sizeof(path), "%s/search.db", s->cfg->data);
-	if (access(path, R_OK) != 0)
+	if (stat(s->index_path, &sb) != 0)
 		return NULL;	/* not built yet: search answers 503 */
-	if ((thread_search_idx = search_index_open(path, SEARCH_OPEN_READONLY, &e)) == NULL) {
+	if (thread_search_idx != NULL && sb.st_ino == thread_search_ino)
+		return thread_search_idx;
+	if ((idx = search_index_open(s->index_path, SEARCH_OPEN_READONLY, &e)) == NULL) {
 		log_error("msg=\"cannot open the search index\" error=\"%s\"", e.msg);
 		return NULL;
 	}
 	pthread_mutex_lock(&dbs_lock);
-	if (nsearch_idxs < (int)(sizeof(search_idxs) / sizeof(search_idxs[0])))
-		search_idxs[nsearch_idxs++] = thread_search_idx;
+	if (thread_search_slot >= 0 && search_idxs[thread_search_slot] == thread_search_idx) {
+		sqlite3_close(thread_search_idx);	/* the old generation */
+		search_idxs[thread_search_slot] = idx;
+	} else if (nsearch_idxs < (int)(sizeof(search_idxs) / sizeof(search_idxs[0]))) {
+		thread_search_slot = nsearch_idxs;
+		search_idxs[nsearch_idxs++] = idx;
+	}
 	pthread_mutex_unlock(&dbs_lock);
-	return thread_search_idx;
+	thread_search_idx = idx;
+	thread_search_ino = sb.st_ino;
+	return idx;
 }
 
 static void
