@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../domain/response.h"
 #include "../extract/extract.h"
 #include "../store/db.h"
 #include "../util/arena.h"
@@ -289,22 +290,21 @@ response_parts(struct ix *x, int64_t id, int version, struct doc *d, struct err 
 	return rc == DB_DONE ? 0 : db_err(x->db, e, "search attachments");
 }
 
-/* The published name: as response_display_name() puts it, without translating "anonymous":
- * an anonymous response has no name and no organization in the index ("" title), the page
- * shows it in the reader's language. */
+/* The published name, as response_display_name() puts it ("SURNAME, Given - Organization" or
+ * the organization), except that an anonymous response has no name and no organization in the
+ * index: its title is "", which the search page shows in the reader's language. */
 static const char *
 published_name(struct arena *a, const char *name, const char *org, const char *publish_as)
 {
-	const char *sp;
+	struct response r = { 0 };
 
 	if (str_eq(publish_as, "anonymous"))
 		return "";
-	if (str_eq(publish_as, "organization"))
-		return clean(a, org);
-	sp = strrchr(name, ' ');
-	if (sp == NULL || sp[1] == '\0')
-		return clean(a, arena_printf(a, "%s - %s", name, org));
-	return clean(a, arena_printf(a, "%s, %.*s - %s", sp + 1, (int)(sp - name), name, org));
+	r.status = "published";
+	r.name = name;
+	r.organization = org;
+	r.publish_as = publish_as;
+	return clean(a, response_display_name(a, &r));
 }
 
 static int
