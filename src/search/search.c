@@ -7,6 +7,8 @@
  * relevance would take too long: the page is then newest first (fts rowid order: the indexer
  * numbers docs in date order), and the result says it fell back. */
 #include <sodium.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -373,50 +375,73 @@ col_dup(struct arena *a, sqlite3_stmt *st, int i)
 	return arena_strdup(a, v ? v : "");
 }
 
-/* The snippet of the body and the marked title of each hit (a query per hit: computing them in
- * the page's query would compute them for every match before the sort). */
+/* The snippet of the body and the marked title of each hit, in one query over the rowid range
+ * of the page's hits: computed in the page's query they would be computed for every match
+ * before the sort, and a query per hit would evaluate the expression once per hit (a prefix
+ * query merges the doclists of all its words each time). Rows of the range that are not hits
+ * are passed over without a snippet. */
 static int
 add_snippets(sqlite3 *idx, struct arena *a, const char *match, const int64_t *ids, const struct deadline *d,
 	     struct search_result *r, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	struct marks m;
+	struct buf list;
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
 	int rc, ret = -1;
 
+	if (r->nhits == 0)
+		return 0;
+	buf_init(&list);
+	buf_putc(&list, ',');
+	for (int i = 0; i < r->nhits; i++) {
+		lo = ids[i] < lo ? ids[i] : lo;
+		hi = ids[i] > hi ? ids[i] : hi;
+		buf_printf(&list, "%lld,", (long long)ids[i]);
+		r->hits[i].snippet = "";	/* until found below */
+		r->hits[i].title_marked = r->hits[i].title;
+	}
 	marks_make(&m);
+	if (list.failed) {
+		err_set(e, ERR_BUSY, "out of memory");
+		goto out;
+	}
 	if (sqlite3_prepare_v2(idx,
-			       "SELECT snippet(fts, 1, :on, :off, '…', 16), highlight(fts, 0, :on, :off) "
-			       "FROM fts WHERE fts MATCH :q AND rowid = :id",
+			       "SELECT rowid, snippet(fts, 1, :on, :off, '…', 16), highlight(fts, 0, :on, :off) "
+			       "FROM fts WHERE fts MATCH :q AND rowid BETWEEN :lo AND :hi "
+			       "AND instr(:ids, ',' || rowid || ',') > 0",
 			       -1, &st, NULL) != SQLITE_OK) {
 		sql_failed(idx, SQLITE_ERROR, d, e);
 		goto out;
 	}
-	for (int i = 0; i < r->nhits; i++) {
-		sqlite3_reset(st);
-		bind_text(st, ":on", m.on);
-		bind_text(st, ":off", m.off);
-		bind_text(st, ":q", match);
-		bind_int(st, ":id", ids[i]);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			const char *sn = (const char *)sqlite3_column_text(st, 0);
-			const char *ti = (const char *)sqlite3_column_text(st, 1);
+	bind_text(st, ":on", m.on);
+	bind_text(st, ":off", m.off);
+	bind_text(st, ":q", match);
+	bind_int(st, ":lo", lo);
+	bind_int(st, ":hi", hi);
+	bind_text(st, ":ids", list.data);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		const char *sn = (const char *)sqlite3_column_text(st, 1);
+		const char *ti = (const char *)sqlite3_column_text(st, 2);
+		for (int i = 0; i < r->nhits; i++) {
+			if (ids[i] != id)
+				continue;
 			r->hits[i].snippet = marks_apply(a, &m, sn ? sn : "");
 			r->hits[i].title_marked = marks_apply(a, &m, ti ? ti : "");
 			if (r->hits[i].snippet == NULL || r->hits[i].title_marked == NULL) {
 				err_set(e, ERR_BUSY, "out of memory");
 				goto out;
 			}
-		} else if (rc == SQLITE_DONE) {	/* cannot happen: the row matched a moment ago */
-			r->hits[i].snippet = "";
-			r->hits[i].title_marked = r->hits[i].title;
-		} else {
-			sql_failed(idx, rc, d, e);
-			goto out;
 		}
+	}
+	if (rc != SQLITE_DONE) {
+		sql_failed(idx, rc, d, e);
+		goto out;
 	}
 	ret = 0;
 out:
+	buf_free(&list);
 	sqlite3_finalize(st);
 	return ret;
 }

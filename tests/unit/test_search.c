@@ -400,6 +400,19 @@ test_order_pages_snippets(void **state)
 	q.q = "sneaky";
 	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
 	assert_string_equal(r.hits[0].snippet, "Spectrum <script>alert(1)</script> \x02sneaky\x03 text");
+	/* the hits 1 and 3 of a page, row 2 matching between them but on the next page: each hit
+	 * has its own snippet, row 2's is nowhere */
+	q = (struct search_query){ .q = "broadband", .access = ACCESS_PUBLIC, .per_page = 2 };
+	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_int_equal(r.nhits, 2);
+	assert_string_equal(r.hits[0].url, "/x/1");
+	assert_string_equal(r.hits[0].snippet, "A consultation on rural \x02" "broadband\x03 access.");
+	assert_string_equal(r.hits[1].url, "/x/3");
+	assert_string_equal(r.hits[1].snippet, "الاتصالات في المناطق الريفية \x02" "broadband\x03");
+	/* a prefix query's snippets */
+	q = (struct search_query){ .q = "prior*", .access = ACCESS_PUBLIC };
+	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_non_null(strstr(r.hits[0].snippet, "\x02priorité\x03"));
 	/* a title-only match: the body's start, no marks; the title marked */
 	q.q = "Kenya";
 	q.access = ACCESS_MEMBERS;
