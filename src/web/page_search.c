@@ -226,6 +226,18 @@ is_control(const char *field)
 	return 0;
 }
 
+/* Is a filter chosen? (then the filters are shown open) */
+static int
+any_filter(struct request *r)
+{
+	for (int i = 0; controls[i] != NULL; i++) {
+		const char *v = search_param(r, controls[i]);
+		if (v != NULL && v[0] != '\0')
+			return 1;
+	}
+	return 0;
+}
+
 /* The search box, the syntax, and the filters. e: the error to show (NULL: none). */
 static void
 search_form(struct request *r, const struct err *e)
@@ -270,7 +282,7 @@ search_form(struct request *r, const struct err *e)
 	H(b, "</li>\n<li>");
 	html_text(b, _("connect*: words that begin with connect"));
 	H(b, "</li>\n</ul>\n</div>\n<details class=\"search-filters\"");
-	if (e != NULL && is_control(e->field))
+	if ((e != NULL && is_control(e->field)) || any_filter(r))
 		H(b, " open");
 	H(b, ">\n<summary>");
 	html_text(b, _("Narrow the search"));
