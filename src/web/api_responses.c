@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../domain/file_text.h"
 #include "../domain/response.h"
 #include "../util/str.h"
 #include "cursor.h"
@@ -147,10 +148,25 @@ api_response_receipt(struct request *r)
 	struct response resp;
 	struct err e;
 
+	json_t *o, *unread;
+
 	if (response_get(r->db, r->arena, r->param[0], &resp, &e) != 0)
 		return reply_err(r, &e);
-	return reply_json(r, 200, response_receipt_json(resp.public_id, resp.consultation_slug,
-							 resp.version, resp.updated_at, resp.sha256));
+	o = response_receipt_json(resp.public_id, resp.consultation_slug, resp.version, resp.updated_at,
+				  resp.sha256);
+	/* Attachments whose text could not be read: search cannot find what they say. */
+	unread = json_array();
+	for (int i = 0; i < resp.nattachments; i++) {
+		const char *st = file_text_status(r->db, resp.att[i].sha256);
+		if (str_eq(st, "no_text") || str_eq(st, "failed"))
+			json_array_append_new(unread, json_pack("{s:s, s:s}", "filename", resp.att[i].filename,
+								"reason", st));
+	}
+	if (o != NULL)
+		json_object_set_new(o, "not_searchable", unread);
+	else
+		json_decref(unread);
+	return reply_json(r, 200, o);
 }
 
 static int

@@ -326,6 +326,7 @@ page_admin_response(struct request *r)
 			H(b, "</li>\n");
 		}
 		H(b, "</ul>\n");
+		view_unsearchable(r, &resp);
 	}
 	H(b, "<h2>");
 	html_text(b, _("Decision"));

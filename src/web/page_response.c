@@ -229,7 +229,9 @@ page_receipt(struct request *r)
 	view_time(r, resp.updated_at);
 	H(b, "</dd>\n<dt>SHA-256</dt><dd><code>");
 	html_text(b, resp.sha256);
-	H(b, "</code></dd>\n</dl>\n<p>");
+	H(b, "</code></dd>\n</dl>\n");
+	view_unsearchable(r, &resp);
+	H(b, "<p>");
 	html_text(b, _("The SHA-256 is computed over the stored content of this version (without the "
 		       "email address). Keep this receipt: it lets anyone check later that the response was "
 		       "kept unaltered."));

@@ -1,5 +1,8 @@
 /* view.c: shared consultation views. */
 #include "view.h"
+#include "../domain/file_text.h"
+#include "../domain/response.h"
+#include "../util/str.h"
 
 #include <string.h>
 
@@ -178,4 +181,32 @@ view_manage_link(struct request *r, const char *public_id, const char *token, co
 	H(b, "</a></p>\n<p>");
 	html_text(b, advice);
 	H(b, "</p></div>\n");
+}
+
+void
+view_unsearchable(struct request *r, const struct response *resp)
+{
+	struct buf *b = &r->out;
+	int shown = 0;
+
+	for (int i = 0; i < resp->nattachments; i++) {
+		const char *st = file_text_status(r->db, resp->att[i].sha256);
+
+		if (!str_eq(st, "no_text") && !str_eq(st, "failed"))
+			continue;
+		if (!shown++) {
+			H(b, "<div class=\"notice\" role=\"status\"><p>");
+			html_text(b, _("The text of these attachments could not be read, so search cannot find "
+				       "what they say. A scanned PDF has no text layer: if you can, send a PDF "
+				       "made from the original document, or paste the text into your answers."));
+			H(b, "</p>\n<ul>\n");
+		}
+		H(b, "<li>");
+		html_text(b, resp->att[i].filename);
+		H(b, " (");
+		html_text(b, str_eq(st, "no_text") ? _("no text layer") : _("damaged or unreadable"));
+		H(b, ")</li>\n");
+	}
+	if (shown)
+		H(b, "</ul></div>\n");
 }

@@ -11,6 +11,10 @@ void view_date(struct request *r, int64_t t);
 /* <dt>label</dt><dd>value</dd>, escaped; an empty or NULL value writes nothing unless
  * show_empty (the secretariat's view shows that a field is empty). */
 void view_row(struct request *r, int show_empty, const char *label, const char *value);
+/* A notice naming the attachments of resp whose text could not be read (a PDF without a text
+ * layer, a damaged file): their content cannot be found by search. Nothing when there are none. */
+struct response;
+void view_unsearchable(struct request *r, const struct response *resp);
 /* Rows of a receipt's <dl>: the response's id as a link to its page; its SHA-256. */
 void view_receipt_id_row(struct request *r, const char *public_id);
 void view_receipt_hash_row(struct request *r, const char *sha256);
