@@ -3,7 +3,8 @@
 set -eu
 PKGS="build-essential pkg-config gettext locales curl iso-codes
 libmicrohttpd-dev libsqlite3-dev libsodium-dev libicu-dev libjansson-dev libcmark-dev libical-dev
-libmagic-dev libcmocka-dev python3 sqlite3 libstemmer-dev"
+libmagic-dev libcmocka-dev python3 sqlite3 libstemmer-dev
+libpoppler-glib-dev libzip-dev libxml2-dev libexttextcat-dev libexttextcat-data"
 [ "${1:-}" = "--bench" ] && PKGS="$PKGS wrk nginx-light"
 [ "${1:-}" = "--fuzz" ] && PKGS="$PKGS clang libclang-rt-14-dev"
 missing=""

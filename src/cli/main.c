@@ -54,6 +54,7 @@ const struct command commands[] = {
 	  "  secretariat's session) or secretariat; QUERY lists the\n"
 	  "  query parameters it takes (- for none).\n" },
 	{ "mail", cmd_mail, "list the outbox: mail waiting to be sent", "agora mail list [--to EMAIL] [--limit N]\n  Prints the newest mails (50 unless --limit), to one address with --to: confirmation and\n  invitation links can be read here before mail is sent.\n" },
+	{ "worker", cmd_worker, "extract the text of one file, as the indexing job does", "agora worker extract --type MEDIA PATH\n  Writes the UTF-8 text of the file at PATH (MEDIA as sniffed: application/pdf, text/plain,\n  DOCX or ODT) to stdout. Exit status: 0 text, 11 no text layer (not searchable), 12 a type\n  without text, 13 unreadable. See docs/EXTRACTION.md.\n" },
 	{ "config", cmd_config, "print the effective settings",
 	  "agora config check\n"
 	  "  Prints each setting, its value and where it came from (default, env, flag).\n" },

@@ -1,0 +1,254 @@
+/* pdf.c: the text of a PDF with poppler-glib, right-to-left lines put back in logical order.
+ *
+ * poppler's text (poppler_page_get_text, and get_text_for_area and get_selected_text, which share
+ * its layout) is in VISUAL order for right-to-left script, wrapped in bidi embedding marks, and
+ * producers differ in what one mark-wrapped piece holds (docs/EXTRACTION.md has the evidence):
+ *   - cairo (pango, Firefox, Inkscape...) draws one glyph at a time: each piece is one glyph
+ *     (one letter, or the two letters of a lam-alef ligature), and the pieces are in visual order,
+ *     so is the text inside a ligature piece;
+ *   - Skia (Chromium's "Save as PDF") gives a whole word per piece, the letters inside it already
+ *     in logical order, the words in visual order.
+ * So each line is first made wholly visual (the letters of a word piece reversed, a glyph piece
+ * kept), then ICU's inverse bidi algorithm turns the visual line into logical order, and the marks
+ * are dropped. A line with no right-to-left letter is kept as poppler gives it. */
+#include "extract_int.h"
+
+#include <glib.h>
+#include <poppler.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ubidi.h>
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+
+#define RLE 0x202b
+#define PDF_MARK 0x202c
+
+/* The bidi formatting characters poppler adds; none belongs in the index. */
+static int
+is_bidi_mark(UChar32 c)
+{
+	return (c >= 0x202a && c <= 0x202e) || c == 0x200e || c == 0x200f || (c >= 0x2066 && c <= 0x2069);
+}
+
+static int
+is_rtl(UChar32 c)
+{
+	UCharDirection d = u_charDirection(c);
+
+	return d == U_RIGHT_TO_LEFT || d == U_RIGHT_TO_LEFT_ARABIC;
+}
+
+/* Reverses the code points of u[from..to) in place (a surrogate pair stays a pair). */
+static void
+reverse_code_points(UChar *u, int32_t from, int32_t to)
+{
+	int32_t i, j;
+	UChar t;
+
+	for (i = from, j = to - 1; i < j; i++, j--) {
+		t = u[i];
+		u[i] = u[j];
+		u[j] = t;
+	}
+	/* Reversing units turned each pair into low, high: swap them back. */
+	for (i = from; i + 1 < to; i++)
+		if (U16_IS_TRAIL(u[i]) && U16_IS_LEAD(u[i + 1])) {
+			t = u[i];
+			u[i] = u[i + 1];
+			u[i + 1] = t;
+			i++;
+		}
+}
+
+/* Writes the UTF-16 text u[0..n) to o as UTF-8. */
+static int
+write_utf16(struct xout *o, const UChar *u, int32_t n)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	int32_t need = 0;
+	char *s;
+	int rc;
+
+	u_strToUTF8WithSub(NULL, 0, &need, u, n, 0xfffd, NULL, &st);
+	if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
+		return -1;
+	if ((s = malloc((size_t)need + 1)) == NULL)
+		return -1;
+	st = U_ZERO_ERROR;
+	u_strToUTF8WithSub(s, need + 1, NULL, u, n, 0xfffd, NULL, &st);
+	rc = U_FAILURE(st) ? -1 : xout_write(o, s, (size_t)need);
+	free(s);
+	return rc;
+}
+
+int
+pdf_logical_line(const char *line, size_t len, struct xout *o)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	int32_t n = 0, i, k, seg_start = -1, pieces = 0, one_letter = 0, rtl = 0, ltr = 0, outn;
+	UChar *u = NULL, *vis = NULL, *logical = NULL;
+	UBiDi *bidi = NULL;
+	int glyph_pieces, rc = -1;
+	UChar32 c;
+
+	if (len > INT32_MAX / 2)
+		return -1;
+	u_strFromUTF8WithSub(NULL, 0, &n, line, (int32_t)len, 0xfffd, NULL, &st);
+	if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
+		return -1;
+	if ((u = malloc(((size_t)n + 1) * sizeof(UChar))) == NULL ||
+	    (vis = malloc(((size_t)n + 1) * sizeof(UChar))) == NULL)
+		goto out;
+	st = U_ZERO_ERROR;
+	u_strFromUTF8WithSub(u, n + 1, NULL, line, (int32_t)len, 0xfffd, NULL, &st);
+	if (U_FAILURE(st))
+		goto out;
+	/* Count the letters of each direction, and the mark-wrapped pieces of one code point. */
+	for (i = 0; i < n;) {
+		U16_NEXT(u, i, n, c);
+		if (c == RLE) {
+			seg_start = i;
+		} else if (c == PDF_MARK && seg_start >= 0) {
+			k = seg_start;
+			U16_FWD_1(u, k, n);
+			pieces++;
+			one_letter += k == i - 1;	/* one code point before the closing mark */
+			seg_start = -1;
+		} else if (is_rtl(c)) {
+			rtl++;
+		} else if (u_charDirection(c) == U_LEFT_TO_RIGHT) {
+			ltr++;
+		}
+	}
+	if (rtl == 0) {	/* nothing to reorder: poppler's text as it is, without marks */
+		for (i = 0, k = 0; i < n;) {
+			int32_t at = i;
+			U16_NEXT(u, i, n, c);
+			if (!is_bidi_mark(c))
+				while (at < i)
+					vis[k++] = u[at++];
+		}
+		rc = write_utf16(o, vis, k);
+		goto out;
+	}
+	/* Glyph pieces (cairo) are already visual; word pieces (Skia) are logical inside. */
+	glyph_pieces = one_letter * 2 >= pieces;
+	seg_start = -1;
+	for (i = 0; i < n;) {
+		U16_NEXT(u, i, n, c);
+		if (c == RLE)
+			seg_start = i;
+		else if (c == PDF_MARK && seg_start >= 0) {
+			if (!glyph_pieces)
+				reverse_code_points(u, seg_start, i - 1);
+			seg_start = -1;
+		}
+	}
+	for (i = 0, k = 0; i < n;) {
+		int32_t at = i;
+		U16_NEXT(u, i, n, c);
+		if (!is_bidi_mark(c))
+			while (at < i)
+				vis[k++] = u[at++];
+	}
+	/* The visual line back to logical order, its base direction that of most of its letters. */
+	st = U_ZERO_ERROR;
+	if ((bidi = ubidi_openSized(k, 0, &st)) == NULL || U_FAILURE(st))
+		goto out;
+	ubidi_setReorderingMode(bidi, UBIDI_REORDER_INVERSE_LIKE_DIRECT);
+	ubidi_setPara(bidi, vis, k, rtl > ltr ? UBIDI_RTL : UBIDI_LTR, NULL, &st);
+	if (U_FAILURE(st))
+		goto out;
+	if ((logical = malloc(((size_t)k * 2 + 1) * sizeof(UChar))) == NULL)
+		goto out;
+	outn = ubidi_writeReordered(bidi, logical, k * 2 + 1, UBIDI_REMOVE_BIDI_CONTROLS, &st);
+	if (U_FAILURE(st))
+		goto out;
+	rc = write_utf16(o, logical, outn);
+out:
+	if (bidi != NULL)
+		ubidi_close(bidi);
+	free(logical);
+	free(vis);
+	free(u);
+	return rc;
+}
+
+/* Writes the page's text, line by line in logical order. Returns the number of non-space bytes
+ * written, or -1 when the output is full. */
+static long
+page_text(PopplerPage *page, struct xout *o)
+{
+	char *text = poppler_page_get_text(page), *p, *nl;
+	long visible = 0;
+
+	if (text == NULL)
+		return 0;
+	for (p = text; *p != '\0'; p = nl + 1) {
+		size_t len;
+
+		nl = strchr(p, '\n');
+		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		for (size_t i = 0; i < len; i++)
+			visible += p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\f';
+		if (pdf_logical_line(p, len, o) != 0 || xout_write(o, "\n", 1) != 0)
+			break;
+		if (nl == NULL)
+			break;
+	}
+	g_free(text);
+	return o->full || o->failed ? -1 : visible;
+}
+
+enum extract_status
+pdf_extract(const char *path, struct xout *o, struct err *e)
+{
+	PopplerDocument *doc;
+	GError *gerr = NULL;
+	char *abs, *uri;
+	int pages, i;
+	long visible = 0, v;
+
+	/* poppler wants a URI, which wants an absolute path. */
+	abs = g_canonicalize_filename(path, NULL);
+	uri = g_filename_to_uri(abs, NULL, &gerr);
+	g_free(abs);
+	if (uri == NULL) {
+		err_set(e, ERR_INVALID, "bad file name: %s", gerr != NULL ? gerr->message : "?");
+		g_clear_error(&gerr);
+		return EXTRACT_FAILED;
+	}
+	doc = poppler_document_new_from_file(uri, NULL, &gerr);
+	g_free(uri);
+	if (doc == NULL) {
+		/* An encrypted PDF is "damaged" for us too: we hold no password. */
+		err_set(e, ERR_INVALID, "not a readable PDF: %s", gerr != NULL ? gerr->message : "?");
+		g_clear_error(&gerr);
+		return EXTRACT_FAILED;
+	}
+	pages = poppler_document_get_n_pages(doc);
+	if (pages > PDF_MAX_PAGES)
+		pages = PDF_MAX_PAGES;
+	for (i = 0; i < pages; i++) {
+		PopplerPage *page = poppler_document_get_page(doc, i);
+
+		if (page == NULL)
+			continue;
+		v = page_text(page, o);
+		g_object_unref(page);
+		if (v < 0)
+			break;	/* the text cap: what was written is kept */
+		visible += v;
+		if (xout_write(o, "\n", 1) != 0)	/* a blank line between pages */
+			break;
+	}
+	g_object_unref(doc);
+	if (o->failed) {
+		err_set(e, ERR_INTERNAL, "cannot write the text");
+		return EXTRACT_FAILED;
+	}
+	/* No visible character in any page: a scan without a text layer. */
+	return visible == 0 && !o->full ? EXTRACT_NO_TEXT : EXTRACT_OK;
+}
