@@ -40,6 +40,36 @@ is_rtl(UChar32 c)
 	return d == U_RIGHT_TO_LEFT || d == U_RIGHT_TO_LEFT_ARABIC;
 }
 
+static int
+is_alef(UChar c)
+{
+	return c == 0x0622 || c == 0x0623 || c == 0x0625 || c == 0x0627;
+}
+
+/* Skia's lam-alef: the ligature is one glyph whose text (lam, alef) poppler reverses with the rest
+ * of the right-to-left run, so it comes out alef, lam. Where that cannot be real Arabic it is put
+ * back: a piece that is only alef, lam (the word "la"), and alef, lam after another alef (the
+ * article before a word that starts with alef: al-ittisalat, al-a'da'). Elsewhere alef, lam is
+ * also correct Arabic (salem / salam), so it is left as it is (docs/EXTRACTION.md). */
+static void
+fix_skia_lam_alef(UChar *u, int32_t from, int32_t to)
+{
+	UChar t;
+
+	if (to - from == 2 && is_alef(u[from]) && u[from + 1] == 0x0644) {
+		u[from + 1] = u[from];
+		u[from] = 0x0644;
+		return;
+	}
+	for (int32_t j = from + 1; j + 1 < to; j++)
+		if (is_alef(u[j - 1]) && is_alef(u[j]) && u[j + 1] == 0x0644) {
+			t = u[j];
+			u[j] = u[j + 1];
+			u[j + 1] = t;
+			j++;
+		}
+}
+
 /* Reverses the code points of u[from..to) in place (a surrogate pair stays a pair). */
 static void
 reverse_code_points(UChar *u, int32_t from, int32_t to)
@@ -141,8 +171,10 @@ pdf_logical_line(const char *line, size_t len, struct xout *o)
 		if (c == RLE)
 			seg_start = i;
 		else if (c == PDF_MARK && seg_start >= 0) {
-			if (!glyph_pieces)
+			if (!glyph_pieces) {
+				fix_skia_lam_alef(u, seg_start, i - 1);
 				reverse_code_points(u, seg_start, i - 1);
+			}
 			seg_start = -1;
 		}
 	}
