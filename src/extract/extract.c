@@ -358,6 +358,10 @@ extract_run(const char *exe, const char *path, const char *media_type,
 	err_clear(e);
 	*text = NULL;
 	*len = 0;
+	if (path[0] == '-') {	/* it would be read as an option */
+		err_set(e, ERR_INVALID, "a file name may not start with '-'");
+		goto fail_fds;
+	}
 	if (pipe2(outp, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0) {
 		err_set(e, ERR_INTERNAL, "cannot make a pipe: %s", strerror(errno));
 		goto fail_fds;
