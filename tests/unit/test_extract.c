@@ -541,18 +541,25 @@ test_run_limits(void **state)
 
 /* --- language --- */
 
+/* langid_detect of a C string. */
+static const char *
+lang(const char *s)
+{
+	return langid_detect(s, strlen(s));
+}
+
 static void
 test_langid_six(void **state)
 {
-	assert_string_equal(langid_detect(
+	assert_string_equal(lang(
 		"The working group considered the contributions received from Member States and other "
-		"stakeholders on expanding Internet connectivity in rural and remote areas.", 170), "en");
-	assert_string_equal(langid_detect(
+		"stakeholders on expanding Internet connectivity in rural and remote areas."), "en");
+	assert_string_equal(lang(
 		"Le groupe de travail a examiné les contributions reçues des États membres et des autres "
-		"parties prenantes sur l'extension de la connectivité dans les zones rurales.", 175), "fr");
-	assert_string_equal(langid_detect(
+		"parties prenantes sur l'extension de la connectivité dans les zones rurales."), "fr");
+	assert_string_equal(lang(
 		"El grupo de trabajo examinó las contribuciones recibidas de los Estados Miembros y de otras "
-		"partes interesadas sobre la ampliación de la conectividad en las zonas rurales.", 175), "es");
+		"partes interesadas sobre la ampliación de la conectividad en las zonas rurales."), "es");
 	assert_string_equal(langid_detect(RU_PHRASE, strlen(RU_PHRASE)), "ru");
 	assert_string_equal(langid_detect(AR_SENTENCE, strlen(AR_SENTENCE)), "ar");
 	assert_string_equal(langid_detect(ZH_PHRASE, strlen(ZH_PHRASE)), "zh");
@@ -572,7 +579,7 @@ test_langid_und(void **state)
 					  strlen("Η ομάδα εργασίας εξέτασε τις συνεισφορές των κρατών μελών.")), "und");
 	/* German: textcat names no language of ours first... or names one: never a crash, one of seven. */
 	const char *de = langid_detect("Die Arbeitsgruppe hat die Beiträge der Mitgliedstaaten geprüft und "
-				       "die Erweiterung der Konnektivität in ländlichen Gebieten erörtert.", 150);
+				       "die Erweiterung der Konnektivität in ländlichen Gebieten erörtert.", 100);
 	assert_true(strcmp(de, "und") == 0 || strcmp(de, "en") == 0 || strcmp(de, "fr") == 0 ||
 		    strcmp(de, "es") == 0);
 }
