@@ -21,6 +21,12 @@ fr|L'accès au haut débit dans les zones rurales reste une priorité.
 ru|Широкополосный доступ в сельских районах остаётся приоритетом.
 TXT
 
+# A page all in Arabic (poppler reads such a page right to left), with a number and a Latin word.
+cat >"$tmp/arabic.txt" <<'TXT'
+ar|في عام 2026 قدمت ITU تقريرا عن الاتصالات.
+ar|تحسين الاتصالات في المناطق الريفية لا يزال أولوية للدول الأعضاء.
+TXT
+
 # cairo through pango: FONT names the Arabic face (Noto Sans Arabic draws lam-alef as one
 # ligature glyph; Noto Naskh Arabic as two overlapping glyphs).
 cat >"$tmp/pango.py" <<'PYEOF'
@@ -58,16 +64,17 @@ s.finish()
 PYEOF
 $PY "$tmp/pango.py" "$out/multi-cairo.pdf" "$tmp/text.txt" "Noto Sans Arabic"
 $PY "$tmp/pango.py" "$out/multi-cairo-naskh.pdf" "$tmp/text.txt" "Noto Naskh Arabic"
+$PY "$tmp/pango.py" "$out/ar-cairo.pdf" "$tmp/arabic.txt" "Noto Sans Arabic"
 $PY "$tmp/pango.py" "$out/scan.pdf" - -
 
 # Chromium's "print to PDF" (Skia), with the same two Arabic faces.
-chromium_pdf() {	# FONT OUT
+chromium_pdf() {	# FONT OUT [TEXT]
 {
 	echo "<!doctype html><html><head><meta charset=\"utf-8\"><style>body{font-family:\"Noto Sans\",\"$1\",\"Noto Sans CJK SC\";font-size:14pt}</style></head><body>"
 	while IFS='|' read -r lang text; do
 		dir=ltr; [ "$lang" = ar ] && dir=rtl
 		echo "<p lang=\"$lang\" dir=\"$dir\">$text</p>"
-	done <"$tmp/text.txt"
+	done <"${3:-$tmp/text.txt}"
 	echo '</body></html>'
 } >"$tmp/page.html"
 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
@@ -78,6 +85,8 @@ chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 }
 chromium_pdf "Noto Sans Arabic" multi-chromium.pdf
 chromium_pdf "Noto Naskh Arabic" multi-chromium-naskh.pdf
+chromium_pdf "Noto Sans Arabic" ar-chromium.pdf "$tmp/arabic.txt"
+chromium_pdf "Noto Naskh Arabic" ar-chromium-naskh.pdf "$tmp/arabic.txt"
 
 # DOCX and ODT: hand-written minimal XML in zip files.
 $PY - "$out" <<'PYEOF'

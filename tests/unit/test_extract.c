@@ -24,6 +24,7 @@
 
 /* The sample sentences of scripts/make-extract-fixtures.sh. */
 static const char AR_SENTENCE[] = "تحسين الاتصالات في المناطق الريفية لا يزال أولوية للدول الأعضاء.";
+static const char AR_NUMBERS[] = "في عام 2026 قدمت ITU تقريرا عن الاتصالات.";
 static const char ZH_PHRASE[] = "农村地区的宽带接入仍然是优先事项。";
 static const char EN_PHRASE[] = "Broadband access in rural areas remains a priority.";
 static const char FR_PHRASE[] = "zones rurales reste";
@@ -120,6 +121,35 @@ test_pdf_cairo_naskh_partial(void **state)
 	assert_non_null(strstr(t, "في المناطق الريفية"));
 	assert_non_null(strstr(t, ZH_PHRASE));
 	free(t);
+}
+
+/* A page all in Arabic, which poppler reads right to left: both lines, in logical order, with the
+ * number and the Latin word in place and the spaces between words where they are drawn. */
+static void
+check_arabic_page(const char *file)
+{
+	enum extract_status s;
+	struct err e;
+	char *t = extract_here(file, PDF, &s, &e);
+
+	assert_int_equal(s, EXTRACT_OK);
+	if (strstr(t, AR_NUMBERS) == NULL || strstr(t, AR_SENTENCE) == NULL)
+		fail_msg("%s: not both Arabic lines in logical order; got:\n%s", file, t);
+	assert_true(strstr(t, AR_NUMBERS) < strstr(t, AR_SENTENCE));	/* lines in page order */
+	free(t);
+}
+
+static void
+test_pdf_arabic_page_cairo(void **state)
+{
+	check_arabic_page(FIX "ar-cairo.pdf");
+}
+
+static void
+test_pdf_arabic_page_chromium(void **state)
+{
+	check_arabic_page(FIX "ar-chromium.pdf");
+	check_arabic_page(FIX "ar-chromium-naskh.pdf");
 }
 
 static void
@@ -639,6 +669,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_pdf_chromium),
 		cmocka_unit_test(test_pdf_chromium_naskh),
 		cmocka_unit_test(test_pdf_cairo_naskh_partial),
+		cmocka_unit_test(test_pdf_arabic_page_cairo),
+		cmocka_unit_test(test_pdf_arabic_page_chromium),
 		cmocka_unit_test(test_pdf_scan_has_no_text),
 		cmocka_unit_test(test_pdf_damaged),
 		cmocka_unit_test(test_pdf_line_order),
