@@ -180,8 +180,15 @@ text_extract(const char *path, struct xout *o, struct err *e)
 	ssize_t got;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+	struct stat st;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) < 0) {
 		err_set(e, ERR_NOTFOUND, "cannot open the file: %s", strerror(errno));
+		return EXTRACT_FAILED;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {	/* a FIFO would never end */
+		close(fd);
+		err_set(e, ERR_INVALID, "not a regular file");
 		return EXTRACT_FAILED;
 	}
 	if ((buf = malloc(EXTRACT_MAX_TEXT)) == NULL) {
@@ -344,7 +351,7 @@ extract_run(const char *exe, const char *path, const char *media_type,
 {
 	struct extract_limits l = limits;
 	char *argv[] = { (char *)exe, "worker", "extract", "--type", (char *)media_type, (char *)path, NULL };
-	char errbuf[STDERR_KEEP], chunk[1 << 16];
+	char errbuf[STDERR_KEEP], chunk[1 << 14];	/* on the job thread's stack: kept small */
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	size_t n = 0, cap = 0, nerr = 0;
 	char *buf = NULL, *nb;

@@ -376,6 +376,29 @@ test_text_plain(void **state)
 	free(t);
 }
 
+/* A text file over the cap: the first EXTRACT_MAX_TEXT bytes, cut before a split character. */
+static void
+test_text_cap(void **state)
+{
+	char path[128];
+	enum extract_status s;
+	struct err e;
+	FILE *f;
+	char *t;
+
+	snprintf(path, sizeof(path), "%s/big.txt", tmpdir);
+	assert_non_null(f = fopen(path, "w"));
+	fputc('a', f);
+	for (size_t i = 0; i < (EXTRACT_MAX_TEXT + 4096) / 2; i++)
+		fputs("\xc3\xa9", f);
+	fclose(f);
+	t = extract_here(path, TXT, &s, &e);
+	assert_int_equal(s, EXTRACT_OK);
+	assert_int_equal(strlen(t), EXTRACT_MAX_TEXT - 1);
+	assert_true(utf8_valid(t, strlen(t)));
+	free(t);
+}
+
 static void
 test_images_unsupported(void **state)
 {
@@ -682,6 +705,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_docx_not_a_zip),
 		cmocka_unit_test(test_odt),
 		cmocka_unit_test(test_text_plain),
+		cmocka_unit_test(test_text_cap),
 		cmocka_unit_test(test_images_unsupported),
 		cmocka_unit_test(test_run_real_worker),
 		cmocka_unit_test(test_run_endless_loop),
