@@ -15,6 +15,7 @@ PY=/usr/bin/python3	# Debian's python, which has the gi bindings
 # The sample paragraphs, one per language: lang|text. The unit test looks for pieces of them.
 cat >"$tmp/text.txt" <<'TXT'
 ar|تحسين الاتصالات في المناطق الريفية لا يزال أولوية للدول الأعضاء.
+ar|في عام 2026 قدمت ITU تقريرا عن الاتصالات.
 zh-CN|农村地区的宽带接入仍然是优先事项。
 en|Broadband access in rural areas remains a priority.
 fr|L'accès au haut débit dans les zones rurales reste une priorité.

@@ -79,6 +79,8 @@ check_multilingual_pdf(const char *file)
 		fail_msg("%s: the Arabic sentence is not in logical order; got:\n%s", file, t);
 	assert_non_null(strstr(t, "الاتصالات"));
 	assert_non_null(strstr(t, " لا "));
+	if (strstr(t, AR_NUMBERS) == NULL)
+		fail_msg("%s: the Arabic line with a number and a Latin word is not in order; got:\n%s", file, t);
 	assert_non_null(strstr(t, ZH_PHRASE));
 	assert_non_null(strstr(t, EN_PHRASE));
 	assert_non_null(strstr(t, FR_PHRASE));
