@@ -273,7 +273,14 @@ static void
 child_exec(const char *exe, char *const argv[], int out_fd, int err_fd, const struct extract_limits *l)
 {
 	struct rlimit r;
+	sigset_t none;
 	int devnull;
+
+	/* The server ignores SIGPIPE and its threads may block signals: the worker starts clean, so
+	 * that SIGXCPU and SIGXFSZ reach it. */
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 
 	if (dup2(out_fd, STDOUT_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0)
 		_exit(127);
@@ -301,24 +308,25 @@ child_exec(const char *exe, char *const argv[], int out_fd, int err_fd, const st
 	_exit(127);
 }
 
-/* Kills and reaps the child; returns its wait status. */
+/* Kills and reaps the child; returns its wait status, or -1 (not an exit) when it cannot be had. */
 static int
 reap(pid_t pid, int kill_it)
 {
 	int st = 0;
+	pid_t r;
 
 	if (kill_it)
 		kill(pid, SIGKILL);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+	while ((r = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
 		;
-	return st;
+	return r == pid ? st : -1;
 }
 
 /* The outcome a worker's wait status says. */
 static enum extract_status
 status_of(int st)
 {
-	if (!WIFEXITED(st))
+	if (st == -1 || !WIFEXITED(st))
 		return EXTRACT_FAILED;
 	switch (WEXITSTATUS(st)) {
 	case 0:
