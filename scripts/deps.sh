@@ -3,9 +3,12 @@
 set -eu
 PKGS="build-essential pkg-config gettext locales curl iso-codes
 libmicrohttpd-dev libsqlite3-dev libsodium-dev libicu-dev libjansson-dev libcmark-dev libical-dev
-libmagic-dev libcmocka-dev python3 sqlite3 libstemmer-dev"
+libmagic-dev libcmocka-dev python3 sqlite3 libstemmer-dev
+libpoppler-glib-dev libzip-dev libxml2-dev libexttextcat-dev libexttextcat-data"
 [ "${1:-}" = "--bench" ] && PKGS="$PKGS wrk nginx-light"
 [ "${1:-}" = "--fuzz" ] && PKGS="$PKGS clang libclang-rt-14-dev"
+# Only for scripts/make-extract-fixtures.sh (the fixtures are committed).
+[ "${1:-}" = "--fixtures" ] && PKGS="$PKGS python3-gi python3-gi-cairo gir1.2-pango-1.0 fonts-noto-core fonts-noto-cjk chromium"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

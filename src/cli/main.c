@@ -64,6 +64,7 @@ const struct command commands[] = {
 	  "  QUERY: words, \"phrases\", -word, OR, prefix* (docs/SEARCH.md). Words to leave out go\n"
 	  "  after --. Searches as the public unless --as; --json prints what GET /api/v1/search\n"
 	  "  answers. Exit 2 for a query with a mistake (the message says which).\n" },
+	{ "worker", cmd_worker, "extract the text of one file, as the indexing job does", "agora worker extract --type MEDIA PATH\n  Writes the UTF-8 text of the file at PATH (MEDIA as sniffed: application/pdf, text/plain,\n  DOCX or ODT) to stdout. Exit status: 0 text, 11 no text layer (not searchable), 12 a type\n  without text, 13 unreadable. See docs/EXTRACTION.md.\n" },
 	{ "config", cmd_config, "print the effective settings",
 	  "agora config check\n"
 	  "  Prints each setting, its value and where it came from (default, env, flag).\n" },

@@ -19,6 +19,20 @@ enum extract_status {
 
 #define EXTRACT_MAX_TEXT (8u << 20)	/* at most this much text is kept from one file */
 
+/* The worker's exit status for each outcome: 0 for EXTRACT_OK, 10 + the status otherwise, so that
+ * a usage error (2) or a crash is never mistaken for an outcome; anything else is EXTRACT_FAILED. */
+#define EXTRACT_EXIT(status) ((status) == EXTRACT_OK ? 0 : 10 + (int)(status))
+
+/* The worker's limits. extract_run kills a worker still running after timeout_ms (wall clock). */
+struct extract_limits {
+	int timeout_ms;		/* default 60000 */
+	int cpu_seconds;	/* RLIMIT_CPU, default 30 */
+	long long memory_bytes;	/* RLIMIT_AS, default 1 GiB (not set in AddressSanitizer builds) */
+};
+/* Replaces the limits for the extract_run calls that follow (tests shorten the timeout); NULL
+ * restores the defaults. Not to be called while extract_run runs in another thread. */
+void extract_set_limits(const struct extract_limits *l);
+
 /* In the calling process: writes the UTF-8 text of the file at path (of the sniffed media_type)
  * to fd. Used by `agora worker extract` only. */
 enum extract_status extract_file(const char *path, const char *media_type, int fd, struct err *e);

@@ -24,6 +24,7 @@
 #include "../domain/retention.h"
 #include "../store/migrate.h"
 #include "../util/clock.h"
+#include "../search/extract_job.h"
 #include "../search/index.h"
 #include "../util/log.h"
 #include "auth.h"
@@ -665,7 +666,25 @@ job_held_expire(void *ctx, const char *payload, struct err *e)
 	return 0;
 }
 
+/* The text of one stored file, for search (src/search/extract_job.c). */
+static int
+job_extract(void *ctx, const char *payload, struct err *e)
+{
+	struct server *s = ctx;
+	struct db *db;
+	int rc;
+
+	if (db_open(s->db_url, DB_READONLY, &db, e) != 0)
+		return -1;
+	rc = extract_job_run(s->writer, db, s->blobs, "/proc/self/exe", payload, e);
+	db_close(db);
+	if (rc == 0)
+		search_indexer_kick(s->indexer);
+	return rc;
+}
+
 static const struct job_kind job_kinds[] = {
+	{ "extract", job_extract },
 	{ "held_expire", job_held_expire },
 	{ "blob_sweep", job_blob_sweep },
 	{ "retention", job_retention },
@@ -758,13 +777,13 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 			       cfg->test_writer_delay_ms);
 	if (s->writer == NULL || writer_start(s->writer, e) != 0)
 		return err_set(e, ERR_INTERNAL, "cannot start the writer");
+	snprintf(s->index_path, sizeof(s->index_path), "%s/%s", cfg->data, SEARCH_INDEX_FILE);
+	if ((s->indexer = search_indexer_start(s->db_url, s->index_path, s->writer, 250, e)) == NULL)
+		return -1;
 	s->jobs = jobs_new(s->writer, job_kinds, njob_kinds, (int)cfg->workers, s);
 	if (s->jobs != NULL)
 		jobs_set_read_url(s->jobs, s->db_url);
 	if (s->jobs == NULL || jobs_start(s->jobs, e) != 0)
-		return -1;
-	snprintf(s->index_path, sizeof(s->index_path), "%s/%s", cfg->data, SEARCH_INDEX_FILE);
-	if ((s->indexer = search_indexer_start(s->db_url, s->index_path, s->writer, 250, e)) == NULL)
 		return -1;
 	s->sched = scheduler_start(s->writer, domain_events, domain_nevents,
 				   cfg->scheduler_tick_ms, cfg->test_clock_file, scheduler_tick, s);
