@@ -78,10 +78,27 @@ language_label(const char *code)
 	return code;
 }
 
+/* A consultation by its title in the reader's language (else its original), or its slug. */
+static const char *
+consultation_label(struct request *r, const char *slug)
+{
+	struct consultation c;
+	struct err e;
+	const char *title;
+	enum lang got;
+
+	if (consultation_get(r->db, r->arena, slug, &c, &e) != 0 ||
+	    (title = mtext_pick(&c.title, r->lang, &got)) == NULL)
+		return slug;
+	return title;
+}
+
 /* How a facet's value is shown. */
 static const char *
-value_label(const char *facet, const char *value)
+value_label(struct request *r, const char *facet, const char *value)
 {
+	if (str_eq(facet, "consultation"))
+		return consultation_label(r, value);
 	if (str_eq(facet, "kind"))
 		return kind_label(value, 1);
 	if (str_eq(facet, "stakeholder_type"))
@@ -92,7 +109,7 @@ value_label(const char *facet, const char *value)
 		return state_region_label(value);
 	if (str_eq(facet, "language"))
 		return language_label(value);
-	return value;	/* a consultation: its short name */
+	return value;
 }
 
 static const char *
@@ -180,7 +197,7 @@ select_field(struct request *r, const struct err *e, const char *name, const cha
 	H(b, ">\n");
 	option(b, "", any, current);
 	for (int i = 0; values[i] != NULL; i++)
-		option(b, values[i], facet ? value_label(facet, values[i]) : values[i], current);
+		option(b, values[i], facet ? value_label(r, facet, values[i]) : values[i], current);
 	H(b, "</select>\n</div>\n");
 }
 
@@ -338,13 +355,13 @@ facets(struct request *r, const struct search_result *res)
 			H(b, "<li>");
 			if (filtered && str_eq(current, f->values[j].value)) {
 				H(b, "<strong>");
-				html_text(b, value_label(f->name, f->values[j].value));
+				html_text(b, value_label(r, f->name, f->values[j].value));
 				H(b, "</strong>");
 			} else {
 				H(b, "<a href=\"");
 				html_attr(b, search_url(r, f->name, f->values[j].value, 1));
 				H(b, "\">");
-				html_text(b, value_label(f->name, f->values[j].value));
+				html_text(b, value_label(r, f->name, f->values[j].value));
 				H(b, "</a>");
 			}
 			H(b, " <span class=\"count\">");
