@@ -16,7 +16,7 @@
 #include "../util/str.h"
 #include "search.h"
 
-#define QUERY_MAX_BYTES 512
+#define QUERY_MAX_CHARS 512	/* characters, as the box's maxlength counts them */
 #define QUERY_MAX_TERMS 32
 
 struct term {
@@ -179,9 +179,11 @@ search_parse(struct arena *a, const char *q, struct err *e)
 	buf_init(&b);
 	if (q == NULL)
 		q = "";
-	if (strlen(q) > QUERY_MAX_BYTES) {
+	/* Four bytes a character at most: anything longer is too long without reading it. */
+	if (strlen(q) > 4 * QUERY_MAX_CHARS ||
+	    (utf8_valid(q, strlen(q)) && utf8_chars(q, strlen(q)) > QUERY_MAX_CHARS)) {
 		err_set_field(e, ERR_INVALID, "q", _("The query is too long: use at most %d characters."),
-			      QUERY_MAX_BYTES);
+			      QUERY_MAX_CHARS);
 		goto out;
 	}
 	if (!utf8_valid(q, strlen(q))) {

@@ -185,6 +185,17 @@ test_parse_errors(void **state)
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	assert_non_null(strstr(parse(big), "too long"));
+	{	/* characters, not bytes: 300 Chinese characters (900 bytes) are fine, 513 are not */
+		static char han[513 * 3 + 1];
+		for (int i = 0; i < 300; i++)
+			memcpy(han + i * 3, "\xe7\xbd\x91", 3);	/* 网 */
+		han[300 * 3] = '\0';
+		assert_null(strstr(parse(han), "too long"));
+		for (int i = 300; i < 513; i++)
+			memcpy(han + i * 3, "\xe7\xbd\x91", 3);
+		han[513 * 3] = '\0';
+		assert_non_null(strstr(parse(han), "too long"));
+	}
 	assert_non_null(strstr(parse("a b c d e f g h i j k l m n o p q r s t u v w x y z aa bb cc dd ee ff gg"),
 	    "too many words"));
 	assert_string_equal(parse("a b c d e f g h i j k l m n o p q r s t u v w x y z aa bb cc dd ee ff"),
