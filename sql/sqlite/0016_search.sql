@@ -5,8 +5,10 @@
 -- the change (the triggers below, so no path that writes can forget it). The indexer reads
 -- the rows after the position it stored in the index file, indexes those things again from
 -- their current state, and stores the new position with them; rows behind it are deleted.
+-- AUTOINCREMENT: ids are never reused, even after every row was deleted; a reused id would be
+-- at or behind the index's position and never indexed.
 CREATE TABLE search_queue (
-	id INTEGER PRIMARY KEY,
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
 	thing TEXT NOT NULL CHECK (thing IN ('consultation', 'response', 'outcome', 'document')),
 	thing_id INTEGER NOT NULL
 );

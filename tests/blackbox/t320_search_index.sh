@@ -105,4 +105,15 @@ rm -f "$DATA"/search*
 start_server --submit-rate 0
 check "a deleted index is rebuilt at start, whole" eventually sh -c \
 	"[ \"\$(sqlite3 '$DATA/search.db' '.load $EXT' \"SELECT kind || ' ' || thing_id || ' ' || access FROM docs ORDER BY kind, thing_id\")\" = '$ALL' ]"
+
+# ---- The queue is pruned behind the index, and what comes after is still indexed ---------------
+stop_server
+"$AGORA" demo --data "$DATA" --responses 4000 >/dev/null 2>&1	# 3 queue rows a response
+check "4,000 generated responses queue more than 10,000 rows" test "$(db "SELECT COUNT(*) FROM search_queue")" -gt 10000
+start_server --submit-rate 0
+check "the server indexes them all" eventually sh -c \
+	"[ \"\$(sqlite3 '$DATA/search.db' '.load $EXT' \"SELECT COUNT(*) FROM docs WHERE kind = 'response'\")\" = \"$(db "SELECT COUNT(*) FROM responses WHERE status <> 'erased'")\" ]"
+check "... and deletes the queue rows behind it" eventually sh -c "[ \"\$(sqlite3 '$DATA/agora.db' 'SELECT COUNT(*) FROM search_queue')\" -lt 10000 ]"
+post_response multilingual-internet "r['summary'] = 'After the pruning: thylacine.'"
+check "a response after the pruning is indexed (queue ids are never reused)" eventually has_row "/responses/$RID"
 finish
