@@ -57,7 +57,7 @@ hit_json(struct request *r, const struct search_hit *h)
 
 	time_format_rfc3339(h->at, iso);
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:b}", "kind", h->kind, "url", h->url,
-			 "title", h->title, "snippet", marked_html(r, h->snippet), "date", iso, "language",
+			 "title", h->title[0] ? h->title : _("Anonymous respondent"), "snippet", marked_html(r, h->snippet), "date", iso, "language",
 			 h->language, "consultation", h->consultation[0] ? h->consultation : NULL, "country",
 			 h->country[0] ? h->country : NULL, "stakeholder_type",
 			 h->stakeholder_type[0] ? h->stakeholder_type : NULL, "not_searchable",

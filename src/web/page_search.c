@@ -400,7 +400,10 @@ hit(struct request *r, const struct search_hit *h)
 		H(b, "\"");
 	}
 	H(b, ">");
-	search_put_marked(b, h->title_marked ? h->title_marked : h->title);
+	if (h->title[0] == '\0')	/* an anonymous response: no name in the index */
+		html_text(b, _("Anonymous respondent"));
+	else
+		search_put_marked(b, h->title_marked ? h->title_marked : h->title);
 	H(b, "</a></h3>\n<p class=\"meta\"><span class=\"result-kind\">");
 	html_text(b, kind_label(h->kind, 0));
 	H(b, "</span> ");

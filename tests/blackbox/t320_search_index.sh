@@ -61,6 +61,8 @@ check "... but not by its respondent's name" same "$(found hiddenname)" ""
 check "... nor organization" same "$(found secretorg)" ""
 check "... with an empty title (the page says 'Anonymous respondent' in the reader's language)" \
 	same "$(idx "SELECT length(title) FROM docs WHERE url = '/responses/$ANON'")" 0
+check "... which the API gives as 'Anonymous respondent'" same "$(curl -s "$BASE/api/v1/search?q=xylophonic" | python3 -c 'import json,sys; print(json.load(sys.stdin)["results"][0]["title"])')" "Anonymous respondent"
+check "... and the page, in the reader's language" sh -c "curl -s '$BASE/search?q=xylophonic&lang=fr' | grep -q '>Répondant anonyme<'"
 
 # ---- Who may see it follows moderation ----------------------------------------------------------
 printf '{"slug":"%s","original_language":"en","opens_at":"2030-01-01T00:00:00Z","closes_at":"2040-01-01T00:00:00Z","moderation":"pre","texts":{"en":{"title":"Pre round","topic":"T","description":"D"}},"questions":[{"number":1,"text":{"en":"Q1?"}}]}' "$ROUND" >"$TMP/spec.json"
