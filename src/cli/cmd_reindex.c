@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../search/extract_job.h"
 #include "../search/index.h"
 #include "cli.h"
 
@@ -57,6 +58,7 @@ cmd_reindex(int argc, char **argv, struct config *c)
 	struct cli_store s;
 	struct err e;
 	char path[700];
+	int64_t queued = 0;
 	int rc = cli_parse(argc, argv, c, "reindex", NULL, NULL, NULL, NULL, pos, 1);
 
 	if (rc != 0)
@@ -72,6 +74,15 @@ cmd_reindex(int argc, char **argv, struct config *c)
 	if (cli_store_open(c, &s) != 0)	/* migrates an older data folder first */
 		return 1;
 	snprintf(path, sizeof(path), "%s/%s", c->data, SEARCH_INDEX_FILE);
+	/* Files whose text was never read: their jobs run in the server (now, or at its start). */
+	if (writer_run(s.writer, extract_job_requeue_fn, &queued, &e) != 0) {
+		fprintf(stderr, "agora reindex: %s\n", e.msg);
+		cli_store_close(&s);
+		return 1;
+	}
+	if (queued > 0)
+		fprintf(stderr, "Files whose text is still to be read: %lld (the server reads them)\n",
+			(long long)queued);
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
 	rc = search_reindex(s.db_url, path, show, &p, &e);
 	if (p.tty && p.last_phase)

@@ -94,3 +94,25 @@ extract_job_run(struct writer *w, struct db *db, struct blobs *blobs, const char
 	arena_free(a);
 	return rc;
 }
+
+static const char SQL_REQUEUE[] =
+    "INSERT INTO jobs (kind, payload, run_at, created_at, updated_at) "
+    "SELECT 'extract', sha256, 0, $1, $1 FROM "
+    "(SELECT sha256 FROM response_attachments UNION SELECT sha256 FROM document_revisions) AS f "
+    "WHERE NOT EXISTS (SELECT 1 FROM file_texts t WHERE t.sha256 = f.sha256) "
+    "AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = 'extract' AND j.payload = f.sha256 "
+    "AND j.state IN ('pending', 'running'))";
+
+int
+extract_job_requeue_fn(struct db *db, void *arg, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, SQL_REQUEUE);
+
+	if (st == NULL)
+		return db_err(db, e, "extract jobs");
+	db_bind_int64(st, 1, clock_now());
+	if (db_run(st) != DB_DONE)
+		return db_err(db, e, "extract jobs");
+	*(int64_t *)arg = db_changes(db);
+	return 0;
+}

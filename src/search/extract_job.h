@@ -12,4 +12,9 @@
 int extract_job_run(struct writer *w, struct db *db, struct blobs *blobs, const char *exe,
 		    const char *sha256, struct err *e);
 
+/* Writer closure: queues an 'extract' job for every stored file whose text is not known and
+ * that no job is reading (files stored before this version, or whose job failed for good on a
+ * fault of the server); *(int64_t *)arg: how many. `agora reindex` runs it. */
+int extract_job_requeue_fn(struct db *db, void *arg, struct err *e);
+
 #endif

@@ -110,12 +110,18 @@ check "a deleted index is rebuilt at start, whole" eventually sh -c \
 
 # ---- The queue is pruned behind the index, and what comes after is still indexed ---------------
 stop_server
+FT=$(db "SELECT COUNT(*) FROM file_texts")
+check "the demo documents' files were read (text files)" test "$FT" -ge 4
+db "DELETE FROM file_texts"	# as in a data folder from before extraction
+"$AGORA" reindex --data "$DATA" >/dev/null 2>"$TMP/reindex2.err"
+check "agora reindex queues the files whose text is not known" grep -q "^Files whose text is still to be read: $FT " "$TMP/reindex2.err"
 "$AGORA" demo --data "$DATA" --responses 4000 >/dev/null 2>&1	# 3 queue rows a response
 check "4,000 generated responses queue more than 10,000 rows" test "$(db "SELECT COUNT(*) FROM search_queue")" -gt 10000
 start_server --submit-rate 0
 check "the server indexes them all" eventually sh -c \
 	"[ \"\$(sqlite3 '$DATA/search.db' '.load $EXT' \"SELECT COUNT(*) FROM docs WHERE kind = 'response'\")\" = \"$(db "SELECT COUNT(*) FROM responses WHERE status <> 'erased'")\" ]"
 check "... and deletes the queue rows behind it" eventually sh -c "[ \"\$(sqlite3 '$DATA/agora.db' 'SELECT COUNT(*) FROM search_queue')\" -lt 10000 ]"
+check "... which the server reads again" eventually sh -c "[ \"\$(sqlite3 '$DATA/agora.db' 'SELECT COUNT(*) FROM file_texts')\" = $FT ]"
 post_response multilingual-internet "r['summary'] = 'After the pruning: thylacine.'"
 check "a response after the pruning is indexed (queue ids are never reused)" eventually has_row "/responses/$RID"
 finish

@@ -102,6 +102,14 @@ check "a PDF without a text layer: the receipt says it cannot be searched" sh -c
 req GET /receipts/$SCAN
 check "... and so does the receipt page" body_has "no text layer"
 
+# ---- Inside documents' files -------------------------------------------------------------------
+# polls: the demo documents' files are read by jobs at the server's first start
+doc_found() { for _ in $(seq 1 100); do curl -s -G "$BASE/api/v1/search" --data-urlencode "q=$1" "${@:3}" | grep -q "\"/documents/$2\"" && return 0; sleep 0.05; done; return 1; }
+check "a public document, by a phrase only in its file" doc_found '"held virtually"' cwg-internet-16-1
+check "a members-only contribution, by a word only in its file: the secretariat finds it" doc_found footprint cwg-internet-16-2 -H "$AUTH"
+check "... the public does not" sh -c "! curl -s -G '$BASE/api/v1/search' --data-urlencode q=footprint | grep -q cwg-internet-16-2"
+check "a revised document is found by its latest revision's words" doc_found '"remote areas"' cwg-internet-17-2 -H "$AUTH"
+
 # ---- Who may find what --------------------------------------------------------------------------
 printf '{"slug":"search-pre","original_language":"en","opens_at":"2030-01-01T00:00:00Z","closes_at":"2040-01-01T00:00:00Z","moderation":"pre","texts":{"en":{"title":"Pre round","topic":"T","description":"D"}},"questions":[{"number":1,"text":{"en":"Q1?"}}]}' >"$TMP/spec.json"
 req POST /api/v1/consultations -H "$AUTH" -H 'Content-Type: application/json' --data-binary @"$TMP/spec.json"
