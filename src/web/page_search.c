@@ -382,28 +382,40 @@ facets(struct request *r, const struct search_result *res)
 	H(b, "</aside>\n");
 }
 
+/* lang and dir of text written in a result's language; dir="auto" (or nothing, when !fallback)
+ * for a language not known. */
+static void
+lang_attrs(struct buf *b, const char *language, int fallback)
+{
+	enum lang l;
+
+	if (lang_from_code(language, &l) == 0 && strlen(language) == 2) {
+		H(b, " lang=\"");
+		html_attr(b, language);
+		H(b, "\" dir=\"");
+		html_raw_trusted(b, lang_is_rtl(l) ? "rtl" : "ltr");
+		H(b, "\"");
+	} else if (fallback) {
+		H(b, " dir=\"auto\"");
+	}
+}
+
 static void
 hit(struct request *r, const struct search_hit *h)
 {
 	struct buf *b = &r->out;
-	enum lang l;
-	int known = lang_from_code(h->language, &l) == 0 && strlen(h->language) == 2;
 
 	H(b, "<li class=\"result\">\n<h3><a href=\"");
 	html_attr(b, h->url);
 	H(b, "\"");
-	if (known) {
-		H(b, " lang=\"");
-		html_attr(b, h->language);
-		H(b, "\" dir=\"");
-		html_raw_trusted(b, lang_is_rtl(l) ? "rtl" : "ltr");
-		H(b, "\"");
-	}
-	H(b, ">");
-	if (h->title[0] == '\0')	/* an anonymous response: no name in the index */
-		html_text(b, _("Anonymous respondent"));
-	else
+	if (h->title[0] == '\0') {	/* an anonymous response: no name in the index */
+		H(b, ">");
+		html_text(b, _("Anonymous respondent"));	/* in the reader's language */
+	} else {
+		lang_attrs(b, h->language, 0);
+		H(b, ">");
 		search_put_marked(b, h->title_marked ? h->title_marked : h->title);
+	}
 	H(b, "</a></h3>\n<p class=\"meta\"><span class=\"result-kind\">");
 	html_text(b, kind_label(h->kind, 0));
 	H(b, "</span> ");
@@ -419,15 +431,7 @@ hit(struct request *r, const struct search_hit *h)
 	H(b, "</p>\n");
 	if (h->snippet != NULL && h->snippet[0] != '\0') {
 		H(b, "<p class=\"snippet\"");
-		if (known) {
-			H(b, " lang=\"");
-			html_attr(b, h->language);
-			H(b, "\" dir=\"");
-			html_raw_trusted(b, lang_is_rtl(l) ? "rtl" : "ltr");
-			H(b, "\"");
-		} else {
-			H(b, " dir=\"auto\"");
-		}
+		lang_attrs(b, h->language, 1);
 		H(b, ">");
 		search_put_marked(b, h->snippet);
 		H(b, "</p>\n");
