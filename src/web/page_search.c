@@ -196,7 +196,7 @@ select_field(struct request *r, const struct err *e, const char *name, const cha
 	invalid_attrs(r, e, name, NULL);
 	H(b, ">\n");
 	option(b, "", any, current);
-	for (int i = 0; values[i] != NULL; i++)
+	for (int i = 0; values != NULL && values[i] != NULL; i++)
 		option(b, values[i], facet ? value_label(r, facet, values[i]) : values[i], current);
 	H(b, "</select>\n</div>\n");
 }
@@ -256,6 +256,31 @@ any_filter(struct request *r)
 }
 
 /* The search box, the syntax, and the filters. e: the error to show (NULL: none). */
+/* The public consultations' short names, newest first (and the one asked for, when it is not
+ * among them: a draft the secretariat searches), NULL-terminated. */
+static const char **
+consultation_slugs(struct request *r)
+{
+	struct consultation_page page = { 0 };
+	const char *asked = search_param(r, "consultation");
+	const char **out;
+	struct err e;
+	int n = 0, found = 0;
+
+	if (consultation_list(r->db, r->arena, NULL, 0, 0, 100, &page, &e) != 0)
+		page.n = 0;
+	if ((out = arena_alloc(r->arena, sizeof(*out) * (size_t)(page.n + 2))) == NULL)
+		return NULL;
+	for (int i = 0; i < page.n; i++) {
+		out[n++] = page.items[i].slug;
+		found |= str_eq(page.items[i].slug, asked);
+	}
+	if (!found && asked != NULL && asked[0] != '\0')
+		out[n++] = asked;
+	out[n] = NULL;
+	return out;
+}
+
 static void
 search_form(struct request *r, const struct err *e)
 {
@@ -305,8 +330,8 @@ search_form(struct request *r, const struct err *e)
 	html_text(b, _("Narrow the search"));
 	H(b, "</summary>\n<div class=\"filter-grid\">\n");
 	select_field(r, e, "kind", _("Kind"), _("All kinds"), kinds, "kind");
-	input_field(r, e, "consultation", "text", _("Consultation"),
-		    _("Its short name, as in its address: /consultations/short-name"));
+	select_field(r, e, "consultation", _("Consultation"), _("All consultations"), consultation_slugs(r),
+		     "consultation");
 	select_field(r, e, "stakeholder_type", _("Stakeholder type"), _("All stakeholder types"), stakeholder_types,
 		     "stakeholder_type");
 	if (countries != NULL) {
