@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,11 @@
 #include "../util/log.h"
 #include "index.h"
 
+#define IX_PATH 1024	/* the index's file names */
 #define PRUNE_EVERY 10000	/* queue rows behind the index before they are deleted */
 
 struct search_indexer {
-	char db_url[600], path[600];
+	char db_url[600], path[IX_PATH];
 	struct writer *w;
 	int interval_ms;
 	pthread_t thread;
@@ -142,8 +144,13 @@ search_indexer_start(const char *db_url, const char *path, struct writer *w, int
 		return NULL;
 	}
 	sqlite3_close(idx);
-	snprintf(x->db_url, sizeof(x->db_url), "%s", db_url);
-	snprintf(x->path, sizeof(x->path), "%s", path);
+	if (strlen(db_url) >= sizeof(x->db_url) || strlen(path) >= sizeof(x->path)) {
+		free(x);
+		err_set(e, ERR_INVALID, "the data folder's path is too long");
+		return NULL;
+	}
+	memcpy(x->db_url, db_url, strlen(db_url) + 1);
+	memcpy(x->path, path, strlen(path) + 1);
 	x->w = w;
 	x->interval_ms = interval_ms > 0 ? interval_ms : 250;
 	x->kicked = 1;	/* catch up at once */
@@ -198,17 +205,30 @@ sync_path(const char *path)
 	return rc;
 }
 
+/* snprintf that says whether it all fit: 0, or -1 when the path would be cut. */
+static int __attribute__((format(printf, 3, 4)))
+path_fmt(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	va_start(ap, fmt);
+	k = vsnprintf(buf, n, fmt, ap);
+	va_end(ap);
+	return k >= 0 && (size_t)k < n ? 0 : -1;
+}
+
 /* Removes a database file of the index and its -wal and -shm. */
 static void
 remove_db(const char *file)
 {
-	char p[800];
+	char p[IX_PATH];
 
 	unlink(file);
-	snprintf(p, sizeof(p), "%s-wal", file);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", file);
-	unlink(p);
+	if (path_fmt(p, sizeof(p), "%s-wal", file) == 0)
+		unlink(p);
+	if (path_fmt(p, sizeof(p), "%s-shm", file) == 0)
+		unlink(p);
 }
 
 /* The queue position a rebuild started from, while it runs (path.build): the server's
@@ -216,11 +236,10 @@ remove_db(const char *file)
 int64_t
 search_build_floor(const char *path)
 {
-	char p[700], line[32] = "";
+	char p[IX_PATH], line[32] = "";
 	FILE *f;
 
-	snprintf(p, sizeof(p), "%s.build", path);
-	if ((f = fopen(p, "re")) == NULL)
+	if (path_fmt(p, sizeof(p), "%s.build", path) != 0 || (f = fopen(p, "re")) == NULL)
 		return -1;
 	if (fgets(line, sizeof(line), f) == NULL)
 		line[0] = '\0';
@@ -241,7 +260,7 @@ search_build_floor(const char *path)
 int
 search_reindex(const char *db_url, const char *path, search_progress_fn progress, void *ctx, struct err *e)
 {
-	char dir[600], gen[700], genpath[800], link[700], old[800] = "", marker[700];
+	char dir[IX_PATH], gen[64], genpath[IX_PATH], link[IX_PATH], old[IX_PATH] = "", marker[IX_PATH];
 	const char *base;
 	struct db *db = NULL;
 	struct db_stmt *st;
@@ -250,16 +269,13 @@ search_reindex(const char *db_url, const char *path, search_progress_fn progress
 	FILE *f;
 	int rc;
 
-	snprintf(dir, sizeof(dir), "%s", path);
 	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	if (strrchr(dir, '/'))
-		strrchr(dir, '/')[1] = '\0';
-	else
-		dir[0] = '\0';
-	snprintf(gen, sizeof(gen), "search-%lld-%ld.db", (long long)time(NULL), (long)getpid());
-	snprintf(genpath, sizeof(genpath), "%s%s", dir, gen);
-	snprintf(link, sizeof(link), "%s.link", path);
-	snprintf(marker, sizeof(marker), "%s.build", path);
+	if (path_fmt(dir, sizeof(dir), "%.*s", (int)(base - path), path) != 0 ||
+	    path_fmt(gen, sizeof(gen), "search-%lld-%ld.db", (long long)time(NULL), (long)getpid()) != 0 ||
+	    path_fmt(genpath, sizeof(genpath), "%s%s", dir, gen) != 0 ||
+	    path_fmt(link, sizeof(link), "%s.link", path) != 0 ||
+	    path_fmt(marker, sizeof(marker), "%s.build", path) != 0)
+		return err_set(e, ERR_INVALID, "the data folder's path is too long");
 	remove_db(genpath);	/* what a crashed rebuild left */
 	if (db_open(db_url, DB_READONLY, &db, e) != 0)
 		return -1;
@@ -302,9 +318,10 @@ search_reindex(const char *db_url, const char *path, search_progress_fn progress
 	if ((n = readlink(path, old, sizeof(old) - 1)) > 0) {
 		old[n] = '\0';
 		if (strchr(old, '/') == NULL) {	/* relative to dir */
-			char rel[800];
-			snprintf(rel, sizeof(rel), "%s%s", dir, old);
-			snprintf(old, sizeof(old), "%s", rel);
+			char rel[IX_PATH];
+			if (path_fmt(rel, sizeof(rel), "%s%s", dir, old) != 0)
+				rel[0] = '\0';	/* too long to be ours: left alone */
+			memcpy(old, rel, strlen(rel) + 1);
 		}
 	} else {
 		old[0] = '\0';
@@ -322,11 +339,11 @@ search_reindex(const char *db_url, const char *path, search_progress_fn progress
 	if (old[0] != '\0' && strcmp(old, genpath) != 0)
 		remove_db(old);
 	else if (old[0] == '\0') {	/* the plain file is gone; its -wal and -shm are not */
-		char p[800];
-		snprintf(p, sizeof(p), "%s-wal", path);
-		unlink(p);
-		snprintf(p, sizeof(p), "%s-shm", path);
-		unlink(p);
+		char p[IX_PATH];
+		if (path_fmt(p, sizeof(p), "%s-wal", path) == 0)
+			unlink(p);
+		if (path_fmt(p, sizeof(p), "%s-shm", path) == 0)
+			unlink(p);
 	}
 	return 0;
 }
