@@ -487,18 +487,39 @@ search_index_position(sqlite3 *idx)
 }
 
 static int
-set_position(sqlite3 *idx, int64_t pos, struct err *e)
+set_meta(sqlite3 *idx, const char *key, int64_t value, struct err *e)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(idx, "INSERT OR REPLACE INTO meta (key, value) VALUES ('queue_position', ?1)",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(idx, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", -1, &st,
+			       NULL) != SQLITE_OK)
 		return err_set(e, ERR_INTERNAL, "search index: %s", sqlite3_errmsg(idx));
-	sqlite3_bind_int64(st, 1, pos);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, value);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : err_set(e, ERR_INTERNAL, "search index: %s", sqlite3_errmsg(idx));
+}
+
+static int
+set_position(sqlite3 *idx, int64_t pos, struct err *e)
+{
+	return set_meta(idx, "queue_position", pos, e);
+}
+
+int64_t
+search_index_version(sqlite3 *idx)
+{
+	sqlite3_stmt *st;
+	int64_t v = 0;
+
+	if (sqlite3_prepare_v2(idx, "SELECT value FROM meta WHERE key = 'version'", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
 }
 
 /* A full build: what to index, oldest first. */
@@ -595,7 +616,8 @@ search_index_build(sqlite3 *idx, struct db *db, search_progress_fn progress, voi
 				progress("indexing", i + 1, n, ctx);
 		}
 	}
-	if (set_position(idx, pos, e) != 0 || exec(idx, "COMMIT", e) != 0)
+	if (set_position(idx, pos, e) != 0 || set_meta(idx, "version", SEARCH_SCHEMA_VERSION, e) != 0 ||
+	    exec(idx, "COMMIT", e) != 0)
 		goto rollback;
 	rc = 0;
 	goto out;
@@ -627,20 +649,13 @@ search_index_catch_up(sqlite3 *idx, struct db *db, int max, int *applied, struct
 	*applied = 0;
 	if (pos < 0)
 		return err_set(e, ERR_INTERNAL, "search index: %s", sqlite3_errmsg(idx));
-	if (pos == 0) {	/* never built: the queue may not go back far enough */
-		sqlite3_stmt *any;
-		int empty = 1;
-		if (sqlite3_prepare_v2(idx, "SELECT 1 FROM meta WHERE key = 'queue_position'", -1, &any,
-				       NULL) == SQLITE_OK) {
-			empty = sqlite3_step(any) != SQLITE_ROW;
-			sqlite3_finalize(any);
-		}
-		if (empty) {
-			if (search_index_build(idx, db, NULL, NULL, e) != 0)
-				return -1;
-			*applied = 1;
-			return 0;
-		}
+	/* Never built (the queue may not go back far enough), or built by another version of
+	 * the tokenizer or of what is indexed: built whole. */
+	if (search_index_version(idx) != SEARCH_SCHEMA_VERSION) {
+		if (search_index_build(idx, db, NULL, NULL, e) != 0)
+			return -1;
+		*applied = 1;
+		return 0;
 	}
 	if ((q = calloc((size_t)max, sizeof(*q))) == NULL)
 		return err_set(e, ERR_INTERNAL, "out of memory");

@@ -23,7 +23,10 @@ enum search_access { ACCESS_PUBLIC = 0, ACCESS_MEMBERS = 1, ACCESS_SECRETARIAT =
 /* docs.flags */
 #define SEARCH_FLAG_UNSEARCHABLE 1	/* an attachment has no text layer (a scanned PDF) */
 
-#define SEARCH_SCHEMA_VERSION 1
+/* What the index holds and how it is tokenized: bump it with any change to either, and servers
+ * rebuild their index at start (an index of another version is rebuilt as if never built).
+ * 2: words are split at apostrophes. */
+#define SEARCH_SCHEMA_VERSION 2
 #define SEARCH_SCHEMA \
 	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n" \
 	"CREATE TABLE IF NOT EXISTS docs (\n" \
@@ -70,6 +73,9 @@ int search_index_build(sqlite3 *idx, struct db *db, search_progress_fn progress,
  * most max queue rows, in one transaction with the new position. *applied: how many queue rows
  * were read (0: the index is current). An index that never had a build gets one first. */
 int search_index_catch_up(sqlite3 *idx, struct db *db, int max, int *applied, struct err *e);
+
+/* The SEARCH_SCHEMA_VERSION idx was built with (0: never built). */
+int64_t search_index_version(sqlite3 *idx);
 
 /* The queue position idx is current with (0 when it never had a build; -1 on error). */
 int64_t search_index_position(sqlite3 *idx);

@@ -63,6 +63,7 @@ indexer_main(void *arg)
 	sqlite3 *idx = NULL;
 	ino_t ino = 0;
 	int64_t pruned = 0;
+	int rebuilt = 0;
 	struct err e;
 
 	for (;;) {
@@ -94,6 +95,18 @@ indexer_main(void *arg)
 				continue;
 			}
 			ino = inode_of(x->path);
+			/* Built by another version: a new generation is built beside it, as agora
+			 * reindex does, so that searches keep their answers until the switch. */
+			if (!rebuilt && search_index_version(idx) != 0 &&
+			    search_index_version(idx) != SEARCH_SCHEMA_VERSION) {
+				rebuilt = 1;	/* once: should it fail, the catch-up rebuilds in place */
+				log_info("msg=\"search index of another version: rebuilding it\"");
+				sqlite3_close(idx);
+				idx = NULL;
+				if (search_reindex(x->db_url, x->path, NULL, NULL, &e) != 0)
+					log_error("msg=\"search index rebuild failed\" error=\"%s\"", e.msg);
+				continue;
+			}
 		}
 		if (db == NULL && db_open(x->db_url, DB_READONLY, &db, &e) != 0) {
 			log_error("msg=\"search indexer\" error=\"%s\"", e.msg);

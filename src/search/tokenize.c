@@ -495,6 +495,31 @@ cjk_flush(struct tokrun *r)
 	return rc;
 }
 
+/* Sends the non-CJK run [s, e) as words split at apostrophes: ICU keeps "l'accès", "qu'il" and
+ * "ITU's" whole, and then "accès" would not find "l'accès". Each part is a word of its own at
+ * its own position, in documents and queries alike, so the phrase "l'accès" still matches. */
+static int
+words_apart(struct tokrun *r, int32_t s, int32_t e)
+{
+	int32_t a = s, i = s;
+	int rc = SQLITE_OK;
+
+	while (i < e && rc == SQLITE_OK) {
+		int32_t at = i;
+		UChar32 c;
+
+		U16_NEXT(r->text, i, e, c);
+		if (c != 0x27 && c != 0x2019)
+			continue;
+		if (at > a)
+			rc = word(r, a, at);
+		a = i;
+	}
+	if (rc == SQLITE_OK && a < e)
+		rc = word(r, a, e);
+	return rc;
+}
+
 /* Splits one ICU word [s, e) into runs of Han/kana (joined with an adjacent pending run) and the
  * rest (one word each). */
 static int
@@ -523,7 +548,7 @@ segment(struct tokrun *r, int32_t s, int32_t e)
 			r->cjk_b = j;
 		} else {
 			if ((rc = cjk_flush(r)) == SQLITE_OK)
-				rc = word(r, i, j);
+				rc = words_apart(r, i, j);
 		}
 		i = j;
 	}

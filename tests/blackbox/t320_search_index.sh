@@ -108,6 +108,17 @@ start_server --submit-rate 0
 check "a deleted index is rebuilt at start, whole" eventually sh -c \
 	"[ \"\$(sqlite3 '$DATA/search.db' '.load $EXT' \"SELECT kind || ' ' || thing_id || ' ' || access FROM docs ORDER BY kind, thing_id\")\" = '$ALL' ]"
 
+# ---- An index built by another version is rebuilt at start, beside the old one -------------------
+stop_server
+sqlite3 "$DATA/search.db" "UPDATE meta SET value = '1' WHERE key = 'version'"
+OLDGEN=$(readlink "$DATA/search.db" || echo plain)
+start_server --submit-rate 0
+check "an index of another version is rebuilt at start" eventually sh -c \
+	"[ \"\$(sqlite3 '$DATA/search.db' \"SELECT value FROM meta WHERE key = 'version'\")\" = 2 ]"
+check "... as a new generation (searches kept their answers meanwhile)" sh -c "[ \"\$(readlink '$DATA/search.db')\" != '$OLDGEN' ]"
+check "... whole" same "$(idx "SELECT kind || ' ' || thing_id || ' ' || access FROM docs ORDER BY kind, thing_id")" "$ALL"
+check "... and the server said so" grep -q 'search index of another version' "$TMP/serve.err"
+
 # ---- The queue is pruned behind the index, and what comes after is still indexed ---------------
 stop_server
 FT=$(db "SELECT COUNT(*) FROM file_texts")

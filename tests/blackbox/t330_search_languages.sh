@@ -62,6 +62,9 @@ post fr "Les télécommunications et les réseaux communautaires sont essentiels
 FR=$RID
 check "French: without accents (telecommunications)" finds "telecommunications" "$FR"
 check "French: the singular (réseau) finds réseaux" finds "réseau" "$FR"
+post fr "L'accès abordable et l’utilisation des données."
+check "French: a word after an elided article (accès in L'accès)" finds "accès" "$RID"
+check "French: after a typographic apostrophe (utilisation in l’utilisation)" finds "utilisation" "$RID"
 
 post en "Universal connectivity requires affordable devices."
 EN=$RID

@@ -95,6 +95,24 @@ test_chinese(void **state)
 	sqlite3_close(db);
 }
 
+/* ICU keeps words with an apostrophe whole; the tokenizer splits them. */
+static void
+test_apostrophe(void **state)
+{
+	sqlite3 *db = open_index("agora");
+
+	add(db, "L'accès universel et l\u2019inclusion numérique");	/* 1 */
+	add(db, "ITU's activities");					/* 2 */
+	assert_string_equal(match(db, "acces"), "1");
+	assert_string_equal(match(db, "accès"), "1");
+	assert_string_equal(match(db, "inclusion"), "1");	/* after a typographic apostrophe */
+	assert_string_equal(match(db, "\"l'accès universel\""), "1");
+	assert_string_equal(match(db, "itu"), "2");
+	assert_string_equal(hl(db, "highlight(t, 0, '[', ']')", "acces"),
+	    "L'[accès] universel et l\u2019inclusion numérique");
+	sqlite3_close(db);
+}
+
 static void
 test_japanese(void **state)
 {
@@ -321,6 +339,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chinese),
+		cmocka_unit_test(test_apostrophe),
 		cmocka_unit_test(test_japanese),
 		cmocka_unit_test(test_thai),
 		cmocka_unit_test(test_arabic),
