@@ -21,6 +21,8 @@ idx() { sqlite3 "$DATA/search.db" ".load $EXT" "$1"; }
 found() { idx "SELECT d.url FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH '$1' ORDER BY d.url"; }
 # eventually COMMAND...: polls COMMAND for up to 5 s (the indexer looks every 250 ms)
 eventually() { for _ in $(seq 1 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.05; done; "$@"; }
+# ... for up to 60 s: thousands of things to index (slower under the sanitizers)
+eventually_long() { for _ in $(seq 1 600); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done; "$@"; }
 has_row() { [ "$(idx "SELECT COUNT(*) FROM docs WHERE url = '$1'")" = 1 ]; }
 access_is() { [ "$(idx "SELECT access FROM docs WHERE url = '$1'")" = "$2" ]; }
 no_row() { [ "$(idx "SELECT COUNT(*) FROM docs WHERE url = '$1'")" = 0 ]; }
@@ -129,9 +131,9 @@ check "agora reindex queues the files whose text is not known" grep -q "^Files w
 "$AGORA" demo --data "$DATA" --responses 4000 >/dev/null 2>&1	# 3 queue rows a response
 check "4,000 generated responses queue more than 10,000 rows" test "$(db "SELECT COUNT(*) FROM search_queue")" -gt 10000
 start_server --submit-rate 0
-check "the server indexes them all" eventually sh -c \
+check "the server indexes them all" eventually_long sh -c \
 	"[ \"\$(sqlite3 '$DATA/search.db' '.load $EXT' \"SELECT COUNT(*) FROM docs WHERE kind = 'response'\")\" = \"$(db "SELECT COUNT(*) FROM responses WHERE status <> 'erased'")\" ]"
-check "... and deletes the queue rows behind it" eventually sh -c "[ \"\$(sqlite3 '$DATA/agora.db' 'SELECT COUNT(*) FROM search_queue')\" -lt 10000 ]"
+check "... and deletes the queue rows behind it" eventually_long sh -c "[ \"\$(sqlite3 '$DATA/agora.db' 'SELECT COUNT(*) FROM search_queue')\" -lt 10000 ]"
 check "... which the server reads again" eventually sh -c "[ \"\$(sqlite3 '$DATA/agora.db' 'SELECT COUNT(*) FROM file_texts')\" = $FT ]"
 post_response multilingual-internet "r['summary'] = 'After the pruning: thylacine.'"
 check "a response after the pruning is indexed (queue ids are never reused)" eventually has_row "/responses/$RID"
