@@ -508,6 +508,19 @@ set_position(sqlite3 *idx, int64_t pos, struct err *e)
 	return set_meta(idx, "queue_position", pos, e);
 }
 
+int
+search_index_has_position(sqlite3 *idx)
+{
+	sqlite3_stmt *st;
+	int has = 0;
+
+	if (sqlite3_prepare_v2(idx, "SELECT 1 FROM meta WHERE key = 'queue_position'", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	has = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return has;
+}
+
 int64_t
 search_index_version(sqlite3 *idx)
 {

@@ -74,8 +74,10 @@ int search_index_build(sqlite3 *idx, struct db *db, search_progress_fn progress,
  * were read (0: the index is current). An index that never had a build gets one first. */
 int search_index_catch_up(sqlite3 *idx, struct db *db, int max, int *applied, struct err *e);
 
-/* The SEARCH_SCHEMA_VERSION idx was built with (0: never built). */
+/* The SEARCH_SCHEMA_VERSION idx was built with (0: never built, or before versions were kept),
+ * and whether it was ever built (it has a queue position). */
 int64_t search_index_version(sqlite3 *idx);
+int search_index_has_position(sqlite3 *idx);
 
 /* The queue position idx is current with (0 when it never had a build; -1 on error). */
 int64_t search_index_position(sqlite3 *idx);

@@ -97,7 +97,7 @@ indexer_main(void *arg)
 			ino = inode_of(x->path);
 			/* Built by another version: a new generation is built beside it, as agora
 			 * reindex does, so that searches keep their answers until the switch. */
-			if (!rebuilt && search_index_version(idx) != 0 &&
+			if (!rebuilt && search_index_has_position(idx) &&
 			    search_index_version(idx) != SEARCH_SCHEMA_VERSION) {
 				rebuilt = 1;	/* once: should it fail, the catch-up rebuilds in place */
 				log_info("msg=\"search index of another version: rebuilding it\"");

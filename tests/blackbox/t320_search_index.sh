@@ -112,7 +112,7 @@ check "a deleted index is rebuilt at start, whole" eventually sh -c \
 
 # ---- An index built by another version is rebuilt at start, beside the old one -------------------
 stop_server
-sqlite3 "$DATA/search.db" "UPDATE meta SET value = '1' WHERE key = 'version'"
+sqlite3 "$DATA/search.db" "DELETE FROM meta WHERE key = 'version'"
 OLDGEN=$(readlink "$DATA/search.db" || echo plain)
 start_server --submit-rate 0
 check "an index of another version is rebuilt at start" eventually sh -c \
