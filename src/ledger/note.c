@@ -151,7 +151,8 @@ key_parse(const char *text, char name[LEDGER_KEY_NAME_MAX], uint32_t *id, unsign
 	size_t len = 0;
 	int rc = -1;
 
-	if (p1 == NULL || p2 == NULL || strchr(p2 + 1, '+') != NULL)
+	/* the base64 part may hold '+' itself: only the first two separate */
+	if (p1 == NULL || p2 == NULL)
 		return err_set(e, ERR_INVALID, "a key is name+id+key");
 	if (!name_valid(text, (size_t)(p1 - text)))
 		return err_set(e, ERR_INVALID, "the key's name is not valid");
