@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/buf.h"
+
 /* Offset of row r (0..7) in a cached tile's hashes: 0, 256, 384, ... */
 #define ROW(r) (2 * LEDGER_TILE_WIDTH - ((2 * LEDGER_TILE_WIDTH) >> (r)))
 
@@ -199,6 +201,39 @@ ledger_tiles_node(void *tiles_reader, int level, uint64_t index,
 		    (unsigned long long)idx);
 	memcpy(out, c->hash[ROW(r) + in], LEDGER_HASH_BYTES);
 	return 0;
+}
+
+int
+ledger_bundle_add(struct buf *b, const void *entry, size_t len)
+{
+	unsigned char n[2];
+
+	if (len > 0xffff)
+		return -1;
+	n[0] = (unsigned char)(len >> 8);
+	n[1] = (unsigned char)len;
+	buf_add(b, n, 2);
+	buf_add(b, entry, len);
+	return b->failed ? -1 : 0;
+}
+
+int
+ledger_bundle_next(const unsigned char *bundle, size_t len, size_t *off,
+    const unsigned char **entry, size_t *entry_len)
+{
+	size_t n;
+
+	if (*off >= len)
+		return 0;
+	if (len - *off < 2)
+		return -1;
+	n = (size_t)bundle[*off] << 8 | bundle[*off + 1];
+	if (len - *off - 2 < n)
+		return -1;
+	*entry = bundle + *off + 2;
+	*entry_len = n;
+	*off += 2 + n;
+	return 1;
 }
 
 /* The memory store: per level (entries, then 0..7), an array of tiles by index. */

@@ -64,6 +64,16 @@ int ledger_tile_width(int level, uint64_t index, uint64_t size);
  * "tile/0/x001/234.p/7" for a partial one, "tile/entries/..." for level -1 (an entry bundle). */
 void ledger_tile_path(char out[LEDGER_TILE_PATH_MAX], int level, uint64_t index, int width);
 
+/* Entry bundles (tile/entries/...): the entries of leaves N*256 .. N*256+W-1, each as a big-endian
+ * 16-bit length and that many bytes. ledger_bundle_add appends one entry to b (-1 when it is
+ * longer than 65,535 bytes or memory ran out); ledger_bundle_next reads the entry at *off of a
+ * bundle of len bytes, sets *entry and *entry_len, moves *off past it, and returns 1, or 0 at the
+ * end, or -1 when the bundle is cut short. */
+struct buf;
+int ledger_bundle_add(struct buf *b, const void *entry, size_t len);
+int ledger_bundle_next(const unsigned char *bundle, size_t len, size_t *off,
+    const unsigned char **entry, size_t *entry_len);
+
 /* A tile store in memory (tests, and a model for the real ones): keeps the last written version
  * of each tile (appends only ever widen a tile) and counts the writes. Use { ledger_mem_read, ledger_mem_write, mem }. */
 struct ledger_mem;

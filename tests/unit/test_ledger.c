@@ -10,6 +10,7 @@
 #include "ledger/merkle.h"
 #include "ledger/note.h"
 #include "ledger/tile.h"
+#include "util/buf.h"
 
 typedef unsigned char hash_t[LEDGER_HASH_BYTES];
 
@@ -497,6 +498,43 @@ test_tile_proofs_all(void **state)
 	free(leaves);
 }
 
+/* Entry bundles: length-prefixed entries, read back in order; a cut bundle is an error. */
+static void
+test_bundles(void **state)
+{
+	const unsigned char *entry;
+	size_t off = 0, len, i = 0;
+	static char big[70000];
+	struct buf b;
+
+	buf_init(&b);
+	assert_int_equal(ledger_bundle_add(&b, "one", 3), 0);
+	assert_int_equal(ledger_bundle_add(&b, "", 0), 0);
+	assert_int_equal(ledger_bundle_add(&b, "three", 5), 0);
+	assert_int_equal(ledger_bundle_add(&b, big, 65536), -1);
+	assert_int_equal(b.len, 2 + 3 + 2 + 0 + 2 + 5);
+	assert_memory_equal(b.data, "\0\3one\0\0\0\5three", b.len);
+	while (ledger_bundle_next((const unsigned char *)b.data, b.len, &off, &entry, &len) == 1) {
+		static const char *want[] = { "one", "", "three" };
+
+		assert_int_equal(len, strlen(want[i]));
+		assert_memory_equal(entry, want[i], len);
+		i++;
+	}
+	assert_int_equal(i, 3);
+	off = 0;
+	assert_int_equal(ledger_bundle_next((const unsigned char *)b.data, b.len - 1, &off, &entry,
+	    &len), 1);
+	assert_int_equal(ledger_bundle_next((const unsigned char *)b.data, b.len - 1, &off, &entry,
+	    &len), 1);
+	assert_int_equal(ledger_bundle_next((const unsigned char *)b.data, b.len - 1, &off, &entry,
+	    &len), -1);
+	off = 0;
+	assert_int_equal(ledger_bundle_next((const unsigned char *)b.data, 1, &off, &entry, &len),
+	    -1);
+	buf_free(&b);
+}
+
 /* A store that fails: the append says so. */
 static int
 fail_write(void *ctx, int level, uint64_t index, int width, const unsigned char *data)
@@ -765,6 +803,7 @@ main(void)
 		cmocka_unit_test(test_tiles_big_batches),
 		cmocka_unit_test(test_tile_proofs_all),
 		cmocka_unit_test(test_tiles_store_errors),
+		cmocka_unit_test(test_bundles),
 		cmocka_unit_test(test_note_go_vector),
 		cmocka_unit_test(test_note_keys),
 		cmocka_unit_test(test_checkpoint_round_trip),
