@@ -38,6 +38,8 @@ refuse() {
 }
 verify "Go verifies the checkpoint, tiles and every proof"
 grep -q '^ok 278 tile paths' "$TMP/v.out" && ok "all 278 tiles were checked" || not_ok "all 278 tiles were checked" "$(cat "$TMP/v.out")"
+grep -q '^ok the signed root is the root of the 66543 entries' "$TMP/v.out" &&
+	ok "Go's own tree of the entries has the signed root" || not_ok "Go's own tree of the entries has the signed root" "$(cat "$TMP/v.out")"
 grep -q 'inclusion and [0-9]* consistency proofs verify' "$TMP/v.out" &&
 	ok "Go counted the proofs" || not_ok "Go counted the proofs" "$(cat "$TMP/v.out")"
 
@@ -75,12 +77,16 @@ cp "$TMP/other/vkey" "$L/vkey"
 refuse "Go refuses our checkpoint under another verifier key"
 cp "$TMP/vkey.good" "$L/vkey"
 
-# A tile changed on disk (the first one: every proof of the first leaves reads it): Go's tile
-# reader checks each tile against the signed root.
-tile=$L/tile/0/000
-cp "$tile" "$TMP/tile.good"
-printf '\x55' | dd of="$tile" bs=1 seek=77 conv=notrunc 2>/dev/null
-refuse "Go refuses a tile changed on disk"
-cp "$TMP/tile.good" "$tile"
+# A tile changed on disk: a full one, the right-edge partial one, a superseded partial one (a
+# mirror may still serve it), one of level 1.
+old_partial=1/000.p/$(ls "$L/tile/1/000.p" | head -1)
+for t in 0/000 0/259.p/239 "$old_partial" 1/000; do
+	tile=$L/tile/$t
+	cp "$tile" "$TMP/tile.good"
+	printf '\x55' | dd of="$tile" bs=1 seek=77 conv=notrunc 2>/dev/null
+	cmp -s "$tile" "$TMP/tile.good" && printf '\x56' | dd of="$tile" bs=1 seek=77 conv=notrunc 2>/dev/null
+	refuse "Go refuses the tile $t changed on disk"
+	cp "$TMP/tile.good" "$tile"
+done
 verify "everything restored verifies again"
 finish

@@ -4,8 +4,9 @@
 //	ledger_verify DIR
 //
 // DIR holds vkey, checkpoint (a signed note), tile/... (C2SP tlog-tiles) and proofs.txt. It checks
-// the checkpoint's signature with note.Open, every tile's path with tlog.ParseTilePath and its
-// size, the tree's root by reading the tiles through tlog.TileHashReader (which checks every tile
+// the checkpoint's signature with note.Open, that the signed root is the root Go computes from the
+// entries alone, every tile's path with tlog.ParseTilePath, its size and its every hash against
+// Go's own tree, the tree's root by reading the tiles through tlog.TileHashReader (which checks every tile
 // it reads against the signed root), each root in proofs.txt against tlog.TreeHash, and every
 // inclusion and consistency proof with tlog.CheckRecord and tlog.CheckTree and against the proofs
 // Go makes itself (tlog.ProveRecord, tlog.ProveTree). Leaf i is tlog.RecordHash("entry-<i>").
@@ -103,7 +104,42 @@ func main() {
 	copy(root[:], rootBytes)
 	fmt.Printf("ok checkpoint signature by %s: size %d\n", verifier.Name(), size)
 
-	// Every tile file is named as tlog-tiles says and is as long as its width.
+	// Go's own tree from the entries alone: levels[l][i] is the hash of the complete subtree
+	// of 2^l leaves at index i. Every tile file must hold exactly these hashes.
+	levels := [][]tlog.Hash{make([]tlog.Hash, size)}
+	for i := int64(0); i < size; i++ {
+		levels[0][i] = tlog.RecordHash([]byte(fmt.Sprintf("entry-%d", i)))
+	}
+	for l := 0; len(levels[l]) > 1; l++ {
+		next := make([]tlog.Hash, len(levels[l])/2)
+		for i := range next {
+			next[i] = tlog.NodeHash(levels[l][2*i], levels[l][2*i+1])
+		}
+		levels = append(levels, next)
+	}
+	var mth func(lo, hi int64) tlog.Hash
+	mth = func(lo, hi int64) tlog.Hash {
+		n := hi - lo
+		if n&(n-1) == 0 {
+			l := 0
+			for int64(1)<<l < n {
+				l++
+			}
+			return levels[l][lo>>l]
+		}
+		k := int64(1)
+		for k<<1 < n {
+			k <<= 1
+		}
+		return tlog.NodeHash(mth(lo, lo+k), mth(lo+k, hi))
+	}
+	if mth(0, size) != root {
+		fail("the signed root is not the root of the entries")
+	}
+	fmt.Printf("ok the signed root is the root of the %d entries\n", size)
+
+	// Every tile file is named as tlog-tiles says, is as long as its width, and holds the
+	// hashes of Go's own tree (superseded partial tiles included).
 	count := 0
 	err = filepath.Walk(filepath.Join(dir, "tile"), func(p string, info os.FileInfo, err error) error {
 		if err != nil || info.IsDir() {
@@ -121,13 +157,25 @@ func main() {
 		if info.Size() != int64(tile.W)*tlog.HashSize {
 			return fmt.Errorf("%s: %d bytes for width %d", rel, info.Size(), tile.W)
 		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		lv := tile.L * tile.H
+		for j := 0; j < tile.W; j++ {
+			x := tile.N<<uint(tile.H) + int64(j)
+			if lv >= len(levels) || x >= int64(len(levels[lv])) ||
+				string(data[j*tlog.HashSize:(j+1)*tlog.HashSize]) != string(levels[lv][x][:]) {
+				return fmt.Errorf("%s: hash %d is not Go's", rel, j)
+			}
+		}
 		count++
 		return nil
 	})
 	if err != nil {
 		fail("tiles: %v", err)
 	}
-	fmt.Printf("ok %d tile paths parse with tlog.ParseTilePath\n", count)
+	fmt.Printf("ok %d tile paths parse with tlog.ParseTilePath and hold Go's hashes\n", count)
 
 	// TileHashReader checks each tile it reads against the signed root.
 	thr := tlog.TileHashReader(tlog.Tree{N: size, Hash: root}, tiles{dir})
