@@ -64,6 +64,11 @@ $(B)/tests/%: tests/unit/%.c $(B)/libagora.a tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"; $(CC) $(CFLAGS) -Wno-unused-function -Isrc -o $@ $< $(B)/libagora.a $(LDFLAGS) $(LIBS) -lcmocka
 
+# The writer of a ledger for the Go interoperability test (tests/blackbox/t340_ledger_interop.sh).
+$(B)/tests/ledger_gen: tests/interop/ledger_gen.c $(B)/libagora.a
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"; $(CC) $(CFLAGS) -Isrc -o $@ $< $(B)/libagora.a $(LDFLAGS) $(LIBS)
+
 $(B)/locale/%/LC_MESSAGES/agora.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
@@ -77,17 +82,17 @@ run: deps all
 	@sh scripts/run.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(B)/tests/ledger_gen
 	@sh tests/run.sh
 
 unit: all $(UNIT_BIN)
 	@sh tests/run.sh unit
 
-blackbox: all
+blackbox: all $(B)/tests/ledger_gen
 	@sh tests/run.sh blackbox
 
 asan: deps
-	@$(MAKE) --no-print-directory B=build-asan OPT=-O1 EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" EXTRA_LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
+	@$(MAKE) --no-print-directory B=build-asan OPT=-O1 EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" EXTRA_LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%) build-asan/tests/ledger_gen
 	@AGORA_BIN=build-asan/agora B=build-asan sh tests/run.sh
 
 bench: deps

@@ -1,10 +1,11 @@
 #!/bin/sh
 # Installs what Agora needs from Debian's packages, once; quiet when nothing is missing.
 set -eu
-PKGS="build-essential pkg-config gettext locales curl iso-codes
+PKGS="build-essential pkg-config gettext locales curl iso-codes golang-go golang-golang-x-mod-dev
 libmicrohttpd-dev libsqlite3-dev libsodium-dev libicu-dev libjansson-dev libcmark-dev libical-dev
 libmagic-dev libcmocka-dev python3 sqlite3 libstemmer-dev
 libpoppler-glib-dev libzip-dev libxml2-dev libexttextcat-dev libexttextcat-data"
+# golang-go and golang-golang-x-mod-dev: the independent verifier of the ledger (t340).
 [ "${1:-}" = "--bench" ] && PKGS="$PKGS wrk nginx-light"
 [ "${1:-}" = "--fuzz" ] && PKGS="$PKGS clang libclang-rt-14-dev"
 # Only for scripts/make-extract-fixtures.sh (the fixtures are committed).
