@@ -29,6 +29,7 @@ int cmd_mail(int argc, char **argv, struct config *c);
 int cmd_reindex(int argc, char **argv, struct config *c);
 int cmd_search(int argc, char **argv, struct config *c);
 int cmd_worker(int argc, char **argv, struct config *c);
+int cmd_log(int argc, char **argv, struct config *c);
 
 /* Parses the settings' flags and the command's own: "--flag" options listed in bool_flags
  * set the matching entry of bools, "--opt VALUE" in value_opts fill values; positional

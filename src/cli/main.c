@@ -65,6 +65,17 @@ const struct command commands[] = {
 	  "  after --. Searches as the public unless --as; --json prints what GET /api/v1/search\n"
 	  "  answers. Exit 2 for a query with a mistake (the message says which).\n" },
 	{ "worker", cmd_worker, "extract the text of one file, as the indexing job does", "agora worker extract --type MEDIA PATH\n  Writes the UTF-8 text of the file at PATH (MEDIA as sniffed: application/pdf, text/plain,\n  DOCX or ODT) to stdout. Exit status: 0 text, 11 no text layer (not searchable), 12 a type\n  without text, 13 unreadable. See docs/EXTRACTION.md.\n" },
+	{ "log", cmd_log, "verify, witness and monitor the public log; make and rotate its key",
+	  "agora log verify [--data DIR]\n"
+	  "agora log verify --url URL --key VKEY --receipt FILE\n"
+	  "agora log witness --url URL --key VKEY --witness-key FILE --state FILE [--interval S] [--once]\n"
+	  "agora log monitor --url URL --key VKEY --state DIR [--interval S] [--once]\n"
+	  "agora log keygen --name NAME --out FILE\n"
+	  "agora log rotate-key --new-key FILE [--data DIR]\n"
+	  "  verify --data rebuilds the tree from the stored rows and checks every entry, tile and\n"
+	  "  checkpoint; --url checks a receipt against a pinned verifier key VKEY. witness cosigns\n"
+	  "  checkpoints it has checked; monitor follows the log and checks every entry. Exit status:\n"
+	  "  0 all verified, 1 a check failed or the log could not be read. See docs/LEDGER.md.\n" },
 	{ "config", cmd_config, "print the effective settings",
 	  "agora config check\n"
 	  "  Prints each setting, its value and where it came from (default, env, flag).\n" },

@@ -12,6 +12,8 @@ struct config {
 	char locale_dir[512];
 	char test_clock_file[512];
 	char public_url[256];
+	char log_key[512];
+	char log_witnesses[2048];
 	long long threads;
 	long long workers;
 	long long writer_queue;
