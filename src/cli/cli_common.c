@@ -100,8 +100,21 @@ cli_store_open(struct config *c, struct cli_store *s)
 		fprintf(stderr, "agora: %s\n", e.msg);
 		return 1;
 	}
-	if ((s->writer = writer_new(db, 1024, 512, 0)) == NULL || writer_start(s->writer, &e) != 0) {
+	if ((s->writer = writer_new(db, 1024, 512, 0)) == NULL) {
 		fprintf(stderr, "agora: cannot start the writer\n");
+		return 1;
+	}
+	if (ledger_log_load(c, &s->log, &e) != 0) {
+		fprintf(stderr, "agora: %s\n", e.msg);
+		return 1;
+	}
+	writer_set_seal(s->writer, ledger_seal, &s->log);
+	if (writer_start(s->writer, &e) != 0) {
+		fprintf(stderr, "agora: cannot start the writer\n");
+		return 1;
+	}
+	if (writer_run(s->writer, ledger_touch, NULL, &e) != 0) {
+		fprintf(stderr, "agora: the public log: %s\n", e.msg);
 		return 1;
 	}
 	return 0;
@@ -122,4 +135,5 @@ cli_store_close(struct cli_store *s)
 {
 	writer_free(s->writer);
 	s->writer = NULL;
+	ledger_log_wipe(&s->log);
 }
