@@ -140,4 +140,7 @@ int api_openapi(struct request *r);			/* api_ops.c */
 int api_healthz(struct request *r);
 int api_metrics(struct request *r);
 
+/* public log */
+/* end public log */
+
 #endif

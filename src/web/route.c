@@ -226,6 +226,9 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/search", api_search, ROLE_PUBLIC | ROUTE_API, "api_search", { LANG_Q } },
 	/* end search */
 
+	/* public log (issue 7) */
+	/* end public log */
+
 	{ "GET", "/api/v1/consultations", api_consultation_list, ROLE_PUBLIC | ROUTE_API,
 	  "api_consultations",
 	  { { "state", P_STATE, IN_QUERY }, { "cursor", P_CURSOR, IN_QUERY },
