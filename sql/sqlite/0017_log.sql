@@ -97,11 +97,12 @@ CREATE TRIGGER log_outcome AFTER INSERT ON outcomes BEGIN
 END;
 
 -- A data folder from before the log: everything already there is logged by the first batch,
--- oldest first.
+-- oldest first (a closed round as opened, then closed).
 INSERT INTO log_pending (kind, ref, ref2)
 SELECT kind, ref, ref2 FROM (
-	SELECT 'consultation' AS kind, id AS ref, CASE state WHEN 'open' THEN 1 ELSE 2 END AS ref2,
-		opens_at AS t, 0 AS o FROM consultations WHERE state IN ('open', 'closed')
+	SELECT 'consultation' AS kind, id AS ref, 1 AS ref2, opens_at AS t, 0 AS o FROM consultations
+		WHERE state IN ('open', 'closed')
+	UNION ALL SELECT 'consultation', id, 2, closes_at, 0 FROM consultations WHERE state = 'closed'
 	UNION ALL SELECT 'response_version', response_id, version, created_at, 1 FROM response_versions
 	UNION ALL SELECT 'moderation', id, 0, at, 2 FROM moderation_events
 		WHERE kind IN ('published', 'withheld', 'redacted', 'corrected', 'erased', 'withdrawn')

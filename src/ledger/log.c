@@ -248,8 +248,8 @@ one_row(struct db *db, struct db_stmt *st, const char *what, int64_t ref, struct
 	return 0;
 }
 
-static int
-outcome_commitment(struct db *db, int64_t id, const char *kind, const char *addressee,
+int
+ledger_outcome_commitment(struct db *db, int64_t id, const char *kind, const char *addressee,
     const unsigned char salt[LEDGER_SALT_BYTES], unsigned char out[LEDGER_HASH_BYTES], struct err *e)
 {
 	struct db_stmt *st = db_prepare(db, SQL_OUTCOME_TEXTS);
@@ -357,10 +357,19 @@ build_entry(struct db *db, const char *kind, int64_t ref, int64_t ref2, struct l
 		db_done(st);
 		if (rc != 0)
 			return -1;
-		return outcome_commitment(db, ref, kind_s, addressee, salt, en->hash, e);
+		return ledger_outcome_commitment(db, ref, kind_s, addressee, salt, en->hash, e);
 	}
 	}
 	return err_set(e, ERR_INTERNAL, "unknown pending log kind '%s'", kind);
+}
+
+/* The length of "name+keyid" at the start of a verifier key's text. */
+static int
+key_id_len(const char *vkey)
+{
+	const char *plus = strrchr(vkey, '+');
+
+	return plus ? (int)(plus - vkey) : (int)strlen(vkey);
 }
 
 /* The key check: the first key is taken as the log's; a later one must have been announced. */
@@ -376,9 +385,9 @@ check_key(struct db *db, const struct ledger_log *lg, uint64_t size, struct err 
 	if ((rc = db_step(st)) == DB_ROW)
 		same = strcmp(db_col_text(st, 0), lg->vkey) == 0;
 	if (rc == DB_ROW && !same)
-		err_set(e, ERR_INTERNAL, "the public log is signed by %s; the key in %s (%s) was never "
-		    "announced: rotate keys with 'agora log rotate-key' (docs/LEDGER.md)",
-		    db_col_text(st, 0), lg->path, lg->vkey);
+		err_set(e, ERR_INTERNAL, "the log key in %s (%.*s) is not the log's announced key "
+		    "(%.*s): see 'agora log rotate-key'", lg->path, key_id_len(lg->vkey), lg->vkey,
+		    key_id_len(db_col_text(st, 0)), db_col_text(st, 0));
 	db_done(st);
 	if (rc == DB_ROW)
 		return same ? 0 : -1;

@@ -69,6 +69,11 @@ int ledger_entry_get(struct db *db, uint64_t index, struct buf *out,
 json_t *ledger_receipt_json(struct db *db, const char *public_id, int version, int with_secret,
     struct err *e);
 
+/* The commitment of outcome id (rowid): SHA-256(salt || {"addressee","kind","text":{lang: body}}
+ * as compact JSON with sorted keys), from its texts as stored. */
+int ledger_outcome_commitment(struct db *db, int64_t id, const char *kind, const char *addressee,
+    const unsigned char salt[LEDGER_SALT_BYTES], unsigned char out[LEDGER_HASH_BYTES], struct err *e);
+
 /* A tile store over the database (log_tiles), for appending in a transaction or reading. */
 void ledger_db_tile_store(struct db *db, struct ledger_tile_store *st);
 
