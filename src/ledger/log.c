@@ -522,6 +522,10 @@ append_pending(struct db *db, uint64_t *size, struct leaves *added, struct err *
 		}
 		rc = entry_add(db, *size, p[i].kind, p[i].ref, p[i].ref2, (unsigned char *)b.data, b.len,
 		    salt, salted ? LEDGER_SALT_BYTES : 0, leaf, e);
+		/* A long queue is a data folder from before the log: say how far it has come. */
+		if (np >= 10000 && (i + 1) % (np / 10) == 0)
+			log_info("msg=\"logging what the data folder held before the public log\" done=%zu "
+			    "of=%zu", i + 1, np);
 		(*size)++;
 		if (rc == 0 && strcmp(p[i].kind, "key_rotation") == 0)
 			rc = rotation_key_add(db, (unsigned char *)b.data, b.len, *size, e);
