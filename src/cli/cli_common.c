@@ -88,6 +88,7 @@ cli_store_open(struct config *c, struct cli_store *s)
 {
 	struct db *db;
 	struct err e;
+	int64_t pending;
 
 	memset(s, 0, sizeof(*s));
 	if (!c->db[0] && !cli_is_data_folder(c->data)) {
@@ -100,6 +101,7 @@ cli_store_open(struct config *c, struct cli_store *s)
 		fprintf(stderr, "agora: %s\n", e.msg);
 		return 1;
 	}
+	pending = ledger_pending_count(db);
 	if ((s->writer = writer_new(db, 1024, 512, 0)) == NULL) {
 		fprintf(stderr, "agora: cannot start the writer\n");
 		return 1;
@@ -113,10 +115,16 @@ cli_store_open(struct config *c, struct cli_store *s)
 		fprintf(stderr, "agora: cannot start the writer\n");
 		return 1;
 	}
+	/* Once, after an upgrade: everything the folder held becomes entries (docs/LEDGER.md). */
+	if (pending >= 10000)
+		fprintf(stderr, "agora: logging the %lld events this data folder held before the public "
+			"log (once; about a minute per million)...\n", (long long)pending);
 	if (writer_run(s->writer, ledger_touch, NULL, &e) != 0) {
 		fprintf(stderr, "agora: the public log: %s\n", e.msg);
 		return 1;
 	}
+	if (pending >= 10000)
+		fprintf(stderr, "agora: the public log has its entries\n");
 	return 0;
 }
 

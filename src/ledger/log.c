@@ -635,6 +635,20 @@ ledger_seal(struct db *db, void *arg, struct err *e)
 	return db_run(st) == DB_DONE ? 0 : db_err(db, e, "checkpoint");
 }
 
+int64_t
+ledger_pending_count(struct db *db)
+{
+	static const char sql[] = "SELECT COUNT(*) FROM log_pending";
+	struct db_stmt *st = db_prepare(db, sql);
+	int64_t n = 0;
+
+	if (st != NULL && db_step(st) == DB_ROW)
+		n = db_col_int64(st, 0);
+	if (st != NULL)
+		db_done(st);
+	return n;
+}
+
 int
 ledger_touch(struct db *db, void *arg, struct err *e)
 {

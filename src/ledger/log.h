@@ -40,6 +40,9 @@ int ledger_seal(struct db *db, void *log, struct err *e);
  * such as what a migration queued, and signs with a newly announced key. */
 int ledger_touch(struct db *db, void *arg, struct err *e);
 
+/* How many events wait to be logged (a data folder from before the log has them all). */
+int64_t ledger_pending_count(struct db *db);
+
 /* Reading, on any connection. */
 /* The size and root of the latest checkpoint (0 and the empty root before the first). */
 int ledger_head(struct db *db, uint64_t *size, unsigned char root[LEDGER_HASH_BYTES],

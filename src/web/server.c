@@ -782,6 +782,8 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 	writer_set_seal(s->writer, ledger_seal, &s->log);
 	if (writer_start(s->writer, e) != 0)
 		return err_set(e, ERR_INTERNAL, "cannot start the writer");
+	if (ledger_pending_count(wdb) >= 10000)	/* before the writer's first batch: no race */
+		log_info("msg=\"logging the events this data folder held before the public log (once)\"");
 	if (writer_run(s->writer, ledger_touch, NULL, e) != 0)	/* seals what a migration queued */
 		return -1;
 	snprintf(s->index_path, sizeof(s->index_path), "%s/%s", cfg->data, SEARCH_INDEX_FILE);
