@@ -3,6 +3,7 @@
  * witnesses posting cosignatures. Everything here is public and reads only what the log has
  * published; the one write stores cosignatures that verify against a configured witness key. */
 #include <microhttpd.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,8 @@ log_query_u64(struct request *r, const char *name, uint64_t *out, const char **w
 	return 1;
 }
 
+static atomic_int witness_key_warned;
+
 int
 log_witnesses(struct request *r, struct ledger_witness_key w[LOG_WITNESSES_MAX])
 {
@@ -64,8 +67,8 @@ log_witnesses(struct request *r, struct ledger_witness_key w[LOG_WITNESSES_MAX])
 			l--;
 		if (l > 0 && ledger_witness_key_parse(s, l, &w[n], &e) == 0)
 			n++;
-		else if (l > 0)
-			log_error("msg=\"a --log-witnesses key is not a witness key\" error=\"%s\"", e.msg);
+		else if (l > 0 && !atomic_exchange(&witness_key_warned, 1))	/* once: the setting is fixed */
+			log_error("msg=\"a --log-witnesses key is not a witness key: left out\" error=\"%s\"", e.msg);
 		p += len;
 		if (*p == ',')
 			p++;
