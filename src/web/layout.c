@@ -156,7 +156,11 @@ layout_end(struct request *r)
 	H(b, "\n</main>\n<footer class=\"wrap\"><p>");
 	html_text(b, _("Agora: open consultations of the working group with all stakeholders. "
 		       "Times are shown in UTC and Geneva time."));
-	H(b, "</p></footer>\n</body>\n</html>\n");
+	H(b, "</p>\n<p class=\"footer-links\"><a href=\"/log\">");
+	html_text(b, _("Public log"));
+	H(b, "</a> <a href=\"/receipts\">");
+	html_text(b, _("Check a receipt"));
+	H(b, "</a></p></footer>\n</body>\n</html>\n");
 }
 
 void
