@@ -23,6 +23,7 @@ gen short 500
 gen fork700 700 fork=350
 gen fork800 800 fork=350
 gen bad800 800 bad=750
+gen rules800 800 orphan=710 back=760
 "$GEN" log "$TMP/other" 300 "$TMP/otherkey" >/dev/null 2>&1	# the same name, another key
 serve l300
 python3 tests/interop/fake_log.py "$TMP/served" "$TMP/port" 2>"$TMP/fake.err" &
@@ -130,6 +131,10 @@ serve badapi
 run "the monitor finds API entry bytes that do not hash to the leaf" 1 "^PROBLEM entry 720: the API's entry bytes do not hash" monitor
 serve bad800
 run "the monitor finds an entry it cannot decode" 1 "^PROBLEM entry 750: cannot be accounted for: unknown entry kind 99" monitor
+check "... and keeps its state" cmp -s "$TMP/mon/state" "$TMP/mon.keep"
+serve rules800
+run "the monitor finds a moderation of a response never logged" 1 "^PROBLEM entry 710: a moderation (withheld) of version 1 of response ghost, which was never logged" monitor
+grep -q "^PROBLEM entry 760: its time 1700000700 is 59 s before the previous entry's" "$TMP/out" && ok "... and a time that went back" || not_ok "... and a time that went back" "$(grep PROBLEM "$TMP/out")"
 check "... and keeps its state" cmp -s "$TMP/mon/state" "$TMP/mon.keep"
 serve l800
 run "the monitor then checks the good entries 700..799" 0 "^ok      entries 700..799 checked" monitor

@@ -12,7 +12,9 @@
  *     bundles, DIR/checkpoint, DIR/vkey, DIR/entries.json (what /api/v1/log/entries serves),
  *     DIR/consistency/<from>.json (proofs from every smaller size to N) and DIR/receipt-1.json,
  *     DIR/receipt-4.json. fork=K changes the entries from index K on (another history of the same
- *     key); bad=K makes entry K bytes no decoder accepts (with hashes that match them).
+ *     key); bad=K makes entry K bytes no decoder accepts (with hashes that match them);
+ *     orphan=K makes entry K a moderation of a response never logged; back=K moves entry K's
+ *     time a minute back.
  *   ledger_gen cosig-verify NOTEFILE WITNESS_VKEY
  *     exits 0 when the note carries a valid cosignature/v1 by the witness key, printing its time. */
 #include <errno.h>
@@ -149,6 +151,8 @@ hex_list(const struct ledger_proof *p)
 }
 
 /* Entry i of the fake log, and the salt and content of a response version. */
+static uint64_t orphan_at = UINT64_MAX, back_at = UINT64_MAX;
+
 static void
 fake_entry(uint64_t i, uint64_t fork_at, struct ledger_entry *en, unsigned char salt[32],
     unsigned char content[32])
@@ -175,6 +179,14 @@ fake_entry(uint64_t i, uint64_t fork_at, struct ledger_entry *en, unsigned char 
 	en->number = i % 3 == 1 ? 1 : 2;
 	en->small = en->kind == LEDGER_MODERATION ? LEDGER_PUBLISHED : 0;
 	ledger_commitment(salt, content, 32, en->hash);
+	if (i == orphan_at) {	/* a moderation of a response the log never had */
+		en->kind = LEDGER_MODERATION;
+		en->small = LEDGER_WITHHELD;
+		en->number = 1;
+		snprintf(en->b, sizeof(en->b), "ghost");
+	}
+	if (i == back_at)	/* a time a minute before its predecessor's */
+		en->time -= 60;
 }
 
 static int
@@ -200,6 +212,10 @@ gen_log(int argc, char **argv)
 			fork_at = strtoull(argv[i] + 5, NULL, 10);
 		else if (strncmp(argv[i], "bad=", 4) == 0)
 			bad = strtoull(argv[i] + 4, NULL, 10);
+		else if (strncmp(argv[i], "orphan=", 7) == 0)
+			orphan_at = strtoull(argv[i] + 7, NULL, 10);
+		else if (strncmp(argv[i], "back=", 5) == 0)
+			back_at = strtoull(argv[i] + 5, NULL, 10);
 	}
 	if ((text = slurp(argv[4])) != NULL) {
 		text[strcspn(text, "\n")] = '\0';
