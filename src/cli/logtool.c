@@ -105,9 +105,11 @@ lt_fetch_checkpoint(const char *base, const struct ledger_verifier *v, const cha
 		return err_set(e, ERR_INVALID, "the URL is too long");
 	if (http_get_ok(url, LT_NOTE_MAX, LT_TIMEOUT_S, &r, e) != 0)
 		return -1;
-	if (lt_open_checkpoint(r.body, r.len, v, origin, cp, &ce) != 0)
+	if (lt_open_checkpoint(r.body, r.len, v, origin, cp, &ce) != 0) {
+		lt_checkpoint_free(cp);
 		return err_set(e, ERR_CONFLICT, "the log's checkpoint does not verify with the pinned key "
 		    "%s+%08x: %s", v->name, (unsigned)v->key_id, ce.msg);
+	}
 	return 0;
 }
 

@@ -30,10 +30,12 @@ struct lt_checkpoint {
 	struct ledger_checkpoint c;
 };
 /* GET /api/v1/log/checkpoint, then ledger_checkpoint_open with v (and origin when not NULL). The
- * failure says whether the log could not be read or the checkpoint did not verify. */
+ * failure says whether the log could not be read or the checkpoint did not verify (ERR_CONFLICT);
+ * cp then holds nothing. */
 int lt_fetch_checkpoint(const char *base, const struct ledger_verifier *v, const char *origin,
     struct lt_checkpoint *cp, struct err *e);
-/* Opens a checkpoint note already in memory (a state file, a receipt): takes note (malloc'd). */
+/* Opens a checkpoint note already in memory (a state file): takes note (malloc'd), which cp owns
+ * even on failure (lt_checkpoint_free it either way). */
 int lt_open_checkpoint(char *note, size_t len, const struct ledger_verifier *v, const char *origin,
     struct lt_checkpoint *cp, struct err *e);
 void lt_checkpoint_free(struct lt_checkpoint *cp);
