@@ -69,6 +69,11 @@ $(B)/tests/ledger_gen: tests/interop/ledger_gen.c $(B)/libagora.a
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"; $(CC) $(CFLAGS) -Isrc -o $@ $< $(B)/libagora.a $(LDFLAGS) $(LIBS)
 
+# A witness for the public log's black-box test (tests/blackbox/t350_log_api.sh).
+$(B)/tests/cosign_gen: tests/interop/cosign_gen.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"; $(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lsodium
+
 $(B)/locale/%/LC_MESSAGES/agora.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
@@ -82,17 +87,17 @@ run: deps all
 	@sh scripts/run.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(B)/tests/ledger_gen
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(B)/tests/ledger_gen $(B)/tests/cosign_gen
 	@sh tests/run.sh
 
 unit: all $(UNIT_BIN)
 	@sh tests/run.sh unit
 
-blackbox: all $(B)/tests/ledger_gen
+blackbox: all $(B)/tests/ledger_gen $(B)/tests/cosign_gen
 	@sh tests/run.sh blackbox
 
 asan: deps
-	@$(MAKE) --no-print-directory B=build-asan OPT=-O1 EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" EXTRA_LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%) build-asan/tests/ledger_gen
+	@$(MAKE) --no-print-directory B=build-asan OPT=-O1 EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" EXTRA_LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%) build-asan/tests/ledger_gen build-asan/tests/cosign_gen
 	@AGORA_BIN=build-asan/agora B=build-asan sh tests/run.sh
 
 bench: deps

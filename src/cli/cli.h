@@ -3,6 +3,7 @@
 #define AGORA_CLI_H
 #include <stdio.h>
 
+#include "../ledger/log.h"
 #include "../store/writer.h"
 #include "../util/config.h"
 
@@ -43,6 +44,7 @@ void cli_usage(FILE *out, const char *cmd);
 /* An open store for commands: the database migrated, the writer running. */
 struct cli_store {
 	struct writer *writer;
+	struct ledger_log log;	/* signs the public log's checkpoints */
 	char db_url[600];
 };
 int cli_store_open(struct config *c, struct cli_store *s);	/* 0 or 1 (error printed) */

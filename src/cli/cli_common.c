@@ -88,6 +88,7 @@ cli_store_open(struct config *c, struct cli_store *s)
 {
 	struct db *db;
 	struct err e;
+	int64_t pending;
 
 	memset(s, 0, sizeof(*s));
 	if (!c->db[0] && !cli_is_data_folder(c->data)) {
@@ -100,10 +101,30 @@ cli_store_open(struct config *c, struct cli_store *s)
 		fprintf(stderr, "agora: %s\n", e.msg);
 		return 1;
 	}
-	if ((s->writer = writer_new(db, 1024, 512, 0)) == NULL || writer_start(s->writer, &e) != 0) {
+	pending = ledger_pending_count(db);
+	if ((s->writer = writer_new(db, 1024, 512, 0)) == NULL) {
 		fprintf(stderr, "agora: cannot start the writer\n");
 		return 1;
 	}
+	if (ledger_log_load(c, &s->log, &e) != 0) {
+		fprintf(stderr, "agora: %s\n", e.msg);
+		return 1;
+	}
+	writer_set_seal(s->writer, ledger_seal, &s->log);
+	if (writer_start(s->writer, &e) != 0) {
+		fprintf(stderr, "agora: cannot start the writer\n");
+		return 1;
+	}
+	/* Once, after an upgrade: everything the folder held becomes entries (docs/LEDGER.md). */
+	if (pending >= 10000)
+		fprintf(stderr, "agora: logging the %lld events this data folder held before the public "
+			"log (once; about a minute per million)...\n", (long long)pending);
+	if (writer_run(s->writer, ledger_touch, NULL, &e) != 0) {
+		fprintf(stderr, "agora: the public log: %s\n", e.msg);
+		return 1;
+	}
+	if (pending >= 10000)
+		fprintf(stderr, "agora: the public log has its entries\n");
 	return 0;
 }
 
@@ -122,4 +143,5 @@ cli_store_close(struct cli_store *s)
 {
 	writer_free(s->writer);
 	s->writer = NULL;
+	ledger_log_wipe(&s->log);
 }

@@ -25,23 +25,15 @@ write_private(const char *path, const void *data, size_t n)
 	return close(fd) == 0 && ok ? 0 : -1;
 }
 
-/* The Ed25519 key that signs the public log's checkpoints (DESIGN.md "ledger"). */
+/* DIR/keys: the public log's signing key (log.key, made when the store opens: ledger/log.c)
+ * and the CSRF key. */
 static int
-make_signing_key(const char *data)
+make_keys_dir(const char *data)
 {
-	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
 	char path[600];
-	int rc;
 
-	crypto_sign_keypair(pk, sk);
 	snprintf(path, sizeof(path), "%s/keys", data);
-	if (mkdir(path, 0700) != 0)
-		return -1;
-	snprintf(path, sizeof(path), "%s/keys/signing.key", data);
-	rc = write_private(path, sk, sizeof(sk));
-	sodium_memzero(sk, sizeof(sk));
-	snprintf(path, sizeof(path), "%s/keys/signing.pub", data);
-	return rc == 0 ? write_private(path, pk, sizeof(pk)) : -1;
+	return mkdir(path, 0700);
 }
 
 int
@@ -75,8 +67,8 @@ cmd_init(int argc, char **argv, struct config *c)
 		fprintf(stderr, "agora init: cannot create %s: %s\n", blobs, strerror(errno));
 		return 1;
 	}
-	if (make_signing_key(c->data) != 0) {
-		fprintf(stderr, "agora init: cannot write the signing key in %s/keys: %s\n", c->data,
+	if (make_keys_dir(c->data) != 0) {
+		fprintf(stderr, "agora init: cannot create %s/keys: %s\n", c->data,
 			strerror(errno));
 		return 1;
 	}

@@ -115,6 +115,11 @@ int response_version_store(struct db *db, int64_t id, const char *public_id, con
  * consultation_id goes from status before to after. Returns 0, or -1 with e set. */
 int response_published_step(struct db *db, int64_t consultation_id, const char *before, const char *after,
 			    struct err *e);
+/* The content hash of version `version` of response id (rowid) computed again from the stored
+ * rows, as content_sha256 was when it was stored (strings in arena a). */
+struct arena;
+int response_content_hash_stored(struct db *db, struct arena *a, int64_t id, int version,
+				 char hex[BLOB_HEX_LEN], struct err *e);
 /* Is token the manage token of public_id? 1 yes, 0 no, -1 error. */
 int response_token_ok(struct db *db, const char *public_id, const char *token);
 

@@ -83,14 +83,29 @@ language_code(const char *given)
 }
 
 /* The SHA-256 of a version's canonical bytes: its public content as JSON with sorted keys and
- * no spaces (the email is not part of it). */
+ * no spaces (the email is not part of it). The answers are those stored (empty ones are not),
+ * by question number; the attachments in their order. So the hash can be computed again from
+ * the stored rows alone (response_content_hash_stored), as `agora log verify` does. */
 static int
 content_hash(const char *public_id, const char *slug, int version, const struct response_input *in,
 	     char hex[BLOB_HEX_LEN])
 {
 	json_t *o = json_object(), *ans = json_array(), *att = json_array();
+	int order[CONSULTATION_MAX_QUESTIONS], n = 0;
 	char *s;
 
+	for (int i = 0; i < in->nanswers; i++) {
+		int k = n++;
+		if (in->answers[i].text == NULL || in->answers[i].text[0] == '\0') {
+			n--;
+			continue;
+		}
+		while (k > 0 && in->answers[order[k - 1]].question > in->answers[i].question) {
+			order[k] = order[k - 1];
+			k--;
+		}
+		order[k] = i;
+	}
 	json_object_set_new(o, "response", json_string(public_id));
 	json_object_set_new(o, "consultation", json_string(slug));
 	json_object_set_new(o, "version", json_integer(version));
@@ -101,9 +116,9 @@ content_hash(const char *public_id, const char *slug, int version, const struct 
 	json_object_set_new(o, "publish_as", json_string(in->publish_as));
 	json_object_set_new(o, "language", json_string(language_code(in->language)));
 	json_object_set_new(o, "summary", json_string(in->summary));
-	for (int i = 0; i < in->nanswers; i++)
-		json_array_append_new(ans, json_pack("{s:i, s:s}", "question", in->answers[i].question,
-						     "text", in->answers[i].text ? in->answers[i].text : ""));
+	for (int i = 0; i < n; i++)
+		json_array_append_new(ans, json_pack("{s:i, s:s}", "question", in->answers[order[i]].question,
+						     "text", in->answers[order[i]].text));
 	for (int i = 0; i < in->nattachments; i++)
 		json_array_append_new(att, json_pack("{s:s, s:s, s:s, s:I}", "sha256", in->att[i].sha256,
 						     "filename", in->att[i].filename, "media_type",
@@ -118,6 +133,80 @@ content_hash(const char *public_id, const char *slug, int version, const struct 
 	sha256_hex(s, strlen(s), hex);
 	free(s);
 	return 0;
+}
+
+static const char SQL_STORED_VERSION[] =
+    "SELECT r.public_id, c.slug, v.name, v.organization, v.job_title, v.country, v.stakeholder_type, "
+    "v.publish_as, v.language, v.summary FROM response_versions v JOIN responses r ON r.id = v.response_id "
+    "JOIN consultations c ON c.id = r.consultation_id WHERE v.response_id = $1 AND v.version = $2";
+static const char SQL_STORED_ANSWERS[] =
+    "SELECT question, body FROM response_answers WHERE response_id = $1 AND version = $2 ORDER BY question";
+static const char SQL_STORED_ATTACHMENTS[] =
+    "SELECT sha256, filename, media_type, size_bytes FROM response_attachments "
+    "WHERE response_id = $1 AND version = $2 ORDER BY position";
+
+int
+response_content_hash_stored(struct db *db, struct arena *a, int64_t id, int version,
+			     char hex[BLOB_HEX_LEN], struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, SQL_STORED_VERSION);
+	struct response_input in;
+	char public_id[RESPONSE_ID_LEN + 1], slug[256];
+	enum db_rc rc;
+
+	memset(&in, 0, sizeof(in));
+	if (st == NULL)
+		return db_err(db, e, "response");
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, version);
+	if ((rc = db_step(st)) != DB_ROW) {
+		db_done(st);
+		return rc == DB_DONE ? err_set(e, ERR_NOTFOUND, "no version %d of response %lld", version,
+					       (long long)id) : db_err(db, e, "response");
+	}
+	snprintf(public_id, sizeof(public_id), "%s", db_col_text(st, 0));
+	snprintf(slug, sizeof(slug), "%s", db_col_text(st, 1));
+	in.name = arena_strdup(a, db_col_text(st, 2));
+	in.organization = arena_strdup(a, db_col_text(st, 3));
+	in.job_title = arena_strdup(a, db_col_text(st, 4));
+	in.country = arena_strdup(a, db_col_text(st, 5));
+	in.stakeholder_type = arena_strdup(a, db_col_text(st, 6));
+	in.publish_as = arena_strdup(a, db_col_text(st, 7));
+	in.language = arena_strdup(a, db_col_text(st, 8));
+	in.summary = arena_strdup(a, db_col_text(st, 9));
+	db_done(st);
+	if ((st = db_prepare(db, SQL_STORED_ANSWERS)) == NULL)
+		return db_err(db, e, "answers");
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, version);
+	while (db_step(st) == DB_ROW && in.nanswers < CONSULTATION_MAX_QUESTIONS) {
+		in.answers[in.nanswers].question = (int)db_col_int64(st, 0);
+		in.answers[in.nanswers++].text = arena_strdup(a, db_col_text(st, 1));
+	}
+	db_done(st);
+	if ((st = db_prepare(db, SQL_STORED_ATTACHMENTS)) == NULL)
+		return db_err(db, e, "attachments");
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, version);
+	while (db_step(st) == DB_ROW && in.nattachments < RESPONSE_MAX_ATTACHMENTS) {
+		struct attachment *t = &in.att[in.nattachments++];
+		snprintf(t->sha256, sizeof(t->sha256), "%s", db_col_text(st, 0));
+		t->filename = arena_strdup(a, db_col_text(st, 1));
+		t->media_type = arena_strdup(a, db_col_text(st, 2));
+		t->size = db_col_int64(st, 3);
+	}
+	db_done(st);
+	if (in.name == NULL || in.summary == NULL || in.organization == NULL || in.job_title == NULL ||
+	    in.country == NULL || in.stakeholder_type == NULL || in.publish_as == NULL || in.language == NULL)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	for (int i = 0; i < in.nanswers; i++)
+		if (in.answers[i].text == NULL)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+	for (int i = 0; i < in.nattachments; i++)
+		if (in.att[i].filename == NULL || in.att[i].media_type == NULL)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+	return content_hash(public_id, slug, version, &in, hex) == 0 ? 0
+		: err_set(e, ERR_INTERNAL, "out of memory");
 }
 
 /* Inserts version v of response id: the version row, answers, attachments and their blob refs. */

@@ -26,6 +26,8 @@ struct writer {
 	struct item *batch;	/* batch_max slots, writer thread only */
 	int64_t delay_ms;
 	int stopping, started;
+	write_fn seal;
+	void *seal_arg;
 	struct writer_stats stats;
 };
 
@@ -95,6 +97,22 @@ run_batch(struct writer *w, size_t n)
 		} else if (db_savepoint_release(w->db) != 0) {
 			it->rc = db_err(w->db, &it->err, "release");
 			failed++;
+		}
+	}
+	if (w->seal != NULL && failed < n) {
+		struct err se;
+		err_clear(&se);
+		if (w->seal(w->db, w->seal_arg, &se) != 0) {
+			if (se.kind == ERR_NONE)
+				err_set(&se, ERR_INTERNAL, "the public log could not be sealed");
+			log_error("msg=\"log seal failed, batch rolled back\" items=%zu error=\"%s\"", n, se.msg);
+			db_rollback(w->db);
+			for (size_t i = 0; i < n; i++)
+				if (w->batch[i].rc == 0) {
+					w->batch[i].rc = -1;
+					w->batch[i].err = se;
+				}
+			goto done;
 		}
 	}
 	if (w->delay_ms > 0) {
@@ -295,6 +313,13 @@ writer_free(struct writer *w)
 	free(w->ring);
 	free(w->batch);
 	free(w);
+}
+
+void
+writer_set_seal(struct writer *w, write_fn seal, void *arg)
+{
+	w->seal = seal;
+	w->seal_arg = arg;
 }
 
 void

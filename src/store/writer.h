@@ -34,6 +34,11 @@ int writer_run(struct writer *w, write_fn fn, void *arg, struct err *e);
 /* Stops taking new items, commits what is queued, joins the thread. */
 void writer_stop(struct writer *w);
 void writer_free(struct writer *w);
+/* Runs seal(db, arg) in every batch's transaction after its items and before the commit, when
+ * at least one item succeeded: the public log turns what the batch queued into entries and signs
+ * a checkpoint there. When seal fails the whole batch is rolled back and every item fails with
+ * its error. Set it before writer_start. */
+void writer_set_seal(struct writer *w, write_fn seal, void *arg);
 void writer_get_stats(struct writer *w, struct writer_stats *out);
 
 #endif

@@ -1,4 +1,5 @@
 /* api_ops.c: operations: /healthz, /metrics (Prometheus text), /api/v1/openapi.json. */
+#include "../ledger/log.h"
 #include "../store/jobs.h"
 #include "../util/clock.h"
 #include "assets.h"
@@ -81,5 +82,13 @@ api_metrics(struct request *r)
 	buf_printf(b, "# HELP agora_jobs_pending Background jobs not yet done.\n"
 		      "# TYPE agora_jobs_pending gauge\nagora_jobs_pending %lld\n",
 		   (long long)jobs_pending_count(r->db));
+	{	/* the public log: how big, and what the last failed seal cost (failed commits above) */
+		unsigned char root[32];
+		uint64_t size = 0;
+		struct err e;
+		ledger_head(r->db, &size, root, &e);
+		buf_printf(b, "# HELP agora_log_entries Entries in the public log's latest signed checkpoint.\n"
+			      "# TYPE agora_log_entries gauge\nagora_log_entries %llu\n", (unsigned long long)size);
+	}
 	return HANDLER_DONE;
 }

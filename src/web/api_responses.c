@@ -2,8 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+
 #include "../domain/file_text.h"
 #include "../domain/response.h"
+#include "../ledger/log.h"
+#include "../util/log.h"
 #include "../util/str.h"
 #include "cursor.h"
 #include "handlers.h"
@@ -45,12 +48,32 @@ take_input(struct request *r, const struct consultation *c, struct submit_ctx *x
 	return 0;
 }
 
+/* The public log's fields (ledger/receipt.h) merged into receipt: the proof of this version's
+ * entry against the latest checkpoint; with_secret adds the salt and content hash. A version
+ * that is not in the log (it always is, once committed) is logged and answered without. */
+static void
+receipt_add_log(struct request *r, json_t *receipt, const char *id, int version, int with_secret)
+{
+	struct err e;
+	json_t *log = ledger_receipt_json(r->db, id, version, with_secret, &e);
+
+	if (log == NULL) {
+		log_error("msg=\"receipt without the log\" response=%s version=%d error=\"%s\"", id,
+			  version, e.msg);
+		return;
+	}
+	if (receipt != NULL)
+		json_object_update(receipt, log);
+	json_decref(log);
+}
+
 static int
 receipt_answer(struct request *r, int status, const char *id, const char *slug, int version,
 	       int64_t at, const char *sha, const char *manage_token)
 {
 	json_t *receipt = response_receipt_json(id, slug, version, at, sha), *o;
 
+	receipt_add_log(r, receipt, id, version, 1);
 	o = json_pack("{s:s, s:o}", "id", id, "receipt", receipt);
 	if (o != NULL) {
 		json_object_set_new(o, "url", json_sprintf("/responses/%s", id));
@@ -154,6 +177,8 @@ api_response_receipt(struct request *r)
 		return reply_err(r, &e);
 	o = response_receipt_json(resp.public_id, resp.consultation_slug, resp.version, resp.updated_at,
 				  resp.sha256);
+	/* Anyone may fetch this: the salt only for content the public can read anyway. */
+	receipt_add_log(r, o, resp.public_id, resp.version, str_eq(resp.status, "published"));
 	/* Attachments whose text could not be read: search cannot find what they say. */
 	unread = json_array();
 	for (int i = 0; i < resp.nattachments; i++) {

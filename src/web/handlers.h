@@ -140,4 +140,18 @@ int api_openapi(struct request *r);			/* api_ops.c */
 int api_healthz(struct request *r);
 int api_metrics(struct request *r);
 
+/* public log */
+int page_log(struct request *r);			/* page_log.c */
+int page_log_checkpoint(struct request *r);		/* api_log.c */
+int page_log_tile(struct request *r);
+int api_log_checkpoint(struct request *r);
+int api_log_key(struct request *r);
+int api_log_entries(struct request *r);
+int api_log_inclusion(struct request *r);
+int api_log_consistency(struct request *r);
+int api_log_cosignatures(struct request *r);
+int page_receipts(struct request *r);			/* page_receipts.c */
+int page_receipts_post(struct request *r);
+/* end public log */
+
 #endif

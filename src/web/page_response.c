@@ -8,8 +8,10 @@
 
 #include "../domain/country.h"
 #include "../domain/response.h"
+#include "../ledger/log.h"
 #include "../util/str.h"
 #include "../util/timefmt.h"
+#include "csrf.h"
 #include "handlers.h"
 #include "html.h"
 #include "layout.h"
@@ -207,6 +209,61 @@ page_attachment(struct request *r)
 }
 
 /* The receipt: public id, time, consultation, SHA-256. Safe to share: no manage link. */
+/* The public log's part of the receipt (docs/LEDGER-WEB.md): where the version is in the log, the
+ * signed checkpoint, and a form that sends the whole receipt (what the API answers) to /receipts
+ * to be checked. */
+static void
+receipt_log(struct request *r, const struct response *resp)
+{
+	struct buf *b = &r->out;
+	int with_secret = str_eq(resp->status, "published");
+	json_t *receipt = response_receipt_json(resp->public_id, resp->consultation_slug, resp->version,
+						resp->updated_at, resp->sha256);
+	json_t *log;
+	const char *cp;
+	char *text;
+	struct err e;
+
+	if (receipt == NULL)
+		return;
+	if ((log = ledger_receipt_json(r->db, resp->public_id, resp->version, with_secret, &e)) == NULL) {
+		json_decref(receipt);
+		H(b, "<p>");
+		html_text(b, _("This version is not in the public log yet."));
+		H(b, "</p>\n");
+		return;
+	}
+	json_object_update(receipt, log);
+	H(b, "<h2>");
+	html_text(b, _("In the public log"));
+	H(b, "</h2>\n<dl class=\"receipt\">\n");
+	view_row(r, 0, _("Leaf index"),
+		 arena_printf(r->arena, "%lld", (long long)json_integer_value(json_object_get(log, "leaf_index"))));
+	view_row(r, 0, _("Tree size"),
+		 arena_printf(r->arena, "%lld", (long long)json_integer_value(json_object_get(log, "tree_size"))));
+	H(b, "<dt>");
+	html_text(b, _("Checkpoint"));
+	H(b, "</dt><dd><pre>");
+	cp = json_string_value(json_object_get(log, "checkpoint"));
+	html_text(b, cp ? cp : "");
+	H(b, "</pre></dd>\n</dl>\n");
+	json_decref(log);
+	text = json_dumps(receipt, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(receipt);
+	if (text == NULL)
+		return;
+	H(b, "<form method=\"post\" action=\"/receipts\">\n");
+	csrf_input(r);
+	H(b, "<input type=\"hidden\" name=\"receipt\" value=\"");
+	html_attr(b, text);
+	free(text);
+	H(b, "\">\n<p><button type=\"submit\">");
+	html_text(b, _("Check this receipt"));
+	H(b, "</button> <a href=\"/receipts\">");
+	html_text(b, _("Check another receipt"));
+	H(b, "</a></p>\n</form>\n");
+}
+
 int
 page_receipt(struct request *r)
 {
@@ -235,7 +292,9 @@ page_receipt(struct request *r)
 	html_text(b, _("The SHA-256 is computed over the stored content of this version (without the "
 		       "email address). Keep this receipt: it lets anyone check later that the response was "
 		       "kept unaltered."));
-	H(b, "</p>\n<p><a href=\"/api/v1/responses/");
+	H(b, "</p>\n");
+	receipt_log(r, &resp);
+	H(b, "<p><a href=\"/api/v1/responses/");
 	html_url(b, resp.public_id);
 	H(b, "/receipt\">JSON</a></p>\n");
 	layout_end(r);

@@ -226,6 +226,27 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/search", api_search, ROLE_PUBLIC | ROUTE_API, "api_search", { LANG_Q } },
 	/* end search */
 
+	/* public log (issue 7) */
+	{ "GET", "/log", page_log, ROLE_PUBLIC | ROUTE_PAGE, "log",
+	  { LANG_Q, { "before", P_ID, IN_QUERY } } },
+	{ "GET", "/log/checkpoint", page_log_checkpoint, ROLE_PUBLIC, "log_checkpoint", { { 0 } } },
+	{ "GET", "/log/tile/*", page_log_tile, ROLE_PUBLIC, "log_tile", { { 0 } } },
+	{ "GET", "/receipts", page_receipts, ROLE_PUBLIC | ROUTE_PAGE, "receipts_check", { LANG_Q } },
+	{ "POST", "/receipts", page_receipts_post, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_UPLOAD, "receipts_check_post",
+	  { LANG_Q } },
+	/* the API's numbers (start, size...) run to 2^63-1: the handlers read and check them */
+	{ "GET", "/api/v1/log/checkpoint", api_log_checkpoint, ROLE_PUBLIC | ROUTE_API, "api_log_checkpoint",
+	  { { 0 } } },
+	{ "GET", "/api/v1/log/key", api_log_key, ROLE_PUBLIC | ROUTE_API, "api_log_key", { { 0 } } },
+	{ "GET", "/api/v1/log/entries", api_log_entries, ROLE_PUBLIC | ROUTE_API, "api_log_entries", { { 0 } } },
+	{ "GET", "/api/v1/log/proof/inclusion", api_log_inclusion, ROLE_PUBLIC | ROUTE_API, "api_log_inclusion",
+	  { { 0 } } },
+	{ "GET", "/api/v1/log/proof/consistency", api_log_consistency, ROLE_PUBLIC | ROUTE_API,
+	  "api_log_consistency", { { 0 } } },
+	{ "POST", "/api/v1/log/cosignatures", api_log_cosignatures, ROLE_PUBLIC | ROUTE_API,
+	  "api_log_cosignatures", { { 0 } } },
+	/* end public log */
+
 	{ "GET", "/api/v1/consultations", api_consultation_list, ROLE_PUBLIC | ROUTE_API,
 	  "api_consultations",
 	  { { "state", P_STATE, IN_QUERY }, { "cursor", P_CURSOR, IN_QUERY },
@@ -267,6 +288,8 @@ pattern_match(struct request *r, const struct route *rt, const char *path, int c
 	const char *p = rt->pattern, *u = path;
 
 	while (*p && *u) {
+		if (p[0] == '*' && p[1] == '\0')
+			return 1;	/* a final '*' matches the rest of the path, which is not empty */
 		if (*p == '{') {
 			const char *pend = strchr(p, '}'), *uend = strchr(u, '/');
 			size_t ulen = uend ? (size_t)(uend - u) : strlen(u);

@@ -52,7 +52,8 @@ typedef int (*handler_fn)(struct request *r);
 
 struct route {
 	const char *method;
-	const char *pattern;	/* "/consultations/{slug}": {name} matches one segment */
+	const char *pattern;	/* "/consultations/{slug}": {name} matches one segment; a final "*"
+				 * matches the rest of the path (not empty; the handler reads r->path) */
 	handler_fn handler;
 	unsigned flags;
 	const char *name;	/* for metrics and logs */

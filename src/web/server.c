@@ -775,8 +775,17 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 	}
 	s->writer = writer_new(wdb, (size_t)cfg->writer_queue, (size_t)cfg->writer_batch,
 			       cfg->test_writer_delay_ms);
-	if (s->writer == NULL || writer_start(s->writer, e) != 0)
+	if (s->writer == NULL)
 		return err_set(e, ERR_INTERNAL, "cannot start the writer");
+	if (ledger_log_load(cfg, &s->log, e) != 0)
+		return -1;
+	writer_set_seal(s->writer, ledger_seal, &s->log);
+	if (writer_start(s->writer, e) != 0)
+		return err_set(e, ERR_INTERNAL, "cannot start the writer");
+	if (ledger_pending_count(wdb) >= 10000)	/* before the writer's first batch: no race */
+		log_info("msg=\"logging the events this data folder held before the public log (once)\"");
+	if (writer_run(s->writer, ledger_touch, NULL, e) != 0)	/* seals what a migration queued */
+		return -1;
 	snprintf(s->index_path, sizeof(s->index_path), "%s/%s", cfg->data, SEARCH_INDEX_FILE);
 	if ((s->indexer = search_indexer_start(s->db_url, s->index_path, s->writer, 250, e)) == NULL)
 		return -1;
@@ -842,6 +851,7 @@ server_stop(struct server *s)
 	s->slow = NULL;
 	jobs_free(s->jobs);
 	writer_free(s->writer);
+	ledger_log_wipe(&s->log);
 	blobs_close(s->blobs);
 	pthread_mutex_lock(&dbs_lock);
 	for (int i = 0; i < ndbs; i++)

@@ -4,6 +4,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "../ledger/log.h"
 #include "../store/blobs.h"
 #include "../store/jobs.h"
 #include "../store/scheduler.h"
@@ -17,6 +18,7 @@ struct ratelimit;
 struct slow;
 
 struct server {
+	struct ledger_log log;		/* the public log's signing key (issue 7) */
 	const struct config *cfg;
 	char db_url[600];
 	struct writer *writer;

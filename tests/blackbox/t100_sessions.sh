@@ -167,7 +167,7 @@ req GET /account -b "$A"
 check "the account page lists it but never shows it again" sh -c "grep -qF 'id=\"token-$S_TOK_ID\"' '$TMP/b' && ! grep -qF '$NEW' '$TMP/b'"
 req POST /account/tokens -b "$A" --data-urlencode "label=$(printf 'x%.0s' $(seq 1 101))" --data-urlencode "csrf=$S_CSRF"
 check "a label of 101 characters: 422, nothing created" sh -c "[ $STATUS = 422 ] && [ $(tokens) = $((n0 + 1)) ]"
-req POST /account/tokens -b "$A" -F "label=file" -F "csrf=$S_CSRF" -F "x=@$DATA/keys/signing.pub"
+req POST /account/tokens -b "$A" -F "label=file" -F "csrf=$S_CSRF" -F "x=@$TMP/init.out"
 check "a file in the form: 400, nothing created" sh -c "[ $STATUS = 400 ] && [ $(tokens) = $((n0 + 1)) ]"
 
 # ---- CSRF: the secretariat API with a session, or a bearer token --------------------------------

@@ -224,4 +224,7 @@ check "an action that is not a name: 400" status_is 400
 req GET "/admin/audit?account=abc" -b "$J"
 check "an account that is not a number: 400" status_is 400
 
+# The public log (issue 7): every decision above is an entry that agrees with the stored rows.
+log_ok() { "$AGORA" log verify --data "$DATA" >"$TMP/logv.out" 2>&1 || { sed 's/^/# /' "$TMP/logv.out" | head -5; return 1; }; }
+check "agora log verify: the log agrees with every stored row" log_ok
 finish

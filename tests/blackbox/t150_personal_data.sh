@@ -363,4 +363,7 @@ req GET /admin/consultations/no-such-round/responses/new -b "$J"
 check "an unknown consultation: 404" status_is 404
 req GET /admin/requests/999999 -b "$J"
 check "an unknown request: 404" status_is 404
+# The public log (issue 7): every decision above is an entry that agrees with the stored rows.
+log_ok() { "$AGORA" log verify --data "$DATA" >"$TMP/logv.out" 2>&1 || { sed 's/^/# /' "$TMP/logv.out" | head -5; return 1; }; }
+check "agora log verify: the log agrees with every stored row" log_ok
 finish

@@ -196,4 +196,7 @@ req GET "/consultations?lang=fr"
 check "the heading's ordinal in French" sh -c "grep -q 'href=\"/meetings/16\">[^<]*16e' '$TMP/b'"
 req GET "/consultations?lang=es"
 check "the heading's ordinal in Spanish, feminine as reunión is (16.ª)" grep -q 'href="/meetings/16">[^<]*16\.ª reunión' "$TMP/b"
+# The public log (issue 7): every decision above is an entry that agrees with the stored rows.
+log_ok() { "$AGORA" log verify --data "$DATA" >"$TMP/logv.out" 2>&1 || { sed 's/^/# /' "$TMP/logv.out" | head -5; return 1; }; }
+check "agora log verify: the log agrees with every stored row" log_ok
 finish

@@ -256,4 +256,7 @@ check "... and revises it" status_is 303
 check "the CH delegate does not see it" same "$(code_for dch GET /documents/cwg-internet-12-1)" 404
 check "titles of any language: the French one kept as the original" same "$(db "SELECT language FROM texts WHERE thing = 'document' AND thing_id = (SELECT id FROM documents WHERE url_name = 'cwg-internet-16-3')")" fr
 
+# The public log (issue 7): every decision above is an entry that agrees with the stored rows.
+log_ok() { "$AGORA" log verify --data "$DATA" >"$TMP/logv.out" 2>&1 || { sed 's/^/# /' "$TMP/logv.out" | head -5; return 1; }; }
+check "agora log verify: the log agrees with every stored row" log_ok
 finish

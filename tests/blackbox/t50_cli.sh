@@ -81,9 +81,11 @@ PW=$(sed -n 's/^Password: //p' "$TMP/o")
 check "init prints a password" [ "${#PW}" -ge 12 ]
 check "the data folder is mode 700" mode_is "$D" 700
 check "agora.db is mode 600" mode_is "$D/agora.db" 600
-check "signing.key is mode 600" mode_is "$D/keys/signing.key" 600
-check "signing.key is 64 bytes" size_is "$D/keys/signing.key" 64
-check "signing.pub is 32 bytes" size_is "$D/keys/signing.pub" 32
+check "keys/ is mode 700" mode_is "$D/keys" 700
+check "the log's signing key keys/log.key is mode 600" mode_is "$D/keys/log.key" 600
+check "log.key is a signed-note signing key named for the site" grep -q '^PRIVATE+KEY+agora.localhost/log+[0-9a-f]\{8\}+A' "$D/keys/log.key"
+run init --data "$TMP/named" --public-url https://agora.example.org/
+check "with --public-url the key is named for its host" grep -q '^PRIVATE+KEY+agora.example.org/log+' "$TMP/named/keys/log.key"
 check "plain init writes no demo login" [ ! -e "$D/demo-login.txt" ]
 sum=$(sha256sum <"$D/agora.db")
 run init --data "$D"

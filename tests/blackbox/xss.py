@@ -94,6 +94,7 @@ def route_of(path, routes):
     p = path.split('?')[0]
     for method, pattern, query in routes:
         rx = '^' + re.sub(r'\\{[a-z]+\\}', '[^/]+', re.escape(pattern)) + '$'
+        rx = re.sub(r'\\\*\$$', '.+$', rx)  # a final '*' matches the rest of the path (route.h)
         if re.match(rx, p):
             return query
     return None
