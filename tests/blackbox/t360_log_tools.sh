@@ -145,4 +145,48 @@ run "the witness follows to 800" 0 "consistent with the last one seen (700)" wit
 kill "$FAKE_PID"; wait "$FAKE_PID" 2>/dev/null; FAKE_PID=""
 run "verify --url says the log cannot be reached" 1 "^FAILED  current checkpoint: could not connect to .*connection refused" verify "$TMP/l800/receipt-4.json"
 run "the witness says so too" 1 "^FAILED   checkpoint: could not connect" witness
+
+# --- interoperability with the test witness written apart from cosig.c (t350's cosign_gen) -----
+CG=${B:-build}/tests/cosign_gen
+if [ -x "$CG" ]; then
+	SEED=$(printf '33%.0s' $(seq 32))
+	"$CG" sign witness.test/cg "$SEED" 1795000000 <"$TMP/l300/checkpoint" >"$TMP/cg.note"
+	check "cosig_verify accepts a cosignature made by cosign_gen" cosig "$TMP/cg.note" "$("$CG" key witness.test/cg "$SEED")"
+	run "... and refuses it for another key of the same name" 1 "" "$GEN" cosig-verify "$TMP/cg.note" "$("$CG" key witness.test/cg "$(printf '44%.0s' $(seq 32))")"
+else
+	not_ok "cosign_gen is built (make $CG)"
+fi
+
+# --- the real server: a response's receipt, a witness it accepts, a monitor over its log --------
+init_data
+"$AGORA" log witness-keygen --name witness.test/real --out "$TMP/rwkey" >"$TMP/rwvkey" 2>"$TMP/err"
+start_server --submit-rate 0 --log-witnesses "$(cat "$TMP/rwvkey")"
+URL=$BASE
+# the pinned key comes from the operator's side (the data folder), not from the server's answer
+VKEY=$(sqlite3 "$DATA/agora.db" "SELECT vkey FROM log_keys ORDER BY id LIMIT 1")
+check "the log key is known from the data folder" test -n "$VKEY"
+req POST /api/v1/consultations/multilingual-internet/responses -H 'Content-Type: application/json' \
+	--data-binary @tests/blackbox/fixtures/resp-jane.json
+check "a response is submitted through the API" status_is 201
+cp "$TMP/b" "$TMP/real-answer.json"
+run "verify --url checks its receipt against the real log" 0 "^verified: leaf" verify "$TMP/real-answer.json"
+req POST /api/v1/consultations/multilingual-internet/responses -H 'Content-Type: application/json' \
+	--data-binary @tests/blackbox/fixtures/resp-jane.json
+run "... and again once the log has grown" 0 "^ok      consistency: the tree of .* is a prefix of today's" verify "$TMP/real-answer.json"
+rwitness() { "$AGORA" log witness --url "$URL" --key "$VKEY" --witness-key "$TMP/rwkey" --state "$TMP/rwstate" --once; }
+run "the witness cosigns the real log's checkpoint and the server accepts it" 0 "^ok      cosigned .* the log accepted it" rwitness
+req GET /api/v1/log/checkpoint
+cp "$TMP/b" "$TMP/served.note"
+check "the server serves the checkpoint with the witness's cosignature" cosig "$TMP/served.note" "$(cat "$TMP/rwvkey")"
+check "... on the checkpoint the witness kept" test "$(sed -n 1,3p "$TMP/served.note")" = "$(sed -n 1,3p "$TMP/rwstate")"
+run "the witness cosigns again with nothing new (its old line replaced)" 0 "the log accepted it" rwitness
+run "the monitor checks every entry of the real log" 0 "^ok      entries 0\.\..* checked and accounted for" \
+	"$AGORA" log monitor --url "$URL" --key "$VKEY" --state "$TMP/rmon" --once
+req POST /api/v1/consultations/multilingual-internet/responses -H 'Content-Type: application/json' \
+	--data-binary @tests/blackbox/fixtures/resp-jane.json
+run "the monitor then checks only the new entries (the version and its publication)" 0 "^ok      entries [1-9][0-9]*\.\.[0-9]* checked and accounted for" \
+	"$AGORA" log monitor --url "$URL" --key "$VKEY" --state "$TMP/rmon" --once
+run "a forged pinned key makes the monitor refuse the real log" 1 "^PROBLEM  checkpoint" \
+	"$AGORA" log monitor --url "$URL" --key "$(cat "$TMP/other/vkey")" --state "$TMP/rmon2" --once
+stop_server
 finish
