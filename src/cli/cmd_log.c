@@ -17,6 +17,8 @@ cmd_log(int argc, char **argv, struct config *c)
 	}
 	if (strcmp(sub, "witness") == 0)
 		return log_witness(argc - 1, argv + 1, c);
+	if (strcmp(sub, "witness-keygen") == 0)
+		return log_witness_keygen(argc - 1, argv + 1, c);
 	if (strcmp(sub, "monitor") == 0)
 		return log_monitor(argc - 1, argv + 1, c);
 	if (strcmp(sub, "keygen") == 0)

@@ -9,6 +9,7 @@ int log_keygen(int argc, char **argv, struct config *c);	/* cmd_log_data.c */
 int log_rotate_key(int argc, char **argv, struct config *c);	/* cmd_log_data.c */
 int log_verify_url(int argc, char **argv, struct config *c);	/* cmd_log_remote.c */
 int log_witness(int argc, char **argv, struct config *c);	/* cmd_log_witness.c */
+int log_witness_keygen(int argc, char **argv, struct config *c);	/* cmd_log_witness.c */
 int log_monitor(int argc, char **argv, struct config *c);	/* cmd_log_monitor.c */
 
 #endif

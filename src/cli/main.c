@@ -69,6 +69,7 @@ const struct command commands[] = {
 	  "agora log verify [--data DIR]\n"
 	  "agora log verify --url URL --key VKEY --receipt FILE\n"
 	  "agora log witness --url URL --key VKEY --witness-key FILE --state FILE [--interval S] [--once]\n"
+	  "agora log witness-keygen --name NAME --out FILE\n"
 	  "agora log monitor --url URL --key VKEY --state DIR [--interval S] [--once]\n"
 	  "agora log keygen --name NAME --out FILE\n"
 	  "agora log rotate-key --new-key FILE [--data DIR]\n"
