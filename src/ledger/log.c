@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -693,25 +694,59 @@ ledger_checkpoint_text(struct db *db, int64_t size, struct buf *out, uint64_t *s
 	return out->failed ? err_set(e, ERR_INTERNAL, "out of memory") : 0;
 }
 
+/* Each thread keeps one tile reader across requests. A tile of a given width never changes once
+ * committed, so the inner levels of the tiles it caches (about 255 hashes each) serve every
+ * later proof of a tree in which the tile has that width: the receipts of one batch all share
+ * its partial level-0 tile. Only for connections that see committed rows (readers): a tile
+ * written in a transaction that then rolled back must never be cached. */
+struct thread_tiles {
+	struct db *db;
+	struct ledger_tile_store st;
+	struct ledger_tiles_reader tr;
+};
+static pthread_key_t tiles_key;
+static pthread_once_t tiles_once = PTHREAD_ONCE_INIT;
+
+static void
+tiles_key_make(void)
+{
+	pthread_key_create(&tiles_key, free);
+}
+
+static struct ledger_tiles_reader *
+thread_reader(struct db *db, uint64_t size)
+{
+	struct thread_tiles *t;
+
+	pthread_once(&tiles_once, tiles_key_make);
+	if ((t = pthread_getspecific(tiles_key)) == NULL) {
+		if ((t = calloc(1, sizeof(*t))) == NULL || pthread_setspecific(tiles_key, t) != 0) {
+			free(t);
+			return NULL;
+		}
+	}
+	if (t->db != db) {	/* another connection: start afresh */
+		t->db = db;
+		ledger_db_tile_store(db, &t->st);
+		ledger_tiles_reader_init(&t->tr, &t->st, size);
+	}
+	t->tr.size = size;
+	return &t->tr;
+}
+
 static int
 prove(struct db *db, int consistency, uint64_t a, uint64_t size, struct ledger_proof *p,
     struct err *e)
 {
-	struct ledger_tile_store st;
-	struct ledger_tiles_reader *tr = malloc(sizeof(*tr));
+	struct ledger_tiles_reader *tr = thread_reader(db, size);
 	struct ledger_hash_reader hr;
-	int rc;
 
 	if (tr == NULL)
 		return err_set(e, ERR_INTERNAL, "out of memory");
-	ledger_db_tile_store(db, &st);
-	ledger_tiles_reader_init(tr, &st, size);
 	hr.node = ledger_tiles_node;
 	hr.ctx = tr;
-	rc = consistency ? ledger_proof_consistency(&hr, a, size, p, e)
-			 : ledger_proof_inclusion(&hr, a, size, p, e);
-	free(tr);
-	return rc;
+	return consistency ? ledger_proof_consistency(&hr, a, size, p, e)
+			   : ledger_proof_inclusion(&hr, a, size, p, e);
 }
 
 static int

@@ -53,6 +53,9 @@ int ledger_checkpoint_text(struct db *db, int64_t size, struct buf *out, uint64_
     struct err *e);
 /* The verifier key of the latest checkpoint's signer ("" before the first). */
 int ledger_current_vkey(struct db *db, char out[LEDGER_KEY_TEXT_MAX], struct err *e);
+/* Proofs from the tiles, for trees up to the latest checkpoint's size. On connections that see
+ * only committed rows (the server's readers, a command's read-only connection): each thread
+ * keeps the tiles it read, which a rolled-back write could otherwise have put there. */
 int ledger_inclusion(struct db *db, uint64_t index, uint64_t size, struct ledger_proof *p,
     struct err *e);
 int ledger_consistency(struct db *db, uint64_t from, uint64_t to, struct ledger_proof *p,

@@ -128,8 +128,8 @@ check "the demo documents' files were read (text files)" test "$FT" -ge 4
 db "DELETE FROM file_texts"	# as in a data folder from before extraction
 "$AGORA" reindex --data "$DATA" >/dev/null 2>"$TMP/reindex2.err"
 check "agora reindex queues the files whose text is not known" grep -q "^Files whose text is still to be read: $FT " "$TMP/reindex2.err"
-"$AGORA" demo --data "$DATA" --responses 4000 >/dev/null 2>&1	# 3 queue rows a response
-check "4,000 generated responses queue more than 10,000 rows" test "$(db "SELECT COUNT(*) FROM search_queue")" -gt 10000
+"$AGORA" demo --data "$DATA" --responses 6000 >/dev/null 2>&1	# 2 queue rows a response
+check "6,000 generated responses queue more than 10,000 rows" test "$(db "SELECT COUNT(*) FROM search_queue")" -gt 10000
 start_server --submit-rate 0
 check "the server indexes them all" eventually_long sh -c \
 	"[ \"\$(sqlite3 '$DATA/search.db' '.load $EXT' \"SELECT COUNT(*) FROM docs WHERE kind = 'response'\")\" = \"$(db "SELECT COUNT(*) FROM responses WHERE status <> 'erased'")\" ]"
