@@ -5,7 +5,7 @@
 -- tlog-tiles) and signs a checkpoint (log_checkpoints). No write path can forget an entry, and
 -- none is acknowledged before its entry and checkpoint are committed with it.
 CREATE TABLE log_pending (
-	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	id INTEGER PRIMARY KEY,		-- emptied by every seal: ids may start again
 	kind TEXT NOT NULL CHECK (kind IN ('response_version', 'moderation', 'consultation',
 		'document_revision', 'outcome', 'key_rotation')),
 	ref INTEGER NOT NULL,		-- the row: response id, event id, consultation id...
