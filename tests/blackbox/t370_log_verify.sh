@@ -125,7 +125,7 @@ init_data "$TMP/old"
 OLD="$TMP/old"
 "$AGORA" consultation close $ROUND --data "$OLD" >/dev/null 2>&1
 N_BEFORE=$(db "$OLD" "SELECT COUNT(*) FROM log_entries")
-sqlite3 "$OLD/agora.db" "DROP TABLE log_pending; DROP TABLE log_entries; DROP TABLE log_tiles; DROP TABLE log_cosignatures; DROP TABLE log_checkpoints; DROP TABLE log_keys; DROP TRIGGER log_response_version; DROP TRIGGER log_moderation; DROP TRIGGER log_consultation_new; DROP TRIGGER log_consultation_state; DROP TRIGGER log_document_published; DROP TRIGGER log_document_revision; DROP TRIGGER log_outcome; DELETE FROM schema_migrations WHERE version = 17;"
+sqlite3 "$OLD/agora.db" "DROP TABLE log_pending; DROP TABLE log_entries; DROP TABLE log_tiles; DROP TABLE log_cosignatures; DROP TABLE log_checkpoints; DROP TABLE log_keys; DROP TRIGGER log_response_version; DROP TRIGGER log_moderation; DROP TRIGGER log_consultation_new; DROP TRIGGER log_consultation_state; DROP TRIGGER log_document_published; DROP TRIGGER log_document_revision; DROP TRIGGER log_outcome; DELETE FROM schema_migrations WHERE version >= 17;"
 "$AGORA" consultation list --data "$OLD" >/dev/null 2>&1
 check "an old folder: everything it had is logged when it is opened" same "$(db "$OLD" "SELECT COUNT(*) FROM log_entries")" "$N_BEFORE"
 verify "$OLD"
