@@ -1,6 +1,5 @@
 /* cosig.c: C2SP tlog-cosignature v1 (https://c2sp.org/tlog-cosignature) with Ed25519 (cosig.h).
- * The base64 and name helpers of note.c are static there, so the few lines they need are
- * repeated here with the same rules (canonical padded base64 only, names as note.c allows). */
+ * The key text forms, names and base64 are note.c's, with the algorithm byte 0x04. */
 #include "cosig.h"
 
 #include <sodium.h>
@@ -16,130 +15,31 @@
 #define COSIG_BYTES (4 + 8 + crypto_sign_BYTES)	/* key id, timestamp, signature */
 #define TIME_MAX ((uint64_t)INT64_MAX)
 
-static int
-name_valid(const char *s, size_t n)
-{
-	if (n == 0 || n >= LEDGER_KEY_NAME_MAX)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f || s[i] == '+')
-			return 0;
-	return 1;
-}
-
-/* SHA-256(name || '\n' || 0x04 || pub)[:4], big-endian. */
-static uint32_t
-key_id(const char *name, size_t namelen, const unsigned char pub[32])
-{
-	crypto_hash_sha256_state st;
-	unsigned char h[32], sep[2] = { '\n', LEDGER_COSIG_ED25519 };
-
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const unsigned char *)name, namelen);
-	crypto_hash_sha256_update(&st, sep, 2);
-	crypto_hash_sha256_update(&st, pub, 32);
-	crypto_hash_sha256_final(&st, h);
-	return (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
-}
-
-/* Canonical padded standard base64 only (what encoding the bytes gives back). 0 or -1. */
-static int
-b64_decode(const char *s, size_t n, unsigned char *out, size_t max, size_t *outlen)
-{
-	char again[256];
-	const char *end;
-
-	if (n == 0 || n % 4 != 0 || n >= sizeof(again) ||
-	    sodium_base642bin(out, max, s, n, NULL, outlen, &end,
-	    sodium_base64_VARIANT_ORIGINAL) != 0 || end != s + n)
-		return -1;
-	sodium_bin2base64(again, sizeof(again), out, *outlen, sodium_base64_VARIANT_ORIGINAL);
-	return strlen(again) == n && memcmp(again, s, n) == 0 ? 0 : -1;
-}
-
 int
 cosig_key_generate(const char *name, struct ledger_signer *s, struct err *e)
 {
 	if (sodium_init() < 0)
 		return err_set(e, ERR_INTERNAL, "libsodium could not start");
-	if (!name_valid(name, strlen(name)))
+	if (!ledger_key_name_valid(name, strlen(name)))
 		return err_set(e, ERR_INVALID, "a key name is printable ASCII without spaces or '+'");
 	memset(s, 0, sizeof(*s));
 	memcpy(s->name, name, strlen(name));
 	randombytes_buf(s->seed, sizeof(s->seed));
 	crypto_sign_seed_keypair(s->pub, s->sec, s->seed);
-	s->key_id = key_id(s->name, strlen(s->name), s->pub);
+	s->key_id = ledger_key_id(s->name, LEDGER_COSIG_ED25519, s->pub);
 	return 0;
-}
-
-static void
-key_text(char out[LEDGER_KEY_TEXT_MAX], const char *prefix, const char *name, uint32_t id,
-    const unsigned char key[32])
-{
-	unsigned char alg_key[33];
-	char b64[64];
-
-	alg_key[0] = LEDGER_COSIG_ED25519;
-	memcpy(alg_key + 1, key, 32);
-	sodium_bin2base64(b64, sizeof(b64), alg_key, sizeof(alg_key), sodium_base64_VARIANT_ORIGINAL);
-	snprintf(out, LEDGER_KEY_TEXT_MAX, "%s%s+%08x+%s", prefix, name, (unsigned)id, b64);
-	sodium_memzero(alg_key, sizeof(alg_key));
-	sodium_memzero(b64, sizeof(b64));
 }
 
 void
 cosig_signer_text(const struct ledger_signer *s, char out[LEDGER_KEY_TEXT_MAX])
 {
-	key_text(out, "PRIVATE+KEY+", s->name, s->key_id, s->seed);
+	ledger_key_text(out, "PRIVATE+KEY+", s->name, s->key_id, LEDGER_COSIG_ED25519, s->seed);
 }
 
 void
 cosig_verifier_text(const struct ledger_verifier *v, char out[LEDGER_KEY_TEXT_MAX])
 {
-	key_text(out, "", v->name, v->key_id, v->pub);
-}
-
-/* "<name>+<8 hex>+<base64(0x04 || key)>": fills name, id and key. */
-static int
-key_parse(const char *text, char name[LEDGER_KEY_NAME_MAX], uint32_t *id, unsigned char key[32],
-    struct err *e)
-{
-	const char *p1 = strchr(text, '+'), *p2 = p1 ? strchr(p1 + 1, '+') : NULL;
-	unsigned char alg_key[64];
-	size_t len = 0;
-	uint32_t v = 0;
-	int rc = -1;
-
-	if (p1 == NULL || p2 == NULL)
-		return err_set(e, ERR_INVALID, "a witness key is name+id+key");
-	if (!name_valid(text, (size_t)(p1 - text)))
-		return err_set(e, ERR_INVALID, "the witness key's name is not valid");
-	if (p2 - p1 - 1 != 8)
-		return err_set(e, ERR_INVALID, "the key id is not 8 lowercase hex digits");
-	for (const char *h = p1 + 1; h < p2; h++) {
-		if (*h >= '0' && *h <= '9')
-			v = v << 4 | (uint32_t)(*h - '0');
-		else if (*h >= 'a' && *h <= 'f')
-			v = v << 4 | (uint32_t)(*h - 'a' + 10);
-		else
-			return err_set(e, ERR_INVALID, "the key id is not 8 lowercase hex digits");
-	}
-	if (b64_decode(p2 + 1, strlen(p2 + 1), alg_key, sizeof(alg_key), &len) != 0)
-		return err_set(e, ERR_INVALID, "the key is not valid base64");
-	if (len != 33 || alg_key[0] != LEDGER_COSIG_ED25519) {
-		err_set(e, ERR_INVALID, len == 33 && alg_key[0] == LEDGER_ED25519 ?
-		    "this is a log key (algorithm 0x01), not a witness key (cosignature/v1, 0x04)" :
-		    "the key is not a cosignature/v1 Ed25519 key (algorithm 0x04)");
-		goto out;
-	}
-	memcpy(name, text, (size_t)(p1 - text));
-	name[p1 - text] = '\0';
-	memcpy(key, alg_key + 1, 32);
-	*id = v;
-	rc = 0;
-out:
-	sodium_memzero(alg_key, sizeof(alg_key));
-	return rc;
+	ledger_key_text(out, "", v->name, v->key_id, LEDGER_COSIG_ED25519, v->pub);
 }
 
 int
@@ -152,10 +52,10 @@ cosig_signer_parse(const char *text, struct ledger_signer *s, struct err *e)
 	memset(s, 0, sizeof(*s));
 	if (strncmp(text, "PRIVATE+KEY+", 12) != 0)
 		return err_set(e, ERR_INVALID, "a signing key starts with PRIVATE+KEY+");
-	if (key_parse(text + 12, s->name, &id, s->seed, e) != 0)
+	if (ledger_key_parse(text + 12, LEDGER_COSIG_ED25519, s->name, &id, s->seed, e) != 0)
 		return -1;
 	crypto_sign_seed_keypair(s->pub, s->sec, s->seed);
-	s->key_id = key_id(s->name, strlen(s->name), s->pub);
+	s->key_id = ledger_key_id(s->name, LEDGER_COSIG_ED25519, s->pub);
 	if (s->key_id != id) {
 		sodium_memzero(s, sizeof(*s));
 		return err_set(e, ERR_INVALID, "the key id does not match the key");
@@ -167,9 +67,9 @@ int
 cosig_verifier_parse(const char *text, struct ledger_verifier *v, struct err *e)
 {
 	memset(v, 0, sizeof(*v));
-	if (key_parse(text, v->name, &v->key_id, v->pub, e) != 0)
+	if (ledger_key_parse(text, LEDGER_COSIG_ED25519, v->name, &v->key_id, v->pub, e) != 0)
 		return -1;
-	if (key_id(v->name, strlen(v->name), v->pub) != v->key_id)
+	if (ledger_key_id(v->name, LEDGER_COSIG_ED25519, v->pub) != v->key_id)
 		return err_set(e, ERR_INVALID, "the key id does not match the key");
 	return 0;
 }
@@ -256,12 +156,39 @@ check_one(const unsigned char *sig, const char *body, size_t len, const struct l
 }
 
 int
+cosig_check_line(const struct ledger_verifier *v, const char *body, size_t body_len,
+    const char *line, size_t len, uint64_t *t, struct err *e)
+{
+	const char *sp, *end = line + len;
+	unsigned char sig[COSIG_BYTES + 64];
+	size_t siglen = 0, vlen = strlen(v->name);
+	uint32_t id;
+
+	if (len < SIG_PREFIX_LEN || memcmp(line, SIG_PREFIX, SIG_PREFIX_LEN) != 0)
+		return 0;
+	line += SIG_PREFIX_LEN;
+	sp = memchr(line, ' ', (size_t)(end - line));
+	if (sp == NULL || (size_t)(sp - line) != vlen || memcmp(line, v->name, vlen) != 0)
+		return 0;	/* another key's line: not ours to judge */
+	if (ledger_b64_decode(sp + 1, (size_t)(end - sp - 1), sig, sizeof(sig), &siglen) != 0 ||
+	    siglen < 4)
+		return err_set(e, ERR_INVALID, "the line by %s is not valid base64", v->name);
+	id = (uint32_t)sig[0] << 24 | (uint32_t)sig[1] << 16 | (uint32_t)sig[2] << 8 | sig[3];
+	if (id != v->key_id)
+		return 0;	/* another key of that name */
+	if (siglen != COSIG_BYTES || check_one(sig, body, body_len, v, t) != 0)
+		return err_set(e, ERR_INVALID, "the cosignature by %s does not verify over this checkpoint",
+		    v->name);
+	return 1;
+}
+
+int
 cosig_verify(const char *text, size_t len, const struct ledger_verifier *v, uint64_t *t,
     struct err *e)
 {
 	const char *sigs = NULL, *end = text + len, *line;
-	size_t body, vlen = strlen(v->name);
 	uint64_t newest = 0;
+	size_t body;
 	int good = 0;
 
 	if (!utf8_valid(text, len))
@@ -275,28 +202,15 @@ cosig_verify(const char *text, size_t len, const struct ledger_verifier *v, uint
 	if (!body_valid(text, body))
 		return err_set(e, ERR_INVALID, "the note's body is not lines of text");
 	for (line = sigs; line < end; ) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line)), *sp;
-		unsigned char sig[COSIG_BYTES + 64];
-		size_t siglen = 0;
-		uint32_t id;
-		uint64_t when;
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		uint64_t when = 0;
+		int rc;
 
 		if ((size_t)(nl - line) < SIG_PREFIX_LEN || memcmp(line, SIG_PREFIX, SIG_PREFIX_LEN) != 0)
 			return err_set(e, ERR_INVALID, "a signature line does not start with an em dash");
-		line += SIG_PREFIX_LEN;
-		sp = memchr(line, ' ', (size_t)(nl - line));
-		if (sp == NULL || (size_t)(sp - line) != vlen || memcmp(line, v->name, vlen) != 0) {
-			line = nl + 1;	/* another key's line: not ours to judge */
-			continue;
-		}
-		if (b64_decode(sp + 1, (size_t)(nl - sp - 1), sig, sizeof(sig), &siglen) != 0 ||
-		    siglen < 4)
-			return err_set(e, ERR_INVALID, "the line by %s is not valid base64", v->name);
-		id = (uint32_t)sig[0] << 24 | (uint32_t)sig[1] << 16 | (uint32_t)sig[2] << 8 | sig[3];
-		if (id == v->key_id) {
-			if (siglen != COSIG_BYTES || check_one(sig, text, body, v, &when) != 0)
-				return err_set(e, ERR_INVALID,
-				    "the cosignature by %s does not verify over this checkpoint", v->name);
+		if ((rc = cosig_check_line(v, text, body, line, (size_t)(nl - line), &when, e)) < 0)
+			return -1;
+		if (rc == 1) {
 			good = 1;
 			if (when > newest)
 				newest = when;

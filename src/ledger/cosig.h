@@ -35,6 +35,12 @@ int cosig_verifier_parse(const char *text, struct ledger_verifier *v, struct err
  * in a newline) at time t: malloc'd, NULL with e set for a bad body or t > 2^63 - 1. */
 char *cosig_line(const struct ledger_signer *s, const char *body, size_t len, uint64_t t,
     struct err *e);
+/* Checks one signature line (len bytes, without its newline) against witness v over the
+ * checkpoint body: 1 when the line is v's (its name and key id) and its cosignature verifies
+ * (*t gets its time), 0 when the line is another key's, -1 (e set) when it names v but is
+ * malformed or does not verify. The server checks a posted note line by line with it. */
+int cosig_check_line(const struct ledger_verifier *v, const char *body, size_t body_len,
+    const char *line, size_t len, uint64_t *t, struct err *e);
 /* Checks that the note text (body, blank line, signature lines) carries a valid cosignature by
  * witness v: at least one line with v's name and key id, and every such line a valid cosignature
  * of the body. Lines of other keys are skipped (the log's own signature). On success returns 0 and

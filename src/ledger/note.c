@@ -14,9 +14,8 @@
 #define SIG_PREFIX_LEN 4
 #define SIG_MAX 100	/* Go's note.Open refuses notes with more signature lines */
 
-/* 1 for a key name: printable ASCII without space or '+'. */
-static int
-name_valid(const char *s, size_t n)
+int
+ledger_key_name_valid(const char *s, size_t n)
 {
 	if (n == 0 || n >= LEDGER_KEY_NAME_MAX)
 		return 0;
@@ -26,12 +25,11 @@ name_valid(const char *s, size_t n)
 	return 1;
 }
 
-/* The key id: SHA-256(name || '\n' || 0x01 || pub), first 4 bytes big-endian. */
-static uint32_t
-key_id(const char *name, const unsigned char pub[32])
+uint32_t
+ledger_key_id(const char *name, unsigned char alg, const unsigned char pub[32])
 {
 	crypto_hash_sha256_state st;
-	unsigned char h[32], sep[2] = { '\n', LEDGER_ED25519 };
+	unsigned char h[32], sep[2] = { '\n', alg };
 
 	crypto_hash_sha256_init(&st);
 	crypto_hash_sha256_update(&st, (const unsigned char *)name, strlen(name));
@@ -41,10 +39,8 @@ key_id(const char *name, const unsigned char pub[32])
 	return (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
 }
 
-/* Decodes padded standard base64 in its canonical form only (what encoding the bytes gives back):
- * n bytes of s into out (at most max), *outlen set. Returns 0 or -1. */
-static int
-b64_decode(const char *s, size_t n, unsigned char *out, size_t max, size_t *outlen)
+int
+ledger_b64_decode(const char *s, size_t n, unsigned char *out, size_t max, size_t *outlen)
 {
 	char again[256];
 	const char *end;
@@ -87,7 +83,7 @@ static void
 signer_from_seed(struct ledger_signer *s)
 {
 	crypto_sign_seed_keypair(s->pub, s->sec, s->seed);
-	s->key_id = key_id(s->name, s->pub);
+	s->key_id = ledger_key_id(s->name, LEDGER_ED25519, s->pub);
 }
 
 int
@@ -95,7 +91,7 @@ ledger_key_generate(const char *name, struct ledger_signer *s, struct err *e)
 {
 	if (sodium_init() < 0)
 		return err_set(e, ERR_INTERNAL, "libsodium could not start");
-	if (!name_valid(name, strlen(name)))
+	if (!ledger_key_name_valid(name, strlen(name)))
 		return err_set(e, ERR_INVALID, "a key name is printable ASCII without spaces or '+'");
 	memset(s, 0, sizeof(*s));
 	memcpy(s->name, name, strlen(name));
@@ -113,15 +109,14 @@ ledger_signer_verifier(const struct ledger_signer *s, struct ledger_verifier *v)
 	memcpy(v->pub, s->pub, sizeof(v->pub));
 }
 
-/* "<name>+<id>+<base64(0x01 || key)>" after prefix. */
-static void
-key_text(char out[LEDGER_KEY_TEXT_MAX], const char *prefix, const char *name, uint32_t id,
-    const unsigned char key[32])
+void
+ledger_key_text(char out[LEDGER_KEY_TEXT_MAX], const char *prefix, const char *name, uint32_t id,
+    unsigned char alg, const unsigned char key[32])
 {
 	unsigned char alg_key[33];
 	char b64[64];
 
-	alg_key[0] = LEDGER_ED25519;
+	alg_key[0] = alg;
 	memcpy(alg_key + 1, key, 32);
 	b64_encode(b64, sizeof(b64), alg_key, sizeof(alg_key));
 	snprintf(out, LEDGER_KEY_TEXT_MAX, "%s%s+%08x+%s", prefix, name, (unsigned)id, b64);
@@ -132,19 +127,18 @@ key_text(char out[LEDGER_KEY_TEXT_MAX], const char *prefix, const char *name, ui
 void
 ledger_signer_text(const struct ledger_signer *s, char out[LEDGER_KEY_TEXT_MAX])
 {
-	key_text(out, "PRIVATE+KEY+", s->name, s->key_id, s->seed);
+	ledger_key_text(out, "PRIVATE+KEY+", s->name, s->key_id, LEDGER_ED25519, s->seed);
 }
 
 void
 ledger_verifier_text(const struct ledger_verifier *v, char out[LEDGER_KEY_TEXT_MAX])
 {
-	key_text(out, "", v->name, v->key_id, v->pub);
+	ledger_key_text(out, "", v->name, v->key_id, LEDGER_ED25519, v->pub);
 }
 
-/* Parses "<name>+<id>+<base64(0x01 || key)>" (the part after any "PRIVATE+KEY+"). */
-static int
-key_parse(const char *text, char name[LEDGER_KEY_NAME_MAX], uint32_t *id, unsigned char key[32],
-    struct err *e)
+int
+ledger_key_parse(const char *text, unsigned char alg, char name[LEDGER_KEY_NAME_MAX], uint32_t *id,
+    unsigned char key[32], struct err *e)
 {
 	const char *p1 = strchr(text, '+'), *p2 = p1 ? strchr(p1 + 1, '+') : NULL;
 	unsigned char alg_key[64];
@@ -154,14 +148,21 @@ key_parse(const char *text, char name[LEDGER_KEY_NAME_MAX], uint32_t *id, unsign
 	/* the base64 part may hold '+' itself: only the first two separate */
 	if (p1 == NULL || p2 == NULL)
 		return err_set(e, ERR_INVALID, "a key is name+id+key");
-	if (!name_valid(text, (size_t)(p1 - text)))
+	if (!ledger_key_name_valid(text, (size_t)(p1 - text)))
 		return err_set(e, ERR_INVALID, "the key's name is not valid");
 	if (hex32(p1 + 1, (size_t)(p2 - p1 - 1), id) != 0)
 		return err_set(e, ERR_INVALID, "the key id is not 8 lowercase hex digits");
-	if (b64_decode(p2 + 1, strlen(p2 + 1), alg_key, sizeof(alg_key), &len) != 0)
+	if (ledger_b64_decode(p2 + 1, strlen(p2 + 1), alg_key, sizeof(alg_key), &len) != 0)
 		return err_set(e, ERR_INVALID, "the key is not valid base64");
-	if (len != 33 || alg_key[0] != LEDGER_ED25519) {
-		err_set(e, ERR_INVALID, "the key is not an Ed25519 key");
+	if (len != 33 || alg_key[0] != alg) {
+		if (len == 33 && alg_key[0] == LEDGER_ED25519)
+			err_set(e, ERR_INVALID, "this is a log key (algorithm 0x01), not a witness key "
+			    "(cosignature/v1, 0x04)");
+		else if (len == 33 && alg_key[0] == 0x04)
+			err_set(e, ERR_INVALID, "this is a witness key (cosignature/v1, 0x04), not a log key "
+			    "(algorithm 0x01)");
+		else
+			err_set(e, ERR_INVALID, "the key is not an Ed25519 key");
 		goto out;
 	}
 	memcpy(name, text, (size_t)(p1 - text));
@@ -183,7 +184,7 @@ ledger_signer_parse(const char *text, struct ledger_signer *s, struct err *e)
 	memset(s, 0, sizeof(*s));
 	if (strncmp(text, "PRIVATE+KEY+", 12) != 0)
 		return err_set(e, ERR_INVALID, "a signing key starts with PRIVATE+KEY+");
-	if (key_parse(text + 12, s->name, &id, s->seed, e) != 0)
+	if (ledger_key_parse(text + 12, LEDGER_ED25519, s->name, &id, s->seed, e) != 0)
 		return -1;
 	signer_from_seed(s);
 	if (s->key_id != id) {
@@ -197,9 +198,9 @@ int
 ledger_verifier_parse(const char *text, struct ledger_verifier *v, struct err *e)
 {
 	memset(v, 0, sizeof(*v));
-	if (key_parse(text, v->name, &v->key_id, v->pub, e) != 0)
+	if (ledger_key_parse(text, LEDGER_ED25519, v->name, &v->key_id, v->pub, e) != 0)
 		return -1;
-	if (key_id(v->name, v->pub) != v->key_id)
+	if (ledger_key_id(v->name, LEDGER_ED25519, v->pub) != v->key_id)
 		return err_set(e, ERR_INVALID, "the key id does not match the key");
 	return 0;
 }
@@ -286,8 +287,8 @@ ledger_note_verify(const char *text, size_t len, const struct ledger_verifier *v
 		if ((sp = memchr(line, ' ', (size_t)(nl - line))) == NULL)
 			return err_set(e, ERR_INVALID, "a signature line has no signature");
 		namelen = (size_t)(sp - line);
-		if (!name_valid(line, namelen) ||
-		    b64_decode(sp + 1, (size_t)(nl - sp - 1), sig, sizeof(sig), &siglen) != 0 ||
+		if (!ledger_key_name_valid(line, namelen) ||
+		    ledger_b64_decode(sp + 1, (size_t)(nl - sp - 1), sig, sizeof(sig), &siglen) != 0 ||
 		    siglen < 5)
 			return err_set(e, ERR_INVALID, "a signature line is malformed");
 		id = (uint32_t)sig[0] << 24 | (uint32_t)sig[1] << 16 | (uint32_t)sig[2] << 8 | sig[3];
@@ -376,7 +377,7 @@ ledger_checkpoint_parse(const char *body, size_t len, struct ledger_checkpoint *
 	{
 		unsigned char root[48];
 
-		if (b64_decode(l2 + 1, (size_t)(l3 - l2 - 1), root, sizeof(root), &n) != 0 ||
+		if (ledger_b64_decode(l2 + 1, (size_t)(l3 - l2 - 1), root, sizeof(root), &n) != 0 ||
 		    n != LEDGER_HASH_BYTES)
 			return err_set(e, ERR_INVALID, "the checkpoint root is not 32 bytes of base64");
 		memcpy(c->root, root, LEDGER_HASH_BYTES);

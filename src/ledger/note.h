@@ -29,6 +29,22 @@ struct ledger_verifier {
 /* Text forms: "PRIVATE+KEY+" + name + 1 + 8 + 1 + 44 base64 bytes + NUL. */
 #define LEDGER_KEY_TEXT_MAX (12 + LEDGER_KEY_NAME_MAX + 1 + 8 + 1 + 48 + 1)
 
+/* The pieces of the key text forms, shared with witness keys (cosig.h: algorithm 0x04). */
+/* 1 for a key name: 1..LEDGER_KEY_NAME_MAX-1 bytes of printable ASCII, no space or '+'. */
+int ledger_key_name_valid(const char *s, size_t n);
+/* The key id: the first 4 bytes of SHA-256(name || '\n' || alg || pub), big-endian. */
+uint32_t ledger_key_id(const char *name, unsigned char alg, const unsigned char pub[32]);
+/* Padded standard base64 in its canonical form only (what encoding the bytes gives back): n
+ * bytes of s into out (at most max), *outlen set. 0, or -1. */
+int ledger_b64_decode(const char *s, size_t n, unsigned char *out, size_t max, size_t *outlen);
+/* prefix "<name>+<id as 8 hex>+<base64(alg || key)>" into out. */
+void ledger_key_text(char out[LEDGER_KEY_TEXT_MAX], const char *prefix, const char *name,
+    uint32_t id, unsigned char alg, const unsigned char key[32]);
+/* Parses "<name>+<id>+<base64(alg || key)>" (what follows any "PRIVATE+KEY+"): the key must be
+ * of algorithm alg. It does not check the id against the key. 0, or -1 with e set. */
+int ledger_key_parse(const char *text, unsigned char alg, char name[LEDGER_KEY_NAME_MAX],
+    uint32_t *id, unsigned char key[32], struct err *e);
+
 /* Makes a new random signing key named name. Returns 0, or -1 (e set) for a bad name. */
 int ledger_key_generate(const char *name, struct ledger_signer *s, struct err *e);
 /* The text forms of a signing key and of its verifier key. */

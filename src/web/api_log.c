@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "../domain/audit.h"
-#include "../ledger/cosig_verify.h"
+#include "../ledger/cosig.h"
 #include "../ledger/log.h"
 #include "../util/clock.h"
 #include "../util/log.h"
@@ -50,7 +50,7 @@ log_query_u64(struct request *r, const char *name, uint64_t *out, const char **w
 static atomic_int witness_key_warned;
 
 int
-log_witnesses(struct request *r, struct ledger_witness_key w[LOG_WITNESSES_MAX])
+log_witnesses(struct request *r, struct ledger_verifier w[LOG_WITNESSES_MAX])
 {
 	const char *p = r->srv->cfg->log_witnesses;
 	int n = 0;
@@ -59,13 +59,19 @@ log_witnesses(struct request *r, struct ledger_witness_key w[LOG_WITNESSES_MAX])
 		size_t len = strcspn(p, ",");
 		const char *s = p;
 		size_t l = len;
+		char key[LEDGER_KEY_TEXT_MAX];
 		struct err e;
 
+		err_clear(&e);
 		while (l > 0 && (*s == ' ' || *s == '\t'))
 			s++, l--;
 		while (l > 0 && (s[l - 1] == ' ' || s[l - 1] == '\t'))
 			l--;
-		if (l > 0 && ledger_witness_key_parse(s, l, &w[n], &e) == 0)
+		if (l >= sizeof(key))
+			err_set(&e, ERR_INVALID, "the key is too long");
+		else
+			snprintf(key, sizeof(key), "%.*s", (int)l, s);
+		if (l > 0 && l < sizeof(key) && cosig_verifier_parse(key, &w[n], &e) == 0)
 			n++;
 		else if (l > 0 && !atomic_exchange(&witness_key_warned, 1))	/* once: the setting is fixed */
 			log_error("msg=\"a --log-witnesses key is not a witness key: left out\" error=\"%s\"", e.msg);
@@ -445,7 +451,7 @@ checkpoint_of_body(struct db *db, uint64_t size, const char *body, size_t len)
 int
 api_log_cosignatures(struct request *r)
 {
-	struct ledger_witness_key w[LOG_WITNESSES_MAX];
+	struct ledger_verifier w[LOG_WITNESSES_MAX];
 	struct cosig_post *c = r->state;
 	const char *text = r->body_in.data, *ct, *end, *sigs = NULL, *line;
 	struct ledger_checkpoint cp;
@@ -500,7 +506,7 @@ api_log_cosignatures(struct request *r)
 
 		for (int i = 0; i < nw; i++) {
 			int dup = 0;
-			if (ledger_witness_check_line(&w[i], text, body, line, l, &t, &e) != 1)
+			if (cosig_check_line(&w[i], text, body, line, l, &t, &e) != 1)
 				continue;
 			for (int j = 0; j < c->n; j++)
 				dup |= strcmp(c->witness[j], w[i].name) == 0;

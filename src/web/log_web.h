@@ -4,7 +4,7 @@
 #define AGORA_LOG_WEB_H
 #include <stdint.h>
 
-#include "../ledger/cosig_verify.h"
+#include "../ledger/cosig.h"
 #include "request.h"
 
 #define LOG_ENTRIES_MAX 1000	/* entries per call of /api/v1/log/entries */
@@ -17,6 +17,6 @@ int log_query_u64(struct request *r, const char *name, uint64_t *out, const char
 
 /* The witnesses of --log-witnesses, parsed (a key that does not parse is logged and left out).
  * Returns how many, into w (LOG_WITNESSES_MAX of them). */
-int log_witnesses(struct request *r, struct ledger_witness_key w[LOG_WITNESSES_MAX]);
+int log_witnesses(struct request *r, struct ledger_verifier w[LOG_WITNESSES_MAX]);
 
 #endif
