@@ -18,16 +18,7 @@
 int
 cosig_key_generate(const char *name, struct ledger_signer *s, struct err *e)
 {
-	if (sodium_init() < 0)
-		return err_set(e, ERR_INTERNAL, "libsodium could not start");
-	if (!ledger_key_name_valid(name, strlen(name)))
-		return err_set(e, ERR_INVALID, "a key name is printable ASCII without spaces or '+'");
-	memset(s, 0, sizeof(*s));
-	memcpy(s->name, name, strlen(name));
-	randombytes_buf(s->seed, sizeof(s->seed));
-	crypto_sign_seed_keypair(s->pub, s->sec, s->seed);
-	s->key_id = ledger_key_id(s->name, LEDGER_COSIG_ED25519, s->pub);
-	return 0;
+	return ledger_key_generate_alg(name, LEDGER_COSIG_ED25519, s, e);
 }
 
 void
@@ -45,33 +36,13 @@ cosig_verifier_text(const struct ledger_verifier *v, char out[LEDGER_KEY_TEXT_MA
 int
 cosig_signer_parse(const char *text, struct ledger_signer *s, struct err *e)
 {
-	uint32_t id;
-
-	if (sodium_init() < 0)
-		return err_set(e, ERR_INTERNAL, "libsodium could not start");
-	memset(s, 0, sizeof(*s));
-	if (strncmp(text, "PRIVATE+KEY+", 12) != 0)
-		return err_set(e, ERR_INVALID, "a signing key starts with PRIVATE+KEY+");
-	if (ledger_key_parse(text + 12, LEDGER_COSIG_ED25519, s->name, &id, s->seed, e) != 0)
-		return -1;
-	crypto_sign_seed_keypair(s->pub, s->sec, s->seed);
-	s->key_id = ledger_key_id(s->name, LEDGER_COSIG_ED25519, s->pub);
-	if (s->key_id != id) {
-		sodium_memzero(s, sizeof(*s));
-		return err_set(e, ERR_INVALID, "the key id does not match the key");
-	}
-	return 0;
+	return ledger_signer_parse_alg(text, LEDGER_COSIG_ED25519, s, e);
 }
 
 int
 cosig_verifier_parse(const char *text, struct ledger_verifier *v, struct err *e)
 {
-	memset(v, 0, sizeof(*v));
-	if (ledger_key_parse(text, LEDGER_COSIG_ED25519, v->name, &v->key_id, v->pub, e) != 0)
-		return -1;
-	if (ledger_key_id(v->name, LEDGER_COSIG_ED25519, v->pub) != v->key_id)
-		return err_set(e, ERR_INVALID, "the key id does not match the key");
-	return 0;
+	return ledger_verifier_parse_alg(text, LEDGER_COSIG_ED25519, v, e);
 }
 
 /* The signed message: "cosignature/v1\ntime <t>\n" || body, into b. */

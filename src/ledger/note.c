@@ -80,14 +80,15 @@ hex32(const char *s, size_t n, uint32_t *out)
 }
 
 static void
-signer_from_seed(struct ledger_signer *s)
+signer_from_seed(struct ledger_signer *s, unsigned char alg)
 {
 	crypto_sign_seed_keypair(s->pub, s->sec, s->seed);
-	s->key_id = ledger_key_id(s->name, LEDGER_ED25519, s->pub);
+	s->key_id = ledger_key_id(s->name, alg, s->pub);
 }
 
 int
-ledger_key_generate(const char *name, struct ledger_signer *s, struct err *e)
+ledger_key_generate_alg(const char *name, unsigned char alg, struct ledger_signer *s,
+    struct err *e)
 {
 	if (sodium_init() < 0)
 		return err_set(e, ERR_INTERNAL, "libsodium could not start");
@@ -96,8 +97,14 @@ ledger_key_generate(const char *name, struct ledger_signer *s, struct err *e)
 	memset(s, 0, sizeof(*s));
 	memcpy(s->name, name, strlen(name));
 	randombytes_buf(s->seed, sizeof(s->seed));
-	signer_from_seed(s);
+	signer_from_seed(s, alg);
 	return 0;
+}
+
+int
+ledger_key_generate(const char *name, struct ledger_signer *s, struct err *e)
+{
+	return ledger_key_generate_alg(name, LEDGER_ED25519, s, e);
 }
 
 void
@@ -175,7 +182,8 @@ out:
 }
 
 int
-ledger_signer_parse(const char *text, struct ledger_signer *s, struct err *e)
+ledger_signer_parse_alg(const char *text, unsigned char alg, struct ledger_signer *s,
+    struct err *e)
 {
 	uint32_t id;
 
@@ -184,9 +192,9 @@ ledger_signer_parse(const char *text, struct ledger_signer *s, struct err *e)
 	memset(s, 0, sizeof(*s));
 	if (strncmp(text, "PRIVATE+KEY+", 12) != 0)
 		return err_set(e, ERR_INVALID, "a signing key starts with PRIVATE+KEY+");
-	if (ledger_key_parse(text + 12, LEDGER_ED25519, s->name, &id, s->seed, e) != 0)
+	if (ledger_key_parse(text + 12, alg, s->name, &id, s->seed, e) != 0)
 		return -1;
-	signer_from_seed(s);
+	signer_from_seed(s, alg);
 	if (s->key_id != id) {
 		sodium_memzero(s, sizeof(*s));
 		return err_set(e, ERR_INVALID, "the key id does not match the key");
@@ -195,14 +203,27 @@ ledger_signer_parse(const char *text, struct ledger_signer *s, struct err *e)
 }
 
 int
-ledger_verifier_parse(const char *text, struct ledger_verifier *v, struct err *e)
+ledger_signer_parse(const char *text, struct ledger_signer *s, struct err *e)
+{
+	return ledger_signer_parse_alg(text, LEDGER_ED25519, s, e);
+}
+
+int
+ledger_verifier_parse_alg(const char *text, unsigned char alg, struct ledger_verifier *v,
+    struct err *e)
 {
 	memset(v, 0, sizeof(*v));
-	if (ledger_key_parse(text, LEDGER_ED25519, v->name, &v->key_id, v->pub, e) != 0)
+	if (ledger_key_parse(text, alg, v->name, &v->key_id, v->pub, e) != 0)
 		return -1;
-	if (ledger_key_id(v->name, LEDGER_ED25519, v->pub) != v->key_id)
+	if (ledger_key_id(v->name, alg, v->pub) != v->key_id)
 		return err_set(e, ERR_INVALID, "the key id does not match the key");
 	return 0;
+}
+
+int
+ledger_verifier_parse(const char *text, struct ledger_verifier *v, struct err *e)
+{
+	return ledger_verifier_parse_alg(text, LEDGER_ED25519, v, e);
 }
 
 /* 1 when text is UTF-8 with no control character but newlines (Go's note.Open rule). */

@@ -45,6 +45,14 @@ void ledger_key_text(char out[LEDGER_KEY_TEXT_MAX], const char *prefix, const ch
 int ledger_key_parse(const char *text, unsigned char alg, char name[LEDGER_KEY_NAME_MAX],
     uint32_t *id, unsigned char key[32], struct err *e);
 
+/* The same for keys of another algorithm byte (witness keys: 0x04, cosig.h). */
+int ledger_key_generate_alg(const char *name, unsigned char alg, struct ledger_signer *s,
+    struct err *e);
+int ledger_signer_parse_alg(const char *text, unsigned char alg, struct ledger_signer *s,
+    struct err *e);
+int ledger_verifier_parse_alg(const char *text, unsigned char alg, struct ledger_verifier *v,
+    struct err *e);
+
 /* Makes a new random signing key named name. Returns 0, or -1 (e set) for a bad name. */
 int ledger_key_generate(const char *name, struct ledger_signer *s, struct err *e);
 /* The text forms of a signing key and of its verifier key. */
