@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../util/buf.h"
+#include "../util/str.h"
 
 static const char *const kinds[] = { NULL, "response_version", "moderation", "consultation",
 	"document_revision", "outcome", "key_rotation" };
@@ -69,6 +70,8 @@ put_str(struct buf *b, const char *s, struct err *e)
 	if (n >= LEDGER_STR_MAX)
 		return err_set(e, ERR_INVALID, "an entry's string is longer than %d bytes",
 		    LEDGER_STR_MAX - 1);
+	if (!utf8_valid(s, n))
+		return err_set(e, ERR_INVALID, "an entry's string is not UTF-8");
 	buf_add(b, p, 2);
 	buf_add(b, s, n);
 	return 0;
@@ -81,6 +84,8 @@ ledger_entry_encode(const struct ledger_entry *en, struct buf *b, struct err *e)
 
 	if (ledger_kind_name(en->kind) == NULL)
 		return err_set(e, ERR_INVALID, "unknown entry kind %d", en->kind);
+	if (en->time < 0)
+		return err_set(e, ERR_INVALID, "an entry's time is not before 1970");
 	buf_add(b, head, 2);
 	put_u64(b, (uint64_t)en->time);
 	switch (en->kind) {
@@ -170,7 +175,7 @@ get_str(struct rd *r, char out[LEDGER_STR_MAX])
 	}
 	if ((p = take(r, n)) == NULL)
 		return;
-	if (memchr(p, '\0', n) != NULL) {
+	if (memchr(p, '\0', n) != NULL || !utf8_valid((const char *)p, n)) {
 		r->bad = 1;
 		return;
 	}
@@ -196,7 +201,12 @@ ledger_entry_decode(const unsigned char *p, size_t len, struct ledger_entry *en,
 	if (get_be(&r, 1) != LEDGER_ENTRY_FORMAT)
 		return err_set(e, ERR_INVALID, "the entry is not of format %d", LEDGER_ENTRY_FORMAT);
 	en->kind = (int)get_be(&r, 1);
-	en->time = (int64_t)get_be(&r, 8);
+	{
+		uint64_t t = get_be(&r, 8);
+		if (t > (uint64_t)INT64_MAX)	/* a time is a signed count of seconds */
+			return err_set(e, ERR_INVALID, "the entry's time is out of range");
+		en->time = (int64_t)t;
+	}
 	if (!r.bad && ledger_kind_name(en->kind) == NULL)
 		return err_set(e, ERR_INVALID, "unknown entry kind %d", en->kind);
 	switch (en->kind) {
@@ -236,7 +246,7 @@ ledger_entry_decode(const unsigned char *p, size_t len, struct ledger_entry *en,
 		break;
 	}
 	if (r.bad)
-		return err_set(e, ERR_INVALID, "the entry is cut short or has a bad string");
+		return err_set(e, ERR_INVALID, "the entry is cut short or has a string that is not UTF-8");
 	if (r.off != len)
 		return err_set(e, ERR_INVALID, "the entry has %zu bytes too many", len - r.off);
 	return 0;

@@ -123,8 +123,23 @@ test_decode_refuses(void **state)
 	assert_int_equal(ledger_entry_decode(p, b.len, &out, &e), -1);
 	p[b.len - 33] = LEDGER_WITHHELD;
 	assert_int_equal(ledger_entry_decode(p, b.len, &out, &e), 0);
+	p[12] = (unsigned char)'\xc9';	/* a lone UTF-8 lead byte in the first string (found by fuzzing) */
+	assert_int_equal(ledger_entry_decode(p, b.len, &out, &e), -1);
+	p[12] = 'm';
+	p[2] = 0x80;	/* a time past 2^63 - 1 */
+	assert_int_equal(ledger_entry_decode(p, b.len, &out, &e), -1);
+	p[2] = 0;
+	assert_int_equal(ledger_entry_decode(p, b.len, &out, &e), 0);
 	p[11] = 0xff;	/* the first string's length */
 	assert_int_equal(ledger_entry_decode(p, b.len, &out, &e), -1);
+	en = sample(LEDGER_RESPONSE_VERSION);
+	snprintf(en.b, sizeof(en.b), "\xff\xfe");
+	buf_reset(&b);
+	assert_int_equal(ledger_entry_encode(&en, &b, &e), -1);	/* not UTF-8 */
+	en = sample(LEDGER_RESPONSE_VERSION);
+	en.time = -1;
+	buf_reset(&b);
+	assert_int_equal(ledger_entry_encode(&en, &b, &e), -1);
 	en = sample(LEDGER_CONSULTATION);
 	en.small = 3;
 	buf_reset(&b);
