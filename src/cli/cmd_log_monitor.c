@@ -633,7 +633,6 @@ log_monitor(int argc, char **argv, struct config *c)
 	struct sigaction sa;
 	struct err e;
 	long interval = 60;
-	char *end;
 
 	if ((rc = cli_parse(argc, argv, c, "log", flags, bools, opts, vals, NULL, 0)) != 0)
 		return rc == 1 ? 0 : rc;
@@ -641,14 +640,8 @@ log_monitor(int argc, char **argv, struct config *c)
 		fprintf(stderr, "agora log monitor: --url, --key and --state are all needed\n");
 		return EXIT_USAGE;
 	}
-	if (vals[3] != NULL) {
-		errno = 0;
-		interval = strtol(vals[3], &end, 10);
-		if (errno || *end || interval < 1 || interval > 86400) {
-			fprintf(stderr, "agora log monitor: --interval is seconds, 1 to 86400\n");
-			return EXIT_USAGE;
-		}
-	}
+	if (lt_interval(vals[3], "monitor", &interval) != 0)
+		return EXIT_USAGE;
 	if (sodium_init() < 0)
 		return 1;
 	m.url = vals[0];

@@ -169,7 +169,6 @@ log_witness(int argc, char **argv, struct config *c)
 	struct sigaction sa;
 	struct err e;
 	long interval = 60;
-	char *end;
 
 	if ((rc = cli_parse(argc, argv, c, "log", flags, bools, opts, vals, NULL, 0)) != 0)
 		return rc == 1 ? 0 : rc;
@@ -178,14 +177,8 @@ log_witness(int argc, char **argv, struct config *c)
 		    "needed\n");
 		return EXIT_USAGE;
 	}
-	if (vals[4] != NULL) {
-		errno = 0;
-		interval = strtol(vals[4], &end, 10);
-		if (errno || *end || interval < 1 || interval > 86400) {
-			fprintf(stderr, "agora log witness: --interval is seconds, 1 to 86400\n");
-			return EXIT_USAGE;
-		}
-	}
+	if (lt_interval(vals[4], "witness", &interval) != 0)
+		return EXIT_USAGE;
 	if (sodium_init() < 0)
 		return 1;
 	memset(&w, 0, sizeof(w));

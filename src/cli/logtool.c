@@ -245,3 +245,20 @@ lt_now(void)
 {
 	return (int64_t)time(NULL);
 }
+
+int
+lt_interval(const char *s, const char *cmd, long *out)
+{
+	char *end;
+
+	*out = 60;
+	if (s == NULL)
+		return 0;
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	if (errno || *end || end == s || *out < 1 || *out > 86400) {
+		fprintf(stderr, "agora log %s: --interval is seconds, 1 to 86400\n", cmd);
+		return 2;	/* EXIT_USAGE */
+	}
+	return 0;
+}

@@ -56,4 +56,8 @@ int lt_write_atomic(const char *path, const void *data, size_t len, struct err *
 /* UTC now, for cosignatures and the monitor's clock check. */
 int64_t lt_now(void);
 
+/* --interval's value: seconds, 1 to 86400 (60 when s is NULL). 0, or EXIT_USAGE after saying
+ * so as `agora log CMD`. */
+int lt_interval(const char *s, const char *cmd, long *out);
+
 #endif
