@@ -56,8 +56,7 @@ struct verify {
 	struct db *db;
 	int tty;
 	long problems;
-	unsigned char (*leaves)[LEDGER_HASH_BYTES];
-	uint64_t n, cap;
+	struct ledger_hashes leaves;	/* every entry's leaf hash, in order */
 	char keys[MAX_KEYS][LEDGER_KEY_TEXT_MAX];
 	int nkeys;
 	uint64_t rotation[MAX_KEYS];	/* the index of each rotation entry, in order */
@@ -87,21 +86,6 @@ progress(struct verify *v, const char *what, uint64_t done, uint64_t total)
 	if (v->tty && (done % 5000 == 0 || done == total))
 		fprintf(stderr, "\r%s: %llu/%llu   ", what, (unsigned long long)done,
 			(unsigned long long)total);
-}
-
-static int
-leaf_add(struct verify *v, const unsigned char h[LEDGER_HASH_BYTES])
-{
-	if (v->n == v->cap) {
-		uint64_t cap = v->cap ? v->cap * 2 : 1024;
-		void *p = realloc(v->leaves, cap * LEDGER_HASH_BYTES);
-		if (p == NULL)
-			return -1;
-		v->leaves = p;
-		v->cap = cap;
-	}
-	memcpy(v->leaves[v->n++], h, LEDGER_HASH_BYTES);
-	return 0;
 }
 
 static struct db_stmt *
@@ -296,15 +280,15 @@ check_entries(struct verify *v, uint64_t total)
 		struct err e;
 
 		progress(v, "Entries", idx + 1, total);
-		if (idx != v->n) {
+		if (idx != v->leaves.n) {
 			problem(v, "entry %llu is missing (the next stored entry is %llu)",
-				(unsigned long long)v->n, (unsigned long long)idx);
+				(unsigned long long)v->leaves.n, (unsigned long long)idx);
 			break;
 		}
 		ledger_hash_leaf(bytes, len, h);
 		if (leaf_len != LEDGER_HASH_BYTES || memcmp(h, leaf, LEDGER_HASH_BYTES) != 0)
 			problem(v, "entry %llu: its bytes do not hash to its stored leaf hash", (unsigned long long)idx);
-		if (leaf_add(v, h) != 0) {
+		if (ledger_hashes_add(&v->leaves, h) != 0) {
 			db_done(st);
 			buf_free(&again);
 			return -1;
@@ -341,9 +325,9 @@ check_tiles(struct verify *v, struct ledger_flat *flat)
 	long expected = 0, stored = 0;
 	struct db_stmt *st;
 
-	for (int level = 0; v->n > 0 && (v->n >> (8 * level)) > 0; level++)
+	for (int level = 0; v->leaves.n > 0 && (v->leaves.n >> (8 * level)) > 0; level++)
 		for (uint64_t i = 0;; i++) {
-			int w = ledger_tile_width(level, i, v->n);
+			int w = ledger_tile_width(level, i, v->leaves.n);
 			size_t len = 0;
 			const unsigned char *data;
 
@@ -379,7 +363,7 @@ check_tiles(struct verify *v, struct ledger_flat *flat)
 	}
 	if (stored != expected)
 		problem(v, "%ld tiles are stored, the tree of %llu entries has %ld", stored,
-			(unsigned long long)v->n, expected);
+			(unsigned long long)v->leaves.n, expected);
 	return expected;
 }
 
@@ -423,9 +407,9 @@ check_checkpoints(struct verify *v, struct ledger_flat *flat)
 			problem(v, "checkpoint %lld: the tree shrank from %llu to %llu", (long long)db_col_int64(st, 0),
 				(unsigned long long)last, (unsigned long long)size);
 		last = size;
-		if (size > v->n) {
+		if (size > v->leaves.n) {
 			problem(v, "checkpoint of size %llu: the log has only %llu entries", (unsigned long long)size,
-				(unsigned long long)v->n);
+				(unsigned long long)v->leaves.n);
 			continue;
 		}
 		if (ledger_tree_root(&hr, size, root, &e) != 0 || len != LEDGER_HASH_BYTES ||
@@ -448,9 +432,9 @@ check_checkpoints(struct verify *v, struct ledger_flat *flat)
 				(unsigned long long)size, vkey);
 	}
 	db_done(st);
-	if (last != v->n)
+	if (last != v->leaves.n)
 		problem(v, "the last checkpoint covers %llu entries of %llu", (unsigned long long)last,
-			(unsigned long long)v->n);
+			(unsigned long long)v->leaves.n);
 	return count;
 }
 
@@ -526,10 +510,10 @@ log_verify_data(int argc, char **argv, struct config *c)
 		snprintf(v->keys[v->nkeys++], LEDGER_KEY_TEXT_MAX, "%s", db_col_text(st, 0));
 	db_done(st);
 	if (check_entries(v, (uint64_t)count_of(v->db, SQL_COUNT_ENTRIES)) != 0 ||
-	    (v->n > 0 && (flat = ledger_flat_new((const unsigned char (*)[LEDGER_HASH_BYTES])v->leaves, v->n)) == NULL)) {
+	    (v->leaves.n > 0 && (flat = ledger_flat_new((const unsigned char (*)[LEDGER_HASH_BYTES])v->leaves.h, v->leaves.n)) == NULL)) {
 		fprintf(stderr, "agora log verify: out of memory or a database error\n");
 		db_close(v->db);
-		free(v->leaves);
+		free(v->leaves.h);
 		free(v);
 		return 1;
 	}
@@ -547,7 +531,7 @@ log_verify_data(int argc, char **argv, struct config *c)
 		fputc('\n', stderr);
 	printf("%llu entries: %ld response versions, %ld moderation decisions, %ld consultation "
 	       "openings and closings, %ld document revisions, %ld outcomes, %ld key rotations\n",
-	       (unsigned long long)v->n, v->count[1], v->count[2], v->count[3], v->count[4], v->count[5],
+	       (unsigned long long)v->leaves.n, v->count[1], v->count[2], v->count[3], v->count[4], v->count[5],
 	       v->count[6]);
 	printf("%ld tiles and %ld checkpoints checked; signed by %d key%s\n", tiles, checkpoints,
 	       v->nkeys, v->nkeys == 1 ? "" : "s");
@@ -566,7 +550,7 @@ log_verify_data(int argc, char **argv, struct config *c)
 	rc = v->problems ? 1 : 0;
 	ledger_flat_free(flat);
 	db_close(v->db);
-	free(v->leaves);
+	free(v->leaves.h);
 	free(v);
 	return rc;
 }

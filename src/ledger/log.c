@@ -391,26 +391,6 @@ check_key(struct db *db, const struct ledger_log *lg, uint64_t size, struct err 
 	return db_run(st) == DB_DONE ? 0 : db_err(db, e, "log keys");
 }
 
-struct leaves {
-	unsigned char (*h)[LEDGER_HASH_BYTES];
-	size_t n, cap;
-};
-
-static int
-leaves_add(struct leaves *l, const unsigned char h[LEDGER_HASH_BYTES])
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		void *p = realloc(l->h, cap * LEDGER_HASH_BYTES);
-		if (p == NULL)
-			return -1;
-		l->h = p;
-		l->cap = cap;
-	}
-	memcpy(l->h[l->n++], h, LEDGER_HASH_BYTES);
-	return 0;
-}
-
 /* Stores one entry as leaf idx. */
 static int
 entry_add(struct db *db, uint64_t idx, const char *kind, int64_t ref, int64_t ref2,
@@ -452,7 +432,7 @@ rotation_key_add(struct db *db, const unsigned char *bytes, size_t len, uint64_t
 
 /* Appends what is pending; *size is the tree size before, then after. */
 static int
-append_pending(struct db *db, uint64_t *size, struct leaves *added, struct err *e)
+append_pending(struct db *db, uint64_t *size, struct ledger_hashes *added, struct err *e)
 {
 	struct db_stmt *st = db_prepare(db, SQL_PENDING);
 	int64_t last = 0;
@@ -506,7 +486,7 @@ append_pending(struct db *db, uint64_t *size, struct leaves *added, struct err *
 			break;
 		}
 		ledger_hash_leaf(b.data, b.len, leaf);
-		if (b.failed || leaves_add(added, leaf) != 0) {
+		if (b.failed || ledger_hashes_add(added, leaf) != 0) {
 			rc = err_set(e, ERR_INTERNAL, "out of memory");
 			break;
 		}
@@ -575,7 +555,7 @@ int
 ledger_seal(struct db *db, void *arg, struct err *e)
 {
 	struct ledger_log *lg = arg;
-	struct leaves added = { NULL, 0, 0 };
+	struct ledger_hashes added = { NULL, 0, 0 };
 	struct ledger_checkpoint cp;
 	struct ledger_tile_store ts;
 	unsigned char root[LEDGER_HASH_BYTES];

@@ -323,3 +323,19 @@ ledger_unhex(const char *s, unsigned char out[LEDGER_HASH_BYTES])
 		return -1;
 	return 0;
 }
+
+int
+ledger_hashes_add(struct ledger_hashes *l, const unsigned char h[LEDGER_HASH_BYTES])
+{
+	if (l->n == l->cap) {
+		uint64_t cap = l->cap ? l->cap * 2 : 64;
+		void *p = realloc(l->h, cap * LEDGER_HASH_BYTES);
+
+		if (p == NULL)
+			return -1;
+		l->h = p;
+		l->cap = cap;
+	}
+	memcpy(l->h[l->n++], h, LEDGER_HASH_BYTES);
+	return 0;
+}

@@ -71,4 +71,12 @@ int ledger_flat_node(void *flat, int level, uint64_t index, unsigned char out[LE
 void ledger_hex(const unsigned char h[LEDGER_HASH_BYTES], char out[2 * LEDGER_HASH_BYTES + 1]);
 int ledger_unhex(const char *s, unsigned char out[LEDGER_HASH_BYTES]);
 
+/* A growing list of hashes (leaves being appended, a tree being rebuilt): h[0..n-1]. Start it
+ * zeroed; free h when done. ledger_hashes_add returns 0, or -1 when memory ran out. */
+struct ledger_hashes {
+	unsigned char (*h)[LEDGER_HASH_BYTES];
+	uint64_t n, cap;
+};
+int ledger_hashes_add(struct ledger_hashes *l, const unsigned char h[LEDGER_HASH_BYTES]);
+
 #endif
