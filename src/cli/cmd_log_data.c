@@ -23,21 +23,6 @@ static const char SQL_CHECKPOINTS[] = "SELECT id, size, root, vkey, note FROM lo
 static const char SQL_TILE[] = "SELECT width, data FROM log_tiles WHERE level = $1 AND idx = $2";
 static const char SQL_TILE_COUNT[] = "SELECT COUNT(*) FROM log_tiles";
 static const char SQL_PENDING_COUNT[] = "SELECT COUNT(*) FROM log_pending";
-static const char SQL_V_VERSION[] =
-    "SELECT r.public_id, c.slug, v.content_sha256, r.status, v.publish_as, v.name, v.job_title "
-    "FROM response_versions v JOIN responses r ON r.id = v.response_id "
-    "JOIN consultations c ON c.id = r.consultation_id WHERE v.response_id = $1 AND v.version = $2";
-static const char SQL_V_MODERATION[] =
-    "SELECT r.public_id, c.slug, m.version, m.kind, m.reason FROM moderation_events m "
-    "JOIN responses r ON r.id = m.response_id JOIN consultations c ON c.id = r.consultation_id "
-    "WHERE m.id = $1";
-static const char SQL_V_CONSULTATION[] = "SELECT slug FROM consultations WHERE id = $1";
-static const char SQL_V_REVISION[] =
-    "SELECT d.symbol, r.number, r.sha256 FROM document_revisions r "
-    "JOIN documents d ON d.id = r.document_id WHERE r.id = $1";
-static const char SQL_V_OUTCOME[] =
-    "SELECT m.number, o.letter, o.kind, o.addressee FROM outcomes o "
-    "JOIN meetings m ON m.id = o.meeting_id WHERE o.id = $1";
 /* What happened but is in neither the log nor its queue: dropped. */
 static const char SQL_UNLOGGED_VERSIONS[] =
     "SELECT r.public_id, v.version FROM response_versions v JOIN responses r ON r.id = v.response_id "
@@ -109,7 +94,7 @@ static void
 check_version(struct verify *v, uint64_t idx, const struct ledger_entry *en, int64_t ref,
 	      int64_t ref2, const unsigned char *salt, size_t salt_len)
 {
-	struct db_stmt *st = lookup(v->db, SQL_V_VERSION, ref, ref2, 2);
+	struct db_stmt *st = lookup(v->db, ledger_sql_version_of, ref, ref2, 2);
 	unsigned char content[LEDGER_HASH_BYTES], commit[LEDGER_HASH_BYTES];
 	char stored[BLOB_HEX_LEN], again[BLOB_HEX_LEN];
 	int erased, retained;
@@ -121,11 +106,11 @@ check_version(struct verify *v, uint64_t idx, const struct ledger_entry *en, int
 			(unsigned long long)idx, en->b, en->number);
 		return;
 	}
-	if (strcmp(db_col_text(st, 0), en->b) != 0 || strcmp(db_col_text(st, 1), en->a) != 0 ||
+	if (strcmp(db_col_text(st, 1), en->b) != 0 || strcmp(db_col_text(st, 0), en->a) != 0 ||
 	    (int64_t)en->number != ref2)
 		problem(v, "entry %llu: logged as response %s version %u of %s, stored as %s version %lld of %s",
-			(unsigned long long)idx, en->b, en->number, en->a, db_col_text(st, 0),
-			(long long)ref2, db_col_text(st, 1));
+			(unsigned long long)idx, en->b, en->number, en->a, db_col_text(st, 1),
+			(long long)ref2, db_col_text(st, 0));
 	snprintf(stored, sizeof(stored), "%s", db_col_text(st, 2));
 	erased = strcmp(db_col_text(st, 3), "erased") == 0;
 	retained = strcmp(db_col_text(st, 4), "anonymous") == 0 && db_col_text(st, 5)[0] == '\0' &&
@@ -163,7 +148,7 @@ static void
 check_moderation(struct verify *v, uint64_t idx, const struct ledger_entry *en, int64_t ref,
 		 const unsigned char *salt, size_t salt_len)
 {
-	struct db_stmt *st = lookup(v->db, SQL_V_MODERATION, ref, 0, 1);
+	struct db_stmt *st = lookup(v->db, ledger_sql_moderation_of, ref, 0, 1);
 	unsigned char commit[LEDGER_HASH_BYTES];
 
 	if (st == NULL) {
@@ -171,11 +156,11 @@ check_moderation(struct verify *v, uint64_t idx, const struct ledger_entry *en, 
 			(unsigned long long)idx, ledger_action_name(en->small), en->b);
 		return;
 	}
-	if (strcmp(db_col_text(st, 0), en->b) != 0 || strcmp(db_col_text(st, 1), en->a) != 0 ||
+	if (strcmp(db_col_text(st, 1), en->b) != 0 || strcmp(db_col_text(st, 0), en->a) != 0 ||
 	    db_col_int64(st, 2) != en->number || ledger_action_from_name(db_col_text(st, 3)) != en->small)
 		problem(v, "entry %llu: logged as %s of response %s version %u, stored as %s of %s version %lld",
 			(unsigned long long)idx, ledger_action_name(en->small), en->b, en->number,
-			db_col_text(st, 3), db_col_text(st, 0), (long long)db_col_int64(st, 2));
+			db_col_text(st, 3), db_col_text(st, 1), (long long)db_col_int64(st, 2));
 	if (salt_len == LEDGER_SALT_BYTES) {
 		ledger_commitment(salt, db_col_text(st, 4), strlen(db_col_text(st, 4)), commit);
 		if (memcmp(commit, en->hash, LEDGER_HASH_BYTES) != 0)
@@ -197,7 +182,7 @@ check_other(struct verify *v, uint64_t idx, const struct ledger_entry *en, int64
 
 	switch (en->kind) {
 	case LEDGER_CONSULTATION:
-		if ((st = lookup(v->db, SQL_V_CONSULTATION, ref, 0, 1)) == NULL) {
+		if ((st = lookup(v->db, ledger_sql_consultation_of, ref, 0, 1)) == NULL) {
 			problem(v, "entry %llu: consultation %s is missing from the database",
 				(unsigned long long)idx, en->a);
 			return;
@@ -208,7 +193,7 @@ check_other(struct verify *v, uint64_t idx, const struct ledger_entry *en, int64
 		db_done(st);
 		return;
 	case LEDGER_DOCUMENT_REVISION:
-		if ((st = lookup(v->db, SQL_V_REVISION, ref, 0, 1)) == NULL) {
+		if ((st = lookup(v->db, ledger_sql_revision_of, ref, 0, 1)) == NULL) {
 			problem(v, "entry %llu: document %s revision %u is missing from the database",
 				(unsigned long long)idx, en->a, en->number);
 			return;
@@ -221,7 +206,7 @@ check_other(struct verify *v, uint64_t idx, const struct ledger_entry *en, int64
 		return;
 	case LEDGER_OUTCOME: {
 		char kind[32], addressee[32];
-		if ((st = lookup(v->db, SQL_V_OUTCOME, ref, 0, 1)) == NULL) {
+		if ((st = lookup(v->db, ledger_sql_outcome_of, ref, 0, 1)) == NULL) {
 			problem(v, "entry %llu: outcome %u(%s) is missing from the database",
 				(unsigned long long)idx, en->number, en->b);
 			return;

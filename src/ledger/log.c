@@ -30,19 +30,21 @@ static const char SQL_TILE_PUT[] =
     "INSERT INTO log_tiles (level, idx, width, data) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (level, idx) DO UPDATE SET width = excluded.width, data = excluded.data";
 
-static const char SQL_VERSION_OF[] =
-    "SELECT c.slug, r.public_id, v.content_sha256 FROM response_versions v "
-    "JOIN responses r ON r.id = v.response_id JOIN consultations c ON c.id = r.consultation_id "
-    "WHERE v.response_id = $1 AND v.version = $2";
-static const char SQL_MODERATION_OF[] =
+/* The rows an entry describes, by rowid (log.h): the seal reads them to make the entry,
+ * `agora log verify` to check it. */
+const char ledger_sql_version_of[] =
+    "SELECT c.slug, r.public_id, v.content_sha256, r.status, v.publish_as, v.name, v.job_title "
+    "FROM response_versions v JOIN responses r ON r.id = v.response_id "
+    "JOIN consultations c ON c.id = r.consultation_id WHERE v.response_id = $1 AND v.version = $2";
+const char ledger_sql_moderation_of[] =
     "SELECT c.slug, r.public_id, m.version, m.kind, m.reason FROM moderation_events m "
     "JOIN responses r ON r.id = m.response_id JOIN consultations c ON c.id = r.consultation_id "
     "WHERE m.id = $1";
-static const char SQL_CONSULTATION_OF[] = "SELECT slug FROM consultations WHERE id = $1";
-static const char SQL_REVISION_OF[] =
+const char ledger_sql_consultation_of[] = "SELECT slug FROM consultations WHERE id = $1";
+const char ledger_sql_revision_of[] =
     "SELECT d.symbol, r.number, r.sha256 FROM document_revisions r "
     "JOIN documents d ON d.id = r.document_id WHERE r.id = $1";
-static const char SQL_OUTCOME_OF[] =
+const char ledger_sql_outcome_of[] =
     "SELECT m.number, o.letter, o.kind, o.addressee FROM outcomes o "
     "JOIN meetings m ON m.id = o.meeting_id WHERE o.id = $1";
 static const char SQL_OUTCOME_TEXTS[] =
@@ -281,7 +283,7 @@ build_entry(struct db *db, const char *kind, int64_t ref, int64_t ref2, struct l
 	*salted = 1;
 	switch (en->kind) {
 	case LEDGER_RESPONSE_VERSION:
-		st = db_prepare(db, SQL_VERSION_OF);
+		st = db_prepare(db, ledger_sql_version_of);
 		if (st != NULL) {
 			db_bind_int64(st, 1, ref);
 			db_bind_int64(st, 2, ref2);
@@ -297,7 +299,7 @@ build_entry(struct db *db, const char *kind, int64_t ref, int64_t ref2, struct l
 		db_done(st);
 		return rc;
 	case LEDGER_MODERATION:
-		st = db_prepare(db, SQL_MODERATION_OF);
+		st = db_prepare(db, ledger_sql_moderation_of);
 		if (st != NULL)
 			db_bind_int64(st, 1, ref);
 		if (one_row(db, st, "moderation event", ref, e) != 0)
@@ -311,7 +313,7 @@ build_entry(struct db *db, const char *kind, int64_t ref, int64_t ref2, struct l
 		db_done(st);
 		return rc;
 	case LEDGER_CONSULTATION:
-		st = db_prepare(db, SQL_CONSULTATION_OF);
+		st = db_prepare(db, ledger_sql_consultation_of);
 		if (st != NULL)
 			db_bind_int64(st, 1, ref);
 		if (one_row(db, st, "consultation", ref, e) != 0)
@@ -322,7 +324,7 @@ build_entry(struct db *db, const char *kind, int64_t ref, int64_t ref2, struct l
 		*salted = 0;
 		return rc;
 	case LEDGER_DOCUMENT_REVISION:
-		st = db_prepare(db, SQL_REVISION_OF);
+		st = db_prepare(db, ledger_sql_revision_of);
 		if (st != NULL)
 			db_bind_int64(st, 1, ref);
 		if (one_row(db, st, "document revision", ref, e) != 0)
@@ -335,7 +337,7 @@ build_entry(struct db *db, const char *kind, int64_t ref, int64_t ref2, struct l
 		return rc;
 	case LEDGER_OUTCOME: {
 		char kind_s[32], addressee[32];
-		st = db_prepare(db, SQL_OUTCOME_OF);
+		st = db_prepare(db, ledger_sql_outcome_of);
 		if (st != NULL)
 			db_bind_int64(st, 1, ref);
 		if (one_row(db, st, "outcome", ref, e) != 0)

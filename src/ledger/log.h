@@ -80,6 +80,14 @@ json_t *ledger_receipt_json(struct db *db, const char *public_id, int version, i
 int ledger_outcome_commitment(struct db *db, int64_t id, const char *kind, const char *addressee,
     const unsigned char salt[LEDGER_SALT_BYTES], unsigned char out[LEDGER_HASH_BYTES], struct err *e);
 
+/* The rows each kind of entry describes, by rowid ($1; a version also $2): the seal reads them
+ * to make entries and `agora log verify --data` to check them. Columns: version (slug, public
+ * id, content hash, status, publish_as, name, job title); moderation (slug, public id, version,
+ * kind, reason); consultation (slug); revision (symbol, number, file hash); outcome (meeting
+ * number, letter, kind, addressee). */
+extern const char ledger_sql_version_of[], ledger_sql_moderation_of[], ledger_sql_consultation_of[],
+    ledger_sql_revision_of[], ledger_sql_outcome_of[];
+
 /* A tile store over the database (log_tiles), for appending in a transaction or reading. */
 void ledger_db_tile_store(struct db *db, struct ledger_tile_store *st);
 
