@@ -31,6 +31,12 @@ int cmd_reindex(int argc, char **argv, struct config *c);
 int cmd_search(int argc, char **argv, struct config *c);
 int cmd_worker(int argc, char **argv, struct config *c);
 int cmd_log(int argc, char **argv, struct config *c);
+/* summary */
+/* end summary */
+/* report */
+/* end report */
+/* backup */
+/* end backup */
 
 /* Parses the settings' flags and the command's own: "--flag" options listed in bool_flags
  * set the matching entry of bools, "--opt VALUE" in value_opts fill values; positional

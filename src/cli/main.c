@@ -77,6 +77,12 @@ const struct command commands[] = {
 	  "  checkpoint; --url checks a receipt against a pinned verifier key VKEY. witness cosigns\n"
 	  "  checkpoints it has checked; monitor follows the log and checks every entry. Exit status:\n"
 	  "  0 all verified, 1 a check failed or the log could not be read. See docs/LEDGER.md.\n" },
+	/* issue 8: summary, campaigns */
+	/* end summary */
+	/* issue 8: report */
+	/* end report */
+	/* issue 8: backup, restore */
+	/* end backup */
 	{ "config", cmd_config, "print the effective settings",
 	  "agora config check\n"
 	  "  Prints each setting, its value and where it came from (default, env, flag).\n" },

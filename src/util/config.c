@@ -43,6 +43,7 @@ static const struct setting {
 	S("public-url", "AGORA_PUBLIC_URL", public_url, "", "the site's address in links sent by mail (https://agora.example); default: from the request's Host"),
 	S("log-key", "AGORA_LOG_KEY", log_key, "", "the public log's signing key file (signed-note form); default DATA/keys/log.key"),
 	S("log-witnesses", "AGORA_LOG_WITNESSES", log_witnesses, "", "comma-separated verifier keys of the witnesses whose cosignatures the log accepts"),
+	I("campaign-threshold", "AGORA_CAMPAIGN_THRESHOLD", campaign_threshold, "80", 50, 100, "responses at least this similar (Jaccard, percent) are one campaign"),
 	I("scheduler-tick-ms", "AGORA_SCHEDULER_TICK_MS", scheduler_tick_ms, "1000", 10, 60000, "how often the scheduler looks for due events"),
 	S("test-clock-file", "AGORA_TEST_CLOCK_FILE", test_clock_file, "", "tests only: file with a clock offset in seconds or an RFC 3339 time"),
 	I("test-writer-delay-ms", "AGORA_TEST_WRITER_DELAY_MS", test_writer_delay_ms, "0", 0, 60000, "tests only: pause before each commit"),

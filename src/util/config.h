@@ -31,6 +31,7 @@ struct config {
 	long long retention_days;
 	long long confirm_link_s;
 	long long invite_link_s;
+	long long campaign_threshold;	/* percent Jaccard */
 	/* where each value came from, by table index: "default", "env", "flag" */
 	const char *source[32];
 };

@@ -154,4 +154,13 @@ int page_receipts(struct request *r);			/* page_receipts.c */
 int page_receipts_post(struct request *r);
 /* end public log */
 
+/* summaries */
+/* end summaries */
+
+/* reports */
+/* end reports */
+
+/* exports */
+/* end exports */
+
 #endif

@@ -247,6 +247,15 @@ const struct route routes[] = {
 	  "api_log_cosignatures", { { 0 } } },
 	/* end public log */
 
+	/* summaries of rounds (issue 8) */
+	/* end summaries */
+
+	/* Chair's reports (issue 8) */
+	/* end reports */
+
+	/* exports and open data (issue 8) */
+	/* end exports */
+
 	{ "GET", "/api/v1/consultations", api_consultation_list, ROLE_PUBLIC | ROUTE_API,
 	  "api_consultations",
 	  { { "state", P_STATE, IN_QUERY }, { "cursor", P_CURSOR, IN_QUERY },
