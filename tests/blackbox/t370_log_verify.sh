@@ -125,7 +125,17 @@ init_data "$TMP/old"
 OLD="$TMP/old"
 "$AGORA" consultation close $ROUND --data "$OLD" >/dev/null 2>&1
 N_BEFORE=$(db "$OLD" "SELECT COUNT(*) FROM log_entries")
-sqlite3 "$OLD/agora.db" "DROP TABLE log_pending; DROP TABLE log_entries; DROP TABLE log_tiles; DROP TABLE log_cosignatures; DROP TABLE log_checkpoints; DROP TABLE log_keys; DROP TRIGGER log_response_version; DROP TRIGGER log_moderation; DROP TRIGGER log_consultation_new; DROP TRIGGER log_consultation_state; DROP TRIGGER log_document_published; DROP TRIGGER log_document_revision; DROP TRIGGER log_outcome; DELETE FROM schema_migrations WHERE version >= 17;"
+# Back to the schema of version 16: drop what the migrations from 0017 on created (newest first).
+python3 - "$(pwd)/sql/sqlite" <<'PY' | sqlite3 "$OLD/agora.db"
+import glob, os, re, sys
+names = []
+for f in sorted(glob.glob(os.path.join(sys.argv[1], "*.sql"))):
+	if int(os.path.basename(f)[:4]) >= 17:
+		names += re.findall(r"CREATE\s+(TABLE|TRIGGER|INDEX|VIEW)\s+(?:IF NOT EXISTS\s+)?(\w+)", open(f).read())
+for kind, name in reversed(names):
+	print("DROP %s IF EXISTS %s;" % (kind, name))
+print("DELETE FROM schema_migrations WHERE version >= 17;")
+PY
 "$AGORA" consultation list --data "$OLD" >/dev/null 2>&1
 check "an old folder: everything it had is logged when it is opened" same "$(db "$OLD" "SELECT COUNT(*) FROM log_entries")" "$N_BEFORE"
 verify "$OLD"
