@@ -128,12 +128,16 @@ N_BEFORE=$(db "$OLD" "SELECT COUNT(*) FROM log_entries")
 # Back to the schema of version 16: drop what the migrations from 0017 on created (newest first).
 python3 - "$(pwd)/sql/sqlite" <<'PY' | sqlite3 "$OLD/agora.db"
 import glob, os, re, sys
-names = []
+names, old = [], set()
 for f in sorted(glob.glob(os.path.join(sys.argv[1], "*.sql"))):
+	made = re.findall(r"CREATE\s+(TABLE|TRIGGER|INDEX|VIEW)\s+(?:IF NOT EXISTS\s+)?(\w+)", open(f).read())
 	if int(os.path.basename(f)[:4]) >= 17:
-		names += re.findall(r"CREATE\s+(TABLE|TRIGGER|INDEX|VIEW)\s+(?:IF NOT EXISTS\s+)?(\w+)", open(f).read())
+		names += made
+	else:
+		old |= set(name for kind, name in made)
 for kind, name in reversed(names):
-	print("DROP %s IF EXISTS %s;" % (kind, name))
+	if name not in old:	# made again by a later migration (0018's trigger): keep it
+		print("DROP %s IF EXISTS %s;" % (kind, name))
 print("DELETE FROM schema_migrations WHERE version >= 17;")
 PY
 "$AGORA" consultation list --data "$OLD" >/dev/null 2>&1
