@@ -209,9 +209,10 @@ add(struct report *rp, struct arena *a, enum report_block_kind kind, const char 
 	return 0;
 }
 
-/* The stored texts: per field, the one in lang, else English, else any. */
+/* Every stored text, by field and language (mtext_pick then takes the one in the report's
+ * language, else English, the original of every field, else any). */
 static int
-load_texts(struct db *db, struct arena *a, enum lang lang, struct mtext texts[REPORT_FIELDS], struct err *e)
+load_texts(struct db *db, struct arena *a, struct mtext texts[REPORT_FIELDS], struct err *e)
 {
 	struct db_stmt *st = db_prepare(db, SQL_TEXTS);
 	enum report_field f;
@@ -232,7 +233,6 @@ load_texts(struct db *db, struct arena *a, enum lang lang, struct mtext texts[RE
 		}
 	}
 	db_done(st);
-	(void)lang;
 	return rc == DB_DONE ? 0 : db_err(db, e, "report texts");
 }
 
@@ -396,7 +396,7 @@ report_build(struct db *db, struct arena *a, int64_t from, int64_t to, enum lang
 
 	memset(rp, 0, sizeof(*rp));
 	rp->lang = lang;
-	if (load_texts(db, a, lang, texts, e) != 0)
+	if (load_texts(db, a, texts, e) != 0)
 		return -1;
 	rp->symbol = mtext_pick(&texts[REPORT_SYMBOL], lang, NULL);
 	rp->title = mtext_pick(&texts[REPORT_TITLE], lang, NULL);
