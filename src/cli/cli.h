@@ -34,6 +34,7 @@ int cmd_log(int argc, char **argv, struct config *c);
 /* summary */
 /* end summary */
 /* report */
+int cmd_report(int argc, char **argv, struct config *c);
 /* end report */
 /* backup */
 /* end backup */

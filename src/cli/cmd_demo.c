@@ -17,6 +17,7 @@
 #include "../extract/sniff.h"
 #include "../store/blobs.h"
 #include "../util/clock.h"
+#include "../domain/report.h"	/* issue 8: report */
 #include "cli.h"
 
 struct embedded {
@@ -456,11 +457,51 @@ demo_consultation_meetings(struct cli_store *s, const struct embedded *f)
 	return 0;
 }
 
+/* issue 8: report */
+/* The Chair's report's texts of demo/report.json, per language; a language that has texts
+ * already is left as it is (so demo can run twice, and edits survive). 0 or 1. */
+static int
+demo_report(struct cli_store *s, const struct embedded *f)
+{
+	json_error_t je;
+	json_t *j = json_loadb(f->data, f->len, JSON_REJECT_DUPLICATES, &je), *texts, *v;
+	const char *code;
+	int added = 0;
+	struct err e;
+
+	if (j == NULL) {
+		fprintf(stderr, "agora demo: %s: %s (line %d)\n", f->path, je.text, je.line);
+		return 1;
+	}
+	texts = json_object_get(j, "texts");
+	json_object_foreach(texts, code, v) {
+		struct report_texts_save r = { .only_if_empty = 1 };
+
+		if (lang_from_code(code, &r.lang) != 0) {
+			fprintf(stderr, "agora demo: %s: texts.%s: not a language\n", f->path, code);
+			json_decref(j);
+			return 1;
+		}
+		for (int k = 0; k < REPORT_FIELDS; k++)
+			r.text[k] = json_string_value(json_object_get(v, report_field_name((enum report_field)k)));
+		if (writer_run(s->writer, report_texts_save_fn, &r, &e) != 0) {
+			fprintf(stderr, "agora demo: %s: texts.%s: %s %s\n", f->path, code, e.field, e.msg);
+			json_decref(j);
+			return 1;
+		}
+		added += r.written > 0;
+	}
+	json_decref(j);
+	printf("Demo data: the Chair's report's texts in %d language(s)\n", added);
+	return 0;
+}
+/* end report */
+
 int
 cli_demo_is_round(const char *path)
 {
 	static const char *const others[] = { "meetings.json", "consultation_meetings.json", "proposals.json",
-					      "documents.json", NULL };
+					      "documents.json", "report.json" /* issue 8: report */, NULL };
 
 	for (int i = 0; others[i]; i++)
 		if (strcmp(path, others[i]) == 0)
@@ -474,6 +515,7 @@ cli_demo_load(struct cli_store *s)
 	int total = 0, added = 0, tty = isatty(2);
 	int64_t now = clock_now();
 	const struct embedded *meetings = NULL, *consult = NULL, *proposals = NULL, *documents = NULL;
+	const struct embedded *report = NULL;	/* issue 8: report */
 
 	for (const struct embedded *f = demo_files; f->path; f++)
 		total++;
@@ -485,7 +527,9 @@ cli_demo_load(struct cli_store *s)
 		struct err e;
 
 		if (!cli_demo_is_round(f->path)) {	/* loaded after the rounds, in this order */
-			if (strcmp(f->path, "meetings.json") == 0)
+			if (strcmp(f->path, "report.json") == 0)	/* issue 8: report */
+				report = f;
+			else if (strcmp(f->path, "meetings.json") == 0)
 				meetings = f;
 			else if (strcmp(f->path, "consultation_meetings.json") == 0)
 				consult = f;
@@ -526,14 +570,17 @@ cli_demo_load(struct cli_store *s)
 		fprintf(stderr, "\n");
 	cli_store_settle(s);
 	printf("Demo data: %d consultation(s) added, %d already present\n", added,
-	       total - added - (meetings != NULL) - (consult != NULL) - (proposals != NULL) - (documents != NULL));
+	       total - added - (meetings != NULL) - (consult != NULL) - (proposals != NULL) - (documents != NULL) -
+	       (report != NULL));
 	if (meetings != NULL && demo_meetings(s, meetings) != 0)
 		return 1;
 	if (consult != NULL && demo_consultation_meetings(s, consult) != 0)
 		return 1;
 	if (proposals != NULL && demo_proposals(s, proposals) != 0)
 		return 1;
-	return documents != NULL ? demo_documents(s, documents) : 0;
+	if (documents != NULL && demo_documents(s, documents) != 0)
+		return 1;
+	return report != NULL ? demo_report(s, report) : 0;	/* issue 8: report */
 }
 
 /* The demo's people: fictional names, addresses of the demo domain. Their states (IN, KE) leave

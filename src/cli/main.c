@@ -64,7 +64,7 @@ const struct command commands[] = {
 	  "  QUERY: words, \"phrases\", -word, OR, prefix* (docs/SEARCH.md). Words to leave out go\n"
 	  "  after --. Searches as the public unless --as; --json prints what GET /api/v1/search\n"
 	  "  answers. Exit 2 for a query with a mistake (the message says which).\n" },
-	{ "worker", cmd_worker, "extract the text of one file, as the indexing job does", "agora worker extract --type MEDIA PATH\n  Writes the UTF-8 text of the file at PATH (MEDIA as sniffed: application/pdf, text/plain,\n  DOCX or ODT) to stdout. Exit status: 0 text, 11 no text layer (not searchable), 12 a type\n  without text, 13 unreadable. See docs/EXTRACTION.md.\n" },
+	{ "worker", cmd_worker, "extract the text of one file, as the indexing job does", "agora worker extract --type MEDIA PATH\nagora worker render-pdf < MODEL.json > REPORT.pdf\n  extract writes the UTF-8 text of the file at PATH (MEDIA as sniffed: application/pdf, text/plain,\n  DOCX or ODT) to stdout. Exit status: 0 text, 11 no text layer (not searchable), 12 a type\n  without text, 13 unreadable. See docs/EXTRACTION.md. render-pdf draws the Chair's report (the model\n  agora report hands it) as a PDF; see docs/REPORTS.md.\n" },
 	{ "log", cmd_log, "verify, witness and monitor the public log; make and rotate its key",
 	  "agora log verify [--data DIR]\n"
 	  "agora log verify --url URL --key VKEY --receipt FILE\n"
@@ -80,6 +80,13 @@ const struct command commands[] = {
 	/* issue 8: summary, campaigns */
 	/* end summary */
 	/* issue 8: report */
+	{ "report", cmd_report, "write the Chair's report for a period (HTML, PDF or DOCX)",
+	  "agora report [--data DIR] --from YYYY-MM --to YYYY-MM --lang LANG --format html|pdf|docx [-o FILE]\n"
+	  "  The Chair's report to the Council for the months FROM to TO (both included) in LANG (ar, zh,\n"
+	  "  en, fr, ru, es): its texts as edited on /reports, one section per meeting held in the\n"
+	  "  period with its lettered outcomes, and the rounds opened in it with their published\n"
+	  "  summaries. Written to FILE, or to stdout. Exit 2 for a bad month, FROM after TO, or an\n"
+	  "  unknown language or format. See docs/REPORTS.md.\n" },
 	/* end report */
 	/* issue 8: backup, restore */
 	/* end backup */

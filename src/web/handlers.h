@@ -158,6 +158,9 @@ int page_receipts_post(struct request *r);
 /* end summaries */
 
 /* reports */
+int page_reports(struct request *r);			/* page_reports.c */
+int page_reports_texts(struct request *r);
+int page_reports_download(struct request *r);
 /* end reports */
 
 /* exports */

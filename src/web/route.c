@@ -251,6 +251,17 @@ const struct route routes[] = {
 	/* end summaries */
 
 	/* Chair's reports (issue 8) */
+	/* ROLE_ACCOUNT, not a new role flag: the secretariat and the chair only, which the handlers
+	 * check (403 for any other account); the public and anonymous visitors get nothing here. */
+	{ "GET", "/reports", page_reports, ROLE_ACCOUNT | ROUTE_PAGE, "reports",
+	  { LANG_Q, { "texts", P_LANG, IN_QUERY }, { "saved", P_INDEX, IN_QUERY } } },
+	{ "POST", "/reports/texts", page_reports_texts, ROLE_ACCOUNT | ROUTE_PAGE | ROUTE_FORM, "reports_texts",
+	  { LANG_Q } },
+	/* from and to are months (YYYY-MM), format a name: the handler checks them and shows the
+	 * form again with the error by the field */
+	{ "GET", "/reports/download", page_reports_download, ROLE_ACCOUNT | ROUTE_PAGE, "reports_download",
+	  { LANG_Q, { "from", P_CURSOR, IN_QUERY }, { "to", P_CURSOR, IN_QUERY },
+	    { "language", P_LANG, IN_QUERY }, { "format", P_NAME, IN_QUERY } } },
 	/* end reports */
 
 	/* exports and open data (issue 8) */
