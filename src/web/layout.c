@@ -132,6 +132,8 @@ layout_begin(struct request *r, const char *title)
 		nav_link(r, "/account", _("Account"), str_eq(path, "/account"));
 		if (str_eq(r->role, "focal_point"))
 			nav_link(r, "/account/delegates", _("Delegates"), str_has_prefix(path, "/account/delegates"));
+		if (str_eq(r->role, "secretariat") || str_eq(r->role, "chair"))
+			nav_link(r, "/reports", _("Reports"), str_has_prefix(path, "/reports"));
 		if (str_eq(r->role, "secretariat"))
 			nav_link(r, "/admin/consultations", _("Administration"), str_has_prefix(path, "/admin"));
 		H(b, "<li><form class=\"logout\" method=\"post\" action=\"/logout\">\n");
