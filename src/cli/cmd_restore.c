@@ -360,7 +360,7 @@ cmd_restore(int argc, char **argv, struct config *c)
 	struct backup_info info;
 	struct archive *ar = NULL;
 	struct archive_entry *en;
-	char *chunk = NULL, parent[DIR_LEN / 2], *slash;
+	char *chunk = NULL, target[DIR_LEN / 2], *slash;
 	int rc = cli_parse(argc, argv, c, "restore", NULL, NULL, NULL, NULL, pos, 1), r;
 
 	if (rc != 0)
@@ -377,12 +377,12 @@ cmd_restore(int argc, char **argv, struct config *c)
 		goto out;
 	rs.usage = 0;
 	/* The new folder is made beside the target, so the final rename stays on one file system. */
-	snprintf(parent, sizeof(parent), "%s", c->data);
-	while ((slash = strrchr(parent, '/')) != NULL && slash[1] == '\0' && slash != parent)
+	snprintf(target, sizeof(target), "%s", c->data);	/* without its trailing slashes */
+	while ((slash = strrchr(target, '/')) != NULL && slash[1] == '\0' && slash != target)
 		*slash = '\0';
-	slash = strrchr(parent, '/');
-	snprintf(rs.tmp, sizeof(rs.tmp), "%.*s.%s.restore-%ld", slash ? (int)(slash - parent + 1) : 0,
-		 parent, slash ? slash + 1 : parent, (long)getpid());
+	slash = strrchr(target, '/');
+	snprintf(rs.tmp, sizeof(rs.tmp), "%.*s.%s.restore-%ld", slash ? (int)(slash - target + 1) : 0,
+		 target, slash ? slash + 1 : target, (long)getpid());
 	if (mkdir(rs.tmp, 0700) != 0) {
 		snprintf(rs.msg, sizeof(rs.msg), "cannot create %s: %s", rs.tmp, strerror(errno));
 		rs.tmp[0] = '\0';
@@ -423,12 +423,12 @@ cmd_restore(int argc, char **argv, struct config *c)
 	if (check_restored(&rs, c, &info) != 0)
 		goto out;
 	/* Into place in one step: rename(2) replaces an empty folder. */
-	if (rename(rs.tmp, c->data) != 0) {
+	if (rename(rs.tmp, target) != 0) {
 		snprintf(rs.msg, sizeof(rs.msg), "cannot move %s to %s: %s", rs.tmp, c->data, strerror(errno));
 		goto out;
 	}
 	rs.tmp[0] = '\0';
-	backup_sync_parent(c->data);
+	backup_sync_parent(target);
 	printf("Restored %s in %.1f s: schema %d, %lld responses, %lld blobs\n", c->data, backup_elapsed(&p.start),
 	       info.schema_version, (long long)info.responses, (long long)info.blobs);
 	printf("The public log: tree size %lld, root %s (as in the MANIFEST)\n", (long long)info.tree_size,
