@@ -150,8 +150,11 @@ read_keys(struct backup *bk)
 			closedir(dh);
 			return -1;
 		}
-		if ((k = realloc(bk->keys, (size_t)(bk->nkeys + 1) * sizeof(*k))) == NULL)
-			break;
+		if ((k = realloc(bk->keys, (size_t)(bk->nkeys + 1) * sizeof(*k))) == NULL) {
+			snprintf(bk->msg, sizeof(bk->msg), "out of memory");
+			closedir(dh);
+			return -1;
+		}
 		bk->keys = k;
 		k = &bk->keys[bk->nkeys];
 		memset(k, 0, sizeof(*k));

@@ -125,9 +125,9 @@ read_manifest(struct restore *rs, struct archive *ar)
 
 	if (archive_read_next_header(ar, &en) != ARCHIVE_OK)
 		return snprintf(rs->msg, sizeof(rs->msg), "not a tar archive: %s", archive_error_string(ar)), -1;
-	if (strcmp(archive_entry_pathname(en), "MANIFEST") != 0)
+	if (archive_entry_pathname(en) == NULL || strcmp(archive_entry_pathname(en), "MANIFEST") != 0)
 		return snprintf(rs->msg, sizeof(rs->msg), "not an Agora backup: its first member is %.100s, not "
-				"MANIFEST", archive_entry_pathname(en)), -1;
+				"MANIFEST", archive_entry_pathname(en) ? archive_entry_pathname(en) : "unnamed"), -1;
 	if ((size = archive_entry_size(en)) <= 0 || size > MANIFEST_MAX_BYTES ||
 	    (rs->text = malloc((size_t)size + 1)) == NULL)
 		return snprintf(rs->msg, sizeof(rs->msg), "its MANIFEST is empty or too large"), -1;
