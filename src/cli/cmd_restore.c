@@ -35,6 +35,19 @@ struct restore {
 	int usage;		/* the failure is the caller's (exit 2), not the backup's */
 };
 
+/* A name read from the archive, fit for a message on a terminal: at most 200 bytes, anything
+ * but printable ASCII shown as '?' (a damaged or hostile archive must not write escapes). */
+static const char *
+shown(const char *s, char out[201])
+{
+	size_t i;
+
+	for (i = 0; s != NULL && s[i] && i < 200; i++)
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	out[i] = '\0';
+	return s == NULL ? "(unnamed)" : out;
+}
+
 static int
 member_cmp(const void *a, const void *b)
 {
@@ -65,7 +78,7 @@ path_allowed(const char *p, const char *hex)
 static int
 manifest_parse(struct restore *rs)
 {
-	char *line = rs->text, *next, *sep;
+	char *line = rs->text, *next, *sep, name[201];
 	int body = 0;
 	size_t cap = 0;
 
@@ -89,11 +102,12 @@ manifest_parse(struct restore *rs)
 			continue;
 		}
 		if ((sep = strstr(line, "  ")) == NULL || !backup_hex_valid(line, (size_t)(sep - line)))
-			return snprintf(rs->msg, sizeof(rs->msg), "its MANIFEST has a malformed line: %.100s", line), -1;
+			return snprintf(rs->msg, sizeof(rs->msg), "its MANIFEST has a malformed line: %s",
+					shown(line, name)), -1;
 		*sep = '\0';
 		if (!path_allowed(sep + 2, line))
-			return snprintf(rs->msg, sizeof(rs->msg), "its MANIFEST names a member no backup has: %.100s",
-					sep + 2), -1;
+			return snprintf(rs->msg, sizeof(rs->msg), "its MANIFEST names a member no backup has: %s",
+					shown(sep + 2, name)), -1;
 		if (rs->n == cap) {
 			struct member *m = realloc(rs->m, (cap = cap ? cap * 2 : 256) * sizeof(*m));
 			if (m == NULL)
@@ -122,12 +136,13 @@ read_manifest(struct restore *rs, struct archive *ar)
 	struct archive_entry *en;
 	int64_t size;
 	la_ssize_t n;
+	char name[201];
 
 	if (archive_read_next_header(ar, &en) != ARCHIVE_OK)
 		return snprintf(rs->msg, sizeof(rs->msg), "not a tar archive: %s", archive_error_string(ar)), -1;
 	if (archive_entry_pathname(en) == NULL || strcmp(archive_entry_pathname(en), "MANIFEST") != 0)
-		return snprintf(rs->msg, sizeof(rs->msg), "not an Agora backup: its first member is %.100s, not "
-				"MANIFEST", archive_entry_pathname(en) ? archive_entry_pathname(en) : "unnamed"), -1;
+		return snprintf(rs->msg, sizeof(rs->msg), "not an Agora backup: its first member is %s, not "
+				"MANIFEST", shown(archive_entry_pathname(en), name)), -1;
 	if ((size = archive_entry_size(en)) <= 0 || size > MANIFEST_MAX_BYTES ||
 	    (rs->text = malloc((size_t)size + 1)) == NULL)
 		return snprintf(rs->msg, sizeof(rs->msg), "its MANIFEST is empty or too large"), -1;
@@ -165,14 +180,14 @@ extract_member(struct restore *rs, struct archive *ar, struct archive_entry *en,
 	struct member key = { .path = (char *)name }, *m;
 	crypto_hash_sha256_state h;
 	unsigned char d[32];
-	char path[PATH_LEN], got[65];
+	char path[PATH_LEN], got[65], shown_name[201];
 	la_ssize_t n;
 	int fd, rc = -1;
 	mode_t mode;
 
 	if (name == NULL || (m = bsearch(&key, rs->m, rs->n, sizeof(*rs->m), member_cmp)) == NULL)
-		return snprintf(rs->msg, sizeof(rs->msg), "the member %.200s is not in its MANIFEST",
-				name ? name : "(unnamed)"), -1;
+		return snprintf(rs->msg, sizeof(rs->msg), "the member %s is not in its MANIFEST",
+				shown(name, shown_name)), -1;
 	if (m->seen)
 		return snprintf(rs->msg, sizeof(rs->msg), "the member %s appears twice", m->path), -1;
 	if (archive_entry_filetype(en) != AE_IFREG)
