@@ -37,6 +37,8 @@ int cmd_log(int argc, char **argv, struct config *c);
 int cmd_report(int argc, char **argv, struct config *c);
 /* end report */
 /* backup */
+int cmd_backup(int argc, char **argv, struct config *c);	/* cmd_backup.c */
+int cmd_restore(int argc, char **argv, struct config *c);	/* cmd_restore.c */
 /* end backup */
 
 /* Parses the settings' flags and the command's own: "--flag" options listed in bool_flags

@@ -461,6 +461,15 @@ int
 log_verify_data(int argc, char **argv, struct config *c)
 {
 	int rc = cli_parse(argc, argv, c, "log", NULL, NULL, NULL, NULL, NULL, 0);
+
+	if (rc != 0)
+		return rc == 1 ? 0 : rc;
+	return log_verify_folder(c);
+}
+
+int
+log_verify_folder(struct config *c)
+{
 	struct verify *v;
 	struct ledger_flat *flat = NULL;
 	struct db_stmt *st;
@@ -468,9 +477,8 @@ log_verify_data(int argc, char **argv, struct config *c)
 	struct err e;
 	long tiles, checkpoints;
 	int64_t pending;
+	int rc;
 
-	if (rc != 0)
-		return rc == 1 ? 0 : rc;
 	if (!c->db[0] && !cli_is_data_folder(c->data)) {
 		fprintf(stderr, "agora log verify: %s is not a data folder\n", c->data);
 		return 1;

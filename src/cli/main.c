@@ -89,6 +89,23 @@ const struct command commands[] = {
 	  "  unknown language or format. See docs/REPORTS.md.\n" },
 	/* end report */
 	/* issue 8: backup, restore */
+	{ "backup", cmd_backup, "write the whole repository to one archive, while the server runs",
+	  "agora backup [--data DIR] -o FILE.tar\n"
+	  "agora backup [--data DIR] -o - > FILE.tar\n"
+	  "  Writes a pax tar: a MANIFEST (the SHA-256 of every member, the schema version, the\n"
+	  "  public log's tree size and root), a consistent snapshot of the database (SQLite's\n"
+	  "  online backup: the server goes on serving and writing), every blob the snapshot names\n"
+	  "  (each checked against its SHA-256) and DIR/keys. Private data included: keep it safe.\n"
+	  "  The search index is left out (the server rebuilds it at start). See docs/BACKUP.md.\n"
+	  "  -o FILE   where to write it (made beside as FILE.PID.tmp, renamed when complete);\n"
+	  "            - for standard output\n" },
+	{ "restore", cmd_restore, "restore a backup into an empty or new data folder",
+	  "agora restore [--data DIR] FILE.tar\n"
+	  "  Refuses (exit 2) a DIR that exists and is not empty. Unpacks into a folder beside DIR,\n"
+	  "  checks every member against the MANIFEST (a damaged backup is refused, naming the\n"
+	  "  member), syncs, checks the database (integrity_check) and the public log (as agora log\n"
+	  "  verify --data), then renames the folder to DIR. A refused restore leaves nothing.\n"
+	  "  FILE may be - (standard input), and gzip, xz or zstd compressed.\n" },
 	/* end backup */
 	{ "config", cmd_config, "print the effective settings",
 	  "agora config check\n"
