@@ -155,6 +155,9 @@ int page_receipts_post(struct request *r);
 /* end public log */
 
 /* summaries */
+int page_summary(struct request *r);
+int page_summary_post(struct request *r);
+int api_summary(struct request *r);
 /* end summaries */
 
 /* reports */
