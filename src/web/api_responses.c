@@ -163,9 +163,9 @@ cited_json(struct request *r, json_t *j, int64_t response_id)
 	if (summary_cited_in(r->db, r->arena, response_id, &in, &n, &e) != 0)
 		n = 0;
 	for (int i = 0; list != NULL && i < n; i++)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s+s+s}", "consultation", in[i].slug, "language",
-						      in[i].language, "url", "/consultations/", in[i].slug,
-						      "/summary"));
+		json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "consultation", in[i].slug, "language",
+						      in[i].language, "url",
+						      json_sprintf("/consultations/%s/summary", in[i].slug)));
 	json_object_set_new(j, "cited_in", list);
 }
 /* end summaries */
