@@ -54,6 +54,14 @@ struct summary_question_terms {
 int summary_terms_get(struct db *db, struct arena *a, int64_t consultation_id, int nquestions,
 		      struct summary_question_terms *out, struct err *e);
 
+/* Counting a round's terms tokenizes its answers: seconds for a large round, so the web pages
+ * have it done on a worker first. summary_terms_ready: 1 when every round's counts are current
+ * (summary_terms_get will only read memory), 0 when some must be counted first or another
+ * thread is counting (it never waits), -1 on a database error. summary_terms_warm: counts what
+ * is not current, on a read-only connection of its own to db_url. Returns 0 or -1 with e set. */
+int summary_terms_ready(struct db *db);
+int summary_terms_warm(const char *db_url, struct err *e);
+
 /* For the secretariat and the chair only: an attachment of a public or pending response of the
  * round whose text could not be read ('no_text', 'unsupported' or 'failed' in file_texts). */
 struct summary_unreadable {

@@ -303,9 +303,10 @@ round_count(struct db *db, struct round *x, struct err *e)
 	return rc == DB_DONE ? 0 : db_err(db, e, "answers");
 }
 
-/* Brings every round's counts up to date (under the lock). Returns 0 or -1. */
+/* Brings every round's counts up to date (under the lock), or with check_only says whether
+ * they are (1) or not (0) without counting. Returns that, or -1. */
 static int
-rounds_refresh(struct db *db, struct err *e)
+rounds_refresh(struct db *db, int check_only, struct err *e)
 {
 	struct db_stmt *st = db_prepare(db, SQL_ROUNDS);
 	enum db_rc rc;
@@ -345,6 +346,10 @@ rounds_refresh(struct db *db, struct err *e)
 		if (x != NULL && x->fp_count == now[i].count && x->fp_updated == now[i].updated &&
 		    x->fp_idsum == now[i].idsum)
 			continue;
+		if (check_only) {
+			out = 0;
+			goto done;
+		}
 		if (x == NULL) {
 			if ((x = calloc(1, sizeof(*x))) == NULL) {
 				err_set(e, ERR_BUSY, "out of memory");
@@ -369,7 +374,7 @@ rounds_refresh(struct db *db, struct err *e)
 		x->fp_updated = now[i].updated;
 		x->fp_idsum = now[i].idsum;
 	}
-	out = 0;
+	out = check_only ? 1 : 0;
 done:
 	arena_free(tmp);
 	return out;
@@ -456,7 +461,7 @@ summary_terms_get(struct db *db, struct arena *a, int64_t consultation_id, int n
 		err_set(e, ERR_INTERNAL, "the tokenizer could not be opened");
 		goto out;
 	}
-	if (rounds_refresh(db, e) != 0)
+	if (rounds_refresh(db, 0, e) != 0)
 		goto out;
 	for (x = rounds; x && x->consultation_id != consultation_id; x = x->next)
 		;
@@ -468,5 +473,36 @@ summary_terms_get(struct db *db, struct arena *a, int64_t consultation_id, int n
 	rc = 0;
 out:
 	pthread_mutex_unlock(&lock);
+	return rc;
+}
+
+int
+summary_terms_ready(struct db *db)
+{
+	struct err e;
+	int rc;
+
+	if (pthread_mutex_trylock(&lock) != 0)
+		return 0;
+	rc = tokenizer[TK_AUTO] == NULL ? 0 : rounds_refresh(db, 1, &e);
+	pthread_mutex_unlock(&lock);
+	return rc;
+}
+
+int
+summary_terms_warm(const char *db_url, struct err *e)
+{
+	struct db *db = NULL;
+	int rc = -1;
+
+	if (db_open(db_url, DB_READONLY, &db, e) != 0)
+		return -1;
+	pthread_mutex_lock(&lock);
+	if (tokenizers_open() != 0)
+		err_set(e, ERR_INTERNAL, "the tokenizer could not be opened");
+	else
+		rc = rounds_refresh(db, 0, e);
+	pthread_mutex_unlock(&lock);
+	db_close(db);
 	return rc;
 }

@@ -93,6 +93,8 @@ api_summary(struct request *r)
 		return reply_err(r, &e);
 	if (str_eq(c.state, "draft"))	/* the same answer as for a slug that does not exist */
 		return reply_problem(r, 404, NULL, arena_printf(r->arena, "no consultation '%s'", r->param[0]), NULL);
+	if ((ncs = summary_terms_first(r)) >= 0)
+		return ncs;
 	if ((qt = arena_alloc(r->arena, (size_t)(c.nquestions + 1) * sizeof(*qt))) == NULL)
 		return reply_problem(r, 503, NULL, "out of memory", NULL);
 	if (summary_figures_get(r->db, r->arena, c.id, &f, &e) != 0 ||

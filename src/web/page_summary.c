@@ -18,6 +18,8 @@
 #include "html.h"
 #include "layout.h"
 #include "reply.h"
+#include "server.h"
+#include "slow.h"
 #include "upload.h"
 #include "view.h"
 
@@ -457,13 +459,34 @@ round_of(struct request *r, const char *slug, struct consultation *c)
 	return 0;
 }
 
+/* On a worker: counts the terms of the rounds whose counts are not current. */
+static void
+terms_warm(void *arg)
+{
+	struct err e;
+
+	if (summary_terms_warm(arg, &e) != 0)
+		log_warn("msg=\"summary terms not counted\" error=\"%s\"", e.msg);
+}
+
+int
+summary_terms_first(struct request *r)
+{
+	if (r->slow_queued || summary_terms_ready(r->db) != 0)
+		return -1;	/* counted; or counted by the worker just now (or failed: counted inline) */
+	return request_slow(r, terms_warm, r->srv->db_url);
+}
+
 int
 page_summary(struct request *r)
 {
 	struct consultation c;
+	int rc;
 
 	if (round_of(r, r->param[1], &c) != 0)
 		return HANDLER_DONE;
+	if ((rc = summary_terms_first(r)) >= 0)
+		return rc;
 	return show(r, &c, NULL, 200);
 }
 
