@@ -66,6 +66,7 @@ static const char SQL_CITATIONS_DEL[] =
     "DELETE FROM summary_citations WHERE consultation_id = $1 AND language = $2";
 static const char SQL_CITATION_INS[] =
     "INSERT OR IGNORE INTO summary_citations (response_id, consultation_id, language) VALUES ($1, $2, $3)";
+static const char SQL_STATUS[] = "SELECT status FROM summaries WHERE consultation_id = $1 AND language = $2";
 static const char SQL_NUMBER[] = "SELECT number FROM response_numbers WHERE response_id = $1";
 static const char SQL_CITED_IN[] =
     "SELECT c.slug, s.language FROM summary_citations sc JOIN summaries s ON s.consultation_id = "
@@ -478,6 +479,26 @@ summary_save_fn(struct db *db, void *arg, struct err *e)
 				      (long long)numbers[i]);
 			goto out;
 		}
+	if (s->draft_only && published) {
+		err_set_field(e, ERR_INVALID, "status", "only the secretariat publishes a summary");
+		goto out;
+	}
+	if (s->draft_only) {	/* the chair's draft must not take a published text down */
+		int was_published = 0;
+		if ((st = db_prepare(db, SQL_STATUS)) == NULL) {
+			db_err(db, e, "summary");
+			goto out;
+		}
+		db_bind_int64(st, 1, s->consultation_id);
+		db_bind_text(st, 2, s->language);
+		if (db_step(st) == DB_ROW)
+			was_published = str_eq(db_col_text(st, 0), "published");
+		db_done(st);
+		if (was_published) {
+			err_set_field(e, ERR_CONFLICT, "body", "the summary in this language is published");
+			goto out;
+		}
+	}
 	if ((st = db_prepare(db, SQL_SAVE)) == NULL) {
 		db_err(db, e, "summary");
 		goto out;

@@ -115,6 +115,8 @@ struct summary_save {
 	const char *slug, *language, *body, *status;
 	int64_t account_id;
 	const char *address;
+	int draft_only;		/* the chair: drafts only, and never over a published text
+				 * (ERR_CONFLICT on field "body") */
 	/* out */
 	int ncited;
 };

@@ -35,6 +35,13 @@ is_staff(const struct request *r)
 	return str_eq(r->role, "secretariat") || str_eq(r->role, "chair");
 }
 
+/* The secretariat publishes; the chair writes drafts (DESIGN.md: the chair drafts summaries). */
+static int
+may_publish(const struct request *r)
+{
+	return str_eq(r->role, "secretariat");
+}
+
 static const char *
 language_label(const char *code)
 {
@@ -383,12 +390,20 @@ edit_form(struct request *r, const struct consultation *c, const struct summary_
 		H(b, " checked");
 	H(b, "> ");
 	html_text(b, _("Draft: seen by the secretariat and the chair only"));
-	H(b, "</label>\n<label><input type=\"radio\" name=\"status\" value=\"published\"");
-	if (str_eq(status, "published"))
-		H(b, " checked");
-	H(b, "> ");
-	html_text(b, _("Published: on the public page, the API and the Chair's report"));
-	H(b, "</label>\n</fieldset>\n<p><button type=\"submit\">");
+	H(b, "</label>\n");
+	if (may_publish(r)) {
+		H(b, "<label><input type=\"radio\" name=\"status\" value=\"published\"");
+		if (str_eq(status, "published"))
+			H(b, " checked");
+		H(b, "> ");
+		html_text(b, _("Published: on the public page, the API and the Chair's report"));
+		H(b, "</label>\n");
+	} else {
+		H(b, "<p class=\"hint\">");
+		html_text(b, _("The secretariat publishes the summary; the chair saves drafts."));
+		H(b, "</p>\n");
+	}
+	H(b, "</fieldset>\n<p><button type=\"submit\">");
 	html_text(b, _("Save the summary"));
 	H(b, "</button></p>\n</form>\n</section>\n");
 }
@@ -491,6 +506,28 @@ page_summary(struct request *r)
 }
 
 static const char *
+chair_over_published(void)
+{
+	return _("The summary in this language is published: only the secretariat may change it.");
+}
+
+/* Is the summary of c in language published? */
+static int
+published_in(struct request *r, const struct consultation *c, const char *language)
+{
+	struct summary_text *t;
+	struct err e;
+	int n;
+
+	if (summary_texts_get(r->db, r->arena, c->id, 0, &t, &n, &e) != 0)
+		return 0;	/* the writer checks again */
+	for (int i = 0; i < n; i++)
+		if (str_eq(t[i].language, language))
+			return 1;
+	return 0;
+}
+
+static const char *
 bad_citation(struct request *r, int64_t number)
 {
 	return arena_printf(r->arena, _("[R-%lld] is not a public response of this consultation: check the "
@@ -521,12 +558,16 @@ page_summary_post(struct request *r)
 			return reply_redirect(r, 303, arena_printf(r->arena, "/consultations/%s/summary?edit=%s#summary-%s",
 								     c.slug, s->language, s->language));
 		}
-		if (r->write_err.kind != ERR_INVALID)
+		if (r->write_err.kind != ERR_INVALID && r->write_err.kind != ERR_CONFLICT)
 			return reply_err(r, &r->write_err);
-		/* a response withheld or erased between the check and the write */
 		x->language = s->language;
 		x->body = s->body;
 		x->status = s->status;
+		if (r->write_err.kind == ERR_CONFLICT) {	/* published meanwhile */
+			field_error_add(&x->fe, "body", "%s", chair_over_published());
+			return show(r, &c, x, 409);
+		}
+		/* a response withheld or erased between the check and the write */
 		summary_citations_check(r->db, r->arena, c.id, s->body, &bad);
 		field_error_add(&x->fe, "body", "%s", bad ? bad_citation(r, bad) : r->write_err.msg);
 		return show(r, &c, x, 422);
@@ -549,6 +590,13 @@ page_summary_post(struct request *r)
 	if (!str_eq(x->status, "draft") && !str_eq(x->status, "published")) {
 		x->status = "draft";
 		field_error_add(&x->fe, "status", "%s", _("Choose draft or published."));
+	} else if (str_eq(x->status, "published") && !may_publish(r)) {
+		x->status = "draft";
+		field_error_add(&x->fe, "status", "%s", _("Only the secretariat publishes a summary: save it as a draft."));
+	}
+	if (x->fe.n == 0 && !may_publish(r) && published_in(r, &c, x->language)) {
+		field_error_add(&x->fe, "body", "%s", chair_over_published());
+		return show(r, &c, x, 409);
 	}
 	if (x->fe.n > 0)
 		return show(r, &c, x, 422);
@@ -561,5 +609,6 @@ page_summary_post(struct request *r)
 	s->status = x->status;
 	s->account_id = r->account_id;
 	s->address = r->client;
+	s->draft_only = !may_publish(r);
 	return request_write(r, summary_save_fn, s);
 }

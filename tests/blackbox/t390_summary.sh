@@ -224,6 +224,17 @@ req GET /consultations/$ROUND/summary -b "$J"
 check "the secretariat sees the draft, marked" sh -c "grep -q 'secret-draft-91' '$TMP/b' && grep -q 'state-draft' '$TMP/b'"
 req GET /responses/$R3
 check "a draft's citation is not shown on the response page" body_lacks 'Cited in'
+check "the chair's form offers no 'Published'" sh -c "! grep -q 'name=\"status\" value=\"published\"' '$TMP/page.html'"
+req POST /consultations/$ROUND/summary -b "$C" --data-urlencode "csrf=$CC" --data-urlencode language=fr \
+	--data-urlencode "body=Publier." --data-urlencode status=published
+check "the chair may not publish: 422" status_is 422
+check "... the error beside the status" body_has '<p class="error" role="alert" id="err-status">Only the secretariat publishes'
+check "... the French text still the draft" same "$(db "SELECT status || ' ' || body FROM summaries WHERE language = 'fr'")" "draft Brouillon secret-draft-91 citant [R-3]."
+req POST /consultations/$ROUND/summary -b "$C" --data-urlencode "csrf=$CC" --data-urlencode language=en \
+	--data-urlencode "body=A chair's draft over the published text." --data-urlencode status=draft
+check "the chair may not save a draft over the published English text: 409" status_is 409
+check "... the English summary still published, unchanged" same "$(db "SELECT status FROM summaries WHERE language = 'en'")/$(db "SELECT COUNT(*) FROM summaries WHERE body LIKE '%chair''s draft%'")" published/0
+check "... two saves audited in all (the secretariat's and the chair's draft)" same "$(audits)" 2
 D=$TMP/jar.del
 login "$D" delegate@example.org "$PW_DEL"
 DC=$(page_csrf "$D" /account)
