@@ -339,6 +339,8 @@ edit_form(struct request *r, const struct consultation *c, const struct summary_
 			body = t[i].body;
 			status = t[i].status;
 		}
+	if (!may_publish(r))
+		status = "draft";	/* the only choice the chair has */
 	lang_from_code(language, &l);
 	H(b, "<section class=\"summary-edit\">\n<h2 id=\"edit\">");
 	html_text(b, _("Write the summary"));
