@@ -45,6 +45,14 @@ $(B)/gen/demo.c: $(DEMO) scripts/embed.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh demo_files $(DEMO) > $@
 
+# summaries (issue 8): the stop words of the terms per question, embedded
+STOPWORDS := $(sort $(wildcard data/stopwords/*.txt))
+LIB_OBJ += $(B)/obj/gen/stopwords.o
+$(B)/gen/stopwords.c: $(STOPWORDS) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh stopword_files $(STOPWORDS) > $@
+# end summaries
+
 $(B)/obj/gen/%.o: $(B)/gen/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"; $(CC) $(CFLAGS) -c $< -o $@

@@ -5,6 +5,7 @@
 
 #include "../domain/file_text.h"
 #include "../domain/response.h"
+#include "../domain/summary.h"
 #include "../ledger/log.h"
 #include "../util/log.h"
 #include "../util/str.h"
@@ -148,6 +149,27 @@ api_response_list(struct request *r)
 	return reply_json(r, 200, o);
 }
 
+/* summaries (issue 8): "number" (R-N within its round) and "cited_in", a list of
+ * {consultation, language, url} for the published summaries that cite the response. */
+static void
+cited_json(struct request *r, json_t *j, int64_t response_id)
+{
+	struct summary_citation *in;
+	struct err e;
+	json_t *list = json_array();
+	int n = 0;
+
+	json_object_set_new(j, "number", json_integer(summary_response_number(r->db, response_id)));
+	if (summary_cited_in(r->db, r->arena, response_id, &in, &n, &e) != 0)
+		n = 0;
+	for (int i = 0; list != NULL && i < n; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "consultation", in[i].slug, "language",
+						      in[i].language, "url",
+						      json_sprintf("/consultations/%s/summary", in[i].slug)));
+	json_object_set_new(j, "cited_in", list);
+}
+/* end summaries */
+
 int
 api_response_get(struct request *r)
 {
@@ -162,6 +184,8 @@ api_response_get(struct request *r)
 	j = response_to_json(&resp, 1);
 	if (j != NULL && str_eq(resp.status, "published"))
 		json_object_set_new(j, "display_name", json_string(response_display_name(r->arena, &resp)));
+	if (j != NULL)	/* summaries (issue 8): R-N and the published summaries citing it */
+		cited_json(r, j, resp.id);
 	return reply_json(r, 200, j);
 }
 

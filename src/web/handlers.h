@@ -155,6 +155,13 @@ int page_receipts_post(struct request *r);
 /* end public log */
 
 /* summaries */
+int page_summary(struct request *r);
+int page_summary_post(struct request *r);
+int api_summary(struct request *r);
+/* Not a handler: for the two GET handlers. When the terms are not counted yet, has them counted
+ * on a worker (the connection suspended) and returns HANDLER_SUSPENDED, or HANDLER_DONE with a
+ * 503 written; -1 when the handler can go on (counted, or this is the call after the worker). */
+int summary_terms_first(struct request *r);
 /* end summaries */
 
 /* reports */

@@ -197,6 +197,13 @@ page_consultation(struct request *r)
 			H(b, "</a></p>\n");
 		}
 	}
+	/* summaries (issue 8): the round's summary page */
+	H(b, "<p class=\"summary-link\"><a href=\"/consultations/");
+	html_url(b, c.slug);
+	H(b, "/summary\">");
+	html_text(b, _("Summary of the responses: figures, terms, campaigns"));
+	H(b, "</a></p>\n");
+	/* end summaries */
 	if (responses_section(r, &c) != 0)
 		return HANDLER_DONE;
 	H(b, "</article>\n");

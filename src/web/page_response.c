@@ -8,6 +8,7 @@
 
 #include "../domain/country.h"
 #include "../domain/response.h"
+#include "../domain/summary.h"
 #include "../ledger/log.h"
 #include "../util/str.h"
 #include "../util/timefmt.h"
@@ -46,6 +47,45 @@ status_notice(struct request *r, const struct response *resp)
 	H(b, "</p>\n");
 }
 
+/* summaries (issue 8): the response's number in its round (what summaries cite, R-N) and the
+ * published summaries that cite it, each linked. */
+static void
+cited(struct request *r, const struct response *resp)
+{
+	struct buf *b = &r->out;
+	struct summary_citation *in;
+	int64_t number = summary_response_number(r->db, resp->id);
+	struct err e;
+	int n;
+
+	if (number > 0) {
+		H(b, "<p class=\"response-number\">");
+		html_text(b, _("Response number:"));
+		H(b, " <strong>");
+		html_text(b, arena_printf(r->arena, "R-%lld", (long long)number));
+		H(b, "</strong></p>\n");
+	}
+	if (summary_cited_in(r->db, r->arena, resp->id, &in, &n, &e) != 0 || n == 0)
+		return;
+	H(b, "<section class=\"cited-in\">\n<h2>");
+	html_text(b, _("Cited in"));
+	H(b, "</h2>\n<ul>\n");
+	for (int i = 0; i < n; i++) {
+		enum lang l = LANG_EN;
+		lang_from_code(in[i].language, &l);
+		H(b, "<li><a href=\"/consultations/");
+		html_url(b, in[i].slug);
+		H(b, "/summary#summary-");
+		html_url(b, in[i].language);
+		H(b, "\">");
+		/* a summary cites the responses of its own round only: this consultation */
+		html_text(b, arena_printf(r->arena, _("The summary of this consultation, in %s"), lang_native_name(l)));
+		H(b, "</a></li>\n");
+	}
+	H(b, "</ul>\n</section>\n");
+}
+/* end summaries */
+
 int
 page_response(struct request *r)
 {
@@ -67,6 +107,7 @@ page_response(struct request *r)
 	H(b, "</a></p>\n<h1>");
 	html_text(b, who);
 	H(b, "</h1>\n");
+	cited(r, &resp);	/* summaries (issue 8) */
 	if (!str_eq(resp.status, "published")) {
 		status_notice(r, &resp);
 		H(b, "</article>\n");

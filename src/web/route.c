@@ -248,6 +248,15 @@ const struct route routes[] = {
 	/* end public log */
 
 	/* summaries of rounds (issue 8) */
+	/* Public, not cached: the secretariat and the chair see drafts and the form on the same
+	 * address. ?edit= picks the language the form shows. */
+	{ "GET", "/consultations/{slug}/summary", page_summary, ROLE_PUBLIC | ROUTE_PAGE, "summary",
+	  { LANG_Q, SLUG_P, { "edit", P_LANG, IN_QUERY } } },
+	/* ROLE_ACCOUNT: the secretariat or the chair, decided by the handler (403 for the others). */
+	{ "POST", "/consultations/{slug}/summary", page_summary_post, ROLE_ACCOUNT | ROUTE_PAGE | ROUTE_FORM,
+	  "summary_post", { LANG_Q, SLUG_P } },
+	{ "GET", "/api/v1/consultations/{slug}/summary", api_summary, ROLE_PUBLIC | ROUTE_API, "api_summary",
+	  { SLUG_P } },
 	/* end summaries */
 
 	/* Chair's reports (issue 8) */

@@ -1,0 +1,120 @@
+/* svg.c: inline SVG bar charts (svg.h). */
+#include "svg.h"
+
+#include <string.h>
+
+#include "../util/str.h"
+
+#define WIDTH 640
+#define LABEL_W 220	/* the labels' column; the bars start after it */
+#define BAR_W 340	/* the longest bar */
+#define ROW_H 26
+#define BAR_H 18
+#define PAD 6
+
+/* Length of the UTF-8 sequence at s if valid (1 to 4), else 0. */
+static int
+utf8_seq(const unsigned char *s)
+{
+	int n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+
+	if (n == 0)
+		return 0;
+	for (int i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return utf8_valid((const char *)s, (size_t)n) ? n : 0;
+}
+
+/* Writes at most max_chars code points of s, escaped; with an ellipsis when it was cut. */
+static void
+text_cut(struct buf *b, const char *s, size_t max_chars)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t chars = 0;
+
+	while (*p) {
+		int n = utf8_seq(p);
+		if (chars == max_chars) {
+			buf_puts(b, "\xe2\x80\xa6");	/* … */
+			return;
+		}
+		chars++;
+		if (n == 0) {
+			buf_puts(b, "\xef\xbf\xbd");
+			p++;
+			continue;
+		}
+		switch (*p) {
+		case '&': buf_puts(b, "&amp;"); break;
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '"': buf_puts(b, "&quot;"); break;
+		case '\'': buf_puts(b, "&#39;"); break;
+		default:
+			if (n == 1 && *p < 0x20 && *p != '\t' && *p != '\n')
+				buf_puts(b, "\xef\xbf\xbd");
+			else
+				buf_add(b, p, (size_t)n);
+		}
+		p += n;
+	}
+}
+
+void
+svg_text(struct buf *b, const char *s)
+{
+	text_cut(b, s, (size_t)-1);
+}
+
+static int
+id_ok(const char *id)
+{
+	if (id == NULL || id[0] == '\0' || strlen(id) > 64)
+		return 0;
+	for (const char *p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+			return 0;
+	return 1;
+}
+
+void
+svg_bar_chart(struct buf *b, const char *id, const char *title, const struct svg_bar *bars, int n)
+{
+	int64_t max = 0;
+	int height;
+
+	if (n < 0)
+		n = 0;
+	if (n > SVG_MAX_BARS)
+		n = SVG_MAX_BARS;
+	if (!id_ok(id))
+		id = "chart";
+	for (int i = 0; i < n; i++)
+		if (bars[i].value > max)
+			max = bars[i].value;
+	height = n * ROW_H + 2 * PAD;
+	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" direction=\"ltr\" "
+		      "aria-labelledby=\"%s-title\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\">\n",
+		   id, WIDTH, height, WIDTH, height);
+	buf_printf(b, "<title id=\"%s-title\">", id);
+	svg_text(b, title);
+	buf_puts(b, "</title>\n");
+	for (int i = 0; i < n; i++) {
+		int64_t v = bars[i].value > 0 ? bars[i].value : 0;
+		/* integer arithmetic: the same pixels whatever the locale; a non-zero value shows */
+		long long w = max > 0 ? (long long)(v * BAR_W / max) : 0;
+		int y = PAD + i * ROW_H;
+		if (v > 0 && w < 1)
+			w = 1;
+		buf_printf(b, "<text class=\"chart-label\" x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#1b2430\">",
+			   LABEL_W - PAD, y + BAR_H - 4);
+		text_cut(b, bars[i].label, SVG_LABEL_CHARS);
+		buf_printf(b, "</text>\n<rect class=\"chart-bar\" x=\"%d\" y=\"%d\" width=\"%lld\" height=\"%d\" "
+			      "fill=\"#1f4e79\"/>\n",
+			   LABEL_W, y, w, BAR_H);
+		buf_printf(b, "<text class=\"chart-value\" x=\"%lld\" y=\"%d\" fill=\"#1b2430\">%lld</text>\n",
+			   (long long)LABEL_W + w + PAD, y + BAR_H - 4, (long long)v);
+	}
+	buf_puts(b, "</svg>\n");
+}
