@@ -30,9 +30,10 @@ CREATE TABLE campaign_buckets (
 ) WITHOUT ROWID;
 -- What is still to cluster, filled by triggers in the writer's own transaction, so nothing
 -- that was stored can be missed: a new version (a new response or a revision), and a change
--- of status (published, withheld, withdrawn, erased).
+-- of status (published, withheld, withdrawn, erased). AUTOINCREMENT: ids never come back
+-- once the rows before them are pruned (the worker's position is an id).
 CREATE TABLE campaign_queue (
-	id INTEGER PRIMARY KEY,
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
 	response_id INTEGER NOT NULL
 );
 CREATE TRIGGER campaign_version_ins AFTER INSERT ON response_versions BEGIN
