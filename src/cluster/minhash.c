@@ -189,30 +189,126 @@ minhash_free(struct minhash *m)
 	free(m);
 }
 
-int
-minhash_sign(struct minhash *m, const char *text, size_t len, struct minhash_sig *out)
+/* Sends text [0, len) to the tokenizer, in pieces of at most 1 GB (its length is an int; a
+ * word cut at a piece's edge costs a shingle or two). */
+static int
+tokenize(struct minhash *m, struct signing *s, const char *text, size_t len)
+{
+	int rc = SQLITE_OK;
+
+	while (len > 0 && rc == SQLITE_OK) {
+		int n = len > (1u << 30) ? 1 << 30 : (int)len;
+		rc = m->api.xTokenize(m->tok, s, FTS5_TOKENIZE_DOCUMENT, text, n, on_token);
+		text += n;
+		len -= (size_t)n;
+	}
+	return rc;
+}
+
+static int
+is_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static int
+is_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Punctuation that ICU's word breaks never make part of a word at a word's edge. */
+static int
+is_edge_punct(unsigned char c)
+{
+	return c != '\0' && strchr(".,;:!?()[]\"'%", c) != NULL;
+}
+
+/* The fast path: is the piece [p, p + n) (no white space in it) plain ASCII letters and
+ * digits, with edge punctuation only? Then the tokenizer's one token for it is those letters
+ * and digits in lower case (NFKC casefold of ASCII; no marks to fold; no stemming), and *a,
+ * *b are their bounds. Anything else (accents, other scripts, inner punctuation such as
+ * "ITU's", "e.g.", "2.5", "well-known", a very long word) goes to the tokenizer itself. */
+static int
+plain_word(const char *p, size_t n, size_t *a, size_t *b)
+{
+	size_t i = 0, j = n;
+
+	while (i < n && is_edge_punct((unsigned char)p[i]))
+		i++;
+	while (j > i && is_edge_punct((unsigned char)p[j - 1]))
+		j--;
+	if (j - i > 200)
+		return 0;
+	for (size_t k = i; k < j; k++)
+		if (!is_alnum((unsigned char)p[k]))
+			return 0;
+	*a = i;
+	*b = j;
+	return 1;
+}
+
+/* Signs text, plain ASCII words through the fast path when fast (see plain_word), the rest
+ * through the tokenizer in runs as long as possible. */
+static int
+sign(struct minhash *m, const char *text, size_t len, struct minhash_sig *out, int fast)
 {
 	struct signing s;
-	int rc = SQLITE_OK;
+	size_t i = 0, run = 0;	/* the pending run for the tokenizer starts at run */
+	int rc = SQLITE_OK, pending = 0;	/* pending: the run has more than white space */
 
 	memset(&s, 0, sizeof(s));
 	memset(out, 0xff, sizeof(out->v));
 	out->nshingles = 0;
 	s.sig = out;
-	while (len > 0 && rc == SQLITE_OK) {
-		/* The tokenizer takes an int length: very long texts go in pieces (a word cut at
-		 * a piece's edge costs a shingle or two, no more). */
-		int n = len > (1u << 30) ? 1 << 30 : (int)len;
-		rc = m->api.xTokenize(m->tok, &s, FTS5_TOKENIZE_DOCUMENT, text, n, on_token);
-		text += n;
-		len -= (size_t)n;
+	if (!fast)
+		rc = tokenize(m, &s, text, len);
+	while (fast && i < len && rc == SQLITE_OK) {
+		size_t start, a, b;
+		while (i < len && is_space((unsigned char)text[i]))
+			i++;
+		start = i;
+		while (i < len && !is_space((unsigned char)text[i]))
+			i++;
+		if (i == start)
+			break;
+		if (!plain_word(text + start, i - start, &a, &b)) {
+			pending = 1;	/* stays in the run */
+			continue;
+		}
+		if (pending)
+			rc = tokenize(m, &s, text + run, start - run);
+		run = i;
+		pending = 0;
+		if (b > a && rc == SQLITE_OK) {
+			char w[200];
+			for (size_t k = a; k < b; k++) {
+				char c = text[start + k];
+				w[k - a] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+			}
+			rc = on_token(&s, 0, w, (int)(b - a), 0, 0);
+		}
 	}
+	if (fast && rc == SQLITE_OK && pending)
+		rc = tokenize(m, &s, text + run, len - run);
 	if (rc != SQLITE_OK)
 		return -1;
 	if (s.nwords > 0 && s.nwords < MINHASH_SHINGLE)	/* a very short text: one shingle */
 		shingle_add(&s, shingle_hash(&s, s.nwords));
 	densify(&s);
 	return 0;
+}
+
+int
+minhash_sign(struct minhash *m, const char *text, size_t len, struct minhash_sig *out)
+{
+	return sign(m, text, len, out, 1);
+}
+
+int
+minhash_sign_reference(struct minhash *m, const char *text, size_t len, struct minhash_sig *out)
+{
+	return sign(m, text, len, out, 0);
 }
 
 double

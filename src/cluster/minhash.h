@@ -34,6 +34,9 @@ void minhash_free(struct minhash *m);
 /* Signs len bytes of UTF-8 text (malformed bytes are tolerated). Returns 0, or -1 when the
  * tokenizer failed (out of memory). */
 int minhash_sign(struct minhash *m, const char *text, size_t len, struct minhash_sig *out);
+/* The same through the tokenizer for every word, without minhash_sign's fast path for plain
+ * ASCII words (slower; the tests check that both give the same signature). */
+int minhash_sign_reference(struct minhash *m, const char *text, size_t len, struct minhash_sig *out);
 
 /* The estimated Jaccard similarity of the two texts' shingle sets, 0 to 1: the share of equal
  * values. 0 when either text has no words. */

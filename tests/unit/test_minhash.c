@@ -190,6 +190,35 @@ test_deterministic(void **state)
 	minhash_free(other);
 }
 
+/* minhash_sign's fast path for plain ASCII words gives what the tokenizer gives for every word. */
+static void
+test_fast_path(void **state)
+{
+	static const char *const texts[] = {
+		"Affordability is still the main barrier: entry-level broadband should cost well under 2% of "
+		"average monthly income.",
+		"We welcome the consultation on \u201cMultilingual Internet\u201d. ITU's work, e.g. the U.S. and "
+		"well-known 2.5% (see [1]) -- don't stop; l'acc\u00e8s au r\u00e9seau, na\u00efve caf\u00e9!",
+		"  leading and trailing white space\t\nwith TABS\r\nand CRLF  ",
+		"_under_score a@b.c x+y 3/4 \"quoted\" 'single' (parens) [brackets] end.",
+		"\u8bb8\u591a\u519c\u6751\u548c\u504f\u8fdc\u793e\u533a mixed with English words and "
+		"\u0627\u0644\u0634\u0628\u0643\u0627\u062a and \u0440\u0443\u0441\u0441\u043a\u0438\u0439 "
+		"\u0442\u0435\u043a\u0441\u0442 again",
+		"WORD word Word wOrD 123 abc123 123abc",
+		"a", "", "   ", "...",
+	};
+	struct minhash_sig x, y;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		assert_int_equal(minhash_sign(mh, texts[i], strlen(texts[i]), &x), 0);
+		assert_int_equal(minhash_sign_reference(mh, texts[i], strlen(texts[i]), &y), 0);
+		if (memcmp(&x, &y, sizeof(x)) != 0)
+			fail_msg("text %zu: the fast path differs from the tokenizer (%u and %u shingles)", i,
+				 x.nshingles, y.nshingles);
+	}
+}
+
 static void
 test_bands(void **state)
 {
@@ -236,6 +265,7 @@ main(void)
 		cmocka_unit_test(test_estimate),
 		cmocka_unit_test(test_short),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_fast_path),
 		cmocka_unit_test(test_bands),
 	};
 
