@@ -21,8 +21,17 @@
 #include "campaign_int.h"
 #include "minhash.h"
 
-#define BATCH 64		/* queue rows per writer closure */
+#define BATCH 32		/* queue rows per writer closure */
 #define MAX_CANDIDATES 64	/* distinct campaigns and singles compared per response */
+
+#define CACHE_SLOTS 4096	/* signatures kept: representatives are compared again and again */
+
+/* A signature of a response's version, kept so that the writer's transaction does not tokenize
+ * the same representative's text for every newcomer. */
+struct cached_sig {
+	int64_t id, version;
+	struct minhash_sig sig;
+};
 
 /* What clustering inside a transaction needs. */
 struct cluster_ctx {
@@ -30,9 +39,11 @@ struct cluster_ctx {
 	struct minhash_bands bands;
 	int pct;
 	int64_t now;
+	struct cached_sig *cache;	/* CACHE_SLOTS, by id; NULL: none */
 };
 
 static const char SQL_TEXT[] = "SELECT " CAMPAIGN_TEXT_COLUMNS "WHERE r.id = $1";
+static const char SQL_STATE[] = "SELECT status, consultation_id, current_version FROM responses WHERE id = $1";
 static const char SQL_MEMBER_OF[] =
     "SELECT m.campaign_id, c.representative FROM campaign_members m JOIN campaigns c ON c.id = "
     "m.campaign_id WHERE m.response_id = $1";
@@ -59,14 +70,17 @@ in_kths(double sim)
 	return (int64_t)(sim * MINHASH_K + 0.5);
 }
 
-/* Reads and signs response id. *published: 1 when its status is 'published'; *round its
- * consultation. Returns 0 (also when there is no such response: *published 0), or -1. */
+/* Reads and signs response id (from the cache when its current version was signed before).
+ * *published: 1 when its status is 'published'; *round its consultation. Returns 0 (also when
+ * there is no such response: *published 0), or -1. */
 static int
 sign_response(struct db *db, struct cluster_ctx *c, int64_t id, int *published, int64_t *round,
 	      struct minhash_sig *sig, struct err *e)
 {
-	struct db_stmt *st = db_prepare(db, SQL_TEXT);
+	struct db_stmt *st = db_prepare(db, SQL_STATE);
+	struct cached_sig *slot = c->cache ? &c->cache[(uint64_t)id % CACHE_SLOTS] : NULL;
 	const char *text;
+	int64_t version;
 	int rc;
 
 	*published = 0;
@@ -79,12 +93,34 @@ sign_response(struct db *db, struct cluster_ctx *c, int64_t id, int *published, 
 		db_done(st);
 		return rc == DB_DONE ? 0 : db_err(db, e, "campaigns");
 	}
-	*published = strcmp(db_col_text(st, 1), "published") == 0;
-	*round = db_col_int64(st, 2);
-	text = db_col_text(st, 3);
-	rc = *published ? minhash_sign(c->mh, text, strlen(text), sig) : 0;
+	*published = strcmp(db_col_text(st, 0), "published") == 0;
+	*round = db_col_int64(st, 1);
+	version = db_col_int64(st, 2);
 	db_done(st);
-	return rc == 0 ? 0 : err_set(e, ERR_INTERNAL, "campaigns: the tokenizer failed");
+	if (!*published)
+		return 0;
+	if (slot != NULL && slot->id == id && slot->version == version) {
+		*sig = slot->sig;
+		return 0;
+	}
+	if ((st = db_prepare(db, SQL_TEXT)) == NULL)
+		return db_err(db, e, "campaigns");
+	db_bind_int64(st, 1, id);
+	if ((rc = db_step(st)) != DB_ROW) {
+		db_done(st);
+		return rc == DB_DONE ? 0 : db_err(db, e, "campaigns");
+	}
+	text = db_col_text(st, 3);
+	rc = minhash_sign(c->mh, text, strlen(text), sig);
+	db_done(st);
+	if (rc != 0)
+		return err_set(e, ERR_INTERNAL, "campaigns: the tokenizer failed");
+	if (slot != NULL) {
+		slot->id = id;
+		slot->version = version;
+		slot->sig = *sig;
+	}
+	return 0;
 }
 
 static int
@@ -571,6 +607,7 @@ campaign_worker_start(const char *db_url, struct writer *w, int threshold_pct, i
 		free(cw);
 		return NULL;
 	}
+	cw->c.cache = calloc(CACHE_SLOTS, sizeof(*cw->c.cache));	/* NULL: works without */
 	memcpy(cw->db_url, db_url, strlen(db_url) + 1);
 	cw->w = w;
 	cw->c.pct = threshold_pct;
@@ -583,6 +620,7 @@ campaign_worker_start(const char *db_url, struct writer *w, int threshold_pct, i
 		pthread_mutex_destroy(&cw->lock);
 		pthread_cond_destroy(&cw->cond);
 		minhash_free(cw->c.mh);
+		free(cw->c.cache);
 		free(cw);
 		err_set(e, ERR_INTERNAL, "cannot start the campaign worker");
 		return NULL;
@@ -614,5 +652,6 @@ campaign_worker_stop(struct campaign_worker *cw)
 	pthread_mutex_destroy(&cw->lock);
 	pthread_cond_destroy(&cw->cond);
 	minhash_free(cw->c.mh);
+	free(cw->c.cache);
 	free(cw);
 }
