@@ -32,6 +32,7 @@ int cmd_search(int argc, char **argv, struct config *c);
 int cmd_worker(int argc, char **argv, struct config *c);
 int cmd_log(int argc, char **argv, struct config *c);
 /* summary */
+int cmd_campaigns(int argc, char **argv, struct config *c);
 /* end summary */
 /* report */
 int cmd_report(int argc, char **argv, struct config *c);

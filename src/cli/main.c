@@ -78,6 +78,11 @@ const struct command commands[] = {
 	  "  checkpoints it has checked; monitor follows the log and checks every entry. Exit status:\n"
 	  "  0 all verified, 1 a check failed or the log could not be read. See docs/LEDGER.md.\n" },
 	/* issue 8: summary, campaigns */
+	{ "campaigns", cmd_campaigns, "list near-identical responses (campaigns); --rebuild recomputes them",
+	  "agora campaigns [--data DIR] [--rebuild] [SLUG]\n"
+	  "  Lists the campaigns of round SLUG (or of every round): \"N near-identical responses from K\n"
+	  "  countries\", the representative (the earliest member) and the members. --rebuild recomputes\n"
+	  "  them from scratch first (after a change of --campaign-threshold). See docs/CAMPAIGNS.md.\n" },
 	/* end summary */
 	/* issue 8: report */
 	{ "report", cmd_report, "write the Chair's report for a period (HTML, PDF or DOCX)",

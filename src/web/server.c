@@ -25,6 +25,7 @@
 #include "../store/migrate.h"
 #include "../util/clock.h"
 #include "../search/extract_job.h"
+#include "../cluster/campaign.h"	/* campaigns (issue 8) */
 #include "../search/index.h"
 #include "../util/log.h"
 #include "auth.h"
@@ -789,6 +790,10 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 	snprintf(s->index_path, sizeof(s->index_path), "%s/%s", cfg->data, SEARCH_INDEX_FILE);
 	if ((s->indexer = search_indexer_start(s->db_url, s->index_path, s->writer, 250, e)) == NULL)
 		return -1;
+	/* campaigns (issue 8) */
+	if ((s->campaigns = campaign_worker_start(s->db_url, s->writer, (int)cfg->campaign_threshold, 250, e)) == NULL)
+		return -1;
+	/* end campaigns */
 	s->jobs = jobs_new(s->writer, job_kinds, njob_kinds, (int)cfg->workers, s);
 	if (s->jobs != NULL)
 		jobs_set_read_url(s->jobs, s->db_url);
@@ -833,6 +838,10 @@ server_stop(struct server *s)
 		jobs_stop(s->jobs);
 	search_indexer_stop(s->indexer);	/* before the writer: it may be deleting queue rows */
 	s->indexer = NULL;
+	/* campaigns (issue 8): before the writer, which its batches wait for */
+	campaign_worker_stop(s->campaigns);
+	s->campaigns = NULL;
+	/* end campaigns */
 	slow_stop(s->slow);	/* runs what is queued; each resumes its connection */
 	if (s->writer != NULL)
 		writer_stop(s->writer);	/* commits the queue; each done() resumes its connection */

@@ -25,6 +25,9 @@ struct server {
 	struct jobs *jobs;
 	struct scheduler *sched;
 	struct search_indexer *indexer;	/* keeps DATA/search.db current */
+	/* campaigns (issue 8) */
+	struct campaign_worker *campaigns;	/* clusters near-identical responses (src/cluster) */
+	/* end campaigns */
 	char index_path[700];
 	struct blobs *blobs;
 	struct ratelimit *submit_limit;	/* RATE_SUBMIT buckets; NULL: --submit-rate 0 */
