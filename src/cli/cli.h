@@ -37,6 +37,9 @@ int cmd_log(int argc, char **argv, struct config *c);
 /* end report */
 /* backup */
 /* end backup */
+/* export */
+int cmd_export(int argc, char **argv, struct config *c);
+/* end export */
 
 /* Parses the settings' flags and the command's own: "--flag" options listed in bool_flags
  * set the matching entry of bools, "--opt VALUE" in value_opts fill values; positional
