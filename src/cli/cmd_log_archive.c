@@ -192,7 +192,7 @@ check_checkpoint(struct av *v, const char *key)
 	}
 	if (ledger_verifier_parse(key, &lv, &e) != 0) {
 		fprintf(stderr, "agora log verify: the key is not a verifier key: %s\n", e.msg);
-		return -1;
+		return -2;
 	}
 	if (ledger_checkpoint_open(v->checkpoint.data ? v->checkpoint.data : "", v->checkpoint.len, &lv, NULL,
 				   &v->cp, &e) != 0) {
@@ -491,7 +491,9 @@ log_verify_archive(int argc, char **argv, struct config *c)
 		mismatch(&v, "the archive lacks responses.json, entries/entries.jsonl or checkpoint");
 		goto report;
 	}
-	if (check_checkpoint(&v, vals[1]) != 0)
+	if ((rc = check_checkpoint(&v, vals[1])) == -2)
+		goto out;	/* exit 1: nothing could be checked */
+	if (rc != 0)
 		goto report;
 	if (each_file(&v, stream_pass) != 0)
 		goto out;

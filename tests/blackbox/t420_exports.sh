@@ -193,6 +193,11 @@ OTHER=$(grep -o 'agora.localhost/log+[0-9a-f]*+[A-Za-z0-9+/=]*' "$TMP/other.vkey
 "$AGORA" log verify --archive "$TMP/e.zip" --key "$OTHER" >"$TMP/v.out" 2>&1
 check "another key of the same name: exit 1, the checkpoint named" sh -c "[ $? = 1 ] && grep -q '^MISMATCH: checkpoint' '$TMP/v.out'"
 
+"$AGORA" log verify --archive "$TMP/e.zip" --key "not-a-key" >"$TMP/v.out" 2>&1
+check "a key that is not a verifier key: exit 1, said so, no OK" sh -c "[ $? = 1 ] && grep -q 'not a verifier key' '$TMP/v.out' && ! grep -q '^OK' '$TMP/v.out'"
+"$AGORA" log verify --archive "$TMP/note.txt" --key "$VKEY" >"$TMP/v.out" 2>&1
+check "a file that is not a ZIP archive: exit 1" same "$?" 1
+
 # Withheld and erased content: nowhere in the archive, but their entries are.
 for s in WITHHELD-SECRET-7731 PENDING-SECRET-4410 ERASED-SECRET-9902 "Wanda Withheld" "Eve Erased"; do
 	check "ZIP: '$s' appears in no file" sh -c "! grep -rqF '$s' '$TMP/z' && ! unzip -p '$TMP/e.zip' | grep -qF '$s'"
