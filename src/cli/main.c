@@ -76,8 +76,8 @@ const struct command commands[] = {
 	  "agora log rotate-key --new-key FILE [--data DIR]\n"
 	  "  verify --data rebuilds the tree from the stored rows and checks every entry, tile and\n"
 	  "  checkpoint; --url checks a receipt against a pinned verifier key VKEY; --archive checks\n"
-	  "  a round's export archive (docs/EXPORTS.md). witness cosigns\n"
-	  "  checkpoints it has checked; monitor follows the log and checks every entry. Exit status:\n"
+	  "  a round's export archive (docs/EXPORTS.md). witness cosigns checkpoints it has checked;\n"
+	  "  monitor follows the log and checks every entry. Exit status:\n"
 	  "  0 all verified, 1 a check failed or the log could not be read. See docs/LEDGER.md.\n" },
 	/* issue 8: summary, campaigns */
 	/* end summary */
