@@ -23,13 +23,15 @@
 #define ENTRIES_PATH "entries/entries.jsonl"
 
 /* The round's entries: its responses' versions and moderation decisions and its own openings
- * and closings, in log order. EXISTS (a lookup per entry), not IN (SELECT ...), which would
- * hold every id of the round in memory. public: the current version of a published response,
+ * and closings, in log order. One pass over the log in index order (NOT INDEXED), each entry
+ * looked up: with the index on kind, SQLite would gather every matching rowid and then sort
+ * the rows, in memory growing with the log; and EXISTS, not IN (SELECT ...), which would hold
+ * every id of the round. public: the current version of a published response,
  * whose salt and content hash are public (as in its public receipt). */
 static const char SQL_ENTRIES[] =
     "SELECT e.idx, e.kind, e.entry, e.salt, e.leaf_hash, "
     "(e.kind = 'response_version' AND r.status = 'published' AND r.current_version = e.ref2), "
-    "v.content_sha256 FROM log_entries e "
+    "v.content_sha256 FROM log_entries e NOT INDEXED "
     "LEFT JOIN responses r ON e.kind = 'response_version' AND r.id = e.ref "
     "LEFT JOIN response_versions v ON e.kind = 'response_version' AND v.response_id = e.ref AND v.version = e.ref2 "
     "WHERE e.idx < $2 AND ((e.kind = 'response_version' AND r.consultation_id = $1) "
