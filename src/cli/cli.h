@@ -41,6 +41,9 @@ int cmd_report(int argc, char **argv, struct config *c);
 int cmd_backup(int argc, char **argv, struct config *c);	/* cmd_backup.c */
 int cmd_restore(int argc, char **argv, struct config *c);	/* cmd_restore.c */
 /* end backup */
+/* export */
+int cmd_export(int argc, char **argv, struct config *c);
+/* end export */
 
 /* Parses the settings' flags and the command's own: "--flag" options listed in bool_flags
  * set the matching entry of bools, "--opt VALUE" in value_opts fill values; positional

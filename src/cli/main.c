@@ -68,14 +68,16 @@ const struct command commands[] = {
 	{ "log", cmd_log, "verify, witness and monitor the public log; make and rotate its key",
 	  "agora log verify [--data DIR]\n"
 	  "agora log verify --url URL --key VKEY --receipt FILE\n"
+	  "agora log verify --archive FILE.zip [--key VKEY]\n"
 	  "agora log witness --url URL --key VKEY --witness-key FILE --state FILE [--interval S] [--once]\n"
 	  "agora log witness-keygen --name NAME --out FILE\n"
 	  "agora log monitor --url URL --key VKEY --state DIR [--interval S] [--once]\n"
 	  "agora log keygen --name NAME --out FILE\n"
 	  "agora log rotate-key --new-key FILE [--data DIR]\n"
 	  "  verify --data rebuilds the tree from the stored rows and checks every entry, tile and\n"
-	  "  checkpoint; --url checks a receipt against a pinned verifier key VKEY. witness cosigns\n"
-	  "  checkpoints it has checked; monitor follows the log and checks every entry. Exit status:\n"
+	  "  checkpoint; --url checks a receipt against a pinned verifier key VKEY; --archive checks\n"
+	  "  a round's export archive (docs/EXPORTS.md). witness cosigns checkpoints it has checked;\n"
+	  "  monitor follows the log and checks every entry. Exit status:\n"
 	  "  0 all verified, 1 a check failed or the log could not be read. See docs/LEDGER.md.\n" },
 	/* issue 8: summary, campaigns */
 	{ "campaigns", cmd_campaigns, "list near-identical responses (campaigns); --rebuild recomputes them",
@@ -112,6 +114,14 @@ const struct command commands[] = {
 	  "  verify --data), then renames the folder to DIR. A refused restore leaves nothing.\n"
 	  "  FILE may be - (standard input), and gzip, xz or zstd compressed.\n" },
 	/* end backup */
+	/* export */
+	{ "export", cmd_export, "export a round's public responses: CSV, XLSX, JSON or a verifiable ZIP",
+	  "agora export [--data DIR] SLUG --format csv|xlsx|json|zip [-o FILE] [--lang L]\n"
+	  "  Writes what GET /api/v1/consultations/SLUG/export.FORMAT answers (published responses\n"
+	  "  only; the ZIP adds attachments, log entries, proofs and the signed checkpoint) to FILE,\n"
+	  "  or to stdout without -o. --lang: the language of the question texts in the header\n"
+	  "  (default en). Read-only: safe beside a running server. See docs/EXPORTS.md.\n" },
+	/* end export */
 	{ "config", cmd_config, "print the effective settings",
 	  "agora config check\n"
 	  "  Prints each setting, its value and where it came from (default, env, flag).\n" },

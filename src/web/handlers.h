@@ -171,6 +171,10 @@ int page_reports_download(struct request *r);
 /* end reports */
 
 /* exports */
+int api_export_csv(struct request *r);			/* api_export.c */
+int api_export_xlsx(struct request *r);
+int api_export_json(struct request *r);
+int api_export_zip(struct request *r);
 /* end exports */
 
 #endif

@@ -274,6 +274,14 @@ const struct route routes[] = {
 	/* end reports */
 
 	/* exports and open data (issue 8) */
+	{ "GET", "/api/v1/consultations/{slug}/export.csv", api_export_csv, ROLE_PUBLIC | ROUTE_API, "api_export_csv",
+	  { LANG_Q, SLUG_P } },
+	{ "GET", "/api/v1/consultations/{slug}/export.xlsx", api_export_xlsx, ROLE_PUBLIC | ROUTE_API,
+	  "api_export_xlsx", { LANG_Q, SLUG_P } },
+	{ "GET", "/api/v1/consultations/{slug}/export.json", api_export_json, ROLE_PUBLIC | ROUTE_API,
+	  "api_export_json", { LANG_Q, SLUG_P } },
+	{ "GET", "/api/v1/consultations/{slug}/export.zip", api_export_zip, ROLE_PUBLIC | ROUTE_API, "api_export_zip",
+	  { LANG_Q, SLUG_P } },
 	/* end exports */
 
 	{ "GET", "/api/v1/consultations", api_consultation_list, ROLE_PUBLIC | ROUTE_API,
