@@ -12,6 +12,7 @@
 
 #include "../util/str.h"
 #include "../util/timefmt.h"
+#include "summary.h"
 
 #define OUT_BLOCK (64 * 1024)
 #define ROWS_PER_ARENA 256	/* a row's strings live in an arena freed every so many rows */
@@ -200,7 +201,7 @@ export_each(struct export_ctx *x, export_row_fn fn, void *arg, struct err *e)
 }
 
 json_t *
-export_response_json(struct arena *a, const struct response *r, int64_t number)
+export_response_json(struct db *db, struct arena *a, const struct response *r, int64_t number)
 {
 	json_t *j = response_to_json(r, 1);
 
@@ -208,6 +209,8 @@ export_response_json(struct arena *a, const struct response *r, int64_t number)
 		return NULL;
 	json_object_set_new(j, "display_name", json_string(response_display_name(a, r)));
 	json_object_set_new(j, "number", json_integer(number));
+	/* as GET /api/v1/responses/{id} answers: where the round's summaries cite it */
+	json_object_set_new(j, "cited_in", summary_cited_json(db, a, r->id));
 	return j;
 }
 
@@ -348,10 +351,9 @@ json_one(struct export_ctx *x, const struct response *r, int64_t number, const c
 {
 	struct json_state *s = arg;
 	struct arena *a = arena_new();
-	json_t *j = a ? export_response_json(a, r, number) : NULL;
+	json_t *j = a ? export_response_json(x->db, a, r, number) : NULL;
 	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 
-	(void)x;
 	(void)name;
 	json_decref(j);
 	arena_free(a);

@@ -74,7 +74,7 @@ typedef int (*export_row_fn)(struct export_ctx *x, const struct response *r, int
 int export_each(struct export_ctx *x, export_row_fn fn, void *arg, struct err *e);
 
 /* One response as GET /api/v1/responses/{id} answers it, plus "number". */
-json_t *export_response_json(struct arena *a, const struct response *r, int64_t number);
+json_t *export_response_json(struct db *db, struct arena *a, const struct response *r, int64_t number);
 /* The column headers: fixed names, then "Q<n> <question text>". Strings in x->a. */
 int export_columns(struct export_ctx *x, const char **cols, int max);
 /* One row's cells in the columns' order (strings in a); returns how many. */

@@ -599,3 +599,20 @@ summary_cited_in(struct db *db, struct arena *a, int64_t response_id, struct sum
 	db_done(st);
 	return rc == DB_DONE ? 0 : db_err(db, e, "citations");
 }
+
+json_t *
+summary_cited_json(struct db *db, struct arena *a, int64_t response_id)
+{
+	struct summary_citation *in;
+	struct err e;
+	json_t *list = json_array();
+	int n = 0;
+
+	if (summary_cited_in(db, a, response_id, &in, &n, &e) != 0)
+		n = 0;
+	for (int i = 0; list != NULL && i < n; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "consultation", in[i].slug, "language",
+						      in[i].language, "url",
+						      json_sprintf("/consultations/%s/summary", in[i].slug)));
+	return list;
+}

@@ -5,6 +5,7 @@
  * (responses with status 'published') unless a function says otherwise. */
 #ifndef AGORA_SUMMARY_H
 #define AGORA_SUMMARY_H
+#include <jansson.h>
 #include <stdint.h>
 
 #include "../store/db.h"
@@ -130,5 +131,8 @@ struct summary_citation {
 };
 int summary_cited_in(struct db *db, struct arena *a, int64_t response_id,
 		     struct summary_citation **out, int *n, struct err *e);
+/* The same as JSON for a response's "cited_in": [{consultation, language, url}]; an
+ * empty list when the lookup fails (the response is shown without it). */
+json_t *summary_cited_json(struct db *db, struct arena *a, int64_t response_id);
 
 #endif

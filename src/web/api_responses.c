@@ -154,19 +154,8 @@ api_response_list(struct request *r)
 static void
 cited_json(struct request *r, json_t *j, int64_t response_id)
 {
-	struct summary_citation *in;
-	struct err e;
-	json_t *list = json_array();
-	int n = 0;
-
 	json_object_set_new(j, "number", json_integer(summary_response_number(r->db, response_id)));
-	if (summary_cited_in(r->db, r->arena, response_id, &in, &n, &e) != 0)
-		n = 0;
-	for (int i = 0; list != NULL && i < n; i++)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "consultation", in[i].slug, "language",
-						      in[i].language, "url",
-						      json_sprintf("/consultations/%s/summary", in[i].slug)));
-	json_object_set_new(j, "cited_in", list);
+	json_object_set_new(j, "cited_in", summary_cited_json(r->db, r->arena, response_id));
 }
 /* end summaries */
 
