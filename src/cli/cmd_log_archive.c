@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../domain/response.h"
 #include "../ledger/entry.h"
 #include "../ledger/merkle.h"
 #include "../ledger/note.h"
@@ -356,10 +357,8 @@ static int
 content_hash(json_t *r, char hex[65])
 {
 	json_t *resp = json_object_get(r, "respondent"), *o = json_object(), *ans = json_array(), *att = json_array();
-	unsigned char h[32];
 	size_t i;
 	json_t *x;
-	char *s;
 
 	json_object_set(o, "response", json_object_get(r, "id"));
 	json_object_set(o, "consultation", json_object_get(r, "consultation"));
@@ -381,14 +380,7 @@ content_hash(json_t *r, char hex[65])
 						     json_object_get(x, "size_bytes")));
 	json_object_set_new(o, "answers", ans);
 	json_object_set_new(o, "attachments", att);
-	s = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
-	json_decref(o);
-	if (s == NULL)
-		return -1;
-	crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
-	free(s);
-	sodium_bin2hex(hex, 65, h, 32);
-	return 0;
+	return response_content_digest(o, hex);
 }
 
 static int

@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unicode/unum.h>
+#include <unicode/ustring.h>
 
 #include "../util/clock.h"
 #include "../util/str.h"
@@ -463,4 +465,34 @@ meeting_create_fn(struct db *db, void *arg, struct err *e)
 	snprintf(detail, sizeof(detail), "%s; %d outcomes", s->kind, s->noutcomes);
 	au = (struct audit_entry){ now, 0, "cli", "meeting_create", object, detail };
 	return audit_append(db, &au, e);
+}
+
+/* "12th", "12e", "1re", "15.ª"...: ICU's ordinal rules for a meeting in lang. Réunion and
+ * reunión are feminine, so French and Spanish take the feminine rule set (a rule set this
+ * ICU lacks leaves the default in place). The number itself when ICU fails. */
+const char *
+meeting_ordinal(struct arena *a, int n, enum lang lang)
+{
+	static const UChar fem[] = { '%', 'd', 'i', 'g', 'i', 't', 's', '-', 'o', 'r', 'd', 'i', 'n', 'a',
+				     'l', '-', 'f', 'e', 'm', 'i', 'n', 'i', 'n', 'e', 0 };
+	UErrorCode st = U_ZERO_ERROR;
+	UNumberFormat *f = unum_open(UNUM_ORDINAL, NULL, 0, lang == LANG_EN ? "en_GB" : lang_code(lang), NULL, &st);
+	UChar u[64];
+	char out[128];
+	int32_t len;
+
+	if (U_FAILURE(st) || f == NULL)
+		return arena_printf(a, "%d", n);
+	if (lang == LANG_FR || lang == LANG_ES) {
+		UErrorCode st2 = U_ZERO_ERROR;
+		unum_setTextAttribute(f, UNUM_DEFAULT_RULESET, fem, -1, &st2);
+	}
+	len = unum_format(f, n, u, 64, NULL, &st);
+	unum_close(f);
+	if (U_FAILURE(st) || len <= 0 || len >= 64)
+		return arena_printf(a, "%d", n);
+	u_strToUTF8(out, (int32_t)sizeof(out), NULL, u, len, &st);
+	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
+		return arena_printf(a, "%d", n);
+	return arena_strdup(a, out);
 }

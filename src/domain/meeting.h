@@ -65,4 +65,7 @@ int meeting_spec_parse(json_t *j, struct meeting_spec *spec, const char *prefix,
  * audit row; nothing when a meeting with its number exists (existed set). */
 int meeting_create_fn(struct db *db, void *arg, struct err *e);
 
+/* A meeting's ordinal in lang ("12th", "1re", "15.ª"), in a. */
+const char *meeting_ordinal(struct arena *a, int n, enum lang lang);
+
 #endif

@@ -165,28 +165,6 @@ days(struct arena *a, int64_t from, int64_t to, enum lang lang)
 	return from / 86400 == to / 86400 ? arena_strdup(a, f) : arena_printf(a, "%s / %s", f, t);
 }
 
-/* "12th" in English, "12e" in French...: ICU's ordinal rules; the number itself when it fails. */
-static const char *
-ordinal(struct arena *a, int n, enum lang lang)
-{
-	UErrorCode st = U_ZERO_ERROR;
-	UNumberFormat *f = unum_open(UNUM_ORDINAL, NULL, 0, icu_locale(lang), NULL, &st);
-	UChar u[64];
-	char out[128];
-	int32_t len;
-
-	if (U_FAILURE(st))
-		return arena_printf(a, "%d", n);
-	len = unum_format(f, n, u, 64, NULL, &st);
-	unum_close(f);
-	if (U_FAILURE(st) || len >= 64)
-		return arena_printf(a, "%d", n);
-	u_strToUTF8(out, (int32_t)sizeof(out), NULL, u, len, &st);
-	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
-		return arena_printf(a, "%d", n);
-	return arena_strdup(a, out);
-}
-
 /* ---- the model ------------------------------------------------------------------------ */
 
 static int
@@ -297,13 +275,13 @@ meetings(struct db *db, struct arena *a, struct report *rp, int64_t from, int64_
 			return -1;
 		title = mtext_pick(&m.title, rp->lang, &got);
 		if (title == NULL) {
-			title = arena_printf(a, _("%s meeting"), ordinal(a, m.number, rp->lang));
+			title = arena_printf(a, _("%s meeting"), meeting_ordinal(a, m.number, rp->lang));
 			got = rp->lang;
 		}
 		if (add(rp, a, RB_H2, title, NULL, got) != 0 ||
 		    add(rp, a, RB_PARA,
 			arena_printf(a, _("The main outcomes of the %s meeting, held on %s, were:"),
-				     ordinal(a, m.number, rp->lang), days(a, m.starts_on, m.ends_on, rp->lang)),
+				     meeting_ordinal(a, m.number, rp->lang), days(a, m.starts_on, m.ends_on, rp->lang)),
 			NULL, rp->lang) != 0)
 			return err_set(e, ERR_BUSY, "out of memory");
 		if (no == 0 && add(rp, a, RB_NOTE, _("No outcome is recorded for this meeting."), NULL, rp->lang) != 0)

@@ -118,6 +118,9 @@ int response_published_step(struct db *db, int64_t consultation_id, const char *
 /* The content hash of version `version` of response id (rowid) computed again from the stored
  * rows, as content_sha256 was when it was stored (strings in arena a). */
 struct arena;
+/* The content hash of a version from its canonical object (the keys content_hash in
+ * response_store.c writes): SHA-256 of the JSON with sorted keys and no spaces. Takes o. */
+int response_content_digest(json_t *o, char hex[BLOB_HEX_LEN]);
 int response_content_hash_stored(struct db *db, struct arena *a, int64_t id, int version,
 				 char hex[BLOB_HEX_LEN], struct err *e);
 /* Is token the manage token of public_id? 1 yes, 0 no, -1 error. */

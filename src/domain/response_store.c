@@ -82,6 +82,19 @@ language_code(const char *given)
 	return given != NULL && lang_from_code(given, &l) == 0 ? lang_code(l) : "und";
 }
 
+int
+response_content_digest(json_t *o, char hex[BLOB_HEX_LEN])
+{
+	char *s = o != NULL ? json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+
+	json_decref(o);
+	if (s == NULL)
+		return -1;
+	sha256_hex(s, strlen(s), hex);
+	free(s);
+	return 0;
+}
+
 /* The SHA-256 of a version's canonical bytes: its public content as JSON with sorted keys and
  * no spaces (the email is not part of it). The answers are those stored (empty ones are not),
  * by question number; the attachments in their order. So the hash can be computed again from
@@ -92,7 +105,6 @@ content_hash(const char *public_id, const char *slug, int version, const struct 
 {
 	json_t *o = json_object(), *ans = json_array(), *att = json_array();
 	int order[CONSULTATION_MAX_QUESTIONS], n = 0;
-	char *s;
 
 	for (int i = 0; i < in->nanswers; i++) {
 		int k = n++;
@@ -126,13 +138,7 @@ content_hash(const char *public_id, const char *slug, int version, const struct 
 						     (json_int_t)in->att[i].size));
 	json_object_set_new(o, "answers", ans);
 	json_object_set_new(o, "attachments", att);
-	s = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
-	json_decref(o);
-	if (s == NULL)
-		return -1;
-	sha256_hex(s, strlen(s), hex);
-	free(s);
-	return 0;
+	return response_content_digest(o, hex);
 }
 
 static const char SQL_STORED_VERSION[] =

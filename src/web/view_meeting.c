@@ -2,8 +2,6 @@
 #include "view_meeting.h"
 
 #include <string.h>
-#include <unicode/unum.h>
-#include <unicode/ustring.h>
 
 #include "../util/str.h"
 #include "html.h"
@@ -12,32 +10,7 @@
 const char *
 view_ordinal(struct request *r, int n)
 {
-	UErrorCode status = U_ZERO_ERROR;
-	UNumberFormat *f = unum_open(UNUM_ORDINAL, NULL, 0, lang_code(r->lang), NULL, &status);
-	UChar u[32];
-	char utf8[64];
-	int32_t len;
-
-	if (U_FAILURE(status) || f == NULL)
-		goto plain;
-	if (r->lang == LANG_FR || r->lang == LANG_ES) {
-		/* an ordinal of a meeting: réunion and reunión are feminine (1re, 15.ª); a rule set
-		 * this ICU lacks leaves the default in place */
-		static const UChar fem[] = { '%', 'd', 'i', 'g', 'i', 't', 's', '-', 'o', 'r', 'd', 'i', 'n', 'a',
-					     'l', '-', 'f', 'e', 'm', 'i', 'n', 'i', 'n', 'e', 0 };
-		UErrorCode st2 = U_ZERO_ERROR;
-		unum_setTextAttribute(f, UNUM_DEFAULT_RULESET, fem, -1, &st2);
-	}
-	len = unum_format(f, n, u, 32, NULL, &status);
-	unum_close(f);
-	if (U_FAILURE(status) || len <= 0 || len >= 32)
-		goto plain;
-	u_strToUTF8(utf8, (int32_t)sizeof(utf8), NULL, u, len, &status);
-	if (U_FAILURE(status))
-		goto plain;
-	return arena_strdup(r->arena, utf8);
-plain:
-	return arena_printf(r->arena, "%d", n);
+	return meeting_ordinal(r->arena, n, r->lang);
 }
 
 const char *
