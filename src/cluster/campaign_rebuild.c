@@ -154,8 +154,14 @@ cluster_item(struct round_state *r, const struct out *o, const struct item *it)
 
 	if (it->sig.nshingles == 0)
 		return 0;
+	/* The table and the candidates' signatures are far larger than the caches: ask for all
+	 * the lines first, so that their misses overlap instead of coming one after another. */
 	for (int b = 0; b < o->bands.bands; b++) {
 		keys[b] = minhash_band_key(&it->sig, &o->bands, b, r->round);
+		if (r->tcap > 0)
+			__builtin_prefetch(&r->tab[slot_of(keys[b], r->tcap)]);
+	}
+	for (int b = 0; b < o->bands.bands; b++) {
 		if (r->tcap == 0)
 			continue;
 		for (size_t j = slot_of(keys[b], r->tcap); r->tab[j].used; j = (j + 1) & (r->tcap - 1)) {
@@ -168,6 +174,8 @@ cluster_item(struct round_state *r, const struct out *o, const struct item *it)
 				cand[nc++] = r->tab[j].cluster;
 		}
 	}
+	for (int k = 0; k < nc; k++)
+		__builtin_prefetch(&r->sig[cand[k]]);
 	for (int k = 0; k < nc; k++) {
 		uint32_t c = cand[k], same = 0, differ = 0;
 		/* Most candidates are chance ones: stop at the first value that puts them below the
