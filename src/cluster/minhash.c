@@ -29,14 +29,28 @@
 #define BIN_BITS 7	/* 2^7 = MINHASH_K bins */
 _Static_assert((1 << BIN_BITS) == MINHASH_K, "MINHASH_K bins");
 
+/* What a non-ASCII code point does to the word being read, remembered (split() asks ICU once
+ * per code point; text repeats its letters): appends n bytes (0: a mark, dropped), or ends the
+ * word. A code point that does anything else (a letter of an unspaced script, a decomposition
+ * with a separator inside) is not remembered. */
+#define CP_CACHE 4096
+enum { CP_APPEND = 1, CP_SEPARATOR };
+struct cp_entry {
+	int32_t cp;		/* -1: empty */
+	uint8_t kind, n;
+	char b[14];
+};
+
 struct minhash {
 	const UNormalizer2 *nfkd;	/* compatibility decomposition: folds widths, ligatures, accents */
+	struct cp_entry cache[CP_CACHE];
 };
 
 /* The state of one signing: the last words' hashes and the bins. */
 struct signing {
 	uint64_t w[MINHASH_SHINGLE];
 	uint32_t nwords;
+	uint32_t breaks;	/* word_end calls, for the code point cache */
 	struct minhash_sig *sig;
 	uint8_t filled[MINHASH_K];
 };
@@ -151,6 +165,8 @@ minhash_new(struct err *e)
 		err_set(e, ERR_INTERNAL, "out of memory");
 		return NULL;
 	}
+	for (int i = 0; i < CP_CACHE; i++)
+		m->cache[i].cp = -1;
 	m->nfkd = unorm2_getNFKDInstance(&uerr);
 	if (U_FAILURE(uerr) || m->nfkd == NULL) {
 		err_set(e, ERR_INTERNAL, "cannot load ICU's normalization data for campaigns: %s", u_errorName(uerr));
@@ -186,6 +202,9 @@ unspaced(UChar32 c)
 /* The word being read: its bytes (folded), at most WORD_MAX kept (a longer "word" is no
  * word; the rest of it is dropped). */
 #define WORD_MAX 256
+/* A code point is appended when the word is at most this long before it: the same rule for
+ * every path (ASCII, cached, ICU), so that the cut never depends on the cache's state. */
+#define WORD_LIMIT (WORD_MAX - U8_MAX_LENGTH)
 struct word {
 	char b[WORD_MAX];
 	size_t n;
@@ -218,6 +237,7 @@ article_len(const struct word *w)
 static void
 word_end(struct signing *s, struct word *w)
 {
+	s->breaks++;
 	if (w->n > 0) {
 		size_t a = article_len(w);
 		word_add(s, w->b + a, w->n - a);
@@ -228,7 +248,7 @@ word_end(struct signing *s, struct word *w)
 static void
 word_put(struct word *w, UChar32 c)
 {
-	if (w->n + U8_MAX_LENGTH <= WORD_MAX) {
+	if (w->n <= WORD_LIMIT) {
 		UBool bad = 0;
 		U8_APPEND((uint8_t *)w->b, w->n, WORD_MAX, c, bad);
 		(void)bad;
@@ -281,6 +301,56 @@ code_point(struct signing *s, struct word *w, UChar32 c)
 	word_put(w, u_foldCase(c, U_FOLD_CASE_DEFAULT));
 }
 
+/* One non-ASCII code point c: its compatibility decomposition's code points, or c itself. */
+static void
+non_ascii(struct minhash *m, struct signing *s, struct word *w, UChar32 c)
+{
+	if (!unspaced(c) && !(c >= 0xAC00 && c <= 0xD7A3)) {	/* not Hangul syllables either */
+		UChar d[32];
+		UErrorCode uerr = U_ZERO_ERROR;
+		int32_t n = unorm2_getDecomposition(m->nfkd, c, d, 32, &uerr);
+		/* The Cyrillic breve is no accent: й stays distinct from и (and ў from у). */
+		int breve = c >= 0x0400 && c <= 0x04FF && n == 2 && d[1] == 0x0306;
+		if (n > 0 && U_SUCCESS(uerr) && !breve) {
+			for (int32_t k = 0; k < n;) {
+				UChar32 dc;
+				U16_NEXT(d, k, n, dc);
+				code_point(s, w, dc);
+			}
+			return;
+		}
+	}
+	code_point(s, w, c);
+}
+
+/* Fills c's cache entry, by running non_ascii() on an empty word: what it did is what it will
+ * always do. */
+static void
+remember(struct minhash *m, UChar32 c)
+{
+	struct cp_entry *ce = &m->cache[c & (CP_CACHE - 1)];
+	struct minhash_sig scratch;
+	struct signing probe;
+	struct word w;
+
+	memset(&probe, 0, sizeof(probe));
+	probe.sig = &scratch;
+	w.n = 0;
+	non_ascii(m, &probe, &w, c);
+	if (probe.breaks == 0 && w.n <= sizeof(ce->b)) {
+		ce->kind = CP_APPEND;
+		ce->n = (uint8_t)w.n;
+		memcpy(ce->b, w.b, w.n);
+	} else if (probe.breaks > 0 && probe.nwords == 0 && w.n == 0) {
+		ce->kind = CP_SEPARATOR;
+		ce->n = 0;
+	} else {
+		ce->cp = -1;
+		return;
+	}
+	ce->cp = c;
+}
+
 /* Splits the text into words, fast: a word is a run of letters and digits (Unicode general
  * categories L and N), case folded, its compatibility decomposition taken (full-width forms,
  * ligatures) and its marks dropped (accents, Arabic vowel marks), so texts that differ only in
@@ -301,10 +371,10 @@ split(struct minhash *m, struct signing *s, const char *text, size_t len)
 		if (b < 0x80) {		/* ASCII: the common case */
 			i++;
 			if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')) {
-				if (w.n < WORD_MAX)
+				if (w.n <= WORD_LIMIT)
 					w.b[w.n++] = (char)b;
 			} else if (b >= 'A' && b <= 'Z') {
-				if (w.n < WORD_MAX)
+				if (w.n <= WORD_LIMIT)
 					w.b[w.n++] = (char)(b + 32);
 			} else {
 				word_end(s, &w);
@@ -316,22 +386,28 @@ split(struct minhash *m, struct signing *s, const char *text, size_t len)
 			word_end(s, &w);
 			continue;
 		}
-		if (!unspaced(c) && !(c >= 0xAC00 && c <= 0xD7A3)) {	/* not Hangul syllables either */
-			UChar d[32];
-			UErrorCode uerr = U_ZERO_ERROR;
-			int32_t n = unorm2_getDecomposition(m->nfkd, c, d, 32, &uerr);
-			/* The Cyrillic breve is no accent: й stays distinct from и (and ў from у). */
-			int breve = c >= 0x0400 && c <= 0x04FF && n == 2 && d[1] == 0x0306;
-			if (n > 0 && U_SUCCESS(uerr) && !breve) {
-				for (int32_t k = 0; k < n;) {
-					UChar32 dc;
-					U16_NEXT(d, k, n, dc);
-					code_point(s, &w, dc);
+		if (c < 0x80000 && m->cache[c & (CP_CACHE - 1)].cp == c) {
+			const struct cp_entry *ce = &m->cache[c & (CP_CACHE - 1)];
+			if (ce->kind == CP_SEPARATOR) {
+				word_end(s, &w);
+			} else if (w.n + ce->n <= WORD_LIMIT) {
+				memcpy(w.b + w.n, ce->b, ce->n);
+				w.n += ce->n;
+			} else {	/* near the cut: code point by code point, as word_put */
+				for (size_t k = 0; k < ce->n;) {
+					size_t l = (size_t)U8_COUNT_TRAIL_BYTES((uint8_t)ce->b[k]) + 1;
+					if (w.n <= WORD_LIMIT) {
+						memcpy(w.b + w.n, ce->b + k, l);
+						w.n += l;
+					}
+					k += l;
 				}
-				continue;
 			}
+			continue;
 		}
-		code_point(s, &w, c);
+		if (c < 0x80000)
+			remember(m, c);
+		non_ascii(m, s, &w, c);
 	}
 	word_end(s, &w);
 }

@@ -225,6 +225,25 @@ test_words(void **state)
 	assert_true(sim_of("\u8bb8\u591a\u519c\u6751", "\u519c\u6751\u8bb8\u591a") < 1.0);
 	assert_true(sim_of("r\u00e9sum\u00e9 ready now", "resume ready now") == 1.0);
 	assert_true(sim_of("stra\u00dfe one two", "strasse one two") < 1.0);	/* simple case folding only */
+	/* A signer remembers what each letter does; a fresh one must sign alike, long words (cut
+	 * at 252 bytes) too. */
+	{
+		static char t[4096];
+		struct minhash *fresh;
+		struct minhash_sig x, y;
+		struct err e;
+		size_t n = 0;
+		for (int i = 0; i < 300; i++)
+			n += (size_t)snprintf(t + n, sizeof(t) - n, "%s", i % 3 ? "\u00e9" : "\ufb03");
+		n += (size_t)snprintf(t + n, sizeof(t) - n, " na\u00efve \u0644\u0644\u0634\u0628\u0643\u0627\u062a \u0439\u043e\u0434 \u8bb8\u591a end");
+		assert_int_equal(minhash_sign(mh, t, n, &x), 0);
+		assert_int_equal(minhash_sign(mh, t, n, &x), 0);	/* everything remembered */
+		assert_non_null(fresh = minhash_new(&e));
+		assert_int_equal(minhash_sign(fresh, t, n, &y), 0);
+		assert_memory_equal(&x, &y, sizeof(x));
+		assert_int_equal(x.nshingles, 5);	/* 7 words: the long one, 2 CJK */
+		minhash_free(fresh);
+	}
 	/* malformed UTF-8 is a separator, not a crash */
 	assert_true(sim_of("bad\xff\xfe bytes here", "bad bytes here") == 1.0);
 	assert_true(sim_of("cut \xe4\xb8", "cut") == 1.0);
