@@ -161,16 +161,20 @@ cluster_item(struct round_state *r, const struct out *o, const struct item *it)
 		if (r->tcap > 0)
 			__builtin_prefetch(&r->tab[slot_of(keys[b], r->tcap)]);
 	}
-	for (int b = 0; b < o->bands.bands; b++) {
+	/* The first MAX_CAND distinct clusters met, band by band; once there are that many, the
+	 * rest would be ignored anyway, so the search stops (a bucket of a common passage can
+	 * hold thousands of clusters). */
+	for (int b = 0; b < o->bands.bands && nc < MAX_CAND; b++) {
 		if (r->tcap == 0)
 			continue;
-		for (size_t j = slot_of(keys[b], r->tcap); r->tab[j].used; j = (j + 1) & (r->tcap - 1)) {
-			int dup = 0;
+		for (size_t j = slot_of(keys[b], r->tcap); r->tab[j].used && nc < MAX_CAND;
+		     j = (j + 1) & (r->tcap - 1)) {
+			int k = 0;
 			if (r->tab[j].key != keys[b])
 				continue;
-			for (int k = 0; k < nc; k++)
-				dup |= cand[k] == r->tab[j].cluster;
-			if (!dup && nc < MAX_CAND)
+			while (k < nc && cand[k] != r->tab[j].cluster)
+				k++;
+			if (k == nc)
 				cand[nc++] = r->tab[j].cluster;
 		}
 	}
