@@ -5,9 +5,9 @@
  * digits, case folded, compatibility-decomposed and with its marks dropped, and in scripts
  * written without spaces each letter is a word (see split()). Two texts that differ only in
  * case, accents or punctuation give the same words. Arabic and Cyrillic words are folded as
- * the search tokenizer folds them (article, letter forms, the breve of й kept). Each word is hashed once (64 bits); a
- * shingle is MINHASH_SHINGLE consecutive words, its hash mixed from theirs. A text with fewer
- * words than that is one shingle of all of them.
+ * the search tokenizer folds them (article, letter forms, the breve of й kept). Each word is
+ * hashed once (64 bits); a shingle is MINHASH_SHINGLE consecutive words, its hash mixed from
+ * theirs. A text with fewer words than that is one shingle of all of them.
  *
  * The signature is one permutation hashing (Li, Owen, Zhang 2012): the top 7 bits of a
  * shingle's hash choose one of the MINHASH_K bins and the low 32 bits are the value kept when
