@@ -57,6 +57,7 @@ struct out {
 	int64_t round;		/* 0: all rounds */
 	int64_t floor;
 	int pct;
+	uint32_t min_same;	/* the fewest equal values that reach pct */
 	struct minhash_bands bands;
 	double seconds;
 };
@@ -153,25 +154,42 @@ cluster_item(struct round_state *r, const struct out *o, const struct item *it)
 
 	if (it->sig.nshingles == 0)
 		return 0;
+	/* The table and the candidates' signatures are far larger than the caches: ask for all
+	 * the lines first, so that their misses overlap instead of coming one after another. */
 	for (int b = 0; b < o->bands.bands; b++) {
 		keys[b] = minhash_band_key(&it->sig, &o->bands, b, r->round);
+		if (r->tcap > 0)
+			__builtin_prefetch(&r->tab[slot_of(keys[b], r->tcap)]);
+	}
+	/* The first MAX_CAND distinct clusters met, band by band; once there are that many, the
+	 * rest would be ignored anyway, so the search stops (a bucket of a common passage can
+	 * hold thousands of clusters). */
+	for (int b = 0; b < o->bands.bands && nc < MAX_CAND; b++) {
 		if (r->tcap == 0)
 			continue;
-		for (size_t j = slot_of(keys[b], r->tcap); r->tab[j].used; j = (j + 1) & (r->tcap - 1)) {
-			int dup = 0;
+		for (size_t j = slot_of(keys[b], r->tcap); r->tab[j].used && nc < MAX_CAND;
+		     j = (j + 1) & (r->tcap - 1)) {
+			int k = 0;
 			if (r->tab[j].key != keys[b])
 				continue;
-			for (int k = 0; k < nc; k++)
-				dup |= cand[k] == r->tab[j].cluster;
-			if (!dup && nc < MAX_CAND)
+			while (k < nc && cand[k] != r->tab[j].cluster)
+				k++;
+			if (k == nc)
 				cand[nc++] = r->tab[j].cluster;
 		}
 	}
+	for (int k = 0; k < nc; k++)
+		__builtin_prefetch(&r->sig[cand[k]]);
 	for (int k = 0; k < nc; k++) {
-		uint32_t c = cand[k], same = 0;
-		for (int i = 0; i < MINHASH_K; i++)
-			same += it->sig.v[i] == r->sig[c].v[i];
-		if (!campaign_reaches((double)same / MINHASH_K, o->pct))
+		uint32_t c = cand[k], same = 0, differ = 0;
+		/* Most candidates are chance ones: stop at the first value that puts them below the
+		 * threshold (16 values at a time), without reading the rest of their signature. */
+		for (int i = 0; i < MINHASH_K && differ <= MINHASH_K - o->min_same; i += 16) {
+			for (int j = i; j < i + 16; j++)
+				same += it->sig.v[j] == r->sig[c].v[j];
+			differ = (uint32_t)(i + 16) - same;
+		}
+		if (same < o->min_same || !campaign_reaches((double)same / MINHASH_K, o->pct))
 			continue;
 		if (best == UINT32_MAX || (r->size[c] >= 2) > (r->size[best] >= 2) ||
 		    ((r->size[c] >= 2) == (r->size[best] >= 2) &&
@@ -312,6 +330,23 @@ chunk_read(struct db *db, struct db_stmt *st, struct chunk *ch, int *end)
 	return (long)ch->n;
 }
 
+/* Clusters a signed chunk, in order, flushing each round when the next begins. */
+static int
+cluster_chunk(struct round_state *r, struct out *o, const struct chunk *c, struct campaign_rebuild_stats *stats)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->rounds[i] != r->round) {
+			if (r->round != 0 && round_flush(r, o) != 0)
+				return -1;
+			r->round = c->rounds[i];
+			stats->rounds++;
+		}
+		if (cluster_item(r, o, &c->items[i]) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static double
 seconds_since(const struct timespec *t0)
 {
@@ -331,6 +366,7 @@ compute(const char *db_url, struct out *o, int threads, campaign_progress_fn pro
 	struct chunk ch[2];
 	struct signer sg[MAX_THREADS];
 	struct round_state r;
+	struct chunk *signed_ch = NULL;	/* signed, to cluster */
 	int64_t total = 0, done = 0;
 	int end = 0, cur = 0, rc = -1, started = 0;
 
@@ -369,10 +405,11 @@ compute(const char *db_url, struct out *o, int threads, campaign_progress_fn pro
 		db_bind_int64(st, 1, o->round);
 	if (chunk_read(db, st, &ch[cur], &end) < 0)
 		goto read_fail;
+	/* A pipeline of two chunks: the threads sign one while this thread clusters the one
+	 * signed before and then reads the next into its place, so both cores stay busy. */
 	while (ch[cur].n > 0) {
 		struct chunk *c = &ch[cur];
 		size_t per = (c->n + (size_t)threads - 1) / (size_t)threads;
-		/* Sign this chunk on the threads while this thread reads the next. */
 		for (int i = 0; i < threads; i++) {
 			sg[i].ch = c;
 			sg[i].from = (size_t)i * per < c->n ? (size_t)i * per : c->n;
@@ -386,6 +423,16 @@ compute(const char *db_url, struct out *o, int threads, campaign_progress_fn pro
 			}
 		}
 		started = threads;
+		if (signed_ch != NULL && cluster_chunk(&r, o, signed_ch, stats) != 0) {
+			for (int i = 0; i < started; i++)
+				pthread_join(sg[i].t, NULL);
+			goto oom;
+		}
+		if (signed_ch != NULL) {
+			done += (int64_t)signed_ch->n;
+			if (progress)
+				progress("reading", done, total, ctx);
+		}
 		if (chunk_read(db, st, &ch[1 - cur], &end) < 0) {
 			for (int i = 0; i < started; i++)
 				pthread_join(sg[i].t, NULL);
@@ -398,20 +445,15 @@ compute(const char *db_url, struct out *o, int threads, campaign_progress_fn pro
 				goto out_stmt;
 			}
 		}
-		for (size_t i = 0; i < c->n; i++) {
-			if (c->rounds[i] != r.round) {
-				if (r.round != 0 && round_flush(&r, o) != 0)
-					goto oom;
-				r.round = c->rounds[i];
-				stats->rounds++;
-			}
-			if (cluster_item(&r, o, &c->items[i]) != 0)
-				goto oom;
-		}
-		done += (int64_t)c->n;
+		signed_ch = c;
+		cur = 1 - cur;
+	}
+	if (signed_ch != NULL) {
+		if (cluster_chunk(&r, o, signed_ch, stats) != 0)
+			goto oom;
+		done += (int64_t)signed_ch->n;
 		if (progress)
 			progress("reading", done, total, ctx);
-		cur = 1 - cur;
 	}
 	if (r.round != 0 && round_flush(&r, o) != 0)
 		goto oom;
@@ -606,6 +648,8 @@ campaign_rebuild(const char *db_url, struct writer *w, int threshold_pct, int64_
 	o.round = round;
 	o.pct = threshold_pct;
 	minhash_bands_for(threshold_pct / 100.0, &o.bands);
+	while (o.min_same < MINHASH_K && !campaign_reaches((double)o.min_same / MINHASH_K, o.pct))
+		o.min_same++;
 	stats->rows = o.bands.rows;
 	stats->bands = o.bands.bands;
 	threads = threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS : threads;

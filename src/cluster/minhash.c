@@ -1,10 +1,13 @@
 /* minhash.c: MinHash signatures over word shingles, and LSH banding.
  *
- * Words are the shared search tokenizer's tokens (ICU word breaks, NFKC casefold, marks
- * folded, CJK characters and bigrams; with the argument "none", so no stemming): two texts
- * that differ only in case, accents or punctuation give the same words. Each word is hashed
- * once (64 bits); a shingle is MINHASH_SHINGLE consecutive words, its hash mixed from theirs.
- * A text with fewer words than that is one shingle of all of them.
+ * Words are split here, without ICU's word-break iterator (whose dictionary segmentation of
+ * Chinese and Japanese cost most of the clustering's time): a word is a run of letters and
+ * digits, case folded, compatibility-decomposed and with its marks dropped, and in scripts
+ * written without spaces each letter is a word (see split()). Two texts that differ only in
+ * case, accents or punctuation give the same words. Arabic and Cyrillic words are folded as
+ * the search tokenizer folds them (article, letter forms, the breve of й kept). Each word is
+ * hashed once (64 bits); a shingle is MINHASH_SHINGLE consecutive words, its hash mixed from
+ * theirs. A text with fewer words than that is one shingle of all of them.
  *
  * The signature is one permutation hashing (Li, Owen, Zhang 2012): the top 7 bits of a
  * shingle's hash choose one of the MINHASH_K bins and the low 32 bits are the value kept when
@@ -15,25 +18,39 @@
 #include "minhash.h"
 
 #include <math.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../search/tokenize.h"
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
 
 #define BIN_BITS 7	/* 2^7 = MINHASH_K bins */
 _Static_assert((1 << BIN_BITS) == MINHASH_K, "MINHASH_K bins");
 
+/* What a non-ASCII code point does to the word being read, remembered (split() asks ICU once
+ * per code point; text repeats its letters): appends n bytes (0: a mark, dropped), or ends the
+ * word. A code point that does anything else (a letter of an unspaced script, a decomposition
+ * with a separator inside) is not remembered. */
+#define CP_CACHE 4096
+enum { CP_APPEND = 1, CP_SEPARATOR };
+struct cp_entry {
+	int32_t cp;		/* -1: empty */
+	uint8_t kind, n;
+	char b[14];
+};
+
 struct minhash {
-	sqlite3 *db;		/* only to reach FTS5's tokenizer registry */
-	fts5_tokenizer api;
-	Fts5Tokenizer *tok;
+	const UNormalizer2 *nfkd;	/* compatibility decomposition: folds widths, ligatures, accents */
+	struct cp_entry cache[CP_CACHE];
 };
 
 /* The state of one signing: the last words' hashes and the bins. */
 struct signing {
 	uint64_t w[MINHASH_SHINGLE];
 	uint32_t nwords;
+	uint32_t breaks;	/* word_end calls, for the code point cache */
 	struct minhash_sig *sig;
 	uint8_t filled[MINHASH_K];
 };
@@ -104,22 +121,14 @@ shingle_hash(const struct signing *s, uint32_t n)
 	return mix64(h + n);
 }
 
-/* The tokenizer's callback: one word. Colocated tokens (other forms of the same word) are
- * skipped, so each word counts once. */
-static int
-on_token(void *ctx, int tflags, const char *tok, int ntok, int start, int end)
+/* One word of n bytes. */
+static void
+word_add(struct signing *s, const char *w, size_t n)
 {
-	struct signing *s = ctx;
-
-	(void)start;
-	(void)end;
-	if (tflags & FTS5_TOKEN_COLOCATED)
-		return SQLITE_OK;
-	s->w[s->nwords % MINHASH_SHINGLE] = hash_bytes(tok, (size_t)ntok);
+	s->w[s->nwords % MINHASH_SHINGLE] = hash_bytes(w, n);
 	s->nwords++;
 	if (s->nwords >= MINHASH_SHINGLE)
 		shingle_add(s, shingle_hash(s, MINHASH_SHINGLE));
-	return SQLITE_OK;
 }
 
 /* Fills the empty bins: bin i takes the value of the first non-empty bin of its own probe
@@ -150,165 +159,273 @@ struct minhash *
 minhash_new(struct err *e)
 {
 	struct minhash *m = calloc(1, sizeof(*m));
-	fts5_api *api = NULL;
-	sqlite3_stmt *st = NULL;
-	void *ud = NULL;
-	const char *argv[] = { "none" };
+	UErrorCode uerr = U_ZERO_ERROR;
 
 	if (m == NULL) {
 		err_set(e, ERR_INTERNAL, "out of memory");
 		return NULL;
 	}
-	if (sqlite3_open_v2(":memory:", &m->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-		SQLITE_OK ||
-	    search_tokenizer_register(m->db) != SQLITE_OK ||
-	    sqlite3_prepare_v2(m->db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (api == NULL || api->xFindTokenizer(api, "agora", &ud, &m->api) != SQLITE_OK ||
-	    m->api.xCreate(ud, argv, 1, &m->tok) != SQLITE_OK)
-		goto fail;
+	for (int i = 0; i < CP_CACHE; i++)
+		m->cache[i].cp = -1;
+	m->nfkd = unorm2_getNFKDInstance(&uerr);
+	if (U_FAILURE(uerr) || m->nfkd == NULL) {
+		err_set(e, ERR_INTERNAL, "cannot load ICU's normalization data for campaigns: %s", u_errorName(uerr));
+		free(m);
+		return NULL;
+	}
 	return m;
-fail:
-	err_set(e, ERR_INTERNAL, "cannot load the tokenizer for campaigns: %s",
-		m->db ? sqlite3_errmsg(m->db) : "out of memory");
-	minhash_free(m);
-	return NULL;
 }
 
 void
 minhash_free(struct minhash *m)
 {
-	if (m == NULL)
-		return;
-	if (m->tok != NULL)
-		m->api.xDelete(m->tok);
-	sqlite3_close(m->db);
 	free(m);
 }
 
-/* Sends text [0, len) to the tokenizer, in pieces of at most 1 GB (its length is an int; a
- * word cut at a piece's edge costs a shingle or two). */
+/* Scripts written without spaces between words: each of their letters is a word by itself,
+ * so a shingle there is three characters. Ranges, not ICU's script property: cheaper, and
+ * fixed (the signatures must not change with the ICU version). */
 static int
-tokenize(struct minhash *m, struct signing *s, const char *text, size_t len)
+unspaced(UChar32 c)
 {
-	int rc = SQLITE_OK;
+	return (c >= 0x0E00 && c <= 0x0EFF) ||		/* Thai, Lao */
+	       (c >= 0x1000 && c <= 0x109F) ||		/* Myanmar */
+	       (c >= 0x1780 && c <= 0x17FF) ||		/* Khmer */
+	       (c >= 0x3040 && c <= 0x30FF) ||		/* Hiragana, Katakana */
+	       (c >= 0x31F0 && c <= 0x31FF) ||		/* Katakana extensions */
+	       (c >= 0x3400 && c <= 0x4DBF) ||		/* CJK extension A */
+	       (c >= 0x4E00 && c <= 0x9FFF) ||		/* CJK unified ideographs */
+	       (c >= 0xF900 && c <= 0xFAFF) ||		/* CJK compatibility ideographs */
+	       (c >= 0x20000 && c <= 0x3FFFF);		/* CJK extensions B and after */
+}
 
-	while (len > 0 && rc == SQLITE_OK) {
-		int n = len > (1u << 30) ? 1 << 30 : (int)len;
-		rc = m->api.xTokenize(m->tok, s, FTS5_TOKENIZE_DOCUMENT, text, n, on_token);
-		text += n;
-		len -= (size_t)n;
+/* The word being read: its bytes (folded), at most WORD_MAX kept (a longer "word" is no
+ * word; the rest of it is dropped). */
+#define WORD_MAX 256
+/* A code point is appended when the word is at most this long before it: the same rule for
+ * every path (ASCII, cached, ICU), so that the cut never depends on the cache's state. */
+#define WORD_LIMIT (WORD_MAX - U8_MAX_LENGTH)
+struct word {
+	char b[WORD_MAX];
+	size_t n;
+};
+
+/* The Arabic definite article with its proclitics (UTF-8), stripped from a word's start when at
+ * least 2 letters remain, as the search tokenizer does (src/search/tokenize.c), so الاتصالات,
+ * والاتصالات and بالاتصالات are one word. */
+static const char *const ARTICLES[] = {
+	"\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0643\u0627\u0644", "\u0641\u0627\u0644",
+	"\u0644\u0644", "\u0627\u0644",
+};
+
+static size_t
+article_len(const struct word *w)
+{
+	if ((unsigned char)w->b[0] != 0xD8 && (unsigned char)w->b[0] != 0xD9)
+		return 0;	/* not Arabic: the common case */
+	for (size_t k = 0; k < sizeof(ARTICLES) / sizeof(ARTICLES[0]); k++) {
+		size_t n = strlen(ARTICLES[k]), letters = 0;
+		if (w->n <= n || memcmp(w->b, ARTICLES[k], n) != 0)
+			continue;
+		for (size_t i = n; i < w->n; i++)
+			letters += ((unsigned char)w->b[i] & 0xC0) != 0x80;
+		return letters >= 2 ? n : 0;
 	}
-	return rc;
+	return 0;
 }
 
-static int
-is_space(unsigned char c)
+static void
+word_end(struct signing *s, struct word *w)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r');
+	s->breaks++;
+	if (w->n > 0) {
+		size_t a = article_len(w);
+		word_add(s, w->b + a, w->n - a);
+	}
+	w->n = 0;
 }
 
-static int
-is_alnum(unsigned char c)
+static void
+word_put(struct word *w, UChar32 c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	if (w->n <= WORD_LIMIT) {
+		UBool bad = 0;
+		U8_APPEND((uint8_t *)w->b, w->n, WORD_MAX, c, bad);
+		(void)bad;
+	}
 }
 
-/* Punctuation that ICU's word breaks never make part of a word at a word's edge. */
-static int
-is_edge_punct(unsigned char c)
+/* One code point (already decomposed) of a non-ASCII character. */
+static void
+code_point(struct signing *s, struct word *w, UChar32 c)
 {
-	return c != '\0' && strchr(".,;:!?()[]\"'%", c) != NULL;
+	int8_t t = u_charType(c);
+
+	switch (t) {
+	case U_NON_SPACING_MARK:
+	case U_ENCLOSING_MARK:
+	case U_COMBINING_SPACING_MARK:
+		return;		/* accents and vowel signs: folded away, the word goes on */
+	case U_UPPERCASE_LETTER:
+	case U_LOWERCASE_LETTER:
+	case U_TITLECASE_LETTER:
+	case U_MODIFIER_LETTER:
+	case U_OTHER_LETTER:
+	case U_DECIMAL_DIGIT_NUMBER:
+	case U_LETTER_NUMBER:
+	case U_OTHER_NUMBER:
+		break;
+	default:
+		word_end(s, w);	/* punctuation, symbols, spaces */
+		return;
+	}
+	switch (c) {	/* Arabic letter forms unified, as the search tokenizer does */
+	case 0x0640:
+		return;	/* tatweel */
+	case 0x0671:
+		c = 0x0627;
+		break;
+	case 0x0629:
+		c = 0x0647;
+		break;
+	case 0x0649:
+		c = 0x064A;
+		break;
+	}
+	if (unspaced(c)) {
+		word_end(s, w);
+		word_put(w, c);
+		word_end(s, w);
+		return;
+	}
+	word_put(w, u_foldCase(c, U_FOLD_CASE_DEFAULT));
 }
 
-/* The fast path: is the piece [p, p + n) (no white space in it) plain ASCII letters and
- * digits, with edge punctuation only? Then the tokenizer's one token for it is those letters
- * and digits in lower case (NFKC casefold of ASCII; no marks to fold; no stemming), and *a,
- * *b are their bounds. Anything else (accents, other scripts, inner punctuation such as
- * "ITU's", "e.g.", "2.5", "well-known", a very long word) goes to the tokenizer itself. */
-static int
-plain_word(const char *p, size_t n, size_t *a, size_t *b)
+/* One non-ASCII code point c: its compatibility decomposition's code points, or c itself. */
+static void
+non_ascii(struct minhash *m, struct signing *s, struct word *w, UChar32 c)
 {
-	size_t i = 0, j = n;
-
-	while (i < n && is_edge_punct((unsigned char)p[i]))
-		i++;
-	while (j > i && is_edge_punct((unsigned char)p[j - 1]))
-		j--;
-	if (j - i > 200)
-		return 0;
-	for (size_t k = i; k < j; k++)
-		if (!is_alnum((unsigned char)p[k]))
-			return 0;
-	*a = i;
-	*b = j;
-	return 1;
+	if (!unspaced(c) && !(c >= 0xAC00 && c <= 0xD7A3)) {	/* not Hangul syllables either */
+		UChar d[32];
+		UErrorCode uerr = U_ZERO_ERROR;
+		int32_t n = unorm2_getDecomposition(m->nfkd, c, d, 32, &uerr);
+		/* The Cyrillic breve is no accent: й stays distinct from и (and ў from у). */
+		int breve = c >= 0x0400 && c <= 0x04FF && n == 2 && d[1] == 0x0306;
+		if (n > 0 && U_SUCCESS(uerr) && !breve) {
+			for (int32_t k = 0; k < n;) {
+				UChar32 dc;
+				U16_NEXT(d, k, n, dc);
+				code_point(s, w, dc);
+			}
+			return;
+		}
+	}
+	code_point(s, w, c);
 }
 
-/* Signs text, plain ASCII words through the fast path when fast (see plain_word), the rest
- * through the tokenizer in runs as long as possible. */
-static int
-sign(struct minhash *m, const char *text, size_t len, struct minhash_sig *out, int fast)
+/* Fills c's cache entry, by running non_ascii() on an empty word: what it did is what it will
+ * always do. */
+static void
+remember(struct minhash *m, UChar32 c)
 {
-	struct signing s;
-	size_t i = 0, run = 0;	/* the pending run for the tokenizer starts at run */
-	int rc = SQLITE_OK, pending = 0;	/* pending: the run has more than white space */
+	struct cp_entry *ce = &m->cache[c & (CP_CACHE - 1)];
+	struct minhash_sig scratch;
+	struct signing probe;
+	struct word w;
 
-	memset(&s, 0, sizeof(s));
-	memset(out, 0xff, sizeof(out->v));
-	out->nshingles = 0;
-	s.sig = out;
-	if (!fast)
-		rc = tokenize(m, &s, text, len);
-	while (fast && i < len && rc == SQLITE_OK) {
-		size_t start, a, b;
-		while (i < len && is_space((unsigned char)text[i]))
+	memset(&probe, 0, sizeof(probe));
+	probe.sig = &scratch;
+	w.n = 0;
+	non_ascii(m, &probe, &w, c);
+	if (probe.breaks == 0 && w.n <= sizeof(ce->b)) {
+		ce->kind = CP_APPEND;
+		ce->n = (uint8_t)w.n;
+		memcpy(ce->b, w.b, w.n);
+	} else if (probe.breaks > 0 && probe.nwords == 0 && w.n == 0) {
+		ce->kind = CP_SEPARATOR;
+		ce->n = 0;
+	} else {
+		ce->cp = -1;
+		return;
+	}
+	ce->cp = c;
+}
+
+/* Splits the text into words, fast: a word is a run of letters and digits (Unicode general
+ * categories L and N), case folded, its compatibility decomposition taken (full-width forms,
+ * ligatures) and its marks dropped (accents, Arabic vowel marks), so texts that differ only in
+ * case, accents or punctuation give the same words; in scripts written without spaces (Han,
+ * kana, Thai...) each letter is a word. Malformed UTF-8 ends a word. No word-break rules, no
+ * dictionary: the same text always gives the same words, whatever the ICU version's
+ * dictionaries. */
+static void
+split(struct minhash *m, struct signing *s, const char *text, size_t len)
+{
+	struct word w;
+	size_t i = 0;
+
+	w.n = 0;
+	while (i < len) {
+		unsigned char b = (unsigned char)text[i];
+		UChar32 c;
+		if (b < 0x80) {		/* ASCII: the common case */
 			i++;
-		start = i;
-		while (i < len && !is_space((unsigned char)text[i]))
-			i++;
-		if (i == start)
-			break;
-		if (!plain_word(text + start, i - start, &a, &b)) {
-			pending = 1;	/* stays in the run */
+			if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')) {
+				if (w.n <= WORD_LIMIT)
+					w.b[w.n++] = (char)b;
+			} else if (b >= 'A' && b <= 'Z') {
+				if (w.n <= WORD_LIMIT)
+					w.b[w.n++] = (char)(b + 32);
+			} else {
+				word_end(s, &w);
+			}
 			continue;
 		}
-		if (pending)
-			rc = tokenize(m, &s, text + run, start - run);
-		run = i;
-		pending = 0;
-		if (b > a && rc == SQLITE_OK) {
-			char w[200];
-			for (size_t k = a; k < b; k++) {
-				char c = text[start + k];
-				w[k - a] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-			}
-			rc = on_token(&s, 0, w, (int)(b - a), 0, 0);
+		U8_NEXT((const uint8_t *)text, i, len, c);
+		if (c < 0) {
+			word_end(s, &w);
+			continue;
 		}
+		if (c < 0x80000 && m->cache[c & (CP_CACHE - 1)].cp == c) {
+			const struct cp_entry *ce = &m->cache[c & (CP_CACHE - 1)];
+			if (ce->kind == CP_SEPARATOR) {
+				word_end(s, &w);
+			} else if (w.n + ce->n <= WORD_LIMIT) {
+				memcpy(w.b + w.n, ce->b, ce->n);
+				w.n += ce->n;
+			} else {	/* near the cut: code point by code point, as word_put */
+				for (size_t k = 0; k < ce->n;) {
+					size_t l = (size_t)U8_COUNT_TRAIL_BYTES((uint8_t)ce->b[k]) + 1;
+					if (w.n <= WORD_LIMIT) {
+						memcpy(w.b + w.n, ce->b + k, l);
+						w.n += l;
+					}
+					k += l;
+				}
+			}
+			continue;
+		}
+		if (c < 0x80000)
+			remember(m, c);
+		non_ascii(m, s, &w, c);
 	}
-	if (fast && rc == SQLITE_OK && pending)
-		rc = tokenize(m, &s, text + run, len - run);
-	if (rc != SQLITE_OK)
-		return -1;
-	if (s.nwords > 0 && s.nwords < MINHASH_SHINGLE)	/* a very short text: one shingle */
-		shingle_add(&s, shingle_hash(&s, s.nwords));
-	densify(&s);
-	return 0;
+	word_end(s, &w);
 }
 
 int
 minhash_sign(struct minhash *m, const char *text, size_t len, struct minhash_sig *out)
 {
-	return sign(m, text, len, out, 1);
-}
+	struct signing s;
 
-int
-minhash_sign_reference(struct minhash *m, const char *text, size_t len, struct minhash_sig *out)
-{
-	return sign(m, text, len, out, 0);
+	memset(&s, 0, sizeof(s));
+	memset(out, 0xff, sizeof(out->v));
+	out->nshingles = 0;
+	s.sig = out;
+	split(m, &s, text, len);
+	if (s.nwords > 0 && s.nwords < MINHASH_SHINGLE)	/* a very short text: one shingle */
+		shingle_add(&s, shingle_hash(&s, s.nwords));
+	densify(&s);
+	return 0;
 }
 
 double

@@ -23,20 +23,17 @@ struct minhash_bands {
 	int rows, bands;
 };
 
-/* One signer: the shared tokenizer (src/search/tokenize.c, no stemming) and its scratch.
- * Not thread-safe: one per thread. */
+/* One signer: ICU's normalization data (the words are split by minhash.c itself, not by the
+ * search tokenizer). Not thread-safe: one per thread. */
 struct minhash;
 
 /* Returns a signer, or NULL with e set. minhash_free(NULL) is a no-op. */
 struct minhash *minhash_new(struct err *e);
 void minhash_free(struct minhash *m);
 
-/* Signs len bytes of UTF-8 text (malformed bytes are tolerated). Returns 0, or -1 when the
- * tokenizer failed (out of memory). */
+/* Signs len bytes of UTF-8 text (malformed bytes end a word). Returns 0. The one function
+ * for both the incremental path (campaign.c) and the rebuild (campaign_rebuild.c). */
 int minhash_sign(struct minhash *m, const char *text, size_t len, struct minhash_sig *out);
-/* The same through the tokenizer for every word, without minhash_sign's fast path for plain
- * ASCII words (slower; the tests check that both give the same signature). */
-int minhash_sign_reference(struct minhash *m, const char *text, size_t len, struct minhash_sig *out);
 
 /* The estimated Jaccard similarity of the two texts' shingle sets, 0 to 1: the share of equal
  * values. 0 when either text has no words. */
