@@ -106,7 +106,7 @@ blackbox: all $(B)/tests/ledger_gen $(B)/tests/cosign_gen
 
 asan: deps
 	@$(MAKE) --no-print-directory B=build-asan OPT=-O1 EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" EXTRA_LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%) build-asan/tests/ledger_gen build-asan/tests/cosign_gen
-	@AGORA_BIN=build-asan/agora B=build-asan sh tests/run.sh
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp AGORA_BIN=build-asan/agora B=build-asan sh tests/run.sh
 
 bench: deps
 	@sh scripts/deps.sh --bench

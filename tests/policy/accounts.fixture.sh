@@ -8,7 +8,7 @@ _acc_token() { python3 -c 'import base64,os; print(base64.urlsafe_b64encode(os.u
 _acc_hash() { printf %s "$1" | sha256sum | cut -d' ' -f1; }
 CONFIRM_TOKEN=$(_acc_token)
 INVITE_TOKEN=$(_acc_token)
-sqlite3 "$DATA/agora.db" <<SQL
+sqlite3 -cmd ".timeout 10000" "$DATA/agora.db" <<SQL
 INSERT INTO accounts (email, name, role, password_hash, created_at)
 	VALUES ('policy.unconfirmed@example.org', 'Policy Unconfirmed', 'stakeholder', 'x', strftime('%s', 'now'));
 INSERT INTO email_confirmations (token_hash, account_id, created_at, expires_at)
