@@ -113,6 +113,9 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh bench/page
 
+# browser tests (issue 9)
+# end browser tests
+
 clean:
 	rm -rf build build-asan
 

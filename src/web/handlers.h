@@ -177,4 +177,10 @@ int api_export_json(struct request *r);
 int api_export_zip(struct request *r);
 /* end exports */
 
+/* feeds */
+/* end feeds */
+
+/* languages */
+/* end languages */
+
 #endif

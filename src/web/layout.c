@@ -93,7 +93,10 @@ layout_begin(struct request *r, const char *title)
 	html_text(b, title);
 	H(b, " · ");
 	html_text(b, _("Agora"));
-	H(b, "</title>\n<link rel=\"stylesheet\" href=\"/static/agora.css\">\n</head>\n<body>\n"
+	H(b, "</title>\n<link rel=\"stylesheet\" href=\"/static/agora.css\">\n");
+	/* feeds: the alternates every page announces (issue 9) */
+	/* end feeds */
+	H(b, "</head>\n<body>\n"
 	     "<a class=\"skip\" href=\"#main\">");
 	html_text(b, _("Skip to content"));
 	H(b, "</a>\n<header class=\"banner\">\n<div class=\"wrap\">\n<p class=\"body-name\"><a href=\"/\">");

@@ -284,6 +284,12 @@ const struct route routes[] = {
 	  { LANG_Q, SLUG_P } },
 	/* end exports */
 
+	/* feeds (issue 9) */
+	/* end feeds */
+
+	/* languages of content (issue 9) */
+	/* end languages */
+
 	{ "GET", "/api/v1/consultations", api_consultation_list, ROLE_PUBLIC | ROUTE_API,
 	  "api_consultations",
 	  { { "state", P_STATE, IN_QUERY }, { "cursor", P_CURSOR, IN_QUERY },
