@@ -5,10 +5,11 @@ PKGS="build-essential pkg-config gettext locales curl iso-codes golang-go golang
 libmicrohttpd-dev libsqlite3-dev libsodium-dev libicu-dev libjansson-dev libcmark-dev libical-dev
 libmagic-dev libcmocka-dev python3 sqlite3 libstemmer-dev
 libpoppler-glib-dev libzip-dev libxml2-dev libexttextcat-dev libexttextcat-data
-libpango1.0-dev libcairo2-dev fonts-noto-core fonts-noto-cjk libxlsxwriter-dev libarchive-dev
+libpango1.0-dev libcairo2-dev fonts-noto-core fonts-noto-cjk libxlsxwriter-dev libarchive-dev zlib1g-dev
 poppler-utils libreoffice-writer-nogui"
 # pango, cairo and the Noto fonts: the Chair's report as PDF; libxlsxwriter and libarchive: exports
-# and backups; poppler-utils (pdffonts, pdftoppm) and LibreOffice (headless): the report's tests.
+# and backups; poppler-utils (pdffonts, pdftoppm) and LibreOffice (headless): the report's tests;
+# zlib1g-dev: gzip for pages and API answers (docs/WEB.md).
 # golang-go and golang-golang-x-mod-dev: the independent verifier of the ledger (t340).
 [ "${1:-}" = "--bench" ] && PKGS="$PKGS wrk nginx-light"
 [ "${1:-}" = "--fuzz" ] && PKGS="$PKGS clang libclang-rt-14-dev"

@@ -9,5 +9,7 @@ struct embedded {
 };
 /* The embedded file named name (its base name), or NULL. */
 const struct embedded *asset_find(const char *name);
+/* The style sheet's address with its content's hash in it (page_static.c): cacheable for a year. */
+const char *static_css_href(void);
 
 #endif

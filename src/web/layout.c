@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "assets.h"
 #include "csrf.h"
 #include "html.h"
 #include "route.h"
@@ -93,7 +94,9 @@ layout_begin(struct request *r, const char *title)
 	html_text(b, title);
 	H(b, " · ");
 	html_text(b, _("Agora"));
-	H(b, "</title>\n<link rel=\"stylesheet\" href=\"/static/agora.css\">\n");
+	H(b, "</title>\n<link rel=\"stylesheet\" href=\"");
+	html_attr(b, static_css_href());	/* http (issue 9): the address changes with the sheet */
+	H(b, "\">\n");
 	/* feeds: the alternates every page announces (issue 9) */
 	/* end feeds */
 	H(b, "</head>\n<body>\n"

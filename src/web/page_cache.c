@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../util/clock.h"
+#include "compress.h"
 #include "../util/thread.h"
 #include "route.h"
 
@@ -16,6 +17,9 @@ struct cached_page {
 	int64_t until_ms;
 	char *body;
 	size_t len;
+	char etag[COMPRESS_ETAG_MAX];	/* of body: pages are hashed once per put */
+	char *gz;	/* body gzipped (NULL when too small to be worth it), once per put */
+	size_t gz_len;
 };
 static __thread struct cached_page page_cache[PAGE_CACHE_SLOTS];
 
@@ -39,6 +43,20 @@ cache_slot(const char *key)
 	return &page_cache[h % PAGE_CACHE_SLOTS];
 }
 
+/* Hands r the page's tag and gzip bytes (a copy in its arena: the slot may be reused). */
+static void
+representation(struct request *r, const struct cached_page *c)
+{
+	char *gz;
+
+	memcpy(r->etag, c->etag, sizeof(c->etag));
+	if (c->gz != NULL && (gz = arena_alloc(r->arena, c->gz_len)) != NULL) {
+		memcpy(gz, c->gz, c->gz_len);
+		r->gz = gz;
+		r->gz_len = c->gz_len;
+	}
+}
+
 int
 cache_get(struct request *r, const char *key)
 {
@@ -49,6 +67,7 @@ cache_get(struct request *r, const char *key)
 	buf_add(&r->out, c->body, c->len);
 	r->content_type = "text/html; charset=utf-8";
 	r->status = 200;
+	representation(r, c);
 	return r->out.failed ? -1 : 0;
 }
 
@@ -58,7 +77,9 @@ cache_free(void)
 {
 	for (int i = 0; i < PAGE_CACHE_SLOTS; i++) {
 		free(page_cache[i].body);
+		free(page_cache[i].gz);
 		page_cache[i].body = NULL;
+		page_cache[i].gz = NULL;
 	}
 }
 
@@ -66,6 +87,7 @@ void
 cache_put(struct request *r, const char *key, int64_t ttl_ms)
 {
 	struct cached_page *c = cache_slot(key);
+	struct buf gz;
 	char *copy;
 
 	if ((r->status != 0 && r->status != 200) || r->out.failed || (copy = malloc(r->out.len)) == NULL)
@@ -73,9 +95,20 @@ cache_put(struct request *r, const char *key, int64_t ttl_ms)
 	memcpy(copy, r->out.data, r->out.len);
 	thread_atexit(cache_free);
 	free(c->body);
+	free(c->gz);
 	snprintf(c->key, sizeof(c->key), "%s", key);
 	c->body = copy;
 	c->len = r->out.len;
 	c->until_ms = clock_now_ms() + ttl_ms;
+	/* Most browsers ask for gzip: compress now, once, rather than at every hit. */
+	compress_etag(c->body, c->len, 0, c->etag);
+	c->gz = NULL;
+	c->gz_len = 0;
+	buf_init(&gz);
+	if (c->len >= COMPRESS_MIN_BYTES && compress_type_ok(r->content_type) &&
+	    compress_gzip(c->body, c->len, &gz) == 0)
+		c->gz = buf_detach(&gz, &c->gz_len);
+	buf_free(&gz);
+	representation(r, c);
 }
 

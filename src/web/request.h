@@ -56,6 +56,12 @@ struct request {
 	int64_t file_size;
 	const char *header[REQUEST_MAX_HEADERS][2];
 	int nheaders;
+	/* The entity tag of out ("" until known) and its gzip encoding (NULL until made, in the
+	 * arena): the page cache fills them so a cached page is neither hashed nor compressed
+	 * again (compress.c, page_cache.c). */
+	char etag[48];
+	const char *gz;
+	size_t gz_len;
 
 	void *state;		/* the handler's own, kept across a suspended write */
 	void *json_body;	/* a parsed body (json_t *) others point into: released at the end */

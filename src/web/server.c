@@ -29,6 +29,7 @@
 #include "../search/index.h"
 #include "../util/log.h"
 #include "auth.h"
+#include "compress.h"
 #include "csrf.h"
 #include "metrics.h"
 #include "reply.h"
@@ -359,14 +360,74 @@ dispatch(struct server *s, struct request *r)
 	return rt->handler(r);
 }
 
+/* A response header r's handler set, or NULL. */
+static const char *
+reply_header(const struct request *r, const char *name)
+{
+	for (int i = 0; i < r->nheaders; i++)
+		if (strcasecmp(r->header[i][0], name) == 0)
+			return r->header[i][1];
+	return NULL;
+}
+
+/* How r's body goes on the wire (docs/WEB.md). Text types vary on Accept-Encoding (*vary_ae).
+ * A 200 to GET or HEAD built in memory gets a strong entity tag of its identity body (*etag,
+ * "" for none), and a 304 with no body when If-None-Match matches it. Text of at least
+ * COMPRESS_MIN_BYTES is gzipped for a client that accepts it, unless it is a download
+ * (Content-Disposition); its tag is then the "-gz" variant, a different representation.
+ * Returns the body to send, malloc'd (NULL with *len 0 for none; *failed on no memory). */
+static char *
+representation(struct request *r, int *vary_ae, int *gz, char etag[COMPRESS_ETAG_MAX], size_t *len)
+{
+	const char *cc = reply_header(r, "Cache-Control");
+	int get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+	struct buf z;
+
+	*gz = 0;
+	etag[0] = '\0';
+	*vary_ae = compress_type_ok(r->content_type);
+	if (*vary_ae && r->out.len >= COMPRESS_MIN_BYTES && !reply_header(r, "Content-Disposition") &&
+	    !reply_header(r, "Content-Encoding"))
+		*gz = compress_accepts_gzip(request_get_header(r, "Accept-Encoding"));
+	if (get && r->status == 200 && (cc == NULL || strstr(cc, "no-store") == NULL)) {
+		if (r->etag[0] == '\0')
+			compress_etag(r->out.data, r->out.len, 0, r->etag);
+		snprintf(etag, COMPRESS_ETAG_MAX, *gz ? "%.33s-gz\"" : "%s", r->etag);
+		if (compress_etag_match(request_get_header(r, "If-None-Match"), etag)) {
+			r->status = 304;	/* libmicrohttpd 0.9.75 writes Content-Length: 0 on it */
+			*gz = 0;
+			*len = 0;
+			return NULL;
+		}
+	}
+	if (*gz && r->gz == NULL) {
+		buf_init(&z);
+		if (compress_gzip(r->out.data, r->out.len, &z) == 0)
+			return buf_detach(&z, len);
+		buf_free(&z);
+		*gz = 0;
+		etag[0] = '\0';	/* the identity body after all: its own tag */
+		if (r->etag[0])
+			snprintf(etag, COMPRESS_ETAG_MAX, "%s", r->etag);
+	}
+	if (*gz) {	/* the page cache's bytes */
+		char *copy = malloc(r->gz_len ? r->gz_len : 1);
+		if (copy != NULL)
+			memcpy(copy, r->gz, r->gz_len);
+		*len = r->gz_len;
+		return copy;
+	}
+	return buf_detach(&r->out, len);
+}
+
 static enum MHD_Result
 send_reply(struct request *r)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
-	size_t len;
-	char *body;
-	const char *path = r->path;
+	size_t len = 0;
+	char *body, etag[COMPRESS_ETAG_MAX] = "", vary[64] = "";
+	int vary_ae = 0, gz = 0;
 
 	if (r->status == 0)
 		r->status = 200;
@@ -385,7 +446,9 @@ send_reply(struct request *r)
 		}
 		r->file_fd = 0;	/* libmicrohttpd closes it */
 	} else {
-		body = buf_detach(&r->out, &len);
+		body = representation(r, &vary_ae, &gz, etag, &len);
+		if (body == NULL && r->status != 304)
+			return MHD_NO;	/* out of memory */
 		resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 		if (resp == NULL) {
 			free(body);
@@ -399,7 +462,15 @@ send_reply(struct request *r)
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "X-Request-Id", r->id);
 	if (r->route == NULL || (r->route->flags & ROUTE_PAGE))
-		MHD_add_response_header(resp, "Vary", "Accept-Language, Cookie");
+		snprintf(vary, sizeof(vary), "Accept-Language, Cookie");
+	if (vary_ae)
+		snprintf(vary + strlen(vary), sizeof(vary) - strlen(vary), "%sAccept-Encoding", vary[0] ? ", " : "");
+	if (vary[0])
+		MHD_add_response_header(resp, "Vary", vary);
+	if (gz)
+		MHD_add_response_header(resp, "Content-Encoding", "gzip");
+	if (etag[0])
+		MHD_add_response_header(resp, "ETag", etag);
 	if (r->lang_chosen && r->route != NULL && (r->route->flags & ROUTE_PAGE)) {
 		char cookie[96];
 		snprintf(cookie, sizeof(cookie), "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax",
@@ -408,11 +479,11 @@ send_reply(struct request *r)
 	}
 	for (int i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(resp, r->header[i][0], r->header[i][1]);
+	/* A page made for a session names its account: never in a shared cache. */
 	if (!MHD_get_response_header(resp, "Cache-Control"))
-		MHD_add_response_header(resp, "Cache-Control", "no-cache");
+		MHD_add_response_header(resp, "Cache-Control", r->session_id != 0 ? "private, no-cache" : "no-cache");
 	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
-	(void)path;
 	return ret;
 }
 
