@@ -37,7 +37,7 @@ $(B)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh sqlite_migrations $(MIGRATIONS) > $@
 
-$(B)/gen/assets.c: $(ASSETS) scripts/embed.sh
+$(B)/gen/assets.c: $(ASSETS) scripts/embed.sh scripts/minify-css.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh assets $(ASSETS) > $@
 
