@@ -78,6 +78,17 @@ id_ok(const char *id)
 	return 1;
 }
 
+/* A bar's width in pixels: integer arithmetic, the same pixels whatever the locale; a
+ * non-zero value shows. */
+static long long
+bar_width(int64_t value, int64_t max)
+{
+	int64_t v = value > 0 ? value : 0;
+	long long w = max > 0 ? (long long)(v * BAR_W / max) : 0;
+
+	return v > 0 && w < 1 ? 1 : w;
+}
+
 void
 svg_bar_chart(struct buf *b, const char *id, const char *title, const struct svg_bar *bars, int n)
 {
@@ -100,21 +111,22 @@ svg_bar_chart(struct buf *b, const char *id, const char *title, const struct svg
 	buf_printf(b, "<title id=\"%s-title\">", id);
 	svg_text(b, title);
 	buf_puts(b, "</title>\n");
+	/* Three groups (labels, bars, values) carry the class, colour and anchor once, not on every
+	 * element: a page with five charts stays within its weight (docs/WEB.md). */
+	buf_puts(b, "<g class=\"chart-label\" text-anchor=\"end\" fill=\"#1b2430\">\n");
 	for (int i = 0; i < n; i++) {
-		int64_t v = bars[i].value > 0 ? bars[i].value : 0;
-		/* integer arithmetic: the same pixels whatever the locale; a non-zero value shows */
-		long long w = max > 0 ? (long long)(v * BAR_W / max) : 0;
-		int y = PAD + i * ROW_H;
-		if (v > 0 && w < 1)
-			w = 1;
-		buf_printf(b, "<text class=\"chart-label\" x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#1b2430\">",
-			   LABEL_W - PAD, y + BAR_H - 4);
+		buf_printf(b, "<text x=\"%d\" y=\"%d\">", LABEL_W - PAD, PAD + i * ROW_H + BAR_H - 4);
 		text_cut(b, bars[i].label, SVG_LABEL_CHARS);
-		buf_printf(b, "</text>\n<rect class=\"chart-bar\" x=\"%d\" y=\"%d\" width=\"%lld\" height=\"%d\" "
-			      "fill=\"#1f4e79\"/>\n",
-			   LABEL_W, y, w, BAR_H);
-		buf_printf(b, "<text class=\"chart-value\" x=\"%lld\" y=\"%d\" fill=\"#1b2430\">%lld</text>\n",
-			   (long long)LABEL_W + w + PAD, y + BAR_H - 4, (long long)v);
+		buf_puts(b, "</text>\n");
 	}
+	buf_puts(b, "</g>\n<g class=\"chart-bar\" fill=\"#1f4e79\">\n");
+	for (int i = 0; i < n; i++)
+		buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%lld\" height=\"%d\"/>\n", LABEL_W, PAD + i * ROW_H,
+			   bar_width(bars[i].value, max), BAR_H);
+	buf_puts(b, "</g>\n<g class=\"chart-value\" fill=\"#1b2430\">\n");
+	for (int i = 0; i < n; i++)
+		buf_printf(b, "<text x=\"%lld\" y=\"%d\">%lld</text>\n", (long long)LABEL_W + bar_width(bars[i].value, max) + PAD,
+			   PAD + i * ROW_H + BAR_H - 4, (long long)(bars[i].value > 0 ? bars[i].value : 0));
+	buf_puts(b, "</g>\n");
 	buf_puts(b, "</svg>\n");
 }

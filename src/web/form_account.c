@@ -152,7 +152,7 @@ form_account_states(struct request *r, const char *name, const char *label, cons
 			H(b, " selected");
 		H(b, ">");
 		html_text(b, s[i].name);
-		H(b, "</option>\n");
+		H(b, "\n");	/* </option> is implied: 193 of them weigh 2 KB (docs/WEB.md) */
 	}
 	H(b, "</select>\n</div>\n");
 }

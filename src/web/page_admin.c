@@ -17,7 +17,9 @@
 #include "upload.h"
 #include "view.h"
 
-#define QUEUE_SHOWN 100
+/* Responses the moderation page lists: the waiting ones first (oldest first), then the latest
+ * decisions. Twenty keep the page within its weight (docs/WEB.md); deciding one brings the next. */
+#define QUEUE_SHOWN 20
 #define EVENTS_SHOWN 100
 
 /* The channel a response came by, in the reader's language. */
@@ -116,6 +118,13 @@ page_admin_moderation(struct request *r)
 		html_text(b, _("No response waits for a decision."));
 		H(b, "</p>\n");
 	} else {
+		if (n == QUEUE_SHOWN) {
+			H(b, "<p class=\"hint\">");
+			html_text(b, _("The first responses only: those waiting for a decision, oldest first, then the "
+				       "latest decisions. Decide these and the next appear; every response's own page "
+				       "offers the same decisions."));
+			H(b, "</p>\n");
+		}
 		H(b, "<table class=\"moderation\">\n<thead><tr><th scope=\"col\">");
 		html_text(b, _("Consultation"));
 		H(b, "</th><th scope=\"col\">");

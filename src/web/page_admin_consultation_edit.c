@@ -13,6 +13,7 @@
 #include "handlers.h"
 #include "html.h"
 #include "layout.h"
+#include "route.h"
 #include "reply.h"
 #include "upload.h"
 #include "view.h"
@@ -235,6 +236,45 @@ state_forms(struct request *r, struct cform *f)
 		cform_action(r, c->slug, "close", _("Close it now…"));
 }
 
+/* One language's texts at a time, so the page keeps within its weight (docs/WEB.md) whatever
+ * the length of six descriptions: the one a refused form was in, else ?text=, else the
+ * original; links lead to the others, each with its status. */
+static enum lang
+text_shown(struct request *r, struct cform *f)
+{
+	const struct consultation *c = &f->c;
+	const char *asked = str_eq(r->route->name, "admin_consultation_edit") ? r->param[2] : NULL;
+	enum lang shown = c->original;
+	struct buf *b = &r->out;
+
+	if (f->part == NULL || lang_from_code(f->part, &shown) != 0)
+		if (asked == NULL || lang_from_code(asked, &shown) != 0)
+			shown = c->original;
+	H(b, "<nav class=\"pages\" aria-label=\"");
+	html_attr(b, _("Texts in each language"));
+	H(b, "\"><p>");
+	for (int l = 0; l < LANG_COUNT; l++) {
+		H(b, "<a href=\"/admin/consultations/");
+		html_url(b, c->slug);
+		H(b, "/edit?text=");
+		html_raw_trusted(b, lang_code(l));
+		H(b, "#lang-");
+		html_raw_trusted(b, lang_code(l));
+		H(b, "\"");
+		if ((enum lang)l == shown)
+			H(b, " aria-current=\"page\"");
+		H(b, " lang=\"");
+		html_raw_trusted(b, lang_code(l));
+		H(b, "\">");
+		html_text(b, lang_native_name(l));
+		H(b, "</a> <span class=\"text-status\">(");
+		html_text(b, status_label(l == (int)c->original ? "original" : c->text_status[l]));
+		H(b, ")</span>");
+	}
+	H(b, "</p></nav>\n");
+	return shown;
+}
+
 int
 admin_consultation_page(struct request *r, struct cform *f, int status)
 {
@@ -278,10 +318,7 @@ admin_consultation_page(struct request *r, struct cform *f, int status)
 	}
 	state_forms(r, f);
 	general_form(r, f);
-	language_form(r, f, c->original);
-	for (int l = 0; l < LANG_COUNT; l++)
-		if (l != (int)c->original)
-			language_form(r, f, l);
+	language_form(r, f, text_shown(r, f));
 	layout_end(r);
 	request_header(r, "Cache-Control", "no-store");
 	r->status = status;
@@ -406,8 +443,8 @@ page_admin_consultation_save(struct request *r)
 		return reply_redirect(r, 303,
 				      f->ed.part == EDIT_GENERAL
 					  ? arena_printf(r->arena, "/admin/consultations/%s/edit#general", f->ed.slug)
-					  : arena_printf(r->arena, "/admin/consultations/%s/edit#lang-%s", f->ed.slug,
-							 lang_code(f->ed.lang)));
+					  : arena_printf(r->arena, "/admin/consultations/%s/edit?text=%s#lang-%s", f->ed.slug,
+							 lang_code(f->ed.lang), lang_code(f->ed.lang)));
 	}
 	if ((f = r->state = arena_alloc(r->arena, sizeof(*f))) == NULL)
 		return reply_error(r, 503, _("The service is busy; try again."));

@@ -88,7 +88,7 @@ const struct route routes[] = {
 	{ "POST", "/admin/consultations/new", page_admin_consultation_create,
 	  ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM, "admin_consultation_create", { LANG_Q } },
 	{ "GET", "/admin/consultations/{slug}/edit", page_admin_consultation_edit, ROLE_SECRETARIAT | ROUTE_PAGE,
-	  "admin_consultation_edit", { LANG_Q, SLUG_P } },
+	  "admin_consultation_edit", { LANG_Q, SLUG_P, { "text", P_LANG, IN_QUERY } } },
 	{ "POST", "/admin/consultations/{slug}/edit", page_admin_consultation_save,
 	  ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM, "admin_consultation_save", { LANG_Q, SLUG_P } },
 	{ "POST", "/admin/consultations/{slug}/open", page_admin_consultation_open,
