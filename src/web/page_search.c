@@ -281,8 +281,27 @@ consultation_slugs(struct request *r)
 	return out;
 }
 
+/* Whether the country filter offers code: with results, only the countries they come from (and
+ * the one chosen), since any other finds nothing and 249 names weigh 10 KB in Russian
+ * (docs/WEB.md); without results (the empty form), every country. */
+static int
+country_offered(const struct search_result *res, const char *code, const char *chosen)
+{
+	if (res == NULL || str_eq(code, chosen))
+		return 1;
+	for (int f = 0; f < res->nfacets; f++) {
+		if (!str_eq(res->facets[f].name, "country"))
+			continue;
+		for (int v = 0; v < res->facets[f].nvalues; v++)
+			if (str_eq(res->facets[f].values[v].value, code))
+				return 1;
+		return 0;
+	}
+	return 1;	/* no country facet: offer them all */
+}
+
 static void
-search_form(struct request *r, const struct err *e)
+search_form(struct request *r, const struct err *e, const struct search_result *res)
 {
 	static const char *const kinds[] = { SEARCH_KIND_CONSULTATION, SEARCH_KIND_RESPONSE, SEARCH_KIND_OUTCOME,
 					     SEARCH_KIND_DOCUMENT, NULL };
@@ -335,10 +354,11 @@ search_form(struct request *r, const struct err *e)
 	select_field(r, e, "stakeholder_type", _("Stakeholder type"), _("All stakeholder types"), stakeholder_types,
 		     "stakeholder_type");
 	if (countries != NULL) {
-		int n = country_count();
+		int n = country_count(), k = 0;
 		for (int i = 0; i < n; i++)
-			countries[i] = country_code_at(i);
-		countries[n] = NULL;
+			if (country_offered(res, country_code_at(i), search_param(r, "country")))
+				countries[k++] = country_code_at(i);
+		countries[k] = NULL;
 		select_field(r, e, "country", _("Country"), _("All countries"), countries, "country");
 	}
 	select_field(r, e, "region", _("Region"), _("All regions"), regions, "region");
@@ -591,7 +611,7 @@ page_search(struct request *r)
 	H(&r->out, "<h1>");
 	html_text(&r->out, _("Search"));
 	H(&r->out, "</h1>\n");
-	search_form(r, failed ? &e : NULL);
+	search_form(r, failed ? &e : NULL, ran ? &res : NULL);
 	if (ran)
 		results(r, &q, &res);
 	layout_end(r);
