@@ -97,7 +97,7 @@ check "the form has the honeypot input, inside the hidden wrapper" body_has '<di
 </div>'
 check "no inline style (CSP forbids it)" body_lacks 'style='
 req GET /static/agora.css
-check "agora.css puts .hp off screen" matches "$(grep '^\.hp ' "$TMP/b")" 'position: absolute; inset-inline-start: -10000px;'
+check "agora.css puts .hp off screen" matches "$(grep -o '}\.hp{[^}]*}' "$TMP/b")" 'position:absolute;inset-inline-start:-10000px;'
 before=$(stored)
 post_form -H "X-Forwarded-For: 203.0.113.20" --form-string "website=http://spam.example/"
 check "a form with the honeypot filled in: 400" status_is 400
