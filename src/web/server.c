@@ -375,7 +375,8 @@ reply_header(const struct request *r, const char *name)
  * "" for none), and a 304 with no body when If-None-Match matches it. Text of at least
  * COMPRESS_MIN_BYTES is gzipped for a client that accepts it, unless it is a download
  * (Content-Disposition); its tag is then the "-gz" variant, a different representation.
- * Returns the body to send, malloc'd (NULL with *len 0 for none; *failed on no memory). */
+ * Returns the body to send, malloc'd, its length in *len; NULL for a 304 (no body) and when
+ * memory ran out. */
 static char *
 representation(struct request *r, int *vary_ae, int *gz, char etag[COMPRESS_ETAG_MAX], size_t *len)
 {
