@@ -113,8 +113,13 @@ svg_bar_chart(struct buf *b, const char *id, const char *title, const struct svg
 		buf_printf(b, "</text>\n<rect class=\"chart-bar\" x=\"%d\" y=\"%d\" width=\"%lld\" height=\"%d\" "
 			      "fill=\"#1f4e79\"/>\n",
 			   LABEL_W, y, w, BAR_H);
-		buf_printf(b, "<text class=\"chart-value\" x=\"%lld\" y=\"%d\" fill=\"#1b2430\">%lld</text>\n",
-			   (long long)LABEL_W + w + PAD, y + BAR_H - 4, (long long)v);
+		buf_printf(b, "<text class=\"chart-value\" x=\"%lld\" y=\"%d\" fill=\"#1b2430\">",
+			   (long long)LABEL_W + w + PAD, y + BAR_H - 4);
+		if (bars[i].value_label != NULL)
+			svg_text(b, bars[i].value_label);
+		else
+			buf_printf(b, "%lld", (long long)v);
+		buf_puts(b, "</text>\n");
 	}
 	buf_puts(b, "</svg>\n");
 }

@@ -15,6 +15,8 @@
 struct svg_bar {
 	const char *label;	/* UTF-8 text (NULL: empty) */
 	int64_t value;		/* 0 or more; a negative value is drawn as 0 */
+	const char *value_label;	/* the value as shown ("1,234" in the page's language), or
+					 * NULL: plain digits; the geometry always uses value */
 };
 
 /* Writes one chart of n bars (the first SVG_MAX_BARS) to b. id names the chart for its

@@ -206,7 +206,7 @@ revisions_table(struct request *r, const struct document *d)
 		H(b, "\" download>");
 		html_text(b, rv[i].filename);
 		H(b, "</a></td><td class=\"count\">");
-		html_text(b, arena_printf(r->arena, _("%lld bytes"), (long long)rv[i].size));
+		html_text(b, arena_printf(r->arena, _("%s bytes"), view_num(r, rv[i].size)));
 		H(b, "</td><td>");
 		view_time(r, rv[i].uploaded_at);
 		if (rv[i].uploaded_by[0] && (str_eq(r->role, "secretariat") ||

@@ -88,9 +88,9 @@ page_meeting_list(struct request *r)
 		H(b, "</td><td>");
 		html_text(b, view_meeting_mode(m[i].mode));
 		H(b, "</td><td class=\"count\">");
-		html_int(b, m[i].noutcomes);
+		view_number(r, m[i].noutcomes);
 		H(b, "</td><td class=\"count\">");
-		html_int(b, m[i].nopen);
+		view_number(r, m[i].nopen);
 		H(b, "</td></tr>\n");
 	}
 	H(b, "</tbody>\n</table>\n");

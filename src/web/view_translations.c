@@ -135,7 +135,8 @@ view_translations_matrix(struct request *r, const struct consultation *c)
 		H(b, "</tr>\n");
 	}
 	H(b, "</tbody></table></div>\n<p class=\"translations-missing\"><strong>");
-	html_text(b, _("Missing before opening:"));
+	html_text(b, str_eq(c->state, "draft") || str_eq(c->state, "scheduled") ? _("Missing before opening:")
+										 : _("Missing:"));
 	H(b, "</strong> ");
 	for (int l = 0; l < LANG_COUNT; l++) {
 		int k = missing_in(rows, n, (enum lang)l);
