@@ -238,6 +238,7 @@ page_document_show(struct request *r, const struct document *d, const char *revi
 	H(b, "</h1>\n<p class=\"meta\">");
 	view_document_badges(r, d);
 	H(b, "</p>\n");
+	view_text_versions(r, &d->title);	/* languages (issue 9) */
 	if (revise_error != NULL) {
 		H(b, "<div class=\"error-summary\"><h2>");
 		html_text(b, _("The revision was not stored"));

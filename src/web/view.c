@@ -164,13 +164,14 @@ view_text_versions(struct request *r, const struct mtext *t)
 	html_text(b, view_text_status_label(st));
 	H(b, "</span>");
 	if (got != r->lang) {
-		H(b, " ");
+		H(b, " <span class=\"fallback-note\">");
 		/* TRANSLATORS: the first %s is the reader's language, the second the text's, each by
 		 * its own name (Français, English...) */
 		html_text(b, arena_printf(r->arena, got == t->original
 			? _("This text is not available in %s; it is shown in its original language, %s.")
 			: _("This text is not available in %s; it is shown in %s."),
 			lang_native_name(r->lang), lang_native_name(got)));
+		H(b, "</span>");
 	}
 	H(b, "</p>\n");
 	for (int l = 0; l < LANG_COUNT; l++) {
@@ -179,7 +180,9 @@ view_text_versions(struct request *r, const struct mtext *t)
 		if (!others++) {
 			H(b, "<p class=\"also-in\">");
 			html_text(b, _("Also in:"));
-			H(b, "</p><ul class=\"also-in\">");
+			H(b, "</p><ul class=\"also-in\" aria-label=\"");
+			html_attr(b, _("Also in:"));
+			H(b, "\">");
 		}
 		H(b, "<li><a href=\"");
 		html_attr(b, r->path);
