@@ -158,7 +158,7 @@ view_text_versions(struct request *r, const struct mtext *t)
 	if (mtext_pick(t, r->lang, &got) == NULL)
 		return;
 	st = mtext_status(t, got);
-	H(b, "<div class=\"text-versions\">\n<p><span class=\"badge text-");
+	H(b, "<div class=\"text-versions\">\n<p><span class=\"text-badge text-");
 	html_raw_trusted(b, text_status_code(st));
 	H(b, "\">");
 	html_text(b, view_text_status_label(st));
@@ -196,7 +196,7 @@ view_text_versions(struct request *r, const struct mtext *t)
 		html_text(b, lang_native_name(l));
 		H(b, "</a>");
 		if (mtext_status(t, (enum lang)l) == TEXT_DRAFT) {
-			H(b, " <span class=\"badge text-draft\">");
+			H(b, " <span class=\"text-badge text-draft\">");
 			html_text(b, _("Draft translation"));
 			H(b, "</span>");
 		}
