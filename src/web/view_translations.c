@@ -81,6 +81,36 @@ missing_in(const struct row *rows, int n, enum lang l)
 	return k;
 }
 
+/* "Draft translations, not shown to the public: Español", when some language has a draft. */
+static void
+drafts_line(struct request *r, const struct row *rows, int n)
+{
+	struct buf *b = &r->out;
+	int any = 0;
+
+	for (int l = 0; l < LANG_COUNT; l++) {
+		int draft = 0;
+		for (int i = 0; i < n; i++)
+			draft |= mtext_status(rows[i].t, (enum lang)l) == TEXT_DRAFT;
+		if (!draft)
+			continue;
+		if (!any++) {
+			H(b, "<p class=\"translations-drafts\"><strong>");
+			html_text(b, _("Draft translations, not shown to the public:"));
+			H(b, "</strong> ");
+		} else {
+			H(b, ", ");
+		}
+		H(b, "<span lang=\"");
+		html_raw_trusted(b, lang_code((enum lang)l));
+		H(b, "\">");
+		html_text(b, lang_native_name((enum lang)l));
+		H(b, "</span>");
+	}
+	if (any)
+		H(b, "</p>\n");
+}
+
 const char *
 view_translations_missing(struct request *r, const struct consultation *c)
 {
@@ -155,7 +185,9 @@ view_translations_matrix(struct request *r, const struct consultation *c)
 	}
 	if (!any)
 		html_text(b, _("none: every text is in all six languages."));
-	H(b, "</p>\n</section>\n");
+	H(b, "</p>\n");
+	drafts_line(r, rows, n);
+	H(b, "</section>\n");
 }
 
 json_t *

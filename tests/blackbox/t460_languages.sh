@@ -101,6 +101,8 @@ MISSING=$(grep -o '<p class="translations-missing">.*</p>' "$TMP/b")
 check "the missing summary names العربية, 中文, Русский and Español (the draft lacks texts)" \
 	bash -c "grep -q 'lang=\"ar\">العربية' <<<'$MISSING' && grep -q 'lang=\"zh\">中文' <<<'$MISSING' && grep -q 'lang=\"ru\">Русский' <<<'$MISSING' && grep -q 'lang=\"es\">Español' <<<'$MISSING'"
 check "... and not Français nor English" bash -c "! grep -q 'Français\|English' <<<'$MISSING'"
+check "a line names the draft languages: Español only" \
+	same "$(grep -o '<p class="translations-drafts">.*</p>' "$TMP/b" | grep -o 'lang="[a-z]*"' | tr '\n' ' ')" 'lang="es" '
 NOTICE=$(grep -o '<p class="notice" role="status">[^<]*' "$TMP/b")
 check "beside the open form, a notice lists the missing languages" \
 	bash -c "grep -q 'العربية, 中文, Русский, Español' <<<'$NOTICE'"
