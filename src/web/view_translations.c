@@ -5,6 +5,7 @@
 #include "view_translations.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "../util/str.h"
 #include "html.h"
@@ -50,7 +51,7 @@ row_label(struct request *r, const struct row *w)
 		return _("Topic");
 	if (str_eq(w->field, "description"))
 		return _("Description");
-	return arena_printf(r->arena, _("Question %s"), w->field + sizeof("question:") - 1);
+	return arena_printf(r->arena, _("Question %d"), atoi(w->field + sizeof("question:") - 1));
 }
 
 /* The short word of a cell: the status in words, never by colour alone. */
