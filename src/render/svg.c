@@ -81,6 +81,13 @@ id_ok(const char *id)
 void
 svg_bar_chart(struct buf *b, const char *id, const char *title, const struct svg_bar *bars, int n)
 {
+	svg_bar_chart_labelled(b, id, title, bars, NULL, n);
+}
+
+void
+svg_bar_chart_labelled(struct buf *b, const char *id, const char *title, const struct svg_bar *bars,
+		       const char *const *value_labels, int n)
+{
 	int64_t max = 0;
 	int height;
 
@@ -115,8 +122,8 @@ svg_bar_chart(struct buf *b, const char *id, const char *title, const struct svg
 			   LABEL_W, y, w, BAR_H);
 		buf_printf(b, "<text class=\"chart-value\" x=\"%lld\" y=\"%d\" fill=\"#1b2430\">",
 			   (long long)LABEL_W + w + PAD, y + BAR_H - 4);
-		if (bars[i].value_label != NULL)
-			svg_text(b, bars[i].value_label);
+		if (value_labels != NULL && value_labels[i] != NULL)
+			svg_text(b, value_labels[i]);
 		else
 			buf_printf(b, "%lld", (long long)v);
 		buf_puts(b, "</text>\n");

@@ -75,15 +75,16 @@ figure(struct request *r, const char *id, const char *title, const char *key_hea
 {
 	struct buf *b = &r->out;
 	struct svg_bar *bars = arena_alloc(r->arena, (size_t)(f->n + 1) * sizeof(*bars));
+	const char **shown = arena_alloc(r->arena, (size_t)(f->n + 1) * sizeof(*shown));
 
-	if (bars == NULL) {
+	if (bars == NULL || shown == NULL) {
 		b->failed = 1;
 		return;
 	}
 	for (int i = 0; i < f->n; i++) {
 		bars[i].label = label ? label(f->items[i].key) : f->items[i].key;
 		bars[i].value = f->items[i].n;
-		bars[i].value_label = view_num(r, f->items[i].n);
+		shown[i] = view_num(r, f->items[i].n);	/* the labels only: geometry from the numbers */
 	}
 	H(b, "<section class=\"figure\" aria-labelledby=\"");
 	html_attr(b, id);
@@ -99,7 +100,7 @@ figure(struct request *r, const char *id, const char *title, const char *key_hea
 		return;
 	}
 	H(b, "<div class=\"figure-body\">\n<div class=\"figure-chart\">\n");
-	svg_bar_chart(b, id, title, bars, f->n);
+	svg_bar_chart_labelled(b, id, title, bars, shown, f->n);
 	if (f->n > SVG_MAX_BARS) {
 		H(b, "<p class=\"hint\">");
 		html_text(b, arena_printf(r->arena, _("The chart shows the first %s; the table has them all."),
