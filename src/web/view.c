@@ -180,9 +180,7 @@ view_text_versions(struct request *r, const struct mtext *t)
 		if (!others++) {
 			H(b, "<p class=\"also-in\">");
 			html_text(b, _("Also in:"));
-			H(b, "</p><ul class=\"also-in\" aria-label=\"");
-			html_attr(b, _("Also in:"));
-			H(b, "\">");
+			H(b, "</p><ul class=\"also-in\">");
 		}
 		H(b, "<li><a href=\"");
 		html_attr(b, r->path);
