@@ -242,28 +242,40 @@ consultation_create_fn(struct db *db, void *arg, struct err *e)
 				  create_detail(s, detail), e);
 }
 
-static void
-text_found(const char *field, enum lang l, const char *body, void *ctx)
+/* The text of c that field names ("title", "question:2"...), or NULL. */
+static struct mtext *
+field_text(struct consultation *c, const char *field)
 {
-	struct consultation *c = ctx;
 	int n;
 
 	if (strcmp(field, "title") == 0)
-		c->title.body[l] = body;
-	else if (strcmp(field, "topic") == 0)
-		c->topic.body[l] = body;
-	else if (strcmp(field, "description") == 0)
-		c->description.body[l] = body;
-	else if (sscanf(field, "question:%d", &n) == 1 && n >= 1 && n <= c->nquestions)
-		c->question[n - 1].body[l] = body;
+		return &c->title;
+	if (strcmp(field, "topic") == 0)
+		return &c->topic;
+	if (strcmp(field, "description") == 0)
+		return &c->description;
+	if (sscanf(field, "question:%d", &n) == 1 && n >= 1 && n <= c->nquestions)
+		return &c->question[n - 1];
+	return NULL;
+}
+
+static void
+text_found(const char *field, enum lang l, const char *body, void *ctx)
+{
+	struct mtext *t = field_text(ctx, field);
+
+	if (t != NULL)
+		t->body[l] = body;
 }
 
 static void
 text_found_admin(const char *field, enum lang l, const char *body, const char *status, void *ctx)
 {
 	struct consultation *c = ctx;
+	struct mtext *t = field_text(c, field);
 
-	text_found(field, l, body, ctx);
+	if (t != NULL)
+		mtext_set(t, l, body, status);
 	if (strcmp(field, "title") == 0)
 		c->text_status[l] = status;
 }

@@ -11,6 +11,7 @@
 #include <unicode/ustring.h>
 
 #include "../util/clock.h"
+#include "../util/numfmt.h"
 #include "../util/str.h"
 #include "../util/timefmt.h"
 #include "audit.h"
@@ -121,7 +122,7 @@ report_month_next(int64_t start)
 static const char *
 icu_locale(enum lang l)
 {
-	return l == LANG_EN ? "en_GB" : lang_code(l);
+	return l == LANG_EN ? "en_GB" : numfmt_locale(l);	/* Arabic with Western digits */
 }
 
 /* The interval from..to (times) in lang, with skeleton ("yMMMMd": "19-20 September 2019";
@@ -331,6 +332,7 @@ rounds(struct db *db, struct arena *a, struct report *rp, int64_t from, int64_t 
 		struct mtext title = { .original = r[i].original }, summary = { .original = r[i].original };
 		const char *t, *s;
 		enum lang tl, sl;
+		char count[NUMFMT_LEN];
 
 		if ((st = db_prepare(db, SQL_ROUND_TITLE)) == NULL)
 			return db_err(db, e, "consultation");
@@ -352,11 +354,12 @@ rounds(struct db *db, struct arena *a, struct report *rp, int64_t from, int64_t 
 			continue;
 		}
 		/* closes_at is the last second of the last day: the interval's second end */
+		numfmt_int(r[i].responses, rp->lang, count);	/* "1 234" in French */
 		if (add(rp, a, RB_PARA,
 			arena_printf(a,
-				     P_("Online consultation, %s: %lld public response.",
-					"Online consultation, %s: %lld public responses.", (unsigned long)r[i].responses),
-				     days(a, r[i].opens, r[i].closes, rp->lang), (long long)r[i].responses),
+				     P_("Online consultation, %s: %s public response.",
+					"Online consultation, %s: %s public responses.", (unsigned long)r[i].responses),
+				     days(a, r[i].opens, r[i].closes, rp->lang), count),
 			NULL, rp->lang) != 0)
 			return err_set(e, ERR_BUSY, "out of memory");
 	}

@@ -1,6 +1,8 @@
 /* text.c: the multilingual text table. */
 #include "text.h"
 
+#include <string.h>
+
 static const char SQL_PUT[] =
     "INSERT INTO texts (thing, thing_id, field, language, body, status) VALUES ($1, $2, $3, $4, $5, $6) "
     "ON CONFLICT (thing, thing_id, field, language) DO UPDATE SET body = excluded.body, status = excluded.status";
@@ -127,4 +129,52 @@ mtext_pick(const struct mtext *t, enum lang want, enum lang *got)
 	if (got != NULL)
 		*got = l;
 	return t->body[l];
+}
+
+enum text_status
+text_status_parse(const char *s)
+{
+	if (s == NULL)
+		return TEXT_NONE;
+	if (strcmp(s, "original") == 0)
+		return TEXT_ORIGINAL;
+	if (strcmp(s, "official") == 0)
+		return TEXT_OFFICIAL;
+	if (strcmp(s, "draft") == 0)
+		return TEXT_DRAFT;
+	return TEXT_NONE;
+}
+
+const char *
+text_status_code(enum text_status s)
+{
+	switch (s) {
+	case TEXT_ORIGINAL:
+		return "original";
+	case TEXT_OFFICIAL:
+		return "official";
+	case TEXT_DRAFT:
+		return "draft";
+	default:
+		return "missing";
+	}
+}
+
+enum text_status
+mtext_status(const struct mtext *t, enum lang l)
+{
+	if ((unsigned)l >= LANG_COUNT || t->body[l] == NULL)
+		return TEXT_NONE;
+	if (t->status[l] != TEXT_NONE)
+		return t->status[l];
+	return l == t->original ? TEXT_ORIGINAL : TEXT_OFFICIAL;
+}
+
+void
+mtext_set(struct mtext *t, enum lang l, const char *body, const char *status)
+{
+	if ((unsigned)l >= LANG_COUNT)
+		return;
+	t->body[l] = body;
+	t->status[l] = text_status_parse(status);
 }

@@ -92,6 +92,13 @@ bar_width(int64_t value, int64_t max)
 void
 svg_bar_chart(struct buf *b, const char *id, const char *title, const struct svg_bar *bars, int n)
 {
+	svg_bar_chart_labelled(b, id, title, bars, NULL, n);
+}
+
+void
+svg_bar_chart_labelled(struct buf *b, const char *id, const char *title, const struct svg_bar *bars,
+		       const char *const *value_labels, int n)
+{
 	int64_t max = 0;
 	int height;
 
@@ -126,9 +133,15 @@ svg_bar_chart(struct buf *b, const char *id, const char *title, const struct svg
 		buf_printf(b, "<rect y=\"%d\" width=\"%lld\" height=\"%d\"/>\n", PAD + i * ROW_H,
 			   bar_width(bars[i].value, max), BAR_H);
 	buf_puts(b, "</g>\n<g class=\"chart-value\" fill=\"#1b2430\">\n");
-	for (int i = 0; i < n; i++)
-		buf_printf(b, "<text x=\"%lld\" y=\"%d\">%lld</text>\n", (long long)LABEL_W + bar_width(bars[i].value, max) + PAD,
-			   PAD + i * ROW_H + BAR_H - 4, (long long)(bars[i].value > 0 ? bars[i].value : 0));
+	for (int i = 0; i < n; i++) {
+		buf_printf(b, "<text x=\"%lld\" y=\"%d\">", (long long)LABEL_W + bar_width(bars[i].value, max) + PAD,
+			   PAD + i * ROW_H + BAR_H - 4);
+		if (value_labels != NULL && value_labels[i] != NULL)
+			svg_text(b, value_labels[i]);	/* the reader's digits; geometry stays plain */
+		else
+			buf_printf(b, "%lld", (long long)(bars[i].value > 0 ? bars[i].value : 0));
+		buf_puts(b, "</text>\n");
+	}
 	buf_puts(b, "</g>\n");
 	buf_puts(b, "</svg>\n");
 }

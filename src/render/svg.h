@@ -21,6 +21,11 @@ struct svg_bar {
  * <title id="ID-title"> and must be unique in the page: [a-z0-9-] only, else "chart" is used.
  * title is the chart's accessible name. */
 void svg_bar_chart(struct buf *b, const char *id, const char *title, const struct svg_bar *bars, int n);
+/* The same with the value shown beside each bar written as value_labels[i] ("1 234" in the
+ * page's language); value_labels NULL, or an entry NULL: plain digits. The geometry always
+ * comes from the numbers. */
+void svg_bar_chart_labelled(struct buf *b, const char *id, const char *title, const struct svg_bar *bars,
+			    const char *const *value_labels, int n);
 /* Text for SVG content or a double-quoted attribute: & < > " ' escaped; invalid UTF-8 bytes and
  * control characters other than tab and newline (not allowed in XML) become U+FFFD. */
 void svg_text(struct buf *b, const char *s);

@@ -122,9 +122,10 @@ formatter(const char *lang, enum time_zone zone, int with_time)
 	if (fmt_cache[i].fmt[zone][with_time] == NULL) {
 		thread_atexit(formatters_free);
 		u_uastrcpy(tz, zone == TZ_UTC ? "UTC" : "Europe/Zurich");
+		/* Arabic with Western digits, as its counts are (numfmt.h) and UN documents do */
 		fmt_cache[i].fmt[zone][with_time] =
-		    udat_open(with_time ? UDAT_SHORT : UDAT_NONE, UDAT_LONG, lang, tz, -1, NULL, 0,
-			      &status);
+		    udat_open(with_time ? UDAT_SHORT : UDAT_NONE, UDAT_LONG,
+			      strcmp(lang, "ar") == 0 ? "ar@numbers=latn" : lang, tz, -1, NULL, 0, &status);
 		if (U_FAILURE(status))
 			fmt_cache[i].fmt[zone][with_time] = NULL;
 	}

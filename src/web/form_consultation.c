@@ -7,6 +7,7 @@
 #include "../util/timefmt.h"
 #include "csrf.h"
 #include "form_consultation.h"
+#include "view.h"
 #include "html.h"
 #include "upload.h"
 
@@ -231,7 +232,7 @@ cform_text_field(struct request *r, struct field_errors *fe, const char *name, c
 		if (strstr(e.msg, "required"))
 			field_error_add(fe, key, "%s", _("This is required."));
 		else if (strstr(e.msg, "longer"))
-			field_error_add(fe, key, _("This is longer than %zu characters."), max);
+			field_error_add(fe, key, _("This is longer than %s characters."), view_num(r, (int64_t)max));
 		else
 			field_error_add(fe, key, "%s", _("This is not valid text."));
 		return v;

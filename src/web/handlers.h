@@ -181,6 +181,8 @@ int api_export_zip(struct request *r);
 /* end feeds */
 
 /* languages */
+/* GET /api/v1/consultations/{slug}/translations: the secretariat's translation matrix. */
+int api_consultation_translations(struct request *r);
 /* end languages */
 
 #endif

@@ -17,6 +17,7 @@
 #include "reply.h"
 #include "upload.h"
 #include "view.h"
+#include "view_translations.h"
 
 int
 admin_consultation_load(struct request *r, struct cform *f, const char *slug)
@@ -195,6 +196,28 @@ language_form(struct request *r, struct cform *f, enum lang l)
 	H(b, "</button></p>\n</form>\n</section>\n");
 }
 
+/* Beside the open form, and once it has opened: the languages still lacking some text.
+ * Opening is never blocked by it; the secretariat decides. */
+static void
+missing_notice(struct request *r, const struct consultation *c)
+{
+	const char *missing = view_translations_missing(r, c);
+	struct buf *b = &r->out;
+
+	if (missing == NULL || str_eq(c->state, "closed"))
+		return;
+	H(b, "<p class=\"notice\" role=\"status\">");
+	/* TRANSLATORS: %s lists languages by their own names ("中文, Русский") */
+	html_text(b, arena_printf(r->arena, str_eq(c->state, "open")
+		? _("It is open while these languages still lack some of its texts: %s.")
+		: _("These languages still lack some of its texts: %s. Opening is not blocked: the "
+		    "round opens with the texts it has, and the public reads the original where a "
+		    "language is missing."), missing));
+	H(b, " <a href=\"#translations\">");
+	html_text(b, _("See the translations"));
+	H(b, "</a></p>\n");
+}
+
 /* Open, extend, close: what the state allows. */
 static void
 state_forms(struct request *r, struct cform *f)
@@ -217,6 +240,7 @@ state_forms(struct request *r, struct cform *f)
 		html_text(b, str_eq(c->state, "draft") ? _("Publish or open") : _("Open"));
 		H(b, "</button></p>\n</form>\n");
 	}
+	missing_notice(r, c);
 	if (!str_eq(c->state, "closed")) {
 		fe = str_eq(f->part, "extend") ? &f->fe : NULL;
 		H(b, "<form class=\"consultation-state\" method=\"post\" action=\"/admin/consultations/");
@@ -306,8 +330,8 @@ admin_consultation_page(struct request *r, struct cform *f, int status)
 	H(b, "</dd>\n");
 	view_row(r, 1, _("Original language"), lang_native_name(c->original));
 	view_row(r, 1, _("Responses"),
-		 arena_printf(r->arena, _("%lld published, %lld awaiting moderation"), (long long)c->responses,
-			      (long long)c->pending));
+		 arena_printf(r->arena, _("%s published, %s awaiting moderation"), view_num(r, c->responses),
+			      view_num(r, c->pending)));
 	H(b, "</dl>\n");
 	if (!str_eq(c->state, "draft")) {
 		H(b, "<p><a href=\"/consultations/");
@@ -316,6 +340,7 @@ admin_consultation_page(struct request *r, struct cform *f, int status)
 		html_text(b, _("Its public page"));
 		H(b, "</a></p>\n");
 	}
+	view_translations_matrix(r, c);	/* languages (issue 9) */
 	state_forms(r, f);
 	general_form(r, f);
 	language_form(r, f, text_shown(r, f));

@@ -109,11 +109,11 @@ page_admin_consultations(struct request *r)
 		H(b, "</td><td>");
 		view_date(r, c[i].closes_at);
 		H(b, "</td><td>");
-		html_text(b, arena_printf(r->arena, P_("%lld published", "%lld published",
-						       (unsigned long)c[i].responses), (long long)c[i].responses));
+		html_text(b, arena_printf(r->arena, P_("%s published", "%s published",
+						       (unsigned long)c[i].responses), view_num(r, c[i].responses)));
 		H(b, "<br>");
-		html_text(b, arena_printf(r->arena, P_("%lld awaiting moderation", "%lld awaiting moderation",
-						       (unsigned long)c[i].pending), (long long)c[i].pending));
+		html_text(b, arena_printf(r->arena, P_("%s awaiting moderation", "%s awaiting moderation",
+						       (unsigned long)c[i].pending), view_num(r, c[i].pending)));
 		H(b, "</td><td>");
 		translations(r, &c[i]);
 		H(b, "</td><td><a href=\"/admin/consultations/");

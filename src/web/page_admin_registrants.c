@@ -181,7 +181,8 @@ admin_show(struct request *r, int number, const struct admin_refused *x, int sta
 		H(b, "</a></p></div>\n");
 	}
 	H(b, "<p class=\"lead\">");
-	html_text(b, arena_printf(r->arena, _("Registered: %d in person, %d remote."), g.n_in_person, g.n_remote));
+	html_text(b, arena_printf(r->arena, _("Registered: %s in person, %s remote."), view_num(r, g.n_in_person),
+				  view_num(r, g.n_remote)));
 	H(b, "</p>\n");
 	if (g.has_registration)
 		reg_places(r, &g);

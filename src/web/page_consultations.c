@@ -75,7 +75,7 @@ responses_section(struct request *r, const struct consultation *c)
 	H(b, "<section class=\"responses\" id=\"responses\">\n<h2>");
 	html_text(b, _("Responses"));
 	H(b, " (");
-	html_int(b, c->responses);
+	view_number(r, c->responses);
 	H(b, ")</h2>\n");
 	if (n == 0 && after == 0) {
 		H(b, "<p>");
@@ -116,7 +116,9 @@ page_consultation(struct request *r)
 	enum lang got;
 	const char *title;
 
-	if (consultation_get(r->db, r->arena, r->param[1], &c, &e) != 0)
+	/* The secretariat also reads draft translations here (marked as such); never cached. */
+	if ((str_eq(r->role, "secretariat") ? consultation_get_admin : consultation_get)(
+		r->db, r->arena, r->param[1], &c, &e) != 0)
 		return e.kind == ERR_NOTFOUND
 			   ? reply_error(r, 404, _("There is no consultation at this address."))
 			   : reply_err(r, &e);
@@ -136,12 +138,7 @@ page_consultation(struct request *r)
 	H(b, "</p>\n<h1>");
 	view_mtext(r, &c.title);
 	H(b, "</h1>\n");
-	if (got != r->lang) {
-		H(b, "<p class=\"notice\">");
-		html_text(b, _("This consultation is not available in your language; it is shown in "
-			       "its original language."));
-		H(b, "</p>\n");
-	}
+	view_text_versions(r, &c.title);	/* languages (issue 9) */
 	H(b, "<dl class=\"period\">\n<dt>");
 	html_text(b, _("Opens"));
 	H(b, "</dt><dd>");
@@ -153,7 +150,7 @@ page_consultation(struct request *r)
 	H(b, "</dd>\n<dt>");
 	html_text(b, _("Responses"));
 	H(b, "</dt><dd>");
-	html_int(b, c.responses);
+	view_number(r, c.responses);
 	H(b, "</dd>\n</dl>\n");
 	if (mtext_pick(&c.topic, r->lang, NULL)) {
 		H(b, "<h2>");

@@ -206,7 +206,7 @@ revisions_table(struct request *r, const struct document *d)
 		H(b, "\" download>");
 		html_text(b, rv[i].filename);
 		H(b, "</a></td><td class=\"count\">");
-		html_text(b, arena_printf(r->arena, _("%lld bytes"), (long long)rv[i].size));
+		html_text(b, arena_printf(r->arena, _("%s bytes"), view_num(r, rv[i].size)));
 		H(b, "</td><td>");
 		view_time(r, rv[i].uploaded_at);
 		if (rv[i].uploaded_by[0] && (str_eq(r->role, "secretariat") ||
@@ -238,6 +238,7 @@ page_document_show(struct request *r, const struct document *d, const char *revi
 	H(b, "</h1>\n<p class=\"meta\">");
 	view_document_badges(r, d);
 	H(b, "</p>\n");
+	view_text_versions(r, &d->title);	/* languages (issue 9) */
 	if (revise_error != NULL) {
 		H(b, "<div class=\"error-summary\"><h2>");
 		html_text(b, _("The revision was not stored"));

@@ -88,9 +88,9 @@ page_meeting_list(struct request *r)
 		H(b, "</td><td>");
 		html_text(b, view_meeting_mode(m[i].mode));
 		H(b, "</td><td class=\"count\">");
-		html_int(b, m[i].noutcomes);
+		view_number(r, m[i].noutcomes);
 		H(b, "</td><td class=\"count\">");
-		html_int(b, m[i].nopen);
+		view_number(r, m[i].nopen);
 		H(b, "</td></tr>\n");
 	}
 	H(b, "</tbody>\n</table>\n");
@@ -429,6 +429,7 @@ show(struct request *r, int number, const struct refused *x, int http)
 	else
 		html_text(b, arena_printf(r->arena, _("Meeting %d"), number));
 	H(b, "</h1>\n");
+	view_text_versions(r, &m.title);	/* languages (issue 9) */
 	if (x != NULL) {	/* the form's own error is next to its field; this says where */
 		H(b, "<div class=\"error-summary\"><h2>");
 		html_text(b, str_eq(x->field, "document") ? _("The document was not linked")

@@ -162,7 +162,7 @@ page_proposal_list(struct request *r)
 			if (m)
 				for (int k = 0; k < POS_COUNT; k++) {
 					H(b, "<td class=\"count\">");
-					html_int(b, p[i].count[k]);
+					view_number(r, p[i].count[k]);
 					H(b, "</td>");
 				}
 			H(b, "</tr>\n");

@@ -241,18 +241,18 @@ reg_places(struct request *r, const struct mreg_meeting *g)
 
 	H(b, "<ul class=\"places\">\n<li>");
 	if (g->capacity_in_person > 0)
-		html_text(b, arena_printf(r->arena, _("In person: %d of %d places left"),
-					  g->capacity_in_person - g->n_in_person > 0
-						  ? g->capacity_in_person - g->n_in_person
-						  : 0,
-					  g->capacity_in_person));
+		html_text(b, arena_printf(r->arena, _("In person: %s of %s places left"),
+					  view_num(r, g->capacity_in_person - g->n_in_person > 0
+							      ? g->capacity_in_person - g->n_in_person
+							      : 0),
+					  view_num(r, g->capacity_in_person)));
 	else
 		html_text(b, _("In person: no places (remote participation only)"));
 	H(b, "</li>\n<li>");
 	if (g->capacity_remote > 0)
-		html_text(b, arena_printf(r->arena, _("Remote: %d of %d places left"),
-					  g->capacity_remote - g->n_remote > 0 ? g->capacity_remote - g->n_remote : 0,
-					  g->capacity_remote));
+		html_text(b, arena_printf(r->arena, _("Remote: %s of %s places left"),
+					  view_num(r, g->capacity_remote - g->n_remote > 0 ? g->capacity_remote - g->n_remote : 0),
+					  view_num(r, g->capacity_remote)));
 	else
 		html_text(b, _("Remote: open to all"));
 	H(b, "</li>\n</ul>\n");

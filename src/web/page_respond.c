@@ -45,6 +45,7 @@ heading(struct request *r, const struct consultation *c, const char *what)
 	H(b, "</a></p>\n<h1>");
 	html_text(b, what);
 	H(b, "</h1>\n");
+	view_text_versions(r, &c->title);	/* languages (issue 9) */
 }
 
 static int

@@ -190,7 +190,7 @@ page_response(struct request *r)
 			H(b, "</a> <span class=\"size\">(");
 			html_text(b, resp.att[i].media_type);
 			H(b, ", ");
-			html_int(b, (resp.att[i].size + 1023) / 1024);
+			view_number(r, (resp.att[i].size + 1023) / 1024);
 			H(b, " KB)</span></li>\n");
 		}
 		H(b, "</ul>\n");

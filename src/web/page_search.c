@@ -410,7 +410,7 @@ facets(struct request *r, const struct search_result *res)
 				H(b, "</a>");
 			}
 			H(b, " <span class=\"count\">");
-			html_int(b, f->values[j].count);
+			view_number(r, f->values[j].count);
 			if (res->capped)
 				H(b, "+");
 			H(b, "</span></li>\n");
@@ -511,7 +511,7 @@ pages(struct request *r, const struct search_query *q, const struct search_resul
 		H(b, "</a> ");
 	}
 	H(b, "<span class=\"page-number\">");
-	html_text(b, arena_printf(r->arena, _("Page %d"), page));
+	html_text(b, arena_printf(r->arena, _("Page %s"), view_num(r, page)));
 	H(b, "</span>");
 	if (has_next) {
 		H(b, " <a rel=\"next\" href=\"");
@@ -535,10 +535,10 @@ results(struct request *r, const struct search_query *q, const struct search_res
 		facets(r, res);
 	H(b, "<section class=\"results\" aria-labelledby=\"results-count\">\n<h2 id=\"results-count\">");
 	if (res->capped)
-		html_text(b, _("More than 10,000 results"));
+		html_text(b, arena_printf(r->arena, _("More than %s results"), view_num(r, SEARCH_FACET_CAP)));
 	else
-		html_text(b, arena_printf(r->arena, P_("%lld result", "%lld results", (unsigned long)res->total),
-					  (long long)res->total));
+		html_text(b, arena_printf(r->arena, P_("%s result", "%s results", (unsigned long)res->total),
+					  view_num(r, res->total)));
 	H(b, "</h2>\n");
 	if (res->fell_back) {
 		H(b, "<p class=\"notice\">");

@@ -75,14 +75,16 @@ figure(struct request *r, const char *id, const char *title, const char *key_hea
 {
 	struct buf *b = &r->out;
 	struct svg_bar *bars = arena_alloc(r->arena, (size_t)(f->n + 1) * sizeof(*bars));
+	const char **shown = arena_alloc(r->arena, (size_t)(f->n + 1) * sizeof(*shown));
 
-	if (bars == NULL) {
+	if (bars == NULL || shown == NULL) {
 		b->failed = 1;
 		return;
 	}
 	for (int i = 0; i < f->n; i++) {
 		bars[i].label = label ? label(f->items[i].key) : f->items[i].key;
 		bars[i].value = f->items[i].n;
+		shown[i] = view_num(r, f->items[i].n);	/* the labels only: geometry from the numbers */
 	}
 	H(b, "<section class=\"figure\" aria-labelledby=\"");
 	html_attr(b, id);
@@ -98,11 +100,11 @@ figure(struct request *r, const char *id, const char *title, const char *key_hea
 		return;
 	}
 	H(b, "<div class=\"figure-body\">\n<div class=\"figure-chart\">\n");
-	svg_bar_chart(b, id, title, bars, f->n);
+	svg_bar_chart_labelled(b, id, title, bars, shown, f->n);
 	if (f->n > SVG_MAX_BARS) {
 		H(b, "<p class=\"hint\">");
-		html_text(b, arena_printf(r->arena, _("The chart shows the first %d; the table has them all."),
-					  SVG_MAX_BARS));
+		html_text(b, arena_printf(r->arena, _("The chart shows the first %s; the table has them all."),
+					  view_num(r, SVG_MAX_BARS)));
 		H(b, "</p>\n");
 	}
 	H(b, "</div>\n<table class=\"figure-data\">\n<caption>");
@@ -116,7 +118,7 @@ figure(struct request *r, const char *id, const char *title, const char *key_hea
 		H(b, "<tr><th scope=\"row\">");
 		html_text(b, bars[i].label);
 		H(b, "</th><td>");
-		html_int(b, bars[i].value);
+		view_number(r, bars[i].value);
 		H(b, "</td></tr>\n");
 	}
 	H(b, "</tbody>\n</table>\n</div>\n</section>\n");
@@ -130,8 +132,8 @@ figures(struct request *r, const struct summary_figures *f)
 	H(b, "<section class=\"figures\">\n<h2 id=\"figures\">");
 	html_text(b, _("Figures"));
 	H(b, "</h2>\n<p>");
-	html_text(b, arena_printf(r->arena, P_("%lld public response", "%lld public responses", f->total),
-				  (long long)f->total));
+	html_text(b, arena_printf(r->arena, P_("%s public response", "%s public responses", f->total),
+				  view_num(r, f->total)));
 	H(b, "</p>\n");
 	figure(r, "by-type", _("Responses by stakeholder type"), _("Stakeholder type"), &f->by_type,
 	       stakeholder_label);
@@ -172,7 +174,7 @@ terms(struct request *r, const struct consultation *c, const struct summary_ques
 			H(b, "<li><span class=\"term\">");
 			html_text(b, t[q].terms[i].word);
 			H(b, "</span> <span class=\"size\">(");
-			html_int(b, t[q].terms[i].count);
+			view_number(r, t[q].terms[i].count);
 			H(b, ")</span></li>\n");
 		}
 		H(b, "</ol>\n");
@@ -213,11 +215,11 @@ campaigns(struct request *r, const struct summary_campaign *cs, int n)
 		const struct summary_campaign *c = &cs[i];
 		H(b, "<div class=\"campaign\">\n<h3>");
 		/* "N near-identical responses from K countries": two plurals, one sentence */
-		html_text(b, arena_printf(r->arena, P_("%lld near-identical response", "%lld near-identical responses",
-						       c->size), (long long)c->size));
+		html_text(b, arena_printf(r->arena, P_("%s near-identical response", "%s near-identical responses",
+						       c->size), view_num(r, c->size)));
 		H(b, " ");
-		html_text(b, arena_printf(r->arena, P_("from %lld country", "from %lld countries", c->countries),
-					  (long long)c->countries));
+		html_text(b, arena_printf(r->arena, P_("from %s country", "from %s countries", c->countries),
+					  view_num(r, c->countries)));
 		H(b, "</h3>\n<p class=\"meta\">");
 		html_text(b, _("Representative text:"));
 		H(b, " ");

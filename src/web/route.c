@@ -288,6 +288,8 @@ const struct route routes[] = {
 	/* end feeds */
 
 	/* languages of content (issue 9) */
+	{ "GET", "/api/v1/consultations/{slug}/translations", api_consultation_translations,
+	  ROLE_SECRETARIAT | ROUTE_API | SCOPE_CONSULTATIONS, "api_consultation_translations", { SLUG_P } },
 	/* end languages */
 
 	{ "GET", "/api/v1/consultations", api_consultation_list, ROLE_PUBLIC | ROUTE_API,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../util/clock.h"
+#include "../util/numfmt.h"
 #include "../util/timefmt.h"
 #include "html.h"
 #include "layout.h"
@@ -42,6 +43,26 @@ view_date(struct request *r, int64_t t)
 	H(&r->out, "\">");
 	html_text(&r->out, day);
 	H(&r->out, "</time>");
+}
+
+const char *
+view_num(struct request *r, int64_t n)
+{
+	char s[NUMFMT_LEN];
+	const char *d;
+
+	numfmt_int(n, r->lang, s);
+	d = arena_strdup(r->arena, s);
+	return d != NULL ? d : "";
+}
+
+void
+view_number(struct request *r, int64_t n)
+{
+	char s[NUMFMT_LEN];
+
+	numfmt_int(n, r->lang, s);
+	html_text(&r->out, s);
 }
 
 void
@@ -109,6 +130,79 @@ view_mtext(struct request *r, const struct mtext *t)
 
 	if (s != NULL)
 		layout_text_in(r, s, got);
+}
+
+const char *
+view_text_status_label(enum text_status s)
+{
+	switch (s) {
+	case TEXT_ORIGINAL:
+		return _("Original");
+	case TEXT_OFFICIAL:
+		return _("Official translation");
+	case TEXT_DRAFT:
+		return _("Draft translation");
+	default:
+		return _("Missing");
+	}
+}
+
+void
+view_text_versions(struct request *r, const struct mtext *t)
+{
+	struct buf *b = &r->out;
+	enum lang got;
+	enum text_status st;
+	int others = 0;
+
+	if (mtext_pick(t, r->lang, &got) == NULL)
+		return;
+	st = mtext_status(t, got);
+	H(b, "<div class=\"text-versions\">\n<p><span class=\"text-badge text-");
+	html_raw_trusted(b, text_status_code(st));
+	H(b, "\">");
+	html_text(b, view_text_status_label(st));
+	H(b, "</span>");
+	if (got != r->lang) {
+		H(b, " <span class=\"fallback-note\">");
+		/* TRANSLATORS: the first %s is the reader's language, the second the text's, each by
+		 * its own name (Français, English...) */
+		html_text(b, arena_printf(r->arena, got == t->original
+			? _("This text is not available in %s; it is shown in its original language, %s.")
+			: _("This text is not available in %s; it is shown in %s."),
+			lang_native_name(r->lang), lang_native_name(got)));
+		H(b, "</span>");
+	}
+	H(b, "</p>\n");
+	for (int l = 0; l < LANG_COUNT; l++) {
+		if ((enum lang)l == got || t->body[l] == NULL)
+			continue;
+		if (!others++) {
+			H(b, "<p class=\"also-in\">");
+			html_text(b, _("Also in:"));
+			H(b, "</p><ul class=\"also-in\">");
+		}
+		H(b, "<li><a href=\"");
+		html_attr(b, r->path);
+		H(b, "?lang=");
+		html_raw_trusted(b, lang_code(l));
+		H(b, "\" hreflang=\"");
+		html_raw_trusted(b, lang_code(l));
+		H(b, "\" lang=\"");
+		html_raw_trusted(b, lang_code(l));
+		H(b, "\">");
+		html_text(b, lang_native_name(l));
+		H(b, "</a>");
+		if (mtext_status(t, (enum lang)l) == TEXT_DRAFT) {
+			H(b, " <span class=\"text-badge text-draft\">");
+			html_text(b, _("Draft translation"));
+			H(b, "</span>");
+		}
+		H(b, "</li>");
+	}
+	if (others)
+		H(b, "</ul>\n");
+	H(b, "</div>\n");
 }
 
 void

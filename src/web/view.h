@@ -8,6 +8,12 @@
 void view_time(struct request *r, int64_t t);
 /* "1 October 2019" (UTC), in the request's language. */
 void view_date(struct request *r, int64_t t);
+/* A count for people in the request's language ("1,234" in English, "1 234" in French), escaped
+ * into the page. JSON, CSV and SVG geometry keep plain digits. */
+void view_number(struct request *r, int64_t n);
+/* The same as a string in the request's arena (for a translated sentence's %s); "" when the
+ * arena is full. */
+const char *view_num(struct request *r, int64_t n);
 /* <dt>label</dt><dd>value</dd>, escaped; an empty or NULL value writes nothing unless
  * show_empty (the secretariat's view shows that a field is empty). */
 void view_row(struct request *r, int show_empty, const char *label, const char *value);
@@ -29,5 +35,11 @@ void view_time_left(struct request *r, const struct consultation *c);
 void view_consultation_item(struct request *r, const struct consultation *c);
 /* A text in the page's language or its fallback, marked with its language. */
 void view_mtext(struct request *r, const struct mtext *t);
+/* "Original", "Official translation", "Draft translation", "Missing", translated. */
+const char *view_text_status_label(enum text_status s);
+/* Under a text shown by view_mtext: the status of the version shown, a note when it is not in
+ * the reader's language, and "Also in:" links to this page in each other language the text
+ * exists in (drafts only where t holds them, i.e. for the secretariat, with a badge). */
+void view_text_versions(struct request *r, const struct mtext *t);
 
 #endif
