@@ -164,8 +164,11 @@ span_in(struct atom *a, const char *s, enum lang l)
 static void
 around(struct atom *a, const char *fmt, const char *s, enum lang l)
 {
-	const char *at = strstr(fmt, "%s");
+	const char *at = strstr(fmt, "%s"), *numbered = strstr(fmt, "%1$s");
+	size_t skip = 2;
 
+	if (at == NULL && numbered != NULL)	/* a translation may number its one argument */
+		at = numbered, skip = 4;
 	if (at == NULL) {	/* a translation that lost its %s: keep the text all the same */
 		text(a, fmt);
 		text(a, " ");
@@ -174,7 +177,7 @@ around(struct atom *a, const char *fmt, const char *s, enum lang l)
 	}
 	text(a, arena_strndup(a->r->arena, fmt, (size_t)(at - fmt)));
 	span_in(a, s, l);
-	text(a, at + 2);
+	text(a, at + skip);
 }
 
 /* A date and time for people in the reader's language, e.g. "1 December 2026, 12:00". */
