@@ -178,6 +178,7 @@ int api_export_zip(struct request *r);
 /* end exports */
 
 /* feeds */
+int page_feed_atom(struct request *r);	/* /consultations.atom (page_feed_atom.c) */
 /* end feeds */
 
 /* languages */

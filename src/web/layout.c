@@ -98,6 +98,15 @@ layout_begin(struct request *r, const char *title)
 	html_attr(b, static_css_href());	/* http (issue 9): the address changes with the sheet */
 	H(b, "\">\n");
 	/* feeds: the alternates every page announces (issue 9) */
+	/* so browsers and feed readers find them from any page: the consultations' Atom feed in
+	 * this page's language, and the meetings' calendar (docs/FEEDS.md) */
+	H(b, "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"/consultations.atom?lang=");
+	html_raw_trusted(b, lang_code(r->lang));
+	H(b, "\" title=\"");
+	html_attr(b, _("Consultations (Atom feed)"));
+	H(b, "\">\n<link rel=\"alternate\" type=\"text/calendar\" href=\"/meetings.ics\" title=\"");
+	html_attr(b, _("Meetings (iCalendar)"));
+	H(b, "\">\n");
 	/* end feeds */
 	H(b, "</head>\n<body>\n"
 	     "<a class=\"skip\" href=\"#main\">");

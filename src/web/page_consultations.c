@@ -35,7 +35,11 @@ page_consultation_list(struct request *r)
 	H(b, "</h1>\n<p class=\"lead\">");
 	html_text(b, _("Every round of open consultation, newest first, with its topic, questions "
 		       "and period."));
-	H(b, "</p>\n");
+	H(b, "</p>\n<p><a href=\"/consultations.atom?lang=");	/* feeds (issue 9) */
+	html_raw_trusted(b, lang_code(r->lang));
+	H(b, "\" type=\"application/atom+xml\">");
+	html_text(b, _("Follow new, opening and closing consultations in a feed reader (Atom)"));
+	H(b, "</a></p>\n");
 	if (pg.n == 0) {
 		H(b, "<p>");
 		html_text(b, _("There are no consultations yet."));

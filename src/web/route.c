@@ -285,6 +285,9 @@ const struct route routes[] = {
 	/* end exports */
 
 	/* feeds (issue 9) */
+	/* Not ROUTE_CACHE: the page cache answers text/html, and the links are absolute from the
+	 * request's Host when public-url is unset; /meetings.ics is not cached either. */
+	{ "GET", "/consultations.atom", page_feed_atom, ROLE_PUBLIC | ROUTE_PAGE, "consultations_atom", { LANG_Q } },
 	/* end feeds */
 
 	/* languages of content (issue 9) */
