@@ -62,7 +62,9 @@ t = open(sys.argv[1], encoding='utf-8').read()
 charts = re.findall(r'<svg.*?</svg>\s*(?:<p[^>]*>.*?</p>\s*)?</div>\s*<table class="figure-data">(.*?)</table>', t, re.S)
 assert charts, 'no chart'
 for c in re.findall(r'(<svg.*?</svg>).*?<table class="figure-data">(.*?)</table>', t, re.S):
-    labels = re.findall(r'class="chart-value"[^>]*>([^<]*)<', c[0])
+    group = re.search(r'<g class="chart-value"[^>]*>(.*?)</g>', c[0], re.S)
+    assert group, 'no value group'
+    labels = re.findall(r'<text[^>]*>([^<]*)</text>', group.group(1))
     cells = re.findall(r'</th><td>([^<]*)</td>', c[1])
     assert labels == cells[:len(labels)], (labels, cells)
 PY
