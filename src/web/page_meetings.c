@@ -430,7 +430,7 @@ show(struct request *r, int number, const struct refused *x, int http)
 		html_text(b, arena_printf(r->arena, _("Meeting %d"), number));
 	H(b, "</h1>\n");
 	if (x != NULL) {	/* the form's own error is next to its field; this says where */
-		H(b, "<div class=\"error-summary\"><h2>");
+		H(b, "<div class=\"error-summary\" role=\"alert\"><h2>");
 		html_text(b, str_eq(x->field, "document") ? _("The document was not linked")
 							 : _("The status was not changed"));
 		H(b, "</h2>\n<p><a href=\"#o-");

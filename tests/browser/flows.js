@@ -145,7 +145,27 @@ export async function keyboard(browser, base) {
 			return 'the honeypot field took the focus';
 		return JSON.stringify(order) === JSON.stringify(FORM_ORDER) || `order: ${order.join(', ')}`;
 	});
+	await step('keyboard: every element Tab reaches on the form page shows a visible focus outline (WCAG 2.4.7)', async () => {
+		await page.goto(`${base}/consultations/${OPEN_ROUND}/respond`);
+		const bad = [];
+		for (let i = 0; i < 60; i++) {
+			await kb.press('Tab');
+			const f = await page.evaluate(() => {
+				const e = document.activeElement;
+				if (!e || e === document.body)
+					return null;
+				const st = getComputedStyle(e);
+				return { name: e.id || e.name || e.tagName + ':' + (e.textContent || '').trim().slice(0, 20),
+					 visible: (st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) >= 2) || st.boxShadow !== 'none' };
+			});
+			if (f && !f.visible)
+				bad.push(f.name);
+		}
+		return bad.length === 0 || `no visible focus on: ${bad.join(', ')}`;
+	});
 	await step('keyboard: Shift+Tab goes back from the consent box to the attachments', async () => {
+		await tabTo(page, 'f-consent', { max: 200 });
+		await kb.press('Tab');
 		await tabTo(page, 'f-consent', { back: true, max: 3 });
 		await tabTo(page, 'f-attachments', { back: true, max: 1 });
 		return true;
@@ -276,6 +296,9 @@ export async function moderation(browser, base, who) {
 	const before = await listed();
 	ok(before.length > 0, 'moderation: the open round lists published responses', JSON.stringify(before));
 	const id = before[0];
+	await pub.goto(`${base}/responses/${id}`);
+	const content = ((await pub.textContent('main div.summary')) || '').trim().slice(0, 60);
+	ok(content.length > 10, 'moderation: the response\'s page shows its summary before', content);
 
 	const ctx = await newContext(browser);
 	const page = await ctx.newPage();
@@ -317,6 +340,8 @@ export async function moderation(browser, base, who) {
 	await step('moderation: anonymous: its page shows the reason, not the content', async () => {
 		const r = await pub.goto(`${base}/responses/${id}`);
 		const text = await pub.textContent('main');
+		if (content && text.includes(content))
+			return `the summary is still shown: ${content}`;
 		return (r.status() === 404 || r.status() === 410 || text.includes(reason)) || `status ${r.status()}: ${text.slice(0, 200)}`;
 	});
 	await ctx.close();

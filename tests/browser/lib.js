@@ -105,8 +105,9 @@ export async function stopServer() {
 		await gone;
 		clearTimeout(t);
 	}
-	if (failures > 0 && s.err)
-		diag('last lines of the server\'s log:\n' + s.err.split('\n').filter((l) => !/ info /.test(l)).slice(-20).join('\n'));
+	const lines = s.err.split('\n').filter((l) => l.trim() && !/ info /.test(l)).slice(-20);
+	if (failures > 0 && lines.length)
+		diag('last lines of the server\'s log:\n' + lines.join('\n'));
 	rmSync(s.tmp, { recursive: true, force: true });
 }
 
