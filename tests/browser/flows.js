@@ -378,6 +378,29 @@ export async function language(browser, base) {
 	eq(l2, 'zh', 'language: Chinese persists in a new tab of the same browser');
 	const cookies = await ctx.cookies(base);
 	eq((cookies.find((c) => c.name === 'lang') || {}).value, 'zh', 'language: kept in the lang cookie');
+	// Language of parts (WCAG 3.1.2, which axe does not check): on Arabic and Chinese pages, a run
+	// of Latin words (an English text: a label entered once, a fallback) sits in an element whose
+	// lang says so, or a screen reader reads it with Arabic or Chinese rules.
+	for (const [lang, path] of [['ar', `/consultations/${OPEN_ROUND}`], ['ar', '/'], ['ar', '/consultations'], ['zh', '/consultations']]) {
+		await step(`language: ${path} in ${lang}: Latin-script text is marked with its lang`, async () => {
+			await page.goto(`${base}${path}?lang=${lang}`);
+			const bad = await page.evaluate(() => {
+				const out = [];
+				const w = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+				for (let t; (t = w.nextNode());) {
+					const el = t.parentElement;
+					// Respondents' and organizations' names are proper names (exempt in 3.1.2).
+					if (!/[A-Za-z]{3,} [A-Za-z]{3,}/.test(t.textContent) || el.closest('code, time, a[href^="/responses/"]'))
+						continue;
+					const l = el.closest('[lang]').getAttribute('lang');
+					if (l === document.documentElement.lang)
+						out.push(t.textContent.trim().slice(0, 50));
+				}
+				return out;
+			});
+			return bad.length === 0 || `unmarked: ${bad.slice(0, 5).join(' | ')}`;
+		});
+	}
 	await ctx.close();
 }
 
