@@ -114,6 +114,15 @@ bench: deps
 	@sh bench/page
 
 # browser tests (issue 9)
+# Debian's Chromium driven by playwright-core (tests/browser, see docs/BROWSER-TESTS.md): the
+# browser tier of `make test` alone, and the screenshots of the main pages in docs/screenshots.
+.PHONY: browser screenshots
+browser: deps all
+	@sh tests/run.sh browser
+
+screenshots: deps all
+	@sh tests/browser/install.sh
+	@node tests/browser/screenshots.js
 # end browser tests
 
 clean:

@@ -6,11 +6,12 @@ libmicrohttpd-dev libsqlite3-dev libsodium-dev libicu-dev libjansson-dev libcmar
 libmagic-dev libcmocka-dev python3 sqlite3 libstemmer-dev
 libpoppler-glib-dev libzip-dev libxml2-dev libexttextcat-dev libexttextcat-data
 libpango1.0-dev libcairo2-dev fonts-noto-core fonts-noto-cjk libxlsxwriter-dev libarchive-dev zlib1g-dev
-poppler-utils libreoffice-writer-nogui"
+poppler-utils libreoffice-writer-nogui chromium"
 # pango, cairo and the Noto fonts: the Chair's report as PDF; libxlsxwriter and libarchive: exports
 # and backups; poppler-utils (pdffonts, pdftoppm) and LibreOffice (headless): the report's tests;
 # zlib1g-dev: gzip for pages and API answers (docs/WEB.md).
 # golang-go and golang-golang-x-mod-dev: the independent verifier of the ledger (t340).
+# chromium: the browser tests (tests/browser; playwright-core and axe-core come from npm there).
 [ "${1:-}" = "--bench" ] && PKGS="$PKGS wrk nginx-light"
 [ "${1:-}" = "--fuzz" ] && PKGS="$PKGS clang libclang-rt-14-dev"
 # Only for scripts/make-extract-fixtures.sh (the fixtures are committed).

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh [unit|blackbox]: runs the fast tier and ends with "N passed, N failed".
+# run.sh [unit|blackbox|browser]: runs the fast tier and ends with "N passed, N failed".
 B=${B:-build}
 what=${1:-all}
 passed=0
@@ -34,6 +34,23 @@ if [ "$what" = all ] || [ "$what" = blackbox ]; then
 		printf '%-40s %3d passed, %d failed (%ss)\n' "blackbox/$(basename "$t")" "$p" "$f" "$(($(date +%s) - start))"
 		if [ "$f" -gt 0 ]; then grep -v '^ok ' "$log" | tail -40; failures="$failures $(basename "$t")"; fi
 	done
+fi
+# The browser tier (issue 9): Chromium through playwright-core, one TAP line a check; a browser
+# that cannot start fails it (see docs/BROWSER-TESTS.md).
+if [ "$what" = all ] || [ "$what" = browser ]; then
+	start=$(date +%s)
+	if sh tests/browser/install.sh >"$log" 2>&1; then
+		node tests/browser/run.js >"$log" 2>&1
+		rc=$?
+	else
+		rc=1
+	fi
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - tests/browser exited $rc" >>"$log"; fi
+	passed=$((passed + p)); failed=$((failed + f))
+	printf '%-40s %3d passed, %d failed (%ss)\n' "browser/run.js" "$p" "$f" "$(($(date +%s) - start))"
+	if [ "$f" -gt 0 ]; then grep -v '^ok ' "$log" | tail -60; failures="$failures browser"; fi
 fi
 [ -n "$failures" ] && echo "failing:$failures"
 echo "$passed passed, $failed failed"

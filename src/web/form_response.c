@@ -191,6 +191,40 @@ received(struct request *r, const struct form_view *v, const char *channel, cons
 	H(b, "</fieldset>\n");
 }
 
+/* The id of the field an API field name stands for ("respondent.name" -> "f-name", "answers.2" ->
+ * "f-answer_2") and its label (the same words as above), so each error in the summary is a link
+ * that takes the reader, by keyboard too, to its field (WCAG 3.3.1). NULL label: message alone. */
+static const char *
+field_anchor(struct request *r, const char *api, const char **label)
+{
+	static const struct {
+		const char *name, *label;
+	} labels[] = {
+		{ "name", N_("Name (given name, then surname)") }, { "organization", N_("Organization") },
+		{ "job_title", N_("Job title") }, { "country", N_("Country") },
+		{ "stakeholder_type", N_("Stakeholder type") }, { "email", N_("Email (never published)") },
+		{ "publish_as", N_("Publish my response under") },
+		{ "language", N_("Language of your response") },
+		{ "summary", N_("Summary of your views (two or three paragraphs)") },
+		{ "attachments", N_("Attachments (up to 10: PDF, DOCX, ODT, text, PNG or JPEG)") },
+		{ "consent", N_("Your personal data") }, { "channel", N_("Received by") },
+		{ "received_on", N_("Received on (the date on which the letter or the email came)") },
+	};
+	int q;
+
+	*label = NULL;
+	if (sscanf(api, "answers.%d", &q) == 1) {
+		*label = arena_printf(r->arena, _("Question %d"), q);
+		return arena_printf(r->arena, "f-answer_%d", q);
+	}
+	if (str_has_prefix(api, "respondent."))
+		api += strlen("respondent.");
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (str_eq(api, labels[i].name))
+			*label = _(labels[i].label);
+	return arena_printf(r->arena, "f-%s", api);
+}
+
 /* on_behalf: the secretariat's form, with channel and received_on. */
 static void
 form_write(struct request *r, const struct form_view *v, int on_behalf, const char *channel,
@@ -205,9 +239,17 @@ form_write(struct request *r, const struct form_view *v, int on_behalf, const ch
 		html_text(b, _("Please correct the following:"));
 		H(b, "</h2>\n<ul>\n");
 		for (int i = 0; i < v->fe->n; i++) {
-			H(b, "<li>");
+			const char *label;
+			const char *id = field_anchor(r, v->fe->e[i].field, &label);
+			H(b, "<li><a href=\"#");
+			html_attr(b, id);
+			H(b, "\">");
+			if (label != NULL) {
+				html_text(b, label);
+				H(b, ": ");
+			}
 			html_text(b, v->fe->e[i].msg);
-			H(b, "</li>\n");
+			H(b, "</a></li>\n");
 		}
 		H(b, "</ul>\n</div>\n");
 	}
@@ -260,7 +302,10 @@ form_write(struct request *r, const struct form_view *v, int on_behalf, const ch
 		const char *labels[] = { _("my name and organization"), _("my organization only"),
 					 _("no name (anonymous)") };
 		for (int i = 0; i < 3; i++) {
-			H(b, "<label><input type=\"radio\" name=\"publish_as\" value=\"");
+			H(b, "<label><input ");
+			if (i == 0)
+				H(b, "id=\"f-publish_as\" ");
+			H(b, "type=\"radio\" name=\"publish_as\" value=\"");
 			html_attr(b, values[i]);
 			H(b, "\"");
 			if (str_eq(in->publish_as, values[i]) || (in->publish_as == NULL && i == 0))

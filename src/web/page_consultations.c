@@ -136,7 +136,7 @@ page_consultation(struct request *r)
 	view_time_left(r, &c);
 	if (c.meeting[0]) {
 		H(b, " <span class=\"meeting\">");
-		html_text(b, c.meeting);
+		layout_text_in(r, c.meeting, c.original);	/* entered once, in the round's language */
 		H(b, "</span>");
 	}
 	H(b, "</p>\n<h1>");

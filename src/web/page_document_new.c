@@ -128,7 +128,7 @@ show_form(struct request *r, struct new_form *f, int status)
 	html_text(b, _("Upload a document"));
 	H(b, "</h1>\n");
 	if (any) {
-		H(b, "<div class=\"error-summary\"><h2>");
+		H(b, "<div class=\"error-summary\" role=\"alert\"><h2>");
 		html_text(b, _("The document was not stored"));
 		H(b, "</h2>\n<p>");
 		html_text(b, _("Correct the fields marked below and choose the file again."));

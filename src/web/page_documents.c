@@ -240,7 +240,7 @@ page_document_show(struct request *r, const struct document *d, const char *revi
 	H(b, "</p>\n");
 	view_text_versions(r, &d->title);	/* languages (issue 9) */
 	if (revise_error != NULL) {
-		H(b, "<div class=\"error-summary\"><h2>");
+		H(b, "<div class=\"error-summary\" role=\"alert\"><h2>");
 		html_text(b, _("The revision was not stored"));
 		H(b, "</h2>\n<p><a href=\"#f-file\">");
 		html_text(b, revise_error);

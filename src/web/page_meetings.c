@@ -431,7 +431,7 @@ show(struct request *r, int number, const struct refused *x, int http)
 	H(b, "</h1>\n");
 	view_text_versions(r, &m.title);	/* languages (issue 9) */
 	if (x != NULL) {	/* the form's own error is next to its field; this says where */
-		H(b, "<div class=\"error-summary\"><h2>");
+		H(b, "<div class=\"error-summary\" role=\"alert\"><h2>");
 		html_text(b, str_eq(x->field, "document") ? _("The document was not linked")
 							 : _("The status was not changed"));
 		H(b, "</h2>\n<p><a href=\"#o-");

@@ -5,6 +5,7 @@
 
 #include "../util/str.h"
 #include "html.h"
+#include "layout.h"
 #include "view.h"
 
 const char *
@@ -112,7 +113,7 @@ launched_by(const struct outcome_launch *l, int nl, int64_t consultation_id)
 }
 
 static void
-group_heading(struct request *r, int number, const char *meeting_text)
+group_heading(struct request *r, int number, const char *meeting_text, enum lang text_lang)
 {
 	struct buf *b = &r->out;
 
@@ -125,7 +126,7 @@ group_heading(struct request *r, int number, const char *meeting_text)
 		html_text(b, arena_printf(r->arena, _("Launched by the %s meeting"), view_ordinal(r, number)));
 		H(b, "</a>");
 	} else if (meeting_text != NULL && meeting_text[0]) {
-		html_text(b, meeting_text);
+		layout_text_in(r, meeting_text, text_lang);	/* entered once, in the round's language */
 	} else {
 		html_text(b, _("Other rounds"));
 	}
@@ -149,7 +150,7 @@ view_consultations_by_meeting(struct request *r, const struct consultation *item
 		if (i == 0 || by != prev || (by < 0 && !str_eq(items[i].meeting, prev_text))) {
 			if (i > 0)
 				H(b, "</ul>\n");
-			group_heading(r, by, items[i].meeting);
+			group_heading(r, by, items[i].meeting, items[i].original);
 			H(b, "<ul class=\"consultations\">\n");
 		}
 		prev = by;

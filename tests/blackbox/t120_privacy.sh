@@ -66,7 +66,7 @@ check "422: the error is beside the checkbox" \
 	sh -c "tr -d '\n' <'$TMP/b' | grep -q '<div class=\"field consent\"><p class=\"error\" id=\"err-consent\">Tick this box[^<]*</p><label><input id=\"f-consent\"'"
 check "422: the checkbox points to its error and is marked invalid" \
 	body_has 'id="f-consent" name="consent" type="checkbox" value="1" required aria-describedby="err-consent privacy-notice" aria-invalid="true">'
-check "422: the error summary lists it" sh -c "grep -A3 'role=\"alert\"' '$TMP/b' | grep -q '<li>Tick this box'"
+check "422: the error summary lists it" sh -c "grep -A3 'role=\"alert\"' '$TMP/b' | grep -q '<li><a href=\"#f-consent\">[^<]*Tick this box'"
 check "422: the values typed are kept" \
 	sh -c "grep -q 'id=\"f-name\"[^>]*value=\"Jane Doe\"' '$TMP/b' && grep -q 'id=\"f-email\"[^>]*value=\"jane.form@example.net\"' '$TMP/b' && grep -q 'name=\"publish_as\" value=\"organization\" checked' '$TMP/b' && grep -q '>Consent matters.</textarea>' '$TMP/b'"
 check "422: nothing stored" same "$(rows)" "$before"

@@ -79,11 +79,12 @@ elif fn == 'beside':	# ok when the field's block has p.error#err-NAME and the fi
           else 'error here: %s; field tag: %s' % (bool(e), t))
 elif fn == 'errors':	# the p.error ids, in order
     print(' '.join(re.findall(r'<p class="error" id="err-([a-z_0-9]+)"', b)))
-elif fn == 'summary_matches':	# the role=alert summary lists exactly the messages beside the fields
+elif fn == 'summary_matches':	# the role=alert summary lists exactly the messages beside the fields, each a link to its field
     m = re.search(r'<div class="error-summary" role="alert">(.*?)</div>', b, re.S)
-    listed = sorted(re.findall(r'<li>([^<]*)</li>', m.group(1))) if m else None
-    beside = sorted(re.findall(r'<p class="error" id="err-[a-z_0-9]+">([^<]*)</p>', b))
-    print('ok' if listed == beside and listed else 'summary %s, beside fields %s' % (listed, beside))
+    listed = re.findall(r'<li><a href="#f-([a-z_0-9]+)">([^<]*)</a></li>', m.group(1)) if m else None
+    beside = dict(re.findall(r'<p class="error" id="err-([a-z_0-9]+)">([^<]*)</p>', b))
+    good = listed and len(listed) == len(beside) and all(f in beside and t.endswith(beside[f]) and ('id="f-%s"' % f) in b for f, t in listed)
+    print('ok' if good else 'summary %s, beside fields %s' % (listed, beside))
 elif fn == 'held':	# the file names listed as kept
     m = re.search(r'<ul class="held">(.*?)</ul>', b, re.S)
     print(' '.join(html.unescape(x) for x in re.findall(r'<li>([^<]*)</li>', m.group(1))) if m else '')
