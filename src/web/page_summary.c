@@ -3,7 +3,9 @@
  * table, the distinguishing terms per question, the campaigns. The secretariat and the chair see
  * on the same address the drafts, the responses whose attachments could not be read, and the
  * form that saves a summary; so the page is never cached. */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "../domain/country.h"
 #include "../domain/itu_region.h"
@@ -68,7 +70,56 @@ country_label(const char *code)
 	return name ? name : code;
 }
 
-/* One figure: a heading, the chart, and the table of the same numbers beside it. */
+/* Days from 1970-01-01 of "YYYY-MM-DD" (the proleptic Gregorian calendar), or -1. */
+static long
+day_number(const char *ymd)
+{
+	int y, m, d;
+
+	if (sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* The days of a long round grouped into weeks from Monday (UTC): a round of months would
+ * otherwise make the page's table as long as the round (docs/WEB.md: the weight of a page).
+ * The API and the exports keep every day. Returns 0, or -1 when out of memory. */
+static int
+by_week(struct request *r, const struct summary_figure *days, struct summary_figure *weeks)
+{
+	weeks->n = 0;
+	weeks->items = arena_alloc(r->arena, (size_t)(days->n + 1) * sizeof(*weeks->items));
+	if (weeks->items == NULL)
+		return -1;
+	for (int i = 0; i < days->n; i++) {
+		long dn = day_number(days->items[i].key);
+		if (dn < 0)
+			continue;
+		long monday = dn - (dn + 3) % 7;	/* 1970-01-01 was a Thursday */
+		time_t t = (time_t)monday * 86400;
+		struct tm tm;
+		char key[16];
+		gmtime_r(&t, &tm);
+		strftime(key, sizeof(key), "%Y-%m-%d", &tm);
+		if (weeks->n > 0 && strcmp(weeks->items[weeks->n - 1].key, key) == 0) {
+			weeks->items[weeks->n - 1].n += days->items[i].n;
+			continue;
+		}
+		if ((weeks->items[weeks->n].key = arena_strdup(r->arena, key)) == NULL)
+			return -1;
+		weeks->items[weeks->n++].n = days->items[i].n;
+	}
+	return 0;
+}
+
+/* One figure: a heading, the chart, and the table of the same numbers beside it. The table has
+ * the rows the chart draws; beyond them, one row sums the others (the API and the exports keep
+ * every row), so a round with answers from every country still fits the page's weight. */
 static void
 figure(struct request *r, const char *id, const char *title, const char *key_head,
        const struct summary_figure *f, const char *(*label)(const char *))
@@ -76,6 +127,8 @@ figure(struct request *r, const char *id, const char *title, const char *key_hea
 	struct buf *b = &r->out;
 	struct svg_bar *bars = arena_alloc(r->arena, (size_t)(f->n + 1) * sizeof(*bars));
 	const char **shown = arena_alloc(r->arena, (size_t)(f->n + 1) * sizeof(*shown));
+	int rows = f->n > SVG_MAX_BARS ? SVG_MAX_BARS : f->n;
+	int64_t others = 0;
 
 	if (bars == NULL || shown == NULL) {
 		b->failed = 1;
@@ -103,8 +156,9 @@ figure(struct request *r, const char *id, const char *title, const char *key_hea
 	svg_bar_chart_labelled(b, id, title, bars, shown, f->n);
 	if (f->n > SVG_MAX_BARS) {
 		H(b, "<p class=\"hint\">");
-		html_text(b, arena_printf(r->arena, _("The chart shows the first %s; the table has them all."),
-					  view_num(r, SVG_MAX_BARS)));
+		html_text(b, arena_printf(r->arena, _("The chart and the table show the first %s; the last row "
+						      "adds up the others. Every row is in the summary's API and in "
+						      "the exports."), view_num(r, SVG_MAX_BARS)));
 		H(b, "</p>\n");
 	}
 	H(b, "</div>\n<table class=\"figure-data\">\n<caption>");
@@ -114,11 +168,21 @@ figure(struct request *r, const char *id, const char *title, const char *key_hea
 	H(b, "</th><th scope=\"col\">");
 	html_text(b, _("Responses"));
 	H(b, "</th></tr></thead>\n<tbody>\n");
-	for (int i = 0; i < f->n; i++) {
+	for (int i = 0; i < rows; i++) {
 		H(b, "<tr><th scope=\"row\">");
 		html_text(b, bars[i].label);
 		H(b, "</th><td>");
 		view_number(r, bars[i].value);
+		H(b, "</td></tr>\n");
+	}
+	for (int i = rows; i < f->n; i++)
+		others += bars[i].value;
+	if (rows < f->n) {
+		H(b, "<tr class=\"others\"><th scope=\"row\">");
+		html_text(b, arena_printf(r->arena, P_("%s other", "%s others", (unsigned long)(f->n - rows)),
+					  view_num(r, f->n - rows)));
+		H(b, "</th><td>");
+		view_number(r, others);
 		H(b, "</td></tr>\n");
 	}
 	H(b, "</tbody>\n</table>\n</div>\n</section>\n");
@@ -140,7 +204,16 @@ figures(struct request *r, const struct summary_figures *f)
 	figure(r, "by-region", _("Responses by ITU region"), _("ITU region"), &f->by_region, region_label);
 	figure(r, "by-country", _("Responses by country"), _("Country"), &f->by_country, country_label);
 	figure(r, "by-language", _("Responses by language"), _("Language"), &f->by_language, language_label);
-	figure(r, "by-day", _("Responses by day received"), _("Day (UTC)"), &f->by_day, NULL);
+	if (f->by_day.n > 31) {
+		struct summary_figure weeks;
+		if (by_week(r, &f->by_day, &weeks) != 0) {
+			b->failed = 1;
+			return;
+		}
+		figure(r, "by-day", _("Responses by week received"), _("Week from Monday (UTC)"), &weeks, NULL);
+	} else {
+		figure(r, "by-day", _("Responses by day received"), _("Day (UTC)"), &f->by_day, NULL);
+	}
 	H(b, "</section>\n");
 }
 

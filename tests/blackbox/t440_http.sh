@@ -261,4 +261,44 @@ echo "# $npages pages; the style sheet $CSS_BYTES bytes; the heaviest: $heaviest
 check "every page type fetched (200) in the six languages" same "$unfetched" ""
 check "every page type in every language: HTML + CSS at most $BUDGET bytes" same "$over" ""
 check "the style sheet served stays small (at most 14 KB)" [ "$CSS_BYTES" -le 14336 ]
+# ---- long figures: a round of 63 days and 35 countries keeps its summary short -----------------------
+# The demo's round "ott" has answers on more than 31 days and from more than 30 countries: the page
+# groups the days into weeks from Monday and sums the countries past the thirtieth in one row; the
+# API keeps every day and country. Both must add up to the same total.
+curl -s "$BASE/api/v1/consultations/ott/summary" >"$TMP/sj"
+req GET "/consultations/ott/summary?lang=en"
+check "long figures: the API has more than 31 days and 30 countries (the premise)" python3 - "$TMP/sj" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1]))["figures"]
+sys.exit(not (len(f["day"]) > 31 and len(f["country"]) > 30))
+PY
+check "the page groups the days by week: the weeks add up to the API's days, each a Monday" python3 - "$TMP/sj" "$TMP/b" <<'PY'
+import datetime, json, re, sys
+days = json.load(open(sys.argv[1]))["figures"]["day"]
+t = open(sys.argv[2], encoding="utf-8").read()
+sec = t[t.index('id="by-day-h"'):]
+sec = sec[:sec.index("</table>")]
+assert "Responses by week received" in sec
+rows = re.findall(r'<tr><th scope="row">(\d{4}-\d\d-\d\d)</th><td>([\d,]+)</td></tr>', sec)
+want = {}
+for d in days:
+    day = datetime.date.fromisoformat(d["key"])
+    monday = day - datetime.timedelta(days=day.weekday())
+    want[monday.isoformat()] = want.get(monday.isoformat(), 0) + d["count"]
+got = {k: int(v.replace(",", "")) for k, v in rows}
+assert got == want, (got, want)
+PY
+check "the country table: thirty rows and one row adding up the others" python3 - "$TMP/sj" "$TMP/b" <<'PY'
+import json, re, sys
+countries = json.load(open(sys.argv[1]))["figures"]["country"]
+t = open(sys.argv[2], encoding="utf-8").read()
+sec = t[t.index('id="by-country-h"'):]
+sec = sec[sec.index("<tbody>"):sec.index("</table>")]
+rows = re.findall(r'<tr><th scope="row">[^<]*</th><td>([\d,]+)</td></tr>', sec)
+other = re.findall(r'<tr class="others"><th scope="row">([\d,]+) others</th><td>([\d,]+)</td></tr>', sec)
+assert len(rows) == 30, len(rows)
+assert [int(x) for x in rows] == [c["count"] for c in countries[:30]], rows
+assert other and int(other[0][0]) == len(countries) - 30, other
+assert int(other[0][1].replace(",", "")) == sum(c["count"] for c in countries[30:]), other
+PY
 finish
