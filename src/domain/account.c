@@ -25,7 +25,7 @@ static const char SQL_ROLE_SET[] = "UPDATE accounts SET role = $2, state_code = 
 		     "COALESCE(confirmed_at, 0)"
 static const char SQL_ACCOUNT_LIST[] =
     "SELECT " ACCOUNT_COLS " FROM accounts WHERE ($1 IS NULL OR state_code = $1) AND ($2 IS NULL OR role = $2) "
-    "ORDER BY id DESC LIMIT $3";
+    "AND ($4 = 0 OR id < $4) ORDER BY id DESC LIMIT $3";
 static const char SQL_TOKEN[] =
     "INSERT INTO api_tokens (account_id, token_hash, label, created_at, scopes) VALUES ($1, $2, $3, $4, $5)";
 static const char SQL_ACCOUNT_ROLE[] = "SELECT id, role FROM accounts WHERE id = $1 OR ($1 = 0 AND email = $2)";
@@ -377,8 +377,8 @@ account_row(struct db *db, struct db_stmt *st, struct arena *a, struct account *
 }
 
 int
-account_list(struct db *db, struct arena *a, const char *state_code, const char *role, int n,
-	     struct account **out, struct err *e)
+account_list(struct db *db, struct arena *a, const char *state_code, const char *role, int64_t before,
+	     int n, struct account **out, struct err *e)
 {
 	struct db_stmt *st = db_prepare(db, SQL_ACCOUNT_LIST);
 	struct account *list;
@@ -393,6 +393,7 @@ account_list(struct db *db, struct arena *a, const char *state_code, const char 
 	db_bind_text(st, 1, state_code);
 	db_bind_text(st, 2, role);
 	db_bind_int64(st, 3, n);
+	db_bind_int64(st, 4, before);
 	/* account_row steps once and finishes the statement: step here instead. */
 	for (enum db_rc rc; got < n;) {
 		if ((rc = db_step(st)) == DB_DONE)

@@ -54,8 +54,8 @@ int account_password_verify(const char *hash, const char *password);
 
 /* Accounts, newest first (at most n): all of them when state_code is NULL, else those of the
  * state with the role (NULL: any role). Returns the count, or -1 with e. */
-int account_list(struct db *db, struct arena *a, const char *state_code, const char *role, int n,
-		 struct account **out, struct err *e);
+int account_list(struct db *db, struct arena *a, const char *state_code, const char *role, int64_t before,
+		 int n, struct account **out, struct err *e);
 
 struct account_role_change {
 	int64_t account_id;	/* whose role */

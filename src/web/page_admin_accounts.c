@@ -18,7 +18,9 @@
 #include "upload.h"
 #include "view.h"
 
-#define ACCOUNTS_SHOWN 1000
+/* Accounts a page shows, newest first; "Older accounts" goes on from the last (a page of hundreds
+ * of role forms would be far past a page's weight: docs/WEB.md). */
+#define ACCOUNTS_SHOWN 25
 
 static const char *const all_roles[] = { "stakeholder", "delegate", "focal_point", "chair", "secretariat", NULL };
 static const char *const invite_roles[] = { "focal_point", "delegate", "chair", "secretariat", NULL };
@@ -103,16 +105,19 @@ role_form(struct request *r, const struct account *a, const struct role_form *rf
 }
 
 static int
-show(struct request *r, struct invite_form *f, const struct role_form *rf, int status)
+show(struct request *r, struct invite_form *f, const struct role_form *rf, int64_t before, int status)
 {
 	struct buf *b = &r->out;
 	struct account *a = NULL;
 	const char *region;
 	struct err e;
-	int n = account_list(r->db, r->arena, NULL, NULL, ACCOUNTS_SHOWN, &a, &e);
+	int n = account_list(r->db, r->arena, NULL, NULL, before, ACCOUNTS_SHOWN + 1, &a, &e);
+	int more = n > ACCOUNTS_SHOWN;
 
 	if (n < 0)
 		return reply_err(r, &e);
+	if (more)
+		n = ACCOUNTS_SHOWN;
 	buf_reset(b);
 	layout_begin(r, _("Accounts"));
 	H(b, "<h1>");
@@ -171,6 +176,24 @@ show(struct request *r, struct invite_form *f, const struct role_form *rf, int s
 		H(b, "</td></tr>\n");
 	}
 	H(b, "</tbody>\n</table>\n");
+	if (more || before != 0) {
+		H(b, "<nav class=\"pages\" aria-label=\"");
+		html_attr(b, _("More accounts"));
+		H(b, "\"><p>");
+		if (before != 0) {
+			H(b, "<a href=\"/admin/accounts\">");
+			html_text(b, _("Newest accounts"));
+			H(b, "</a>");
+		}
+		if (more) {
+			H(b, "<a href=\"/admin/accounts?before=");
+			html_int(b, a[n - 1].id);
+			H(b, "\" rel=\"next\">");
+			html_text(b, _("Older accounts"));
+			H(b, "</a>");
+		}
+		H(b, "</p></nav>\n");
+	}
 	layout_end(r);
 	request_header(r, "Cache-Control", "no-store");
 	r->status = status;
@@ -180,13 +203,13 @@ show(struct request *r, struct invite_form *f, const struct role_form *rf, int s
 int
 page_admin_accounts(struct request *r)
 {
-	return show(r, NULL, NULL, 200);
+	return show(r, NULL, NULL, r->param[1] ? strtoll(r->param[1], NULL, 10) : 0, 200);
 }
 
 static int
 show_invite(struct request *r, struct invite_form *f, int status)
 {
-	return show(r, f, NULL, status);
+	return show(r, f, NULL, 0, status);
 }
 
 int
@@ -215,13 +238,14 @@ page_admin_account_role(struct request *r)
 			else
 				rf->error = e->kind == ERR_CONFLICT ? _("You cannot change your own role.")
 								    : _("Choose one of the roles.");
-			return show(r, NULL, rf, e->kind == ERR_CONFLICT ? 409 : 422);
+			/* the page that has the account first, so its form and error are there */
+			return show(r, NULL, rf, rf->c.account_id + 1, e->kind == ERR_CONFLICT ? 409 : 422);
 		}
 		if (rf->c.changed)
 			log_info("msg=\"role changed\" account=%lld role=%s by=%lld id=%s",
 				 (long long)rf->c.account_id, rf->c.role, (long long)r->account_id, r->id);
-		return reply_redirect(r, 303, arena_printf(r->arena, "/admin/accounts#account-%lld",
-							   (long long)rf->c.account_id));
+		return reply_redirect(r, 303, arena_printf(r->arena, "/admin/accounts?before=%lld#account-%lld",
+							   (long long)rf->c.account_id + 1, (long long)rf->c.account_id));
 	}
 	if ((rf = r->state = arena_alloc(r->arena, sizeof(*rf))) == NULL)
 		return reply_error(r, 503, _("The service is busy; try again."));

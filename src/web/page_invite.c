@@ -315,7 +315,7 @@ delegates_show(struct request *r, struct invite_form *f, int status)
 	view_row(r, 1, _("Member State"), state_name(state));
 	view_row(r, 1, _("Region"), state_region_label(region));
 	H(b, "</dl>\n");
-	if ((n = account_list(r->db, r->arena, state, NULL, DELEGATES_SHOWN, &a, &e)) < 0)
+	if ((n = account_list(r->db, r->arena, state, NULL, 0, DELEGATES_SHOWN, &a, &e)) < 0)
 		return reply_err(r, &e);
 	H(b, "<table class=\"audit delegates\">\n<thead><tr><th scope=\"col\">");
 	html_text(b, _("Name"));

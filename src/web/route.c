@@ -73,7 +73,7 @@ const struct route routes[] = {
 	{ "POST", "/account/delegates/invite", page_account_delegates_invite, ROLE_FOCAL | ROUTE_PAGE | ROUTE_FORM,
 	  "account_delegates_invite", { LANG_Q } },
 	{ "GET", "/admin/accounts", page_admin_accounts, ROLE_SECRETARIAT | ROUTE_PAGE, "admin_accounts",
-	  { LANG_Q } },
+	  { LANG_Q, { "before", P_ID, IN_QUERY } } },
 	{ "POST", "/admin/accounts/invite", page_admin_invite, ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM,
 	  "admin_invite", { LANG_Q } },
 	{ "POST", "/admin/accounts/{id}/role", page_admin_account_role, ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM,

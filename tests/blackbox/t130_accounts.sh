@@ -279,7 +279,7 @@ req POST "/admin/accounts/999999/role" -b "$S" --data-urlencode "role=chair" --d
 check "an unknown account: 404" status_is 404
 check "none of these changed a role or were audited" sh -c "[ $(db "SELECT role FROM accounts WHERE id = $NEW_ID") = stakeholder ] && [ $(db "SELECT role FROM accounts WHERE id = 1") = secretariat ] && [ $(audit_count role_change) = $r0 ]"
 req POST "/admin/accounts/$NEW_ID/role" -b "$S" --data-urlencode "role=delegate" --data-urlencode "state=KE" --data-urlencode "csrf=$SC"
-check "make the stakeholder a delegate of KE: 303 back to its row" sh -c "[ $STATUS = 303 ] && grep -qi '^Location: /admin/accounts#account-$NEW_ID' '$TMP/h'"
+check "make the stakeholder a delegate of KE: 303 back to its row (on the page that starts with it)" sh -c "[ $STATUS = 303 ] && grep -qi '^Location: /admin/accounts?before=$((NEW_ID + 1))#account-$NEW_ID' '$TMP/h'"
 check "the role and state changed" same "$(db "SELECT role || ' ' || state_code FROM accounts WHERE id = $NEW_ID")" "delegate KE"
 check "audited: role_change, by the secretariat, with old and new" same "$(db "SELECT account_id || ' ' || object || ' ' || detail FROM audit_log WHERE action = 'role_change' ORDER BY id DESC LIMIT 1")" "1 account/$NEW_ID stakeholder -> delegate KE"
 req GET /account -b "$N"
@@ -326,5 +326,39 @@ req POST "/invitations/$LITOKEN" -b "$TMP/jar.l" --data-urlencode "name=Late Cha
 check "accepting it: 410, no account" sh -c "[ $STATUS = 410 ] && [ $(db "SELECT COUNT(*) FROM accounts WHERE email = 'late.chair@example.org'") = 0 ]"
 req GET /admin/accounts -b "$S"
 check "an expired invitation is no longer listed as pending" sh -c "! grep -qF 'late.chair@example.org' '$TMP/b'"
+
+# ---- The accounts page pages: 25 accounts, newest first, then "Older accounts" --------------------
+# Thirty stakeholders more (written straight into the database, as a registration would leave them),
+# so the list is longer than a page.
+db "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)
+    INSERT INTO accounts (email, name, role, password_hash, created_at)
+    SELECT 'many' || i || '@example.org', 'Many ' || i, 'stakeholder', 'x', 1 FROM n" >/dev/null
+TOTAL=$(db "SELECT COUNT(*) FROM accounts")
+req GET /admin/accounts -b "$S"
+grep -o '<tr id="account-[0-9]*"' "$TMP/b" | grep -o '[0-9]*' >"$TMP/page1"
+check "the first page: the 25 newest accounts, newest first" same "$(tr '\n' ' ' <"$TMP/page1")" \
+	"$(db "SELECT id FROM accounts ORDER BY id DESC LIMIT 25" | tr '\n' ' ')"
+LAST=$(tail -1 "$TMP/page1")
+check "... and a link to the older ones, from its last" body_has "<a href=\"/admin/accounts?before=$LAST\" rel=\"next\">Older accounts</a>"
+ROWS=25
+BEFORE=$LAST
+pages=1
+while [ -n "$BEFORE" ] && [ $pages -lt 10 ]; do	# a page that ignored ?before would loop: stop
+	pages=$((pages + 1))
+	req GET "/admin/accounts?before=$BEFORE" -b "$S"
+	here=$(grep -c '<tr id="account-' "$TMP/b")
+	ROWS=$((ROWS + here))
+	BEFORE=$(grep -o 'href="/admin/accounts?before=[0-9]*" rel="next"' "$TMP/b" | grep -o '[0-9]*' | head -1)
+	[ "$here" -eq 0 ] && break
+done
+check "following 'Older accounts' to the end lists every account once" same "$ROWS" "$TOTAL"
+check "an older page links back to the newest" body_has '<a href="/admin/accounts">Newest accounts</a>'
+OLD=$(db "SELECT id FROM accounts WHERE email = 'new@example.org'")
+SC=$(page_csrf "$S" /admin/accounts)
+req POST "/admin/accounts/$OLD/role" -b "$S" --data-urlencode "role=chair" --data-urlencode "state=KE" --data-urlencode "csrf=$SC"
+check "an error on an account past the first page: shown on the page that has its row" sh -c \
+	"[ $STATUS = 422 ] && grep -qF 'id=\"err-role-$OLD\" role=\"alert\"' '$TMP/b' && ! grep -q 'account-$((OLD + 25))\"' '$TMP/b'"
+req GET "/admin/accounts?before=0" -b "$S"
+check "before=0 is not an account: 400" status_is 400
 
 finish
