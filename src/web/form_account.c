@@ -132,29 +132,39 @@ form_account_states(struct request *r, const char *name, const char *label, cons
 
 	label_for(r, name, label);
 	error_p(r, name, error);
-	H(b, "<select id=\"f-");
+	if (allow_none) {
+		H(b, "<p class=\"hint\" id=\"hint-");
+		html_attr(b, name);
+		H(b, "\">");
+		html_text(b, _("(none: only delegates and focal points have one)"));
+		H(b, "</p>\n");
+	}
+	/* A code typed or picked by name from the list, not a <select>: the accounts page's role
+	 * forms share the same list, and two lists of 193 names would be 8 KB of a 40 KB page
+	 * (docs/WEB.md). The domain checks the code. */
+	H(b, "<input id=\"f-");
 	html_attr(b, name);
 	H(b, "\" name=\"");
 	html_attr(b, name);
+	H(b, "\" type=\"text\" list=\"member-states\" maxlength=\"2\" size=\"4\" autocomplete=\"off\" value=\"");
+	html_attr(b, selected ? selected : "");
 	H(b, "\"");
-	described(r, name, error);
-	H(b, ">\n");
-	if (allow_none) {
-		H(b, "<option value=\"\">");
-		html_text(b, _("(none: only delegates and focal points have one)"));
-		H(b, "</option>\n");
+	if (error != NULL)
+		described(r, name, error);
+	else if (allow_none) {
+		H(b, " aria-describedby=\"hint-");
+		html_attr(b, name);
+		H(b, "\"");
 	}
+	H(b, ">\n</div>\n<datalist id=\"member-states\">\n");
 	for (int i = 0; i < n; i++) {
 		H(b, "<option value=\"");
 		html_attr(b, s[i].code);
-		H(b, "\"");
-		if (str_eq(s[i].code, selected))
-			H(b, " selected");
-		H(b, ">");
+		H(b, "\">");	/* the text is the label; </option> is implied: 4 KB less */
 		html_text(b, s[i].name);
-		H(b, "\n");	/* </option> is implied: 193 of them weigh 2 KB (docs/WEB.md) */
+		H(b, "\n");
 	}
-	H(b, "</select>\n</div>\n");
+	H(b, "</datalist>\n");
 }
 
 /* A Host header fit for a link: letters, digits, '.', '-', ':', '[' and ']' only. */

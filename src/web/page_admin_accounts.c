@@ -20,7 +20,7 @@
 
 /* Accounts a page shows, newest first; "Older accounts" goes on from the last (a page of hundreds
  * of role forms would be far past a page's weight: docs/WEB.md). */
-#define ACCOUNTS_SHOWN 25
+#define ACCOUNTS_SHOWN 10
 
 static const char *const all_roles[] = { "stakeholder", "delegate", "focal_point", "chair", "secretariat", NULL };
 static const char *const invite_roles[] = { "focal_point", "delegate", "chair", "secretariat", NULL };
@@ -29,26 +29,6 @@ struct role_form {
 	struct account_role_change c;
 	const char *error;	/* shown on the row of c.account_id */
 };
-
-/* The datalist the role forms' state inputs share: codes, labelled with names. */
-static void
-state_datalist(struct request *r)
-{
-	struct buf *b = &r->out;
-	struct member_state *s = NULL;
-	struct err e;
-	int n = state_list(r->db, r->arena, &s, &e);
-
-	H(b, "<datalist id=\"member-states\">\n");
-	for (int i = 0; i < n; i++) {
-		H(b, "<option value=\"");
-		html_attr(b, s[i].code);
-		H(b, "\">");	/* the text is the label; </option> is implied: 4 KB less */
-		html_text(b, s[i].name);
-		H(b, "\n");
-	}
-	H(b, "</datalist>\n");
-}
 
 static void
 role_form(struct request *r, const struct account *a, const struct role_form *rf)
@@ -133,7 +113,7 @@ show(struct request *r, struct invite_form *f, const struct role_form *rf, int64
 	H(b, "<h2>");
 	html_text(b, _("All accounts"));
 	H(b, "</h2>\n");
-	state_datalist(r);
+	/* the role forms' state inputs use the invitation form's list of Member States */
 	H(b, "<table class=\"audit accounts\">\n<thead><tr><th scope=\"col\">");
 	html_text(b, _("Name"));
 	H(b, "</th><th scope=\"col\">");

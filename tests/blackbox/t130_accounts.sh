@@ -327,7 +327,7 @@ check "accepting it: 410, no account" sh -c "[ $STATUS = 410 ] && [ $(db "SELECT
 req GET /admin/accounts -b "$S"
 check "an expired invitation is no longer listed as pending" sh -c "! grep -qF 'late.chair@example.org' '$TMP/b'"
 
-# ---- The accounts page pages: 25 accounts, newest first, then "Older accounts" --------------------
+# ---- The accounts page pages: 10 accounts, newest first, then "Older accounts" --------------------
 # Thirty stakeholders more (written straight into the database, as a registration would leave them),
 # so the list is longer than a page.
 db "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)
@@ -336,14 +336,14 @@ db "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)
 TOTAL=$(db "SELECT COUNT(*) FROM accounts")
 req GET /admin/accounts -b "$S"
 grep -o '<tr id="account-[0-9]*"' "$TMP/b" | grep -o '[0-9]*' >"$TMP/page1"
-check "the first page: the 25 newest accounts, newest first" same "$(tr '\n' ' ' <"$TMP/page1")" \
-	"$(db "SELECT id FROM accounts ORDER BY id DESC LIMIT 25" | tr '\n' ' ')"
+check "the first page: the 10 newest accounts, newest first" same "$(tr '\n' ' ' <"$TMP/page1")" \
+	"$(db "SELECT id FROM accounts ORDER BY id DESC LIMIT 10" | tr '\n' ' ')"
 LAST=$(tail -1 "$TMP/page1")
 check "... and a link to the older ones, from its last" body_has "<a href=\"/admin/accounts?before=$LAST\" rel=\"next\">Older accounts</a>"
-ROWS=25
+ROWS=10
 BEFORE=$LAST
 pages=1
-while [ -n "$BEFORE" ] && [ $pages -lt 10 ]; do	# a page that ignored ?before would loop: stop
+while [ -n "$BEFORE" ] && [ $pages -lt 20 ]; do	# a page that ignored ?before would loop: stop
 	pages=$((pages + 1))
 	req GET "/admin/accounts?before=$BEFORE" -b "$S"
 	here=$(grep -c '<tr id="account-' "$TMP/b")
@@ -357,7 +357,7 @@ OLD=$(db "SELECT id FROM accounts WHERE email = 'new@example.org'")
 SC=$(page_csrf "$S" /admin/accounts)
 req POST "/admin/accounts/$OLD/role" -b "$S" --data-urlencode "role=chair" --data-urlencode "state=KE" --data-urlencode "csrf=$SC"
 check "an error on an account past the first page: shown on the page that has its row" sh -c \
-	"[ $STATUS = 422 ] && grep -qF 'id=\"err-role-$OLD\" role=\"alert\"' '$TMP/b' && ! grep -q 'account-$((OLD + 25))\"' '$TMP/b'"
+	"[ $STATUS = 422 ] && grep -qF 'id=\"err-role-$OLD\" role=\"alert\"' '$TMP/b' && ! grep -q 'account-$((OLD + 10))\"' '$TMP/b'"
 req GET "/admin/accounts?before=0" -b "$S"
 check "before=0 is not an account: 400" status_is 400
 
