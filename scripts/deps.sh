@@ -2,7 +2,7 @@
 # Installs what Agora needs from Debian's packages, once; quiet when nothing is missing.
 set -eu
 PKGS="build-essential pkg-config gettext locales curl iso-codes golang-go golang-golang-x-mod-dev
-libmicrohttpd-dev libsqlite3-dev libsodium-dev libicu-dev libjansson-dev libcmark-dev libical-dev
+libmicrohttpd-dev libsqlite3-dev libpq-dev postgresql libsodium-dev libicu-dev libjansson-dev libcmark-dev libical-dev
 libmagic-dev libcmocka-dev python3 sqlite3 libstemmer-dev
 libpoppler-glib-dev libzip-dev libxml2-dev libexttextcat-dev libexttextcat-data
 libpango1.0-dev libcairo2-dev fonts-noto-core fonts-noto-cjk libxlsxwriter-dev libarchive-dev zlib1g-dev
@@ -10,6 +10,8 @@ poppler-utils libreoffice-writer-nogui chromium"
 # pango, cairo and the Noto fonts: the Chair's report as PDF; libxlsxwriter and libarchive: exports
 # and backups; poppler-utils (pdffonts, pdftoppm) and LibreOffice (headless): the report's tests;
 # zlib1g-dev: gzip for pages and API answers (docs/WEB.md).
+# libpq-dev: the PostgreSQL driver (src/store/db_pg.c); postgresql: the throwaway clusters of
+# its tests (tests/pg.sh, `make test-pg`).
 # golang-go and golang-golang-x-mod-dev: the independent verifier of the ledger (t340).
 # chromium: the browser tests (tests/browser; playwright-core and axe-core come from npm there).
 [ "${1:-}" = "--bench" ] && PKGS="$PKGS wrk nginx-light"

@@ -1,5 +1,5 @@
 /* db_sqlite.c: the SQLite driver of db.h (WAL, synchronous=FULL, cached statements). */
-#include "db.h"
+#include "db_driver.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -7,17 +7,22 @@
 
 #define STMT_CACHE 128
 
-struct db_stmt {
+struct sq_stmt {
+	struct db_stmt base;	/* first: a struct db_stmt * is a struct sq_stmt * */
 	sqlite3_stmt *s;
-	struct db *db;
 	const char *key;
 };
 
-struct db {
+struct sq_db {
+	struct db base;		/* first: a struct db * is a struct sq_db * */
 	sqlite3 *h;
-	enum db_rc last;
-	struct db_stmt cache[STMT_CACHE];
+	struct sq_stmt cache[STMT_CACHE];
 };
+
+#define SQ(db) ((struct sq_db *)(db))
+#define ST(st) (((struct sq_stmt *)(st))->s)
+
+static const struct db_driver sqlite_driver;
 
 static enum db_rc
 map_rc(int rc)
@@ -41,22 +46,20 @@ map_rc(int rc)
 	}
 }
 
+/* Opens PATH (db_open has taken "sqlite:" off the URL). */
 int
-db_open(const char *url, int flags, struct db **out, struct err *e)
+db_sqlite_open(const char *path, int flags, struct db **out, struct err *e)
 {
-	struct db *db;
+	struct sq_db *db;
 	int oflags = SQLITE_OPEN_NOMUTEX;
-	const char *path;
 
 	*out = NULL;
-	if (strncmp(url, "sqlite:", 7) != 0)
-		return err_set(e, ERR_INVALID, "unsupported database URL '%s' (expected sqlite:PATH)", url);
-	path = url + 7;
 	oflags |= (flags & DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	if (flags & DB_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
 	if ((db = calloc(1, sizeof(*db))) == NULL)
 		return err_set(e, ERR_INTERNAL, "out of memory");
+	db->base.drv = &sqlite_driver;
 	if (sqlite3_open_v2(path, &db->h, oflags, NULL) != SQLITE_OK) {
 		err_set(e, ERR_INTERNAL, "cannot open %s: %s", path,
 			db->h ? sqlite3_errmsg(db->h) : "out of memory");
@@ -72,7 +75,7 @@ db_open(const char *url, int flags, struct db **out, struct err *e)
 	if (sqlite3_exec(db->h, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", NULL, NULL,
 			 NULL) != SQLITE_OK)
 		goto fail;
-	*out = db;
+	*out = &db->base;
 	return 0;
 fail:
 	err_set(e, ERR_INTERNAL, "cannot set up %s: %s", path, sqlite3_errmsg(db->h));
@@ -81,11 +84,11 @@ fail:
 	return -1;
 }
 
-void
-db_close(struct db *db)
+static void
+sq_close(struct db *base)
 {
-	if (db == NULL)
-		return;
+	struct sq_db *db = SQ(base);
+
 	for (int i = 0; i < STMT_CACHE; i++)
 		sqlite3_finalize(db->cache[i].s);
 	sqlite3_close(db->h);
@@ -113,18 +116,19 @@ rewrite(const char *sql)
 	return out;
 }
 
-struct db_stmt *
-db_prepare(struct db *db, const char *sql)
+static struct db_stmt *
+sq_prepare(struct db *base, const char *sql)
 {
+	struct sq_db *db = SQ(base);
 	size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE;
-	struct db_stmt *slot = NULL;
+	struct sq_stmt *slot = NULL;
 	char *text;
 	int rc;
 
 	for (size_t i = 0; i < STMT_CACHE; i++) {
-		struct db_stmt *c = &db->cache[(h + i) % STMT_CACHE];
+		struct sq_stmt *c = &db->cache[(h + i) % STMT_CACHE];
 		if (c->key == sql)
-			return c;
+			return &c->base;
 		if (c->key == NULL) {
 			slot = c;
 			break;
@@ -140,108 +144,86 @@ db_prepare(struct db *db, const char *sql)
 	rc = sqlite3_prepare_v3(db->h, text, -1, SQLITE_PREPARE_PERSISTENT, &slot->s, NULL);
 	free(text);
 	if (rc != SQLITE_OK) {
-		db->last = map_rc(rc);
+		db->base.last = map_rc(rc);
 		slot->s = NULL;
 		return NULL;
 	}
-	slot->db = db;
+	slot->base.db = base;
 	slot->key = sql;
-	return slot;
+	return &slot->base;
 }
 
-void
-db_done(struct db_stmt *st)
+static void
+sq_done(struct db_stmt *st)
 {
-	if (st == NULL)
-		return;
-	sqlite3_reset(st->s);
-	sqlite3_clear_bindings(st->s);
+	sqlite3_reset(ST(st));
+	sqlite3_clear_bindings(ST(st));
 }
 
-void
-db_bind_int64(struct db_stmt *st, int idx, int64_t v)
+static void
+sq_bind_int64(struct db_stmt *st, int idx, int64_t v)
 {
-	sqlite3_bind_int64(st->s, idx, v);
+	sqlite3_bind_int64(ST(st), idx, v);
 }
 
-void
-db_bind_text(struct db_stmt *st, int idx, const char *s)
+static void
+sq_bind_textn(struct db_stmt *st, int idx, const char *s, size_t n)
 {
-	if (s == NULL)
-		sqlite3_bind_null(st->s, idx);
-	else
-		sqlite3_bind_text(st->s, idx, s, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text64(ST(st), idx, s, n, SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
-void
-db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t n)
+static void
+sq_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
 {
-	sqlite3_bind_text64(st->s, idx, s, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+	sqlite3_bind_blob64(ST(st), idx, p, n, SQLITE_TRANSIENT);
 }
 
-void
-db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
+static void
+sq_bind_null(struct db_stmt *st, int idx)
 {
-	sqlite3_bind_blob64(st->s, idx, p, n, SQLITE_TRANSIENT);
+	sqlite3_bind_null(ST(st), idx);
 }
 
-void
-db_bind_null(struct db_stmt *st, int idx)
+static enum db_rc
+sq_step(struct db_stmt *st)
 {
-	sqlite3_bind_null(st->s, idx);
+	return map_rc(sqlite3_step(ST(st)));
 }
 
-enum db_rc
-db_step(struct db_stmt *st)
+static int64_t
+sq_col_int64(struct db_stmt *st, int col)
 {
-	return st->db->last = map_rc(sqlite3_step(st->s));
+	return sqlite3_column_int64(ST(st), col);
 }
 
-int64_t
-db_col_int64(struct db_stmt *st, int col)
+static const char *
+sq_col_text(struct db_stmt *st, int col)
 {
-	return sqlite3_column_int64(st->s, col);
-}
-
-const char *
-db_col_text(struct db_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st->s, col);
+	const unsigned char *t = sqlite3_column_text(ST(st), col);
 
 	return t ? (const char *)t : "";
 }
 
-const void *
-db_col_blob(struct db_stmt *st, int col, size_t *len)
+static const void *
+sq_col_blob(struct db_stmt *st, int col, size_t *len)
 {
-	const void *p = sqlite3_column_blob(st->s, col);
+	const void *p = sqlite3_column_blob(ST(st), col);
 
-	*len = (size_t)sqlite3_column_bytes(st->s, col);
+	*len = (size_t)sqlite3_column_bytes(ST(st), col);
 	return p;
 }
 
-int
-db_col_is_null(struct db_stmt *st, int col)
+static int
+sq_col_is_null(struct db_stmt *st, int col)
 {
-	return sqlite3_column_type(st->s, col) == SQLITE_NULL;
+	return sqlite3_column_type(ST(st), col) == SQLITE_NULL;
 }
 
-enum db_rc
-db_run(struct db_stmt *st)
-{
-	enum db_rc rc;
-
-	while ((rc = db_step(st)) == DB_ROW)
-		;
-	db_done(st);
-	return rc;
-}
-
-int
-db_exec(struct db *db, const char *sql, struct err *e)
+static int
+sq_exec(struct db *db, const char *sql, struct err *e)
 {
 	char *msg = NULL;
-	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+	int rc = sqlite3_exec(SQ(db)->h, sql, NULL, NULL, &msg);
 
 	if (rc != SQLITE_OK) {
 		db->last = map_rc(rc);
@@ -253,59 +235,56 @@ db_exec(struct db *db, const char *sql, struct err *e)
 }
 
 static int
-simple(struct db *db, const char *sql)
+sq_tx(struct db *db, int op)
 {
-	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+	static const char *const sql[] = {
+		[TX_BEGIN] = "BEGIN IMMEDIATE",	/* the write lock now, not at the first write */
+		[TX_COMMIT] = "COMMIT",
+		[TX_ROLLBACK] = "ROLLBACK",
+		[TX_SAVEPOINT] = "SAVEPOINT item",
+		[TX_RELEASE] = "RELEASE item",
+		[TX_ROLLBACK_TO] = "ROLLBACK TO item",
+	};
+	int rc = sqlite3_exec(SQ(db)->h, sql[op], NULL, NULL, NULL);
 
 	db->last = map_rc(rc);
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
-int db_begin(struct db *db) { return simple(db, "BEGIN IMMEDIATE"); }
-int db_commit(struct db *db) { return simple(db, "COMMIT"); }
-int db_rollback(struct db *db) { return simple(db, "ROLLBACK"); }
-int db_savepoint(struct db *db) { return simple(db, "SAVEPOINT item"); }
-int db_savepoint_release(struct db *db) { return simple(db, "RELEASE item"); }
-int db_savepoint_rollback(struct db *db)
+static int64_t
+sq_last_insert_id(struct db *db)
 {
-	return simple(db, "ROLLBACK TO item") == 0 ? simple(db, "RELEASE item") : -1;
+	return sqlite3_last_insert_rowid(SQ(db)->h);
 }
 
-int64_t
-db_last_insert_id(struct db *db)
+static int
+sq_changes(struct db *db)
 {
-	return sqlite3_last_insert_rowid(db->h);
+	return sqlite3_changes(SQ(db)->h);
 }
 
-int
-db_changes(struct db *db)
+static const char *
+sq_errmsg(struct db *db)
 {
-	return sqlite3_changes(db->h);
+	return sqlite3_errmsg(SQ(db)->h);
 }
 
-const char *
-db_errmsg(struct db *db)
-{
-	return sqlite3_errmsg(db->h);
-}
-
-enum db_rc
-db_last_rc(struct db *db)
-{
-	return db->last;
-}
-
-int
-db_err(struct db *db, struct err *e, const char *what)
-{
-	switch (db->last) {
-	case DB_BUSY:
-		return err_set(e, ERR_BUSY, "%s: the database is busy, try again", what);
-	case DB_FULL:
-		return err_set(e, ERR_FULL, "%s: the disk is full", what);
-	case DB_CONSTRAINT:
-		return err_set(e, ERR_CONFLICT, "%s: %s", what, sqlite3_errmsg(db->h));
-	default:
-		return err_set(e, ERR_INTERNAL, "%s: %s", what, sqlite3_errmsg(db->h));
-	}
-}
+static const struct db_driver sqlite_driver = {
+	.close = sq_close,
+	.prepare = sq_prepare,
+	.done = sq_done,
+	.bind_int64 = sq_bind_int64,
+	.bind_textn = sq_bind_textn,
+	.bind_blob = sq_bind_blob,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.col_int64 = sq_col_int64,
+	.col_text = sq_col_text,
+	.col_blob = sq_col_blob,
+	.col_is_null = sq_col_is_null,
+	.exec = sq_exec,
+	.tx = sq_tx,
+	.last_insert_id = sq_last_insert_id,
+	.changes = sq_changes,
+	.errmsg = sq_errmsg,
+};

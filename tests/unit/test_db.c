@@ -220,7 +220,7 @@ test_open_errors(void **state)
 	struct err e;
 
 	err_clear(&e);
-	assert_int_equal(db_open("postgres://nowhere", 0, &db, &e), -1);
+	assert_int_equal(db_open("mysql://nowhere", 0, &db, &e), -1);
 	assert_null(db);
 	assert_int_equal(e.kind, ERR_INVALID);
 	/* without DB_CREATE a missing file is an error */
