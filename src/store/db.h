@@ -1,5 +1,5 @@
-/* db.h: one small database API with an SQLite driver (and room for PostgreSQL).
- * SQL is written once with $1-style parameters; the driver adapts it. */
+/* db.h: one small database API with two drivers, SQLite (db_sqlite.c) and PostgreSQL (db_pg.c,
+ * docs/POSTGRES.md). SQL is written once with $1-style parameters; the driver adapts it. */
 #ifndef AGORA_DB_H
 #define AGORA_DB_H
 #include <stddef.h>
@@ -22,7 +22,8 @@ enum db_rc {
 
 enum db_open_flags { DB_READONLY = 1, DB_CREATE = 2 };
 
-/* Opens "sqlite:PATH". Applies WAL, synchronous=FULL, foreign keys. */
+/* Opens "sqlite:PATH" (WAL, synchronous=FULL, foreign keys) or a libpq URI "postgres://..." /
+ * "postgresql://..." (refused unless synchronous_commit and fsync make a commit durable). */
 int db_open(const char *url, int flags, struct db **out, struct err *e);
 void db_close(struct db *db);
 
@@ -48,13 +49,14 @@ enum db_rc db_run(struct db_stmt *st);
 /* Runs several ;-separated statements without parameters (migrations). */
 int db_exec(struct db *db, const char *sql, struct err *e);
 
-int db_begin(struct db *db);		/* BEGIN IMMEDIATE */
+int db_begin(struct db *db);		/* SQLite: BEGIN IMMEDIATE; PostgreSQL: BEGIN */
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
 int db_savepoint(struct db *db);	/* one level, named "item" */
 int db_savepoint_release(struct db *db);
 int db_savepoint_rollback(struct db *db);
 
+/* SQLite's rowid; on PostgreSQL the id the driver's RETURNING id gave (docs/POSTGRES.md). */
 int64_t db_last_insert_id(struct db *db);
 int db_changes(struct db *db);
 const char *db_errmsg(struct db *db);

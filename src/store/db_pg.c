@@ -433,16 +433,17 @@ pg_bind_int64(struct db_stmt *st, int idx, int64_t v)
 	bind(PS(st), idx, s, (size_t)n, 0);
 }
 
+/* A NULL pointer binds NULL, as sqlite3_bind_text64 and sqlite3_bind_blob64 do. */
 static void
 pg_bind_textn(struct db_stmt *st, int idx, const char *s, size_t n)
 {
-	bind(PS(st), idx, s ? s : "", n, 0);
+	bind(PS(st), idx, s, n, 0);
 }
 
 static void
 pg_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
 {
-	bind(PS(st), idx, p ? p : "", n, 1);
+	bind(PS(st), idx, p, n, 1);
 }
 
 static void
