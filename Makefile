@@ -16,6 +16,7 @@ LIB_SRC := $(filter-out src/cli/main.c,$(SRC))
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/migrations.o $(B)/obj/gen/assets.o $(B)/obj/gen/demo.o
 HDR := $(wildcard src/*/*.h)
 MIGRATIONS := $(sort $(wildcard sql/sqlite/*.sql))
+PG_MIGRATIONS := $(sort $(wildcard sql/postgres/*.sql))
 ASSETS := static/agora.css src/web/openapi.json
 DEMO := $(sort $(wildcard demo/*.json))
 # test_db_pg.c needs a PostgreSQL server: `make test-pg`, not the fast tier (issue 10)
@@ -34,9 +35,10 @@ $(B)/obj/%.o: src/%.c $(HDR)
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"; $(CC) $(CFLAGS) -c $< -o $@
 
-$(B)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
+$(B)/gen/migrations.c: $(MIGRATIONS) $(PG_MIGRATIONS) scripts/embed.sh
 	@mkdir -p $(dir $@)
-	sh scripts/embed.sh sqlite_migrations $(MIGRATIONS) > $@
+	{ sh scripts/embed.sh sqlite_migrations $(MIGRATIONS); \
+	  sh scripts/embed.sh postgres_migrations $(PG_MIGRATIONS); } > $@
 
 $(B)/gen/assets.c: $(ASSETS) scripts/embed.sh scripts/minify-css.sh
 	@mkdir -p $(dir $@)

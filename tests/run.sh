@@ -1,5 +1,9 @@
 #!/bin/sh
-# run.sh [unit|blackbox|browser]: runs the fast tier and ends with "N passed, N failed".
+# run.sh [unit|blackbox|blackbox-pg|browser]: runs the fast tier and ends with "N passed, N failed".
+# blackbox-pg runs the black-box suite again with every store on PostgreSQL (issue 10): a throwaway
+# cluster (tests/pg.sh), a fresh database for each data folder (tests/blackbox/lib.sh). Tests
+# about SQLite itself are listed in tests/blackbox/sqlite-only with the reason; a cluster that
+# cannot start fails the run.
 B=${B:-build}
 what=${1:-all}
 passed=0
@@ -22,8 +26,14 @@ if [ "$what" = all ] || [ "$what" = unit ]; then
 		if [ "$f" -gt 0 ]; then cat "$log"; failures="$failures $(basename "$t")"; fi
 	done
 fi
-if [ "$what" = all ] || [ "$what" = blackbox ]; then
+# blackbox [pg]: every tests/blackbox/t*.sh, on SQLite or (pg) on PostgreSQL
+blackbox() {
+	local tag=blackbox
+	[ "${1:-}" = pg ] && tag=blackbox-pg
 	for t in tests/blackbox/t*.sh; do
+		if [ "$tag" = blackbox-pg ] && grep -q "^$(basename "$t") " tests/blackbox/sqlite-only; then
+			continue
+		fi
 		start=$(date +%s)
 		bash "$t" >"$log" 2>&1
 		rc=$?
@@ -31,9 +41,22 @@ if [ "$what" = all ] || [ "$what" = blackbox ]; then
 		f=$(grep -c '^not ok ' "$log")
 		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - $t exited $rc" >>"$log"; fi
 		passed=$((passed + p)); failed=$((failed + f))
-		printf '%-40s %3d passed, %d failed (%ss)\n' "blackbox/$(basename "$t")" "$p" "$f" "$(($(date +%s) - start))"
-		if [ "$f" -gt 0 ]; then grep -v '^ok ' "$log" | tail -40; failures="$failures $(basename "$t")"; fi
+		printf '%-40s %3d passed, %d failed (%ss)\n' "$tag/$(basename "$t")" "$p" "$f" "$(($(date +%s) - start))"
+		if [ "$f" -gt 0 ]; then grep -v '^ok ' "$log" | tail -40; failures="$failures $tag/$(basename "$t")"; fi
 	done
+}
+if [ "$what" = all ] || [ "$what" = blackbox ]; then
+	blackbox
+fi
+if [ "$what" = all ] || [ "$what" = blackbox-pg ]; then
+	. tests/pg.sh
+	if pg_start; then
+		blackbox pg
+		pg_stop
+	else
+		failed=$((failed + 1)); failures="$failures blackbox-pg"
+		echo "not ok - PostgreSQL did not start: the blackbox-pg tier fails (see above)"
+	fi
 fi
 # The browser tier (issue 9): Chromium through playwright-core, one TAP line a check; a browser
 # that cannot start fails it (see docs/BROWSER-TESTS.md).

@@ -120,3 +120,5 @@ db_err(struct db *db, struct err *e, const char *what)
 		return err_set(e, ERR_INTERNAL, "%s: %s", what, db_errmsg(db));
 	}
 }
+
+int db_is_postgres(const struct db *db) { return db->drv->postgres; }

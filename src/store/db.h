@@ -58,6 +58,8 @@ int db_savepoint_rollback(struct db *db);
 
 /* SQLite's rowid; on PostgreSQL the id the driver's RETURNING id gave (docs/POSTGRES.md). */
 int64_t db_last_insert_id(struct db *db);
+/* 1 on PostgreSQL: for the few places where the two differ (migrations, blobs, search, locks). */
+int db_is_postgres(const struct db *db);
 int db_changes(struct db *db);
 const char *db_errmsg(struct db *db);
 enum db_rc db_last_rc(struct db *db);

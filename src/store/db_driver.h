@@ -25,6 +25,7 @@ struct db_driver {
 	int64_t (*last_insert_id)(struct db *db);
 	int (*changes)(struct db *db);
 	const char *(*errmsg)(struct db *db);
+	int postgres;	/* 1: the libpq driver (db_is_postgres) */
 };
 
 enum db_tx { TX_BEGIN, TX_COMMIT, TX_ROLLBACK, TX_SAVEPOINT, TX_RELEASE, TX_ROLLBACK_TO };

@@ -666,4 +666,5 @@ static const struct db_driver pg_driver = {
 	.last_insert_id = pg_last_insert_id,
 	.changes = pg_changes,
 	.errmsg = pg_errmsg,
+	.postgres = 1,
 };

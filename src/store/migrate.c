@@ -1,4 +1,5 @@
-/* migrate.c: applies sql/sqlite/NNNN_name.sql files embedded at build time. */
+/* migrate.c: applies sql/sqlite/NNNN_name.sql or, on PostgreSQL, sql/postgres/NNNN_name.sql
+ * files embedded at build time. */
 #include "migrate.h"
 
 #include "../util/clock.h"
@@ -10,11 +11,13 @@ struct embedded {
 	const char *path, *data;
 	size_t len;
 };
-extern const struct embedded sqlite_migrations[];
+extern const struct embedded sqlite_migrations[], postgres_migrations[];
 
 static const char SQL_TABLE[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
     "applied_at INTEGER NOT NULL)";
+static const char SQL_PG_LOCK[] = "SELECT pg_advisory_lock(4242001)";
+static const char SQL_PG_UNLOCK[] = "SELECT pg_advisory_unlock(4242001)";
 static const char SQL_VERSION[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
 static const char SQL_RECORD[] =
     "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
@@ -33,16 +36,14 @@ migrate_version(struct db *db)
 	return v;
 }
 
-int
-migrate_up(struct db *db, struct err *e)
+static int
+apply(struct db *db, const struct embedded *set, struct err *e)
 {
 	struct db_stmt *st;
 	int current, applied = 0;
 
-	if (db_exec(db, SQL_TABLE, e) != 0)
-		return -1;
 	current = migrate_version(db);
-	for (const struct embedded *m = sqlite_migrations; m->path != NULL; m++) {
+	for (const struct embedded *m = set; m->path != NULL; m++) {
 		int version = atoi(m->path);
 		struct err why;
 		char *sql;
@@ -76,4 +77,24 @@ migrate_up(struct db *db, struct err *e)
 		applied++;
 	}
 	return applied;
+}
+
+int
+migrate_up(struct db *db, struct err *e)
+{
+	struct err ignored;
+	int rc;
+
+	if (!db_is_postgres(db)) {
+		if (db_exec(db, SQL_TABLE, e) != 0)
+			return -1;
+		return apply(db, sqlite_migrations, e);
+	}
+	/* Servers starting together on one PostgreSQL database: one migrates, the others wait for
+	 * it and then find nothing to do (the lock is the session's, released after). */
+	if (db_exec(db, SQL_PG_LOCK, e) != 0)
+		return -1;
+	rc = db_exec(db, SQL_TABLE, e) != 0 ? -1 : apply(db, postgres_migrations, e);
+	db_exec(db, SQL_PG_UNLOCK, &ignored);
+	return rc;
 }

@@ -20,9 +20,39 @@ cleanup() {
 		for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.05; done
 		kill -KILL "$PID" 2>/dev/null
 	fi
+	pg_drop_dbs
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
+
+# On PostgreSQL (tests/run.sh blackbox-pg starts a throwaway cluster and sets AGORA_PG_URL), each
+# data folder gets a fresh database, named by AGORA_DB for every agora command the test runs.
+PG_DBS=""
+pg_new_db() {
+	local name
+	name="t_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+	psql -q -v ON_ERROR_STOP=1 "$AGORA_PG_URL" -c "CREATE DATABASE $name" >/dev/null || return 1
+	PG_DBS="$PG_DBS $name"
+	AGORA_DB=$(printf '%s' "$AGORA_PG_URL" | sed "s|^postgresql:///postgres?|postgresql:///$name?|")
+	export AGORA_DB
+}
+pg_drop_dbs() {
+	local d
+	[ -n "${AGORA_PG_URL:-}" ] || return 0
+	for d in $PG_DBS; do
+		psql -q "$AGORA_PG_URL" -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1
+	done
+}
+on_pg() { [ -n "${AGORA_PG_URL:-}" ]; }
+# sql STATEMENT: runs it on the test's store (SQLite file or PostgreSQL database); rows as
+# sqlite3 prints them (columns joined by |). DB names the SQLite file, else $DATA/agora.db.
+sql() {
+	if on_pg; then
+		psql -X -q -At -F '|' -v ON_ERROR_STOP=1 "$AGORA_DB" -c "$1"
+	else
+		sqlite3 "${DB:-$DATA/agora.db}" "$1"
+	fi
+}
 
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && echo "# $2"; return 0; }
@@ -33,6 +63,7 @@ finish() { [ "$fails" -eq 0 ]; exit $?; }
 # init_data [DIR]: a fresh data folder with the demo set
 init_data() {
 	DATA=${1:-$TMP/data}
+	if on_pg; then pg_new_db || return 1; fi
 	"$AGORA" init --data "$DATA" --demo >"$TMP/init.out" 2>"$TMP/init.err"
 }
 

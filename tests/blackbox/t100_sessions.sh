@@ -20,7 +20,7 @@ start_server --test-clock-file "$CLOCK" --scheduler-tick-ms 50 --trusted-proxies
 
 same() { [ "$1" = "$2" ] || { echo "# got '$1', wanted '$2'"; return 1; }; }
 matches() { [[ $1 =~ $2 ]] || { echo "# '$1' does not match $2"; return 1; }; }
-db() { sqlite3 "$DATA/agora.db" "$1"; }
+db() { sql "$1"; }
 csrf_in() { grep -o 'name="csrf" value="[^"]*"' "$1" | head -1 | cut -d'"' -f4; }
 # jar_cookie JAR NAME: a cookie's value in a curl cookie jar
 jar_cookie() { awk -F'\t' -v n="$2" '$6 == n { v = $7 } END { print v }' "$1" 2>/dev/null; }

@@ -24,7 +24,7 @@ CLOCK=$TMP/clock
 echo "+0" >"$CLOCK"
 start_server --test-clock-file "$CLOCK" --scheduler-tick-ms 50 --page-cache-ms 0 --submit-rate 0 --retention-days 1
 DB=$DATA/agora.db
-db() { sqlite3 "$DB" "$1"; }
+db() { sql "$1"; }
 
 same() { [ "$1" = "$2" ] || { echo "# got '$1', wanted '$2'"; return 1; }; }
 matches() { [[ $1 =~ $2 ]] || { echo "# '$1' does not match $2"; return 1; }; }

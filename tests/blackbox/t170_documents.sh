@@ -28,7 +28,7 @@ mk dfr delegate FR
 start_server --page-cache-ms 0 --attachment-max-bytes 4096
 
 same() { [ "$1" = "$2" ] || { echo "# got '$1', wanted '$2'"; return 1; }; }
-db() { sqlite3 "$DATA/agora.db" "$1"; }
+db() { sql "$1"; }
 csrf_in() { grep -o 'name="csrf" value="[^"]*"' "$1" | head -1 | cut -d'"' -f4; }
 declare -A CSRF
 login() {	# login NAME EMAIL PASSWORD

@@ -12,7 +12,7 @@ PW=$(sed -n 's/^Password: //p' "$TMP/init.out")
 "$AGORA" user create --data "$DATA" --email stake@example.org --name "Stake Holder" --role stakeholder >"$TMP/user.out" 2>&1
 PW2=$(sed -n 's/^Password: //p' "$TMP/user.out")
 same() { [ "$1" = "$2" ] || { echo "# got '$1', wanted '$2'"; return 1; }; }
-db() { sqlite3 "$DATA/agora.db" "$1"; }
+db() { sql "$1"; }
 csrf_in() { grep -o 'name="csrf" value="[^"]*"' "$1" | head -1 | cut -d'"' -f4; }
 login() {
 	curl -s -b "$1" -c "$1" -o "$TMP/login.html" "$BASE/login"

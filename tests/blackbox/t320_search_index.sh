@@ -15,7 +15,7 @@ AUTH="Authorization: Bearer $TOKEN"
 start_server --submit-rate 0 --page-cache-ms 0
 
 same() { [ "$1" = "$2" ] || { echo "# got '$1', wanted '$2'"; return 1; }; }
-db() { sqlite3 "$DATA/agora.db" "$1"; }
+db() { sql "$1"; }
 idx() { sqlite3 "$DATA/search.db" ".load $EXT" "$1"; }
 # found WORD: the urls of the index rows whose text matches WORD
 found() { idx "SELECT d.url FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH '$1' ORDER BY d.url"; }

@@ -24,7 +24,7 @@ start_server --test-clock-file "$CLOCK" --scheduler-tick-ms 50 --submit-rate 0 -
 AUTH="Authorization: Bearer $TOKEN"
 
 same() { [ "$1" = "$2" ] || { echo "# got '$1', wanted '$2'"; return 1; }; }
-db() { sqlite3 "$DATA/agora.db" "$1"; }
+db() { sql "$1"; }
 csrf_in() { grep -o 'name="csrf" value="[^"]*"' "$1" | head -1 | cut -d'"' -f4; }
 login() {
 	local jar=$1 email=$2 pw=$3

@@ -20,7 +20,7 @@ start_server --submit-rate 0 --page-cache-ms 0
 AUTH="Authorization: Bearer $TOKEN"
 
 same() { [ "$1" = "$2" ] || { echo "# got '$1', wanted '$2'"; return 1; }; }
-db() { sqlite3 "$DATA/agora.db" "$1"; }
+db() { sql "$1"; }
 csrf_in() { grep -o 'name="csrf" value="[^"]*"' "$1" | head -1 | cut -d'"' -f4; }
 moderate() { req POST /api/v1/responses/$1/moderation -H "$AUTH" -H 'Content-Type: application/json' --data "$2"; }
 py() { python3 -c "$@"; }

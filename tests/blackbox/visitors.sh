@@ -5,7 +5,7 @@ POLICY_DIR=$(cd "$(dirname "$0")/../policy" && pwd)
 SEC=secretariat@agora.example
 init_data
 PW=$(sed -n 's/^Password: //p' "$TMP/init.out")
-db() { sqlite3 "$DATA/agora.db" "$1"; }
+db() { sql "$1"; }
 csrf_in() { grep -o 'name="csrf" value="[^"]*"' "$1" | head -1 | cut -d'"' -f4; }
 
 # The visitors' accounts; delegates and focal points belong to a Member State.
