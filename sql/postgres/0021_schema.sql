@@ -784,14 +784,17 @@ CREATE TRIGGER moderation_events_ins AFTER INSERT ON moderation_events
 	FOR EACH ROW EXECUTE FUNCTION agora_moderation_events_ins();
 
 -- Blobs (attachments, document revisions) live in the database on PostgreSQL, so that
--- application servers share no disk: a blob is its chunks, in order (src/store/blobs.c).
+-- application servers share no disk: a blob is its chunks, in order, of 1 MiB but the last
+-- (src/store/blobs_pg.c); a row and its chunks commit together, before any row names the blob.
+-- touched_at: when it was last stored (storing it again refreshes it), so the sweep's grace
+-- period covers a row about to name a blob stored long ago and since unreferenced.
 CREATE TABLE blobs (
 	sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
 	size BIGINT NOT NULL CHECK (size >= 0),
-	created_at BIGINT NOT NULL
+	touched_at BIGINT NOT NULL
 );
 CREATE TABLE blob_chunks (
-	sha256 TEXT NOT NULL REFERENCES blobs (sha256),
+	sha256 TEXT NOT NULL REFERENCES blobs (sha256) ON DELETE CASCADE,
 	seq INTEGER NOT NULL CHECK (seq >= 0),
 	data BYTEA NOT NULL,
 	PRIMARY KEY (sha256, seq)

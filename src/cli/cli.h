@@ -59,6 +59,7 @@ struct cli_store {
 	struct writer *writer;
 	struct ledger_log log;	/* signs the public log's checkpoints */
 	char db_url[600];
+	char data[600];		/* the data folder (--data): keys, and the blobs or their cache */
 };
 int cli_store_open(struct config *c, struct cli_store *s);	/* 0 or 1 (error printed) */
 /* Fires due scheduler events (a round whose opening time has passed opens). */

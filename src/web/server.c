@@ -842,7 +842,7 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/blobs", cfg->data);
-	if (blobs_open(path, &s->blobs, e) != 0) {
+	if (blobs_open(path, s->db_url, &s->blobs, e) != 0) {
 		db_close(wdb);
 		return -1;
 	}

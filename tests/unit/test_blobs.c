@@ -40,7 +40,7 @@ setup(void **state)
 	snprintf(url, sizeof(url), "sqlite:%s/agora.db", f->dir);
 	if (db_open(url, DB_CREATE, &f->db, &e) != 0 || migrate_up(f->db, &e) < 1)
 		return -1;
-	if (blobs_open(f->blobdir, &f->b, &e) != 0) {
+	if (blobs_open(f->blobdir, NULL, &f->b, &e) != 0) {
 		print_error("blobs_open: %s\n", e.msg);
 		return -1;
 	}
@@ -261,12 +261,12 @@ test_open_creates_private_dirs(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
 	/* opening an existing store is fine */
-	assert_int_equal(blobs_open(f->blobdir, &b2, &e), 0);
+	assert_int_equal(blobs_open(f->blobdir, NULL, &b2, &e), 0);
 	blobs_close(b2);
 	/* a store whose parent is missing is an error, not a crash */
 	snprintf(path, sizeof(path), "%s/no/such/place", f->dir);
 	err_clear(&e);
-	assert_int_equal(blobs_open(path, &b2, &e), -1);
+	assert_int_equal(blobs_open(path, NULL, &b2, &e), -1);
 	assert_null(b2);
 	assert_int_equal(e.kind, ERR_INTERNAL);
 }
