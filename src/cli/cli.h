@@ -44,6 +44,7 @@ int cmd_restore(int argc, char **argv, struct config *c);	/* cmd_restore.c */
 /* export */
 int cmd_export(int argc, char **argv, struct config *c);
 /* end export */
+int cmd_migrate_store(int argc, char **argv, struct config *c);	/* issue 10 */
 
 /* Parses the settings' flags and the command's own: "--flag" options listed in bool_flags
  * set the matching entry of bools, "--opt VALUE" in value_opts fill values; positional
