@@ -34,7 +34,7 @@ struct table {
 	int in_source;		/* 0: a table only PostgreSQL has (left empty) */
 	int ndeps;
 	int dep[MAX_TABLES];	/* indexes of the tables its foreign keys name */
-	int64_t rows;
+	int64_t rows;		/* copied */
 };
 
 struct migration {
@@ -261,7 +261,7 @@ static int
 sort_tables(struct migration *m)
 {
 	struct table *sorted = calloc((size_t)m->nt, sizeof(*sorted));
-	int done[MAX_TABLES] = { 0 }, map[MAX_TABLES], n = 0;
+	int done[MAX_TABLES] = { 0 }, n = 0;
 
 	if (sorted == NULL)
 		return -1;
@@ -274,7 +274,6 @@ sort_tables(struct migration *m)
 			if (!ready)
 				continue;
 			done[i] = 1;
-			map[i] = n;
 			sorted[n++] = m->t[i];
 			progress = 1;
 		}
@@ -284,10 +283,7 @@ sort_tables(struct migration *m)
 			return -1;
 		}
 	}
-	for (int i = 0; i < n; i++)	/* dependencies renumbered (not used after, kept true) */
-		for (int d = 0; d < sorted[i].ndeps; d++)
-			sorted[i].dep[d] = map[sorted[i].dep[d]];
-	free(m->t);
+	free(m->t);	/* dep[] now names the old order: not used after */
 	m->t = sorted;
 	return 0;
 }
@@ -664,7 +660,7 @@ compare_counts(struct migration *m)
 	for (int i = 0; i < m->nt; i++) {
 		int64_t s = m->t[i].in_source ? count_rows(m, m->src, m->t[i].name) : 0;
 		int64_t d = count_rows(m, m->dst, m->t[i].name);
-		if (s != d || s < 0) {
+		if (s != d || s < 0 || d != m->t[i].rows) {
 			printf("  %-22s %lld in SQLite, %lld in PostgreSQL: MISMATCH\n", m->t[i].name, (long long)s,
 			       (long long)d);
 			bad = 1;
