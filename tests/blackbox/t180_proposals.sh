@@ -148,7 +148,7 @@ check "India's form starts from its current position" body_has 'value="no_object
 as delegate GET /proposals/$A
 check "A's current position of India: no objection" sh -c "grep 'id=\"pos-IN\"' '$TMP/b' | grep -q 'position-no_objection'"
 check "positions are appended, never changed: 3 rows for A, 3 audit rows" same "$(positions "$A") $(audits proposal_position "$A")" "3 3"
-check "the rows cannot be changed" sh -c "! sqlite3 '$DATA/agora.db' \"UPDATE proposal_positions SET position = 'support' WHERE proposal_id = $A\" 2>/dev/null"
+check "the rows cannot be changed" refused "UPDATE proposal_positions SET position = 'support' WHERE proposal_id = $A"
 
 # ---- The deadline passes: the scheduler decides, no page is viewed ------------------------------
 clock_to 700

@@ -82,8 +82,8 @@ CANCEL_A=$(cancel_link)
 ID_A=$(db "SELECT id FROM registrations WHERE email = 'ada@example.org'")
 check "stored: in person, wishes to speak, the token hashed (never the token)" same \
 	"$(db "SELECT attendance, wish_to_speak, length(token_hash), instr('$CANCEL_A', token_hash) FROM registrations WHERE id = $ID_A")" "in_person|1|64|0"
-check "a mail is queued to the registrant with the cancel link" sh -c \
-	"sqlite3 '$DATA/agora.db' \"SELECT body_text FROM outbox WHERE to_addr = 'ada@example.org' AND kind = 'meeting_registration'\" | grep -qF '$CANCEL_A'"
+check "a mail is queued to the registrant with the cancel link" contains \
+	"$(db "SELECT body_text FROM outbox WHERE to_addr = 'ada@example.org' AND kind = 'meeting_registration'")" "$CANCEL_A"
 check "registration audited" same "$(db "SELECT count(*) FROM audit_log WHERE action = 'meeting_registration' AND object = 'meeting/$M/registration/$ID_A'")" 1
 # a published response of the demo round, which Jean will present
 cat >"$TMP/resp.json" <<JSON
@@ -183,7 +183,7 @@ req POST /admin/meetings/$M/speakers -b "$TMP/sec" -d "csrf=$csrf" -d "pos_$ID_D
 check "two speakers at one position: 422" sh -c "[ $STATUS = 422 ] && grep -q 'id=\"err-order\" role=\"alert\"' '$TMP/b'"
 req POST /admin/meetings/$M/speakers -b "$TMP/sec" -d "csrf=$csrf" -d "pos_$ID_D=2" -d "pos_$ID_J=1" -d "pos_$ID_A=3"
 check "the order: 303 (a cancelled registrant's position is ignored)" status_is 303
-check "stored in order" same "$(db "SELECT group_concat(registration_id) FROM (SELECT registration_id FROM speakers ORDER BY position)")" "$ID_J,$ID_D"
+check "stored in order" same "$(db "SELECT group_concat(registration_id) FROM (SELECT registration_id FROM speakers ORDER BY position) AS x")" "$ID_J,$ID_D"
 check "speakers_order audited" same "$(db "SELECT detail FROM audit_log WHERE action = 'speakers_order' AND object = 'meeting/$M'")" "order: $ID_J $ID_D"
 req GET /meetings/$M
 check "the public speakers list, in order, named as chosen" same \
