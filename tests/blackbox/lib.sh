@@ -64,9 +64,13 @@ on_pg() { [ -n "${AGORA_PG_URL:-}" ]; }
 # $DATA/agora.db.
 sql() {
 	if on_pg; then
-		psql -X -q -At -F '|' -v ON_ERROR_STOP=1 "$AGORA_DB" -c "$1" |
+		local out rc
+		out=$(psql -X -q -At -F '|' -v ON_ERROR_STOP=1 "$AGORA_DB" -c "$1")
+		rc=$?	# the store's answer, not sed's
+		[ -z "$out" ] || printf '%s\n' "$out" |
 			sed -E ':a; s/(^|\|)t(\||$)/\11\2/; s/(^|\|)f(\||$)/\10\2/; ta
 				:b; s/(^|[| ])true([| ]|$)/\11\2/; s/(^|[| ])false([| ]|$)/\10\2/; tb'
+		return $rc
 	else
 		sqlite3 -cmd '.timeout 5000' "${DB:-$DATA/agora.db}" "$1"
 	fi
