@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../util/clock.h"
@@ -23,6 +24,11 @@
 /* Connections to PostgreSQL at most, shared by the threads that store or fetch a blob at once
  * (each uses one at a time); more wait. */
 #define POOL_MAX 8
+/* PostgreSQL: the cache trim's first pass this long after blobs_open (a command that opens the
+ * store briefly never runs one), then at this interval. */
+#define TRIM_FIRST_S 60
+#define TRIM_EVERY_S (6 * 3600)
+#define GRACE_S 3600	/* as the sweep's: a cached file this recent is never trimmed */
 
 struct blobs {
 	char dir[PATH_MAX];
@@ -33,7 +39,13 @@ struct blobs {
 	pthread_cond_t freed;
 	struct db *idle[POOL_MAX];
 	int nidle, nopen;
+	/* the cache trim's thread: stopping, under lock, ends it */
+	pthread_t trim;
+	pthread_cond_t wake;
+	int trim_started, stopping;
 };
+
+static void *trim_main(void *arg);
 
 struct blob_writer {
 	struct blobs *b;
@@ -155,6 +167,7 @@ blobs_open(const char *dir, const char *db_url, struct blobs **out, struct err *
 		return err_set(e, ERR_INTERNAL, "out of memory");
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->freed, NULL);
+	pthread_cond_init(&b->wake, NULL);
 	if ((size_t)snprintf(b->dir, sizeof(b->dir), "%s", dir) >= sizeof(b->dir) ||
 	    (size_t)snprintf(b->tmp, sizeof(b->tmp), "%s/tmp", dir) >= sizeof(b->tmp)) {
 		err_set(e, ERR_INVALID, "the blob folder name is too long");
@@ -178,6 +191,11 @@ blobs_open(const char *dir, const char *db_url, struct blobs **out, struct err *
 		memcpy(b->db_url, db_url, strlen(db_url) + 1);
 		b->idle[b->nidle++] = db;
 		b->nopen = 1;
+		if (pthread_create(&b->trim, NULL, trim_main, b) != 0) {
+			err_set(e, ERR_INTERNAL, "cannot start the blob cache's trim thread");
+			goto out;
+		}
+		b->trim_started = 1;
 	}
 	*out = b;
 	b = NULL;
@@ -192,10 +210,18 @@ blobs_close(struct blobs *b)
 {
 	if (b == NULL)
 		return;
+	if (b->trim_started) {	/* first: it may hold a connection */
+		pthread_mutex_lock(&b->lock);
+		b->stopping = 1;
+		pthread_cond_signal(&b->wake);
+		pthread_mutex_unlock(&b->lock);
+		pthread_join(b->trim, NULL);
+	}
 	while (b->nidle > 0)
 		db_close(b->idle[--b->nidle]);
 	pthread_mutex_destroy(&b->lock);
 	pthread_cond_destroy(&b->freed);
+	pthread_cond_destroy(&b->wake);
 	free(b);
 }
 
@@ -607,6 +633,90 @@ out:
 		closedir(d);
 	free(r.hex);
 	return rc;
+}
+
+/* Trims one DIR/ab folder: files older than cutoff whose blob the database lacks. 0 or -1. */
+static int
+trim_sub(struct blobs *b, struct db *db, const char *prefix, int64_t cutoff, int *removed, struct err *e)
+{
+	char sub[PATH_MAX], path[PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int rc = 0;
+
+	if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", b->dir, prefix) >= sizeof(sub) || (d = opendir(sub)) == NULL)
+		return 0;	/* gone meanwhile, or never a folder: nothing cached there */
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		int r;
+		if (!hex_valid(de->d_name) || memcmp(de->d_name, prefix, 2) != 0 ||
+		    cache_path(b, de->d_name, path, sizeof(path)) != 0 || lstat(path, &st) != 0 ||
+		    !S_ISREG(st.st_mode) || (int64_t)st.st_mtime >= cutoff)
+			continue;
+		if ((r = blobs_pg_exists(db, de->d_name, e)) < 0)
+			rc = -1;
+		else if (r == 0 && unlink(path) == 0) {
+			log_info("msg=\"cached blob removed: the database no longer has it\" sha256=%s", de->d_name);
+			(*removed)++;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+int
+blobs_cache_trim(struct blobs *b, int64_t now, int *removed, struct err *e)
+{
+	struct dirent *de;
+	struct db *db;
+	DIR *d;
+	int rc = 0;
+
+	*removed = 0;
+	if (!blobs_in_database(b))
+		return 0;
+	if ((d = opendir(b->dir)) == NULL)
+		return errno_set(e, errno, "cannot read the blob folder", b->dir);
+	if ((db = pool_get(b, e)) == NULL) {
+		closedir(d);
+		return -1;
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL)
+		if (strlen(de->d_name) == 2 && strspn(de->d_name, "0123456789abcdef") == 2)
+			rc = trim_sub(b, db, de->d_name, now - GRACE_S, removed, e);
+	closedir(d);
+	pool_put(b, db, rc != 0);
+	return rc;
+}
+
+/* The trim thread (PostgreSQL): the sweep runs on whichever server takes its job, so each
+ * server also trims its own cache, TRIM_FIRST_S after start and every TRIM_EVERY_S, of blobs
+ * the sweep removed (an erased respondent's attachment must not stay on any server's disk). */
+static void *
+trim_main(void *arg)
+{
+	struct blobs *b = arg;
+	struct timespec at;
+
+	clock_gettime(CLOCK_REALTIME, &at);
+	at.tv_sec += TRIM_FIRST_S;
+	pthread_mutex_lock(&b->lock);
+	while (!b->stopping) {
+		struct err e;
+		int removed, rc;
+		if (pthread_cond_timedwait(&b->wake, &b->lock, &at) != ETIMEDOUT)
+			continue;	/* woken early (to stop) or spuriously: look again */
+		pthread_mutex_unlock(&b->lock);
+		rc = blobs_cache_trim(b, clock_now(), &removed, &e);
+		if (rc != 0)
+			log_warn("msg=\"cannot trim the blob cache\" error=\"%s\"", e.msg);
+		else if (removed > 0)
+			log_info("msg=\"blob cache trimmed\" removed=%d", removed);
+		pthread_mutex_lock(&b->lock);
+		at.tv_sec += TRIM_EVERY_S;
+	}
+	pthread_mutex_unlock(&b->lock);
+	return NULL;
 }
 
 const char *

@@ -51,4 +51,10 @@ int blob_exists(struct blobs *b, const char *hex);
 int blobs_sweep(struct blobs *b, struct db *db, int64_t now, int64_t grace_s, int *removed,
 		struct err *e);
 
+/* PostgreSQL: removes this server's cached files, last touched more than an hour before now,
+ * whose blob the database no longer has (a sweep through another server removed it), with a
+ * log line each; *removed counts them. A thread of the store runs it a minute after
+ * blobs_open and every 6 hours; 0 at once on SQLite. 0 or -1. */
+int blobs_cache_trim(struct blobs *b, int64_t now, int *removed, struct err *e);
+
 #endif

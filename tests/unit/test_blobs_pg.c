@@ -339,6 +339,39 @@ test_sweep(void **state)
 	free(p);
 }
 
+/* Another server's sweep removed a blob from the database: this server's trim removes its
+ * cached copy once older than the grace period, and keeps the rest. */
+static void
+test_cache_trim(void **state)
+{
+	struct fixture *f = *state;
+	char gone[BLOB_HEX_LEN], kept[BLOB_HEX_LEN], fresh[BLOB_HEX_LEN], p1[256], p2[256], p3[256];
+	struct timespec old[2] = { { 0, 0 }, { 0, 0 } };
+	struct db_stmt *st;
+	struct err e;
+	int removed = -1;
+
+	assert_int_equal(store(f->b, "swept elsewhere", 15, gone), 0);
+	assert_int_equal(store(f->b, "still stored", 12, kept), 0);
+	assert_int_equal(store(f->b, "swept, cached just now", 22, fresh), 0);
+	assert_int_equal(blob_path(f->b, gone, p1, sizeof(p1)), 0);
+	assert_int_equal(blob_path(f->b, kept, p2, sizeof(p2)), 0);
+	assert_int_equal(blob_path(f->b, fresh, p3, sizeof(p3)), 0);
+	old[0].tv_sec = old[1].tv_sec = (time_t)(clock_now() - 7200);
+	assert_int_equal(utimensat(AT_FDCWD, p1, old, 0), 0);
+	assert_int_equal(utimensat(AT_FDCWD, p2, old, 0), 0);
+	st = db_prepare(f->db, "DELETE FROM blobs WHERE sha256 = $1 OR sha256 = $2");
+	assert_non_null(st);
+	db_bind_text(st, 1, gone);
+	db_bind_text(st, 2, fresh);
+	assert_int_equal(db_run(st), DB_DONE);
+	assert_int_equal(blobs_cache_trim(f->b, clock_now(), &removed, &e), 0);
+	assert_int_equal(removed, 1);
+	assert_int_equal(access(p1, F_OK), -1);
+	assert_int_equal(access(p2, F_OK), 0);
+	assert_int_equal(access(p3, F_OK), 0);	/* within the grace period */
+}
+
 int
 main(void)
 {
@@ -349,6 +382,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_damage_never_served, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_insert_checks_content, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cache_trim, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
