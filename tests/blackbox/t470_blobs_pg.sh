@@ -1,8 +1,8 @@
 #!/bin/bash
 # t470_blobs_pg: blobs in the database on PostgreSQL (docs/POSTGRES.md, "Blobs"): the demo's
 # document files and a response's attachments stored in chunks before the answer; served
-# byte for byte by a server whose cache lost them and by a second data folder on the same
-# database; a damaged chunk never served; the sweep removes an unreferenced blob from the
+# byte for byte by a server whose cache lost them, by a second data folder on the same database
+# and by `agora export`; a damaged chunk never served; the sweep removes an unreferenced blob from the
 # database and its cached file, and keeps referenced and recent ones. PostgreSQL only: without
 # AGORA_PG_URL it starts its own cluster (tests/pg.sh); a cluster that cannot start fails.
 . "$(dirname "$0")/lib.sh"
@@ -150,4 +150,11 @@ check "the first folder serves what the second server stored: 200, byte for byte
 	sh -c "[ '$STATUS' = 200 ] && cmp -s '$TMP/b' '$TMP/second.txt'"
 stop_server
 
+# ---- The command line: an export reads the blobs through the database -------------------------
+rm -rf "$DATA"/blobs/??
+"$AGORA" export --data "$DATA" "$ROUND" --format zip -o "$TMP/x.zip" 2>"$TMP/x.err"
+check "agora export --format zip with the cache emptied: exit 0" same "$?" 0
+mkdir "$TMP/x" && (cd "$TMP/x" && unzip -q "$TMP/x.zip")
+check "... the big attachment in the archive, byte for byte" cmp -s "$TMP/x/attachments/$BIG-big.txt" "$TMP/big.txt"
+check "... and the small one" cmp -s "$TMP/x/attachments/$NOTES-notes.txt" "$TMP/notes.txt"
 finish
