@@ -33,7 +33,8 @@ struct request {
 	enum lang lang;
 	int lang_chosen;	/* ?lang= given: set the cookie */
 	int64_t started_ms;
-	struct db *db;		/* this thread's read connection */
+	struct db *db;		/* this thread's read connection: the primary's, or the replica's */
+	int db_replica;		/* db is the read replica's (--db-read; server.c) */
 	const char *param[ROUTE_MAX_PARAMS];	/* declared parameters, by index; NULL if absent */
 	int64_t account_id;	/* who is authenticated (0: nobody) */
 	/* The session of the cookie, when alive (auth_session_load, before the central checks). */
