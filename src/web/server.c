@@ -449,15 +449,16 @@ run_handler(struct server *s, struct request *r, int cache_read)
 	return r->route->handler(r);
 }
 
-/* Forgets what a handler answered, so that it can run again (from the primary). */
+/* Forgets what a handler answered, so that it can run again (from the primary); the headers
+ * set before it ran (the first nheaders) stay. */
 static void
-answer_reset(struct request *r)
+answer_reset(struct request *r, int nheaders)
 {
 	buf_reset(&r->out);
 	r->out.failed = 0;
 	r->status = 0;
 	r->content_type = NULL;
-	r->nheaders = 0;
+	r->nheaders = nheaders;
 	r->etag[0] = '\0';
 	r->gz = NULL;
 	r->gz_len = 0;
@@ -476,7 +477,7 @@ dispatch(struct server *s, struct request *r)
 	struct param_walk w = { r, NULL, NULL };
 	struct db *primary = r->db, *replica;
 	const char *ct;
-	int rc, own_write;
+	int rc, own_write, nheaders;
 
 	i18n_use(r->lang);
 	auth_session_load(r);
@@ -514,12 +515,13 @@ dispatch(struct server *s, struct request *r)
 		r->db = replica;
 		r->db_replica = 1;
 	}
+	nheaders = r->nheaders;
 	rc = run_handler(s, r, !own_write);
 	if (r->db_replica && rc == HANDLER_DONE && replica_failed(r)) {
 		log_warn("msg=\"the read replica failed: answering from the primary\" id=%s status=%d error=\"%s\"",
 			 r->id, r->status, db_errmsg(r->db));
 		replica_drop();
-		answer_reset(r);
+		answer_reset(r, nheaders);
 		r->db = primary;
 		r->db_replica = 0;
 		rc = run_handler(s, r, !own_write);
