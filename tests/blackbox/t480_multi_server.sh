@@ -88,6 +88,9 @@ pg_primary() { psql -X -q -At -v ON_ERROR_STOP=1 "$AGORA_PG_URL" "$@"; }
 pg_replica() { psql -X -q -At -v ON_ERROR_STOP=1 "$AGORA_PG_REPLICA_URL" "$@"; }
 # log_has NAME TEXT: the server's log has a line with TEXT
 log_has() { grep -qF -- "$2" "$TMP/$1.err" || { echo "# no '$2' in $1's log"; return 1; }; }
+# eventually COMMAND...: COMMAND succeeds within 2 s (a request's log line is written once its
+# answer has gone, so a moment after curl has it)
+eventually() { for _ in $(seq 1 40); do "$@" >/dev/null 2>&1 && return 0; sleep 0.05; done; "$@"; }
 
 # ---- PostgreSQL: a primary and a streaming replica ---------------------------------------------
 if pg_start; then ok "the PostgreSQL primary starts"; else not_ok "the PostgreSQL primary starts"; finish; fi
@@ -173,11 +176,11 @@ else
 	finish
 fi
 for _ in $(seq 1 8); do curl -s -o /dev/null "$N/healthz"; done
-check "nginx sends requests to both servers" sh -c "grep -q 'route=healthz' '$TMP/A.err' && grep -q 'route=healthz' '$TMP/B.err'"
+check "nginx sends requests to both servers" \
+	eventually sh -c "grep -q 'route=healthz' '$TMP/A.err' && grep -q 'route=healthz' '$TMP/B.err'"
 curl -s -o /dev/null -H 'X-Forwarded-For: 203.0.113.7' "$N/api/v1/openapi.json"
-sleep 0.2	# the request line is logged when the answer is complete
 check "behind nginx (a trusted proxy) the client address is the one X-Forwarded-For names" \
-	sh -c "grep -h 'route=openapi' '$TMP/A.err' '$TMP/B.err' | grep -q 'addr=203.0.113.7'"
+	eventually sh -c "grep -h 'route=openapi' '$TMP/A.err' '$TMP/B.err' | grep -q 'addr=203.0.113.7'"
 
 # ---- Submissions through each server and through nginx: every one gets a receipt ---------------
 got=0
@@ -220,7 +223,7 @@ check "another visitor: the API reads the replica, which has not replayed it: 40
 at "$B" GET /responses/$PID_PAUSED
 check "another visitor: the public page reads the replica: 404" status_is 404
 check "the server logs the request as read from the replica" \
-	sh -c "grep 'route=response ' '$TMP/B.err' | tail -1 | grep -q 'status=404 .*replica=1'"
+	eventually sh -c "grep 'route=response ' '$TMP/B.err' | tail -1 | grep -q 'status=404 .*replica=1'"
 at "$A" GET /api/v1/responses/$PID_PAUSED -b "$JAR"
 check "the visitor who wrote it (agora_rw): the API reads the primary: 200" status_is 200
 at "$N" GET /responses/$PID_PAUSED -b "$JAR"
