@@ -469,7 +469,8 @@ answer_reset(struct request *r, int nheaders)
 }
 
 /* Central checks, then the handler: on the replica when the request suits it (replica_suits),
- * and again on the primary when the replica failed it. */
+ * and again on the primary when the replica failed it or found nothing (404): what the replica
+ * lacks may be what the primary committed a moment ago. */
 static int
 dispatch(struct server *s, struct request *r)
 {
@@ -513,17 +514,21 @@ dispatch(struct server *s, struct request *r)
 	own_write = s->db_read_url[0] != '\0' && own_write_recent(r);
 	if (replica_suits(s, r) && (replica = replica_db(s)) != NULL) {
 		r->db = replica;
-		r->db_replica = 1;
+		r->db_replica = REPLICA_ANSWERED;
 	}
 	nheaders = r->nheaders;
 	rc = run_handler(s, r, !own_write);
-	if (r->db_replica && rc == HANDLER_DONE && replica_failed(r)) {
-		log_warn("msg=\"the read replica failed: answering from the primary\" id=%s status=%d error=\"%s\"",
-			 r->id, r->status, db_errmsg(r->db));
-		replica_drop();
+	if (r->db_replica && rc == HANDLER_DONE && (r->status == 404 || replica_failed(r))) {
+		if (replica_failed(r)) {
+			log_warn("msg=\"the read replica failed: answering from the primary\" id=%s status=%d "
+				 "error=\"%s\"", r->id, r->status, db_errmsg(r->db));
+			replica_drop();
+			r->db_replica = 0;
+		} else {	/* 404: perhaps not replayed yet (a link shared the moment it was made) */
+			r->db_replica = REPLICA_MISSED;
+		}
 		answer_reset(r, nheaders);
 		r->db = primary;
-		r->db_replica = 0;
 		rc = run_handler(s, r, !own_write);
 	}
 	return rc;
@@ -770,7 +775,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	}
 	if (r->write_queued || r->slow_queued) {
 		i18n_use(r->lang);
-		if (r->db_replica)	/* the replica connection may have been replaced meanwhile */
+		if (r->db_replica == REPLICA_ANSWERED)	/* the connection may have been replaced meanwhile */
 			r->db = thread_db_read != NULL ? thread_db_read : thread_db;
 		rc = r->route->handler(r);	/* answers from the write's or the slow work's result */
 	} else if (r->route_index == -1) {
@@ -812,7 +817,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_Re
 	log_info("msg=request id=%s method=%s path=\"%s\" route=%s status=%d ms=%lld addr=%s lang=%s%s%s",
 		 r->id, r->method, r->path, r->route ? r->route->name : "none", r->status,
 		 (long long)(us / 1000), r->client, lang_code(r->lang),
-		 r->db_replica ? " replica=1" : "", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+		 r->db_replica == REPLICA_ANSWERED ? " replica=1" : r->db_replica == REPLICA_MISSED ? " replica=miss" : "",
+		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
 	upload_cleanup(r);
 	json_decref(r->json_body);
 	if (r->file_fd > 0)
