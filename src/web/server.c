@@ -93,7 +93,8 @@ read_db(struct server *s)
 /* The read replica (--db-read; docs/DEPLOY.md). Public reads of an anonymous visitor
  * (ROUTE_REPLICA) come from it; everything else from the primary. A visitor who wrote
  * something (a submission, a revision, a registration...) gets the cookie agora_rw=DEADLINE
- * and reads from the primary until then, so the pages right after a write never miss it. */
+ * and reads from the primary until then, so the pages right after a write never miss it; a
+ * 404 from the replica, or a failure, is asked again of the primary (dispatch). */
 #define OWN_WRITE_S 10		/* longer than any replay lag we accept (docs/DEPLOY.md) */
 #define COOKIE_OWN_WRITE "agora_rw"
 #define REPLICA_RETRY_MS 1000	/* after a failure, this thread reads from the primary this long */
