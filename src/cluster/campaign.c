@@ -43,6 +43,7 @@ struct cluster_ctx {
 };
 
 static const char SQL_TEXT[] = "SELECT " CAMPAIGN_TEXT_COLUMNS "WHERE r.id = $1";
+static const char SQL_TEXT_PG[] = "SELECT " CAMPAIGN_TEXT_COLUMNS_PG "WHERE r.id = $1";
 static const char SQL_STATE[] = "SELECT status, consultation_id, current_version FROM responses WHERE id = $1";
 static const char SQL_MEMBER_OF[] =
     "SELECT m.campaign_id, c.representative FROM campaign_members m JOIN campaigns c ON c.id = "
@@ -59,7 +60,7 @@ static const char SQL_MEMBER_INS[] =
     "INSERT INTO campaign_members (response_id, campaign_id, similarity) VALUES ($1, $2, $3 / 128.0)";
 static const char SQL_CAMPAIGN_INS[] =
     "INSERT INTO campaigns (consultation_id, representative, updated_at) VALUES ($1, $2, $3)";
-static const char SQL_BUCKET_INS[] = "INSERT OR IGNORE INTO campaign_buckets (key, anchor) VALUES ($1, $2)";
+static const char SQL_BUCKET_INS[] = "INSERT INTO campaign_buckets (key, anchor) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 static const char SQL_BUCKET[] = "SELECT anchor FROM campaign_buckets WHERE key = $1 LIMIT 256";
 
 /* A similarity as the count of equal values it is (db.h binds integers; the SQL divides). */
@@ -103,7 +104,7 @@ sign_response(struct db *db, struct cluster_ctx *c, int64_t id, int *published, 
 		*sig = slot->sig;
 		return 0;
 	}
-	if ((st = db_prepare(db, SQL_TEXT)) == NULL)
+	if ((st = db_prepare(db, db_is_postgres(db) ? SQL_TEXT_PG : SQL_TEXT)) == NULL)
 		return db_err(db, e, "campaigns");
 	db_bind_int64(st, 1, id);
 	if ((rc = db_step(st)) != DB_ROW) {
@@ -428,8 +429,8 @@ struct batch {
 static const char SQL_POSITION[] = "SELECT position FROM campaign_params WHERE id = 1";
 static const char SQL_POSITION_SET[] = "UPDATE campaign_params SET position = $1 WHERE id = 1";
 static const char SQL_PRUNE[] =
-    "DELETE FROM campaign_queue WHERE id <= MIN($1, COALESCE((SELECT floor FROM campaign_params "
-    "WHERE id = 1), $1))";
+    "DELETE FROM campaign_queue WHERE id <= $1 AND id <= COALESCE((SELECT floor FROM campaign_params "
+    "WHERE id = 1), $1)";
 static const char SQL_QUEUE[] = "SELECT id, response_id FROM campaign_queue WHERE id > $1 ORDER BY id LIMIT $2";
 
 /* The queue position, or -1 when nothing was ever built. */
