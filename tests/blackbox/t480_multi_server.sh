@@ -106,7 +106,8 @@ else
 	not_ok "a streaming replica made by pg_basebackup -R starts and streams"; finish
 fi
 check "the replica is a hot standby (in recovery)" same "$(pg_replica -c 'SELECT pg_is_in_recovery()')" t
-command -v nginx >/dev/null || { not_ok "nginx is installed (scripts/deps.sh)"; finish; }
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)	# /usr/sbin is not on every user's PATH
+[ -x "$NGINX" ] || { not_ok "nginx is installed (scripts/deps.sh)"; finish; }
 
 init_data || { not_ok "agora init --demo on PostgreSQL" "$(tail -3 "$TMP/init.err")"; finish; }
 ok "agora init --demo on PostgreSQL"
@@ -167,7 +168,7 @@ http {
 	}
 }
 EOF
-nginx -e "$NGX/error.log" -p "$NGX" -c "$NGX/nginx.conf" >"$NGX/stdout" 2>&1 &
+"$NGINX" -e "$NGX/error.log" -p "$NGX" -c "$NGX/nginx.conf" >"$NGX/stdout" 2>&1 &
 PID_N=$!
 N=http://127.0.0.1:$PORT_N
 for _ in $(seq 1 100); do
