@@ -62,7 +62,7 @@ static const char SQL_TEXTS[] =
     "WHERE consultation_id = $1 AND (status = 'published' OR $2) ORDER BY " LANGUAGE_ORDER;
 static const char SQL_SAVE[] =
     "INSERT INTO summaries (consultation_id, language, body, status, updated_at, updated_by, published_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $4 = 'published' THEN $5 END) "
+    "VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $4 = 'published' THEN CAST($5 AS BIGINT) END) "
     "ON CONFLICT (consultation_id, language) DO UPDATE SET body = excluded.body, status = excluded.status, "
     "updated_at = excluded.updated_at, updated_by = excluded.updated_by, published_at = excluded.published_at";
 static const char SQL_CITATIONS_DEL[] =

@@ -126,7 +126,7 @@ check "agora campaigns: '48 near-identical responses from 10 countries'" grep -q
 check "agora campaigns: one campaign" grep -q "^1 campaign\.$" "$TMP/list"
 
 # ---- A rebuild gives the same campaigns ---------------------------------------------------------
-snapshot() { sql "SELECT r.public_id, rp.public_id, round(m.similarity, 4) FROM campaign_members m JOIN campaigns c ON c.id = m.campaign_id JOIN responses r ON r.id = m.response_id JOIN responses rp ON rp.id = c.representative ORDER BY r.public_id"; }
+snapshot() { sql "SELECT r.public_id, rp.public_id, round(CAST(m.similarity AS NUMERIC), 4) FROM campaign_members m JOIN campaigns c ON c.id = m.campaign_id JOIN responses r ON r.id = m.response_id JOIN responses rp ON rp.id = c.representative ORDER BY r.public_id"; }
 snapshot >"$TMP/before"
 check "48 member rows before the rebuild" same "$(wc -l <"$TMP/before")" 48
 "$AGORA" campaigns --data "$DATA" --rebuild "$ROUND" >"$TMP/list" 2>"$TMP/rebuild.err"
