@@ -54,7 +54,7 @@ cmd_export(int argc, char **argv, struct config *c)
 		fprintf(stderr, "agora export: --lang must be one of ar, zh, en, fr, ru, es\n");
 		return EXIT_USAGE;
 	}
-	if (!c->db[0] && !cli_is_data_folder(c->data)) {
+	if (!cli_is_data_folder(c->data)) {
 		fprintf(stderr, "agora export: %s is not a data folder\n", c->data);
 		return 1;
 	}
