@@ -555,9 +555,11 @@ static const char SQL_C_INS[] =
     "INSERT INTO campaigns (consultation_id, representative, updated_at) VALUES ($1, $2, $3)";
 static const char SQL_M_INS[] =
     "INSERT INTO campaign_members (response_id, campaign_id, similarity) VALUES ($1, $2, $3 / 128.0)";
-static const char SQL_B_INS[] = "INSERT OR IGNORE INTO campaign_buckets (key, anchor) VALUES ($1, $2)";
+static const char SQL_B_INS[] =
+    "INSERT INTO campaign_buckets (key, anchor) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 static const char SQL_PARAMS_SET[] =
-    "UPDATE campaign_params SET threshold = $1, rows = $2, bands = $3, position = MIN(position, $4), "
+    "UPDATE campaign_params SET threshold = $1, rows = $2, bands = $3, "
+    "position = CASE WHEN position < CAST($4 AS BIGINT) THEN position ELSE CAST($4 AS BIGINT) END, "
     "floor = NULL, built_at = $5 WHERE id = 1";
 static const char SQL_POSITION_ALL[] = "UPDATE campaign_params SET position = $1 WHERE id = 1";
 

@@ -67,6 +67,21 @@ hist_bucket(size_t n)
 	return 7;
 }
 
+/* PostgreSQL: one more on the change counter when a statement of this batch wrote a table
+ * the public pages are made of (the triggers of sql/postgres/0021_schema.sql mark the
+ * transaction). Last before the commit, so the counter's row is locked for the commit only;
+ * other servers' page caches see the new value with the data (page_cache.c). */
+static const char SQL_CHANGES_BUMP[] =
+    "UPDATE changes SET n = n + 1 WHERE id = 1 AND current_setting('agora.changed', true) = '1'";
+
+static int
+bump_changes(struct db *db)
+{
+	struct db_stmt *st = db_prepare(db, SQL_CHANGES_BUMP);
+
+	return st != NULL && db_run(st) == DB_DONE ? 0 : -1;
+}
+
 static void
 run_batch(struct writer *w, size_t n)
 {
@@ -114,6 +129,18 @@ run_batch(struct writer *w, size_t n)
 				}
 			goto done;
 		}
+	}
+	if (db_is_postgres(w->db) && failed < n && bump_changes(w->db) != 0) {
+		struct err be;
+		db_err(w->db, &be, "change counter");
+		log_error("msg=\"change counter failed, batch rolled back\" items=%zu error=\"%s\"", n, be.msg);
+		db_rollback(w->db);
+		for (size_t i = 0; i < n; i++)
+			if (w->batch[i].rc == 0) {
+				w->batch[i].rc = -1;
+				w->batch[i].err = be;
+			}
+		goto done;
 	}
 	if (w->delay_ms > 0) {
 		struct timespec ts = { w->delay_ms / 1000, (w->delay_ms % 1000) * 1000000 };
