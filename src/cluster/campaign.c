@@ -43,6 +43,7 @@ struct cluster_ctx {
 };
 
 static const char SQL_TEXT[] = "SELECT " CAMPAIGN_TEXT_COLUMNS "WHERE r.id = $1";
+static const char SQL_TEXT_PG[] = "SELECT " CAMPAIGN_TEXT_COLUMNS_PG "WHERE r.id = $1";
 static const char SQL_STATE[] = "SELECT status, consultation_id, current_version FROM responses WHERE id = $1";
 static const char SQL_MEMBER_OF[] =
     "SELECT m.campaign_id, c.representative FROM campaign_members m JOIN campaigns c ON c.id = "
@@ -104,7 +105,7 @@ sign_response(struct db *db, struct cluster_ctx *c, int64_t id, int *published, 
 		*sig = slot->sig;
 		return 0;
 	}
-	if ((st = db_prepare(db, SQL_TEXT)) == NULL)
+	if ((st = db_prepare(db, db_is_postgres(db) ? SQL_TEXT_PG : SQL_TEXT)) == NULL)
 		return db_err(db, e, "campaigns");
 	db_bind_int64(st, 1, id);
 	if ((rc = db_step(st)) != DB_ROW) {
@@ -526,9 +527,12 @@ static int
 batch_fn(struct db *db, void *arg, struct err *e)
 {
 	struct batch *b = arg;
+	int64_t pos = position_read(db, db_is_postgres(db), e);
 
 	/* A rebuild (or another server) moved the position since the batch was read: read it again. */
-	if (position_read(db, db_is_postgres(db), e) != b->from) {
+	if (pos < -1)
+		return -1;
+	if (pos != b->from) {
 		b->n = 0;
 		return 0;
 	}

@@ -13,6 +13,13 @@
 	"a.response_id = r.id AND a.version = r.current_version ORDER BY a.question)), '') "     \
 	"FROM responses r JOIN response_versions v ON v.response_id = r.id AND v.version = "      \
 	"r.current_version "
+/* The same on PostgreSQL: no group_concat nor char() there. */
+#define CAMPAIGN_TEXT_COLUMNS_PG                                                                  \
+	"r.id, r.status, r.consultation_id, v.summary || chr(10) || COALESCE((SELECT "            \
+	"string_agg(a.body, chr(10) ORDER BY a.question) FROM response_answers a WHERE "          \
+	"a.response_id = r.id AND a.version = r.current_version), '') "                           \
+	"FROM responses r JOIN response_versions v ON v.response_id = r.id AND v.version = "      \
+	"r.current_version "
 
 /* Does a similarity reach the threshold (in percent)? Exact on the K-ths a signature gives. */
 static inline int

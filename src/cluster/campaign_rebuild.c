@@ -294,6 +294,10 @@ static const char SQL_ALL[] =
     "SELECT " CAMPAIGN_TEXT_COLUMNS "WHERE r.status = 'published' ORDER BY r.consultation_id, r.id";
 static const char SQL_ROUND[] =
     "SELECT " CAMPAIGN_TEXT_COLUMNS "WHERE r.status = 'published' AND r.consultation_id = $1 ORDER BY r.id";
+static const char SQL_ALL_PG[] =
+    "SELECT " CAMPAIGN_TEXT_COLUMNS_PG "WHERE r.status = 'published' ORDER BY r.consultation_id, r.id";
+static const char SQL_ROUND_PG[] =
+    "SELECT " CAMPAIGN_TEXT_COLUMNS_PG "WHERE r.status = 'published' AND r.consultation_id = $1 ORDER BY r.id";
 static const char SQL_COUNT_ALL[] = "SELECT COUNT(*) FROM responses WHERE status = 'published'";
 static const char SQL_COUNT_ROUND[] =
     "SELECT COUNT(*) FROM responses WHERE status = 'published' AND consultation_id = $1";
@@ -397,7 +401,8 @@ compute(const char *db_url, struct out *o, int threads, campaign_progress_fn pro
 	if (db_step(st) == DB_ROW)
 		total = db_col_int64(st, 0);
 	db_done(st);
-	if ((st = db_prepare(db, o->round ? SQL_ROUND : SQL_ALL)) == NULL) {
+	if ((st = db_prepare(db, db_is_postgres(db) ? (o->round ? SQL_ROUND_PG : SQL_ALL_PG) :
+	    (o->round ? SQL_ROUND : SQL_ALL))) == NULL) {
 		db_err(db, e, "campaigns");
 		goto out;
 	}

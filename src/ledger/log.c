@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../store/writer.h"
 #include "../util/clock.h"
 #include "../util/log.h"
 
@@ -24,11 +25,11 @@ static const char SQL_PENDING_DONE[] = "DELETE FROM log_pending WHERE id <= $1";
  * of transactions still running are invisible to the DELETE and stay for their own seal. */
 static const char SQL_PENDING_TAKE[] = "DELETE FROM log_pending RETURNING id, kind, ref, ref2, payload";
 static const char SQL_PENDING_ANY[] = "SELECT 1 FROM log_pending LIMIT 1";
-/* The log's lock on PostgreSQL: a transaction-level advisory lock, held from here to the batch's
- * commit or rollback, so the seals of several servers append one after another (LEDGER.md,
- * "Several servers"). The key is "agoralog" in ASCII. */
+/* The log's lock on PostgreSQL: a transaction-level advisory lock, held to the batch's commit or
+ * rollback, so the seals of several servers append one after another (LEDGER.md, "Several
+ * servers"). The writer took it already at the batch's start (writer.h): taking it again is
+ * free, and keeps the seal right whoever runs it. */
 static const char SQL_LOG_LOCK[] = "SELECT pg_advisory_xact_lock(CAST($1 AS BIGINT))";
-#define LEDGER_PG_LOCK_KEY INT64_C(0x61676f72616c6f67)
 static const char SQL_NEXT_IDX[] = "SELECT COALESCE(MAX(idx) + 1, 0) FROM log_entries";
 static const char SQL_ENTRY_ADD[] =
     "INSERT INTO log_entries (idx, kind, ref, ref2, entry, salt, leaf_hash, logged_at) "
@@ -633,7 +634,7 @@ ledger_seal(struct db *db, void *arg, struct err *e)
 			return any;
 		if ((st = db_prepare(db, SQL_LOG_LOCK)) == NULL)
 			return db_err(db, e, "the log's lock");
-		db_bind_int64(st, 1, LEDGER_PG_LOCK_KEY);
+		db_bind_int64(st, 1, WRITER_PG_LOCK_KEY);
 		if (db_run(st) != DB_DONE)
 			return db_err(db, e, "the log's lock");
 		/* From here every statement sees what the lock's last holder committed. */
