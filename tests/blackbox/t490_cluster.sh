@@ -205,6 +205,10 @@ settle() {
 	return 1
 }
 check "the background work after the burst ends (the change counter settles)" settle
+check "the campaign workers of both servers clustered the 200 copies as one campaign" same \
+	"$(sql "SELECT COUNT(*) FROM campaign_members m JOIN responses r ON r.id = m.response_id JOIN response_versions v ON v.response_id = r.id AND v.version = r.current_version WHERE v.summary = 'Internationalized domain names need universal acceptance.'")" 200
+check "and left nothing in their queue past the position" same \
+	"$(sql "SELECT COUNT(*) FROM campaign_queue WHERE id > (SELECT position FROM campaign_params WHERE id = 1)")" 0
 SLUG=cluster-round-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 TITLE="Cluster round $SLUG"
 curl -s -o "$TMP/l1" "$BASE_B/consultations"
@@ -234,7 +238,8 @@ check "a response to it through A: 201" status_is 201
 ID=$(json 'j["id"]')
 curl -s -o "$TMP/p1" "$BASE_B/consultations/$SLUG"
 check "the very next view through B lists it" grep -qF "/responses/$ID" "$TMP/p1"
-settle
+settle	# the response's own background work (search, campaigns) moves the counter too
+curl -s -o "$TMP/p2" "$BASE_B/consultations/$SLUG"
 H1=$(hits "$BASE_B")
 curl -s -o "$TMP/p2" "$BASE_B/consultations/$SLUG"
 H2=$(hits "$BASE_B")
