@@ -511,6 +511,49 @@ CREATE TABLE report_texts (
 	PRIMARY KEY (language, field)
 );
 
+-- The ITU Member States and their regions (as sql/sqlite/0007 inserts them).
+INSERT INTO member_states (code, region) VALUES ('AD', 'europe'), ('AE', 'arab_states'), ('AF', 
+'asia_pacific'), ('AG', 'americas'), ('AL', 'europe'), ('AM', 'cis'), ('AO', 'africa'), ('AR', 
+'americas'), ('AT', 'europe'), ('AU', 'asia_pacific'), ('AZ', 'cis'), ('BA', 'europe'), ('BB', 
+'americas'), ('BD', 'asia_pacific'), ('BE', 'europe'), ('BF', 'africa'), ('BG', 'europe'), ('BH', 
+'arab_states'), ('BI', 'africa'), ('BJ', 'africa'), ('BN', 'asia_pacific'), ('BO', 'americas'), 
+('BR', 'americas'), ('BS', 'americas'), ('BT', 'asia_pacific'), ('BW', 'africa'), ('BY', 'cis'), 
+('BZ', 'americas'), ('CA', 'americas'), ('CD', 'africa'), ('CF', 'africa'), ('CG', 'africa'), 
+('CH', 'europe'), ('CI', 'africa'), ('CL', 'americas'), ('CM', 'africa'), ('CN', 'asia_pacific'), 
+('CO', 'americas'), ('CR', 'americas'), ('CU', 'americas'), ('CV', 'africa'), ('CY', 'europe'), 
+('CZ', 'europe'), ('DE', 'europe'), ('DJ', 'arab_states'), ('DK', 'europe'), ('DM', 'americas'), 
+('DO', 'americas'), ('DZ', 'arab_states'), ('EC', 'americas'), ('EE', 'europe'), ('EG', 
+'arab_states'), ('ER', 'africa'), ('ES', 'europe'), ('ET', 'africa'), ('FI', 'europe'), ('FJ', 
+'asia_pacific'), ('FM', 'asia_pacific'), ('FR', 'europe'), ('GA', 'africa'), ('GB', 'europe'), 
+('GD', 'americas'), ('GE', 'europe'), ('GH', 'africa'), ('GM', 'africa'), ('GN', 'africa'), ('GQ', 
+'africa'), ('GR', 'europe'), ('GT', 'americas'), ('GW', 'africa'), ('GY', 'americas'), ('HN', 
+'americas'), ('HR', 'europe'), ('HT', 'americas'), ('HU', 'europe'), ('ID', 'asia_pacific'), ('IE', 
+'europe'), ('IL', 'europe'), ('IN', 'asia_pacific'), ('IQ', 'arab_states'), ('IR', 'asia_pacific'), 
+('IS', 'europe'), ('IT', 'europe'), ('JM', 'americas'), ('JO', 'arab_states'), ('JP', 
+'asia_pacific'), ('KE', 'africa'), ('KG', 'cis'), ('KH', 'asia_pacific'), ('KI', 'asia_pacific'), 
+('KM', 'arab_states'), ('KN', 'americas'), ('KP', 'asia_pacific'), ('KR', 'asia_pacific'), ('KW', 
+'arab_states'), ('KZ', 'cis'), ('LA', 'asia_pacific'), ('LB', 'arab_states'), ('LC', 'americas'), 
+('LI', 'europe'), ('LK', 'asia_pacific'), ('LR', 'africa'), ('LS', 'africa'), ('LT', 'europe'), 
+('LU', 'europe'), ('LV', 'europe'), ('LY', 'arab_states'), ('MA', 'arab_states'), ('MC', 'europe'), 
+('MD', 'europe'), ('ME', 'europe'), ('MG', 'africa'), ('MH', 'asia_pacific'), ('MK', 'europe'), 
+('ML', 'africa'), ('MM', 'asia_pacific'), ('MN', 'asia_pacific'), ('MR', 'arab_states'), ('MT', 
+'europe'), ('MU', 'africa'), ('MV', 'asia_pacific'), ('MW', 'africa'), ('MX', 'americas'), ('MY', 
+'asia_pacific'), ('MZ', 'africa'), ('NA', 'africa'), ('NE', 'africa'), ('NG', 'africa'), ('NI', 
+'americas'), ('NL', 'europe'), ('NO', 'europe'), ('NP', 'asia_pacific'), ('NR', 'asia_pacific'), 
+('NZ', 'asia_pacific'), ('OM', 'arab_states'), ('PA', 'americas'), ('PE', 'americas'), ('PG', 
+'asia_pacific'), ('PH', 'asia_pacific'), ('PK', 'asia_pacific'), ('PL', 'europe'), ('PT', 
+'europe'), ('PW', 'asia_pacific'), ('PY', 'americas'), ('QA', 'arab_states'), ('RO', 'europe'), 
+('RS', 'europe'), ('RU', 'cis'), ('RW', 'africa'), ('SA', 'arab_states'), ('SB', 'asia_pacific'), 
+('SC', 'africa'), ('SD', 'arab_states'), ('SE', 'europe'), ('SG', 'asia_pacific'), ('SI', 
+'europe'), ('SK', 'europe'), ('SL', 'africa'), ('SM', 'europe'), ('SN', 'africa'), ('SO', 
+'arab_states'), ('SR', 'americas'), ('SS', 'africa'), ('ST', 'africa'), ('SV', 'americas'), ('SY', 
+'arab_states'), ('SZ', 'africa'), ('TD', 'africa'), ('TG', 'africa'), ('TH', 'asia_pacific'), 
+('TJ', 'cis'), ('TL', 'asia_pacific'), ('TM', 'cis'), ('TN', 'arab_states'), ('TO', 
+'asia_pacific'), ('TR', 'europe'), ('TT', 'americas'), ('TV', 'asia_pacific'), ('TZ', 'africa'), 
+('UA', 'europe'), ('UG', 'africa'), ('US', 'americas'), ('UY', 'americas'), ('UZ', 'cis'), ('VA', 
+'europe'), ('VC', 'americas'), ('VE', 'americas'), ('VN', 'asia_pacific'), ('VU', 'asia_pacific'), 
+('WS', 'asia_pacific'), ('YE', 'arab_states'), ('ZA', 'africa'), ('ZM', 'africa'), ('ZW', 'africa');
+
 -- Foreign keys, added once every table exists.
 ALTER TABLE accounts ADD FOREIGN KEY (state_code) REFERENCES member_states (code);
 ALTER TABLE consultations ADD FOREIGN KEY (launched_by_outcome) REFERENCES outcomes (id);

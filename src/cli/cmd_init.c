@@ -72,8 +72,10 @@ cmd_init(int argc, char **argv, struct config *c)
 			strerror(errno));
 		return 1;
 	}
-	snprintf(path, sizeof(path), "%s/agora.db", c->data);
-	close(open(path, O_WRONLY | O_CREAT | O_EXCL, 0600));
+	/* a SQLite store is made private before SQLite creates it; PostgreSQL has none here */
+	config_db_url(c, path, sizeof(path));
+	if (strncmp(path, "sqlite:", 7) == 0)
+		close(open(path + 7, O_WRONLY | O_CREAT | O_EXCL, 0600));
 	if (cli_store_open(c, &s) != 0)
 		return 1;
 	account_random_password(password, 20);

@@ -60,8 +60,7 @@ static const char SQL_MEMBER_INS[] =
     "INSERT INTO campaign_members (response_id, campaign_id, similarity) VALUES ($1, $2, $3 / 128.0)";
 static const char SQL_CAMPAIGN_INS[] =
     "INSERT INTO campaigns (consultation_id, representative, updated_at) VALUES ($1, $2, $3)";
-static const char SQL_BUCKET_INS[] =
-    "INSERT INTO campaign_buckets (key, anchor) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+static const char SQL_BUCKET_INS[] = "INSERT INTO campaign_buckets (key, anchor) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 static const char SQL_BUCKET[] = "SELECT anchor FROM campaign_buckets WHERE key = $1 LIMIT 256";
 
 /* A similarity as the count of equal values it is (db.h binds integers; the SQL divides). */
@@ -430,8 +429,8 @@ struct batch {
 static const char SQL_POSITION[] = "SELECT position FROM campaign_params WHERE id = 1";
 static const char SQL_POSITION_SET[] = "UPDATE campaign_params SET position = $1 WHERE id = 1";
 static const char SQL_PRUNE[] =
-    "DELETE FROM campaign_queue WHERE id <= CAST($1 AS BIGINT) AND id <= COALESCE((SELECT floor "
-    "FROM campaign_params WHERE id = 1), CAST($1 AS BIGINT))";
+    "DELETE FROM campaign_queue WHERE id <= $1 AND id <= COALESCE((SELECT floor FROM campaign_params "
+    "WHERE id = 1), $1)";
 static const char SQL_QUEUE[] = "SELECT id, response_id FROM campaign_queue WHERE id > $1 ORDER BY id LIMIT $2";
 /* PostgreSQL, several servers (docs/POSTGRES.md, "Several servers"). The position is read
  * locked in the writer's closure, so two servers never cluster the same rows: the second waits

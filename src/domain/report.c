@@ -24,7 +24,7 @@ static const char SQL_TEXT_ANY[] = "SELECT 1 FROM report_texts WHERE language = 
 static const char SQL_TEXT_PUT[] =
     "INSERT INTO report_texts (language, field, body, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5) "
     "ON CONFLICT (language, field) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at, "
-    "updated_by = excluded.updated_by WHERE body != excluded.body";
+    "updated_by = excluded.updated_by WHERE report_texts.body <> excluded.body";
 static const char SQL_TEXT_DEL[] = "DELETE FROM report_texts WHERE language = $1 AND field = $2";
 /* Working-group meetings only: open consultation meetings decide nothing. */
 static const char SQL_MEETINGS[] =

@@ -266,4 +266,18 @@ req GET /healthz
 check "the first server still answers" status_is 200
 stop_server
 check "the server stops with status 0" [ "$STOP_RC" = 0 ]
+
+# --- the store's URL ------------------------------------------------------------------------
+"$AGORA" init --data "$TMP/nostore" --db 'mysql://someone:hunter2@db/agora' >"$TMP/o" 2>"$TMP/e"; RC=$?
+check "an unsupported store URL: exit 1" rc_is 1
+check "... says which kinds are taken" grep -qF "expected sqlite:PATH or postgres://" "$TMP/e"
+check "... and never repeats a password" sh -c "! grep -q hunter2 '$TMP/e' '$TMP/o'"
+if on_pg; then
+	# backup and restore copy SQLite data folders; on PostgreSQL they refuse, naming the tools
+	"$AGORA" backup --data "$DATA" -o "$TMP/b.tar" >"$TMP/o" 2>"$TMP/e"; RC=$?
+	check "PostgreSQL: agora backup refuses, naming pg_dump" sh -c "[ $RC -ne 0 ] && grep -qF pg_dump '$TMP/e' && [ ! -e '$TMP/b.tar' ]"
+	"$AGORA" restore --data "$TMP/restored" "$TMP/b.tar" >"$TMP/o" 2>"$TMP/e"; RC=$?
+	check "PostgreSQL: agora restore refuses, naming pg_restore" sh -c "[ $RC -ne 0 ] && grep -qF pg_restore '$TMP/e' && [ ! -e '$TMP/restored' ]"
+	check "PostgreSQL: init made no SQLite file in the data folder" [ ! -e "$DATA/agora.db" ]
+fi
 finish
