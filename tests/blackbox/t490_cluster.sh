@@ -165,7 +165,7 @@ check "every response version is logged exactly once" same \
 check "checkpoint sizes only grow, one checkpoint per size" same \
 	"$(sql "SELECT COUNT(*) FROM log_checkpoints a JOIN log_checkpoints b ON b.id > a.id AND b.size <= a.size AND b.size > 0")" 0
 check "response numbers in the round are 1..n with none twice" same \
-	"$(sql "SELECT COUNT(*) = COUNT(DISTINCT number) AND MIN(number) = 1 AND MAX(number) = COUNT(*) FROM response_numbers n JOIN consultations c ON c.id = n.consultation_id WHERE c.slug = '$ROUND'")" t
+	"$(sql "SELECT CASE WHEN COUNT(*) = COUNT(DISTINCT number) AND MIN(number) = 1 AND MAX(number) = COUNT(*) THEN 'yes' ELSE 'no' END FROM response_numbers n JOIN consultations c ON c.id = n.consultation_id WHERE c.slug = '$ROUND'")" yes
 check "no fork: every checkpoint either server showed during the burst is consistent with the last" py "
 import urllib.request
 last = open('$TMP/cpN').read(); cps = {size_of(c): c for c in B['checkpoints']}
