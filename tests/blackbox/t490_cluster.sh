@@ -207,6 +207,8 @@ settle() {
 check "the background work after the burst ends (the change counter settles)" settle
 check "the campaign workers of both servers clustered the 200 copies as one campaign" same \
 	"$(sql "SELECT COUNT(*) FROM campaign_members m JOIN responses r ON r.id = m.response_id JOIN response_versions v ON v.response_id = r.id AND v.version = r.current_version WHERE v.summary = 'Internationalized domain names need universal acceptance.'")" 200
+check "the jobs both servers claimed all ended, none failed, none left running" same \
+	"$(sql "SELECT COUNT(*) FROM jobs WHERE state IN ('running', 'failed')")|$(sql "SELECT CASE WHEN COUNT(*) > 0 THEN 'some' ELSE 'none' END FROM jobs WHERE state = 'done'")" "0|some"
 check "and left nothing in their queue past the position" same \
 	"$(sql "SELECT COUNT(*) FROM campaign_queue WHERE id > (SELECT position FROM campaign_params WHERE id = 1)")" 0
 SLUG=cluster-round-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
