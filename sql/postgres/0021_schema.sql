@@ -800,9 +800,9 @@ CREATE TABLE blob_chunks (
 -- search index (PostgreSQL): begin
 -- search index (PostgreSQL): end
 
--- Several application servers on one database (docs/LEDGER.md "Several servers",
--- docs/POSTGRES.md). Written by the cluster work of issue 10; PostgreSQL only: SQLite has one
--- process per data folder.
+-- Several application servers on one database (docs/LEDGER.md "Several servers on one
+-- PostgreSQL database", docs/PERFORMANCE.md "Caches with several servers"). Written by the
+-- cluster work of issue 10; PostgreSQL only: SQLite has one process per data folder.
 
 -- The change counter: the page caches of every server compare it with the value their page was
 -- built under (src/web/page_cache.c). A statement that writes a table the public pages are made

@@ -432,13 +432,14 @@ static const char SQL_PRUNE[] =
     "DELETE FROM campaign_queue WHERE id <= $1 AND id <= COALESCE((SELECT floor FROM campaign_params "
     "WHERE id = 1), $1)";
 static const char SQL_QUEUE[] = "SELECT id, response_id FROM campaign_queue WHERE id > $1 ORDER BY id LIMIT $2";
-/* PostgreSQL, several servers (docs/POSTGRES.md, "Several servers"). The position is read
- * locked in the writer's closure, so two servers never cluster the same rows: the second waits
- * for the first's commit and then finds the position moved. And the queue is read only up to a
- * horizon below which every id is final: an identity value is drawn at INSERT, not at COMMIT, so
- * a row committed later may have a smaller id than one already read, and moving the position
- * past it would skip it for good. */
-static const char SQL_POSITION_LOCK[] = "SELECT position FROM campaign_params WHERE id = 1 FOR UPDATE";
+/* PostgreSQL, several servers (docs/LEDGER.md, "Several servers on one PostgreSQL database").
+ * The position is read locked in the writer's closure, so two servers never cluster the same
+ * rows: the second waits for the first's commit and then finds the position moved. And the
+ * queue is read only up to a horizon below which every id is final: an identity value is drawn
+ * at INSERT, not at COMMIT, so a row committed later may have a smaller id than one already read,
+ * and moving the position past it would skip it for good. */
+static const char SQL_POSITION_LOCK[] =
+    "SELECT position FROM campaign_params WHERE id = 1 FOR UPDATE";
 static const char SQL_QUEUE_PG[] =
     "SELECT id, response_id FROM campaign_queue WHERE id > $1 AND id <= $3 ORDER BY id LIMIT $2";
 static const char SQL_SEQ_LAST[] =

@@ -23,7 +23,8 @@ static const char SQL_PENDING_DONE[] = "DELETE FROM log_pending WHERE id <= $1";
  * transaction still running may hold a smaller id than a row already committed, and its row,
  * committed after this seal, would be deleted by the next one without ever being logged. Rows
  * of transactions still running are invisible to the DELETE and stay for their own seal. */
-static const char SQL_PENDING_TAKE[] = "DELETE FROM log_pending RETURNING id, kind, ref, ref2, payload";
+static const char SQL_PENDING_TAKE[] =
+    "DELETE FROM log_pending RETURNING id, kind, ref, ref2, payload";
 static const char SQL_PENDING_ANY[] = "SELECT 1 FROM log_pending LIMIT 1";
 /* The log's lock on PostgreSQL: a transaction-level advisory lock, held to the batch's commit or
  * rollback, so the seals of several servers append one after another (LEDGER.md, "Several

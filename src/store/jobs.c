@@ -52,7 +52,8 @@ static const char SQL_DUE[] =
     "ORDER BY run_at, id LIMIT 1";
 static const char SQL_CLAIM[] =
     "UPDATE jobs SET state = 'running', updated_at = $2 WHERE id = $1 AND state = 'pending'";
-/* PostgreSQL, where several servers claim from one table (docs/POSTGRES.md, "Several servers").
+/* PostgreSQL, where several servers claim from one table (docs/LEDGER.md, "Several servers on
+ * one PostgreSQL database").
  * A claim skips the jobs another server's batch has locked and is claiming now, instead of
  * waiting for that batch and then finding the job taken; it names the claiming connection, and
  * only jobs whose connection is gone (its server stopped or crashed) are put back. */

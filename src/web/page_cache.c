@@ -1,7 +1,7 @@
 /* page_cache.c: the page micro-cache (per thread, so no lock on the hot path). On PostgreSQL a
  * page is also kept only while the database's change counter is what it was when the page was
  * built, so a change made through any server is seen through every other at once
- * (docs/POSTGRES.md, "Several servers"). */
+ * (docs/PERFORMANCE.md, "Caches with several servers"). */
 #include "page_cache.h"
 
 #include <stdint.h>
