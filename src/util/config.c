@@ -126,13 +126,43 @@ config_take_flag(struct config *c, int argc, char **argv, int *i, char *err, siz
 	return CONFIG_NOT_MINE;
 }
 
+/* A database URL with its password, if any, shown as ***: in the authority (user:secret@host)
+ * and as a query parameter (password=secret). out holds at least strlen(url) + 4 bytes. */
+static void
+mask_password(const char *url, char *out, size_t outlen)
+{
+	const char *auth = strstr(url, "://"), *end, *at, *colon, *q;
+
+	snprintf(out, outlen, "%s", url);
+	if (auth == NULL)
+		return;
+	auth += 3;
+	end = auth + strcspn(auth, "/?");
+	at = memchr(auth, '@', (size_t)(end - auth));
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon != NULL)
+		snprintf(out, outlen, "%.*s***%s", (int)(colon + 1 - url), url, at);
+	if ((q = strstr(out, "password=")) != NULL && (q == out || q[-1] == '?' || q[-1] == '&')) {
+		char rest[1024];
+		const char *amp = strchr(q, '&');
+
+		snprintf(rest, sizeof(rest), "%s", amp ? amp : "");
+		snprintf((char *)q + 9, outlen - (size_t)(q + 9 - out), "***%s", rest);
+	}
+}
+
 void
 config_print(const struct config *c, FILE *out)
 {
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		const struct setting *s = &settings[i];
 		const char *p = (const char *)c + s->offset;
-		if (s->kind == STR)
+		if (s->kind == STR && strstr(p, "://") != NULL) {
+			char masked[1100];
+
+			mask_password(p, masked, sizeof(masked));
+			fprintf(out, "%-22s %-28s %-8s %s\n", s->flag, masked, c->source[i], s->env);
+		} else if (s->kind == STR)
 			fprintf(out, "%-22s %-28s %-8s %s\n", s->flag, p[0] ? p : "\"\"", c->source[i], s->env);
 		else
 			fprintf(out, "%-22s %-28lld %-8s %s\n", s->flag, *(const long long *)(const void *)p,

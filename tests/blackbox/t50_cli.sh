@@ -290,6 +290,9 @@ check "the server stops with status 0" [ "$STOP_RC" = 0 ]
 check "an unsupported store URL: exit 1" rc_is 1
 check "... says which kinds are taken" grep -qF "expected sqlite:PATH or postgres://" "$TMP/e"
 check "... and never repeats a password" sh -c "! grep -q hunter2 '$TMP/e' '$TMP/o'"
+"$AGORA" config check --db 'postgresql://agora:hunter2@db/agora?sslmode=require&password=hunter3' >"$TMP/o" 2>&1
+check "config check shows a database URL with its passwords masked" \
+	sh -c "grep -q '^db  *postgresql://agora:\*\*\*@db/agora?sslmode=require&password=\*\*\* ' '$TMP/o' && ! grep -q hunter '$TMP/o'"
 if on_pg; then
 	# backup and restore copy SQLite data folders; on PostgreSQL they refuse, naming the tools
 	"$AGORA" backup --data "$DATA" -o "$TMP/b.tar" >"$TMP/o" 2>"$TMP/e"; RC=$?
