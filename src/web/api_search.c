@@ -85,7 +85,7 @@ api_search(struct request *r)
 	struct search_query q;
 	struct search_result res;
 	struct err e;
-	sqlite3 *idx;
+	const struct search_index *idx;
 	json_t *hits;
 
 	if (reader_access(r, &q.access) != 0)

@@ -578,7 +578,7 @@ page_search(struct request *r)
 	struct search_query q;
 	struct search_result res;
 	struct err e;
-	sqlite3 *idx;
+	const struct search_index *idx;
 	int ran = 0, failed = 0;
 
 	err_clear(&e);

@@ -44,10 +44,11 @@ struct server {
 };
 
 /* search index connections (issue 6) */
-/* This thread's read-only connection to DATA/search.db, opened on first use; NULL when the
- * index is not there (not built yet) or cannot be opened. */
-struct sqlite3;
-struct sqlite3 *server_search_index(struct server *s);
+/* This thread's index to search: a read-only connection to DATA/search.db, opened on first use
+ * (NULL when the index is not there, not built yet, or cannot be opened); on PostgreSQL the
+ * thread's read connection to the store, which holds the index. */
+struct search_index;
+const struct search_index *server_search_index(struct server *s);
 /* end search index */
 
 /* Opens the store (migrating it), starts the writer, jobs, scheduler and the daemon. */
