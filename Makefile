@@ -19,8 +19,8 @@ MIGRATIONS := $(sort $(wildcard sql/sqlite/*.sql))
 PG_MIGRATIONS := $(sort $(wildcard sql/postgres/*.sql))
 ASSETS := static/agora.css src/web/openapi.json
 DEMO := $(sort $(wildcard demo/*.json))
-# test_db_pg.c needs a PostgreSQL server: `make test-pg`, not the fast tier (issue 10)
-UNIT_SRC := $(filter-out tests/unit/test_db_pg.c,$(wildcard tests/unit/test_*.c))
+# test_db_pg.c and test_search_pg.c need a PostgreSQL server: `make test-pg`, not the fast tier (issue 10)
+UNIT_SRC := $(filter-out tests/unit/test_db_pg.c tests/unit/test_search_pg.c,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 LANGS := ar zh en fr ru es
 MO := $(LANGS:%=$(B)/locale/%/LC_MESSAGES/agora.mo)
@@ -120,7 +120,7 @@ bench: deps
 # The libpq driver's unit tests against a throwaway cluster tests/run-pg.sh starts and stops
 # (docs/POSTGRES.md). Built outside $(B)/tests so the fast tier's runner never picks it up.
 .PHONY: test-pg
-test-pg: deps $(B)/pgtests/test_db_pg
+test-pg: deps $(B)/pgtests/test_db_pg $(B)/pgtests/test_search_pg
 	@B=$(B) bash tests/run-pg.sh
 
 $(B)/pgtests/%: tests/unit/%.c $(B)/libagora.a tests/unit/unit.h

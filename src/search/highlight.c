@@ -186,20 +186,39 @@ citer_next(struct citer *c)
 	}
 }
 
-/* The second pass: the text copied with the marks, as fts5HighlightCb. range_end < 0: all. */
+/* The second pass: the text copied with the marks, as fts5HighlightCb of SQLite 3.40 (the
+ * version the SQLite index runs on here: adjacent instances are marked apart). range_end 0:
+ * the whole text. */
 struct mark {
 	struct buf *out;
 	const char *text;
 	struct citer it;
 	int range_start, range_end;
-	int pos, off, open;
+	int pos, off;
 };
+
+/* Copies n bytes of text without the bytes that are the marks: every mark in the output is one
+ * this file put there (index.c never stores them; this holds whatever the text). */
+static void
+put_clean(struct buf *b, const char *s, size_t n)
+{
+	while (n > 0) {
+		size_t k = 0;
+		while (k < n && s[k] != SEARCH_MARK_ON && s[k] != SEARCH_MARK_OFF)
+			k++;
+		buf_add(b, s, k);
+		if (k < n)
+			k++;
+		s += k;
+		n -= k;
+	}
+}
 
 static void
 put_text(struct mark *m, int to)
 {
 	if (to > m->off)
-		buf_add(m->out, m->text + m->off, (size_t)(to - m->off));
+		put_clean(m->out, m->text + m->off, (size_t)(to - m->off));
 }
 
 static int
@@ -213,42 +232,30 @@ mark_token(void *arg, int colocated, const char *tok, int len, int start, int en
 	if (colocated)
 		return 0;
 	pos = m->pos++;
-	if (m->range_end >= 0) {
+	if (m->range_end > 0) {
 		if (pos < m->range_start || pos > m->range_end)
 			return 0;
 		if (m->range_start && pos == m->range_start)
 			m->off = start;
 	}
-	if (m->open && (pos <= m->it.start || m->it.start < 0) && start > m->off) {
-		buf_putc(m->out, SEARCH_MARK_OFF);
-		m->open = 0;
-	}
-	if (pos == m->it.start && !m->open) {
+	if (pos == m->it.start) {
 		put_text(m, start);
 		buf_putc(m->out, SEARCH_MARK_ON);
 		m->off = start;
-		m->open = 1;
 	}
 	if (pos == m->it.end) {
-		if (!m->open) {
+		if (m->range_end > 0 && m->it.start < m->range_start)
 			buf_putc(m->out, SEARCH_MARK_ON);
-			m->open = 1;
-		}
 		put_text(m, end);
+		buf_putc(m->out, SEARCH_MARK_OFF);
 		m->off = end;
 		citer_next(&m->it);
 	}
-	if (pos == m->range_end) {
-		if (m->open) {
-			if (m->it.start >= 0 && pos >= m->it.start) {
-				put_text(m, end);
-				m->off = end;
-			}
-			buf_putc(m->out, SEARCH_MARK_OFF);
-			m->open = 0;
-		}
+	if (m->range_end > 0 && pos == m->range_end) {
 		put_text(m, end);
 		m->off = end;
+		if (pos >= m->it.start && pos < m->it.end)
+			buf_putc(m->out, SEARCH_MARK_OFF);
 	}
 	return 0;
 }
@@ -293,15 +300,12 @@ search_highlight(struct arena *a, struct search_tokenizer *tok, const struct sea
 	m.out = &b;
 	m.text = text;
 	m.it.n = n;
-	m.range_end = -1;
 	citer_next(&m.it);
 	if (search_tokenize(tok, 0, text, strlen(text), mark_token, &m) != 0) {
 		buf_free(&b);
 		return NULL;
 	}
-	if (m.open)
-		buf_putc(&b, SEARCH_MARK_OFF);
-	buf_puts(&b, text + m.off);
+	put_clean(&b, text + m.off, strlen(text + m.off));
 	return finish(a, &b);
 }
 
@@ -384,10 +388,8 @@ search_snippet(struct arena *a, struct search_tokenizer *tok, const struct searc
 		buf_free(&b);
 		return NULL;
 	}
-	if (m.open)
-		buf_putc(&b, SEARCH_MARK_OFF);
 	if (m.range_end >= ndoc - 1)
-		buf_puts(&b, text + m.off);
+		put_clean(&b, text + m.off, strlen(text + m.off));
 	else
 		buf_puts(&b, ELLIPSIS);
 	return finish(a, &b);
