@@ -346,6 +346,25 @@ out:
 	return rc;
 }
 
+/* New rows wait in the GIN index's pending list, which every search reads whole until it is
+ * merged (by autovacuum, some time later): merged at the end of each batch instead. */
+static const char SQL_GIN_CLEAN[] = "SELECT gin_clean_pending_list(CAST('search_docs_words' AS regclass))";
+
+/* Merges the pending list; a store whose index this role does not own (only its owner may) is
+ * left to autovacuum, without failing the batch. */
+static void
+gin_clean(struct db *db)
+{
+	struct err e;
+
+	if (db_savepoint(db) != 0)
+		return;
+	if (scalar(db, SQL_GIN_CLEAN, 0, &e) < 0)
+		db_savepoint_rollback(db);
+	else
+		db_savepoint_release(db);
+}
+
 static const char SQL_QUEUE[] =
     "SELECT id, thing, thing_id, xact FROM search_queue "
     "WHERE xact < pg_snapshot_xmin(pg_current_snapshot()) "
@@ -456,6 +475,8 @@ search_pg_catch_up(struct db *db, int max, int *applied, struct err *e)
 			}
 		}
 	}
+	if (*applied > 0)
+		gin_clean(db);
 	if (db_commit(db) != 0) {
 		db_err(db, e, "search index");
 		db_rollback(db);
