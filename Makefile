@@ -19,8 +19,11 @@ MIGRATIONS := $(sort $(wildcard sql/sqlite/*.sql))
 PG_MIGRATIONS := $(sort $(wildcard sql/postgres/*.sql))
 ASSETS := static/agora.css src/web/openapi.json
 DEMO := $(sort $(wildcard demo/*.json))
-# test_db_pg.c and test_search_pg.c need a PostgreSQL server: `make test-pg`, not the fast tier (issue 10)
-UNIT_SRC := $(filter-out tests/unit/test_db_pg.c tests/unit/test_search_pg.c,$(wildcard tests/unit/test_*.c))
+# tests/unit/test_*_pg.c need a PostgreSQL server: built into $(B)/pgtests and run by the
+# blackbox-pg tier inside its throwaway cluster (tests/run.sh), or alone by `make test-pg`
+PG_UNIT_SRC := $(wildcard tests/unit/test_*_pg.c)
+PG_UNIT_BIN := $(PG_UNIT_SRC:tests/unit/%.c=$(B)/pgtests/%)
+UNIT_SRC := $(filter-out $(PG_UNIT_SRC),$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 LANGS := ar zh en fr ru es
 MO := $(LANGS:%=$(B)/locale/%/LC_MESSAGES/agora.mo)
@@ -98,7 +101,7 @@ run: deps all
 	@sh scripts/run.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(B)/tests/ledger_gen $(B)/tests/cosign_gen
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(PG_UNIT_BIN) $(B)/tests/ledger_gen $(B)/tests/cosign_gen
 	@sh tests/run.sh
 
 unit: all $(UNIT_BIN)
@@ -108,7 +111,7 @@ blackbox: all $(B)/tests/ledger_gen $(B)/tests/cosign_gen
 	@sh tests/run.sh blackbox
 
 asan: deps
-	@$(MAKE) --no-print-directory B=build-asan OPT=-O1 EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" EXTRA_LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%) build-asan/tests/ledger_gen build-asan/tests/cosign_gen
+	@$(MAKE) --no-print-directory B=build-asan OPT=-O1 EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" EXTRA_LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%) $(PG_UNIT_SRC:tests/unit/%.c=build-asan/pgtests/%) build-asan/tests/ledger_gen build-asan/tests/cosign_gen
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp AGORA_BIN=build-asan/agora B=build-asan sh tests/run.sh
 
 bench: deps
@@ -120,7 +123,7 @@ bench: deps
 # The libpq driver's unit tests against a throwaway cluster tests/run-pg.sh starts and stops
 # (docs/POSTGRES.md). Built outside $(B)/tests so the fast tier's runner never picks it up.
 .PHONY: test-pg
-test-pg: deps $(B)/pgtests/test_db_pg $(B)/pgtests/test_search_pg
+test-pg: deps $(PG_UNIT_BIN)
 	@B=$(B) bash tests/run-pg.sh
 
 $(B)/pgtests/%: tests/unit/%.c $(B)/libagora.a tests/unit/unit.h

@@ -12,8 +12,9 @@ failures=""
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-if [ "$what" = all ] || [ "$what" = unit ]; then
-	for t in "$B"/tests/test_*; do
+# units DIR TAG: every cmocka test program in DIR
+units() {
+	for t in "$1"/test_*; do
 		[ -x "$t" ] || continue
 		"$t" >"$log" 2>&1
 		rc=$?
@@ -22,9 +23,12 @@ if [ "$what" = all ] || [ "$what" = unit ]; then
 		p=${p:-0}; f=${f:-0}
 		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi	# crashed
 		passed=$((passed + p)); failed=$((failed + f))
-		printf '%-40s %3d passed, %d failed\n' "unit/$(basename "$t")" "$p" "$f"
-		if [ "$f" -gt 0 ]; then cat "$log"; failures="$failures $(basename "$t")"; fi
+		printf '%-40s %3d passed, %d failed\n' "$2/$(basename "$t")" "$p" "$f"
+		if [ "$f" -gt 0 ]; then cat "$log"; failures="$failures $2/$(basename "$t")"; fi
 	done
+}
+if [ "$what" = all ] || [ "$what" = unit ]; then
+	units "$B/tests" unit
 fi
 # blackbox [pg]: every tests/blackbox/t*.sh, on SQLite or (pg) on PostgreSQL
 blackbox() {
@@ -45,12 +49,31 @@ blackbox() {
 		if [ "$f" -gt 0 ]; then grep -v '^ok ' "$log" | tail -40; failures="$failures $tag/$(basename "$t")"; fi
 	done
 }
+# In the whole run the PostgreSQL pass runs beside the SQLite one, as a second run.sh (its own
+# cluster, its own temporary folders and ports): most of a black-box test's time is waiting.
+if [ "$what" = all ]; then
+	pglog=$(mktemp)
+	sh "$0" blackbox-pg >"$pglog" 2>&1 &
+	pgpid=$!
+fi
 if [ "$what" = all ] || [ "$what" = blackbox ]; then
 	blackbox
 fi
-if [ "$what" = all ] || [ "$what" = blackbox-pg ]; then
+if [ "$what" = all ]; then
+	wait "$pgpid"
+	sed '/^[0-9]* passed, [0-9]* failed$/d; /^failing:/d' "$pglog"
+	p=$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' "$pglog" | tail -1)
+	f=$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' "$pglog" | tail -1)
+	if [ -z "$p" ] || [ -z "$f" ]; then p=0; f=1; echo "not ok - the blackbox-pg run ended without its count"; fi
+	passed=$((passed + p)); failed=$((failed + f))
+	[ "$f" -gt 0 ] && failures="$failures $(sed -n 's/^failing://p' "$pglog")"
+	rm -f "$pglog"
+fi
+if [ "$what" = blackbox-pg ]; then
 	. tests/pg.sh
 	if pg_start; then
+		# the driver's own tests first (tests/unit/test_*_pg.c), in the same cluster
+		units "$B/pgtests" pg
 		blackbox pg
 		pg_stop
 	else

@@ -784,14 +784,17 @@ CREATE TRIGGER moderation_events_ins AFTER INSERT ON moderation_events
 	FOR EACH ROW EXECUTE FUNCTION agora_moderation_events_ins();
 
 -- Blobs (attachments, document revisions) live in the database on PostgreSQL, so that
--- application servers share no disk: a blob is its chunks, in order (src/store/blobs.c).
+-- application servers share no disk: a blob is its chunks, in order, of 1 MiB but the last
+-- (src/store/blobs_pg.c); a row and its chunks commit together, before any row names the blob.
+-- touched_at: when it was last stored (storing it again refreshes it), so the sweep's grace
+-- period covers a row about to name a blob stored long ago and since unreferenced.
 CREATE TABLE blobs (
 	sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
 	size BIGINT NOT NULL CHECK (size >= 0),
-	created_at BIGINT NOT NULL
+	touched_at BIGINT NOT NULL
 );
 CREATE TABLE blob_chunks (
-	sha256 TEXT NOT NULL REFERENCES blobs (sha256),
+	sha256 TEXT NOT NULL REFERENCES blobs (sha256) ON DELETE CASCADE,
 	seq INTEGER NOT NULL CHECK (seq >= 0),
 	data BYTEA NOT NULL,
 	PRIMARY KEY (sha256, seq)
@@ -840,3 +843,74 @@ CREATE TABLE search_bodies (
 	body TEXT NOT NULL
 );
 -- search index (PostgreSQL): end
+
+-- Several application servers on one database (docs/LEDGER.md "Several servers on one
+-- PostgreSQL database", docs/PERFORMANCE.md "Caches with several servers"). Written by the
+-- cluster work of issue 10; PostgreSQL only: SQLite has one process per data folder.
+
+-- The change counter: the page caches of every server compare it with the value their page was
+-- built under (src/web/page_cache.c). A statement that writes a table the public pages are made
+-- of marks its transaction (a transaction-local setting: no lock, no row); the writer's batch,
+-- just before its commit, adds one to the counter when its transaction is marked
+-- (src/store/writer.c). The counter is a row, so its new value is visible at the commit, with
+-- the data, and not before.
+CREATE TABLE changes (
+	id BIGINT PRIMARY KEY CHECK (id = 1),
+	n BIGINT NOT NULL
+);
+INSERT INTO changes (id, n) VALUES (1, 0);
+CREATE FUNCTION agora_mark_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM set_config('agora.changed', '1', true);
+	RETURN NULL;
+END $$;
+-- Every table but the ones no public page is made of (sessions, tokens, jobs, queues, mail,
+-- the audit trail, blobs: a blob is named by its hash and never changes) and the counter itself.
+-- A later migration that adds a table a page shows must give it the trigger (PERFORM
+-- agora_watch_tables()).
+CREATE FUNCTION agora_watch_tables() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	t TEXT;
+BEGIN
+	FOR t IN SELECT c.relname FROM pg_class c
+		WHERE c.relkind = 'r' AND c.relnamespace = CAST(current_schema() AS regnamespace)
+		AND c.relname NOT IN ('changes', 'schema_migrations', 'sessions', 'api_tokens', 'jobs',
+			'events', 'held_uploads', 'audit_log', 'outbox', 'email_confirmations',
+			'search_queue', 'campaign_queue', 'campaign_buckets', 'log_pending', 'blobs',
+			'blob_chunks', 'blob_refs')
+		AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid
+			AND g.tgname = c.relname || '_changed')
+	LOOP
+		EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I '
+			'FOR EACH STATEMENT EXECUTE FUNCTION agora_mark_changed()', t || '_changed', t);
+	END LOOP;
+END $$;
+SELECT agora_watch_tables();
+
+-- Jobs claimed by a server that is gone go back to 'pending'; those of a server still running
+-- stay its own (src/store/jobs.c). A claim names the writer's connection: its backend's pid
+-- and start time, so a pid used again later is not taken for the same connection.
+ALTER TABLE jobs ADD COLUMN claimed_by TEXT;
+CREATE FUNCTION agora_backend_tag() RETURNS TEXT LANGUAGE sql STABLE AS $$
+	SELECT pg_backend_pid() || '@' || CAST(EXTRACT(EPOCH FROM backend_start) AS TEXT)
+	FROM pg_stat_activity WHERE pid = pg_backend_pid()
+$$;
+CREATE FUNCTION agora_backend_alive(tag TEXT) RETURNS BOOLEAN LANGUAGE sql STABLE AS $$
+	SELECT tag IS NOT NULL AND EXISTS (SELECT 1 FROM pg_stat_activity
+		WHERE pid || '@' || CAST(EXTRACT(EPOCH FROM backend_start) AS TEXT) = tag)
+$$;
+
+-- A response's number in its consultation is MAX + 1 (agora_responses_ins). Two servers adding
+-- to one consultation at once would both read the same MAX, and the second's batch would fail
+-- on UNIQUE (consultation_id, number). The consultation's row is locked first (the lock an
+-- UPDATE of its count takes, so no new kind of wait), and the MAX is read after, by a statement
+-- that sees what the last holder committed.
+CREATE OR REPLACE FUNCTION agora_responses_ins() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO search_queue (thing, thing_id) VALUES ('response', NEW.id);
+	PERFORM 1 FROM consultations WHERE id = NEW.consultation_id FOR NO KEY UPDATE;
+	INSERT INTO response_numbers (response_id, consultation_id, number)
+		SELECT NEW.id, NEW.consultation_id, COALESCE(MAX(number), 0) + 1
+		FROM response_numbers WHERE consultation_id = NEW.consultation_id;
+	RETURN NULL;
+END $$;

@@ -44,6 +44,7 @@ int cmd_restore(int argc, char **argv, struct config *c);	/* cmd_restore.c */
 /* export */
 int cmd_export(int argc, char **argv, struct config *c);
 /* end export */
+int cmd_migrate_store(int argc, char **argv, struct config *c);	/* issue 10 */
 
 /* Parses the settings' flags and the command's own: "--flag" options listed in bool_flags
  * set the matching entry of bools, "--opt VALUE" in value_opts fill values; positional
@@ -59,6 +60,7 @@ struct cli_store {
 	struct writer *writer;
 	struct ledger_log log;	/* signs the public log's checkpoints */
 	char db_url[600];
+	char data[600];		/* the data folder (--data): keys, and the blobs or their cache */
 };
 int cli_store_open(struct config *c, struct cli_store *s);	/* 0 or 1 (error printed) */
 /* Fires due scheduler events (a round whose opening time has passed opens). */

@@ -79,7 +79,12 @@ cli_is_data_folder(const char *dir)
 {
 	char path[600];
 
+	/* agora.db: a SQLite store; keys/: init made it, whatever the store (on PostgreSQL
+	 * the folder holds the keys and the blob cache, and no agora.db) */
 	snprintf(path, sizeof(path), "%s/agora.db", dir);
+	if (access(path, F_OK) == 0)
+		return 1;
+	snprintf(path, sizeof(path), "%s/keys", dir);
 	return access(path, F_OK) == 0;
 }
 
@@ -91,12 +96,13 @@ cli_store_open(struct config *c, struct cli_store *s)
 	int64_t pending;
 
 	memset(s, 0, sizeof(*s));
-	if (!c->db[0] && !cli_is_data_folder(c->data)) {
+	if (!cli_is_data_folder(c->data)) {
 		fprintf(stderr, "agora: %s is not a data folder (run 'agora init --data %s' first)\n",
 			c->data, c->data);
 		return 1;
 	}
 	config_db_url(c, s->db_url, sizeof(s->db_url));
+	snprintf(s->data, sizeof(s->data), "%s", c->data);
 	if (db_open(s->db_url, 0, &db, &e) != 0 || migrate_up(db, &e) < 0) {
 		fprintf(stderr, "agora: %s\n", e.msg);
 		return 1;

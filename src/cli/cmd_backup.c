@@ -430,7 +430,7 @@ cmd_backup(int argc, char **argv, struct config *c)
 		fprintf(stderr, "agora backup: say where to write it: -o FILE.tar, or -o - for standard output\n");
 		return EXIT_USAGE;
 	}
-	if (!c->db[0] && !cli_is_data_folder(c->data)) {
+	if (!cli_is_data_folder(c->data)) {
 		fprintf(stderr, "agora backup: %s is not a data folder\n", c->data);
 		return 1;
 	}

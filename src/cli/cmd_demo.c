@@ -317,8 +317,7 @@ demo_document_parse(json_t *j, struct blobs *b, struct demo_document *d, char (*
 }
 
 /* The documents of demo/documents.json, after the meetings they belong to. Their files go into
- * the blob store of the data folder the store's URL names (sqlite:DIR/agora.db); with another
- * store the folder is not known here, so they are left out (said on stderr). 0 or 1. */
+ * the store's blobs: the data folder's blob folder, and on PostgreSQL the database. 0 or 1. */
 static int
 demo_documents(struct cli_store *s, const struct embedded *f)
 {
@@ -326,19 +325,12 @@ demo_documents(struct cli_store *s, const struct embedded *f)
 	char hexes[DEMO_DOC_REVISIONS][BLOB_HEX_LEN], dir[640];
 	json_t *j = json_loadb(f->data, f->len, JSON_REJECT_DUPLICATES, NULL), *v;
 	struct blobs *b = NULL;
-	const char *url = s->db_url, *end;
 	int added = 0, total = 0, rc = 1;
 	struct err e;
 	size_t i;
 
-	end = strrchr(url, '/');
-	if (strncmp(url, "sqlite:", 7) != 0 || end == NULL || strcmp(end, "/agora.db") != 0) {
-		fprintf(stderr, "agora demo: the demo documents need the data folder's blob store: left out\n");
-		json_decref(j);
-		return 0;
-	}
-	snprintf(dir, sizeof(dir), "%.*s/blobs", (int)(end - url - 7), url + 7);
-	if (j == NULL || blobs_open(dir, &b, &e) != 0) {
+	snprintf(dir, sizeof(dir), "%s/blobs", s->data);
+	if (j == NULL || blobs_open(dir, s->db_url, &b, &e) != 0) {
 		fprintf(stderr, "agora demo: %s: %s\n", f->path, j == NULL ? "not JSON" : e.msg);
 		goto out;
 	}

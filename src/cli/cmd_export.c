@@ -54,13 +54,14 @@ cmd_export(int argc, char **argv, struct config *c)
 		fprintf(stderr, "agora export: --lang must be one of ar, zh, en, fr, ru, es\n");
 		return EXIT_USAGE;
 	}
-	if (!c->db[0] && !cli_is_data_folder(c->data)) {
+	if (!cli_is_data_folder(c->data)) {
 		fprintf(stderr, "agora export: %s is not a data folder\n", c->data);
 		return 1;
 	}
 	snprintf(blobdir, sizeof(blobdir), "%s/blobs", c->data);
 	snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", c->data);
-	if (blobs_open(blobdir, &blobs, &e) != 0) {
+	config_db_url(c, url, sizeof(url));
+	if (blobs_open(blobdir, url, &blobs, &e) != 0) {
 		fprintf(stderr, "agora export: %s\n", e.msg);
 		return 1;
 	}
@@ -71,7 +72,6 @@ cmd_export(int argc, char **argv, struct config *c)
 		blobs_close(blobs);
 		return 1;
 	}
-	config_db_url(c, url, sizeof(url));
 	job.db_url = url;
 	job.blobs = blobs;
 	job.tmpdir = tmpdir;

@@ -10,6 +10,7 @@
 
 #include "../domain/account.h"
 #include "cli.h"
+#include "../store/migrate.h"
 
 #define SECRETARIAT_EMAIL "secretariat@agora.example"
 
@@ -36,6 +37,33 @@ make_keys_dir(const char *data)
 	return mkdir(path, 0700);
 }
 
+/* A PostgreSQL database is shared by every server of a repository: a second init on it would
+ * make a second secretariat and other keys. 0 when the store holds no repository yet. */
+static int
+store_in_use(struct config *c)
+{
+	char url[600];
+	struct db *db;
+	struct err e;
+	int version;
+
+	config_db_url(c, url, sizeof(url));
+	if (strncmp(url, "sqlite:", 7) == 0)
+		return 0;	/* a new folder's file: cli_is_data_folder said it is not there */
+	if (db_open(url, DB_READONLY, &db, &e) != 0) {
+		fprintf(stderr, "agora init: %s\n", e.msg);
+		return -1;
+	}
+	version = migrate_version(db);
+	db_close(db);
+	if (version > 0) {
+		fprintf(stderr, "agora init: the database already holds a repository; nothing changed (another "
+			"server of it needs a copy of the first one's data folder keys/, docs/DEPLOY.md)\n");
+		return -1;
+	}
+	return 0;
+}
+
 int
 cmd_init(int argc, char **argv, struct config *c)
 {
@@ -57,6 +85,8 @@ cmd_init(int argc, char **argv, struct config *c)
 		fprintf(stderr, "agora init: %s is already a data folder; nothing changed\n", c->data);
 		return 1;
 	}
+	if (store_in_use(c) != 0)
+		return 1;
 	if (mkdir(c->data, 0700) != 0 && errno != EEXIST) {
 		fprintf(stderr, "agora init: cannot create %s: %s\n", c->data, strerror(errno));
 		return 1;
@@ -72,8 +102,10 @@ cmd_init(int argc, char **argv, struct config *c)
 			strerror(errno));
 		return 1;
 	}
-	snprintf(path, sizeof(path), "%s/agora.db", c->data);
-	close(open(path, O_WRONLY | O_CREAT | O_EXCL, 0600));
+	/* a SQLite store is made private before SQLite creates it; PostgreSQL has none here */
+	config_db_url(c, path, sizeof(path));
+	if (strncmp(path, "sqlite:", 7) == 0)
+		close(open(path + 7, O_WRONLY | O_CREAT | O_EXCL, 0600));
 	if (cli_store_open(c, &s) != 0)
 		return 1;
 	account_random_password(password, 20);

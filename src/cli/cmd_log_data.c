@@ -479,7 +479,7 @@ log_verify_folder(struct config *c)
 	int64_t pending;
 	int rc;
 
-	if (!c->db[0] && !cli_is_data_folder(c->data)) {
+	if (!cli_is_data_folder(c->data)) {
 		fprintf(stderr, "agora log verify: %s is not a data folder\n", c->data);
 		return 1;
 	}

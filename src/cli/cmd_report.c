@@ -87,7 +87,7 @@ cmd_report(int argc, char **argv, struct config *c)
 		fprintf(stderr, "agora report: unknown format '%s': one of html, pdf, docx\n", v[3]);
 		return EXIT_USAGE;
 	}
-	if (!c->db[0] && !cli_is_data_folder(c->data)) {
+	if (!cli_is_data_folder(c->data)) {
 		fprintf(stderr, "agora report: %s is not a data folder\n", c->data);
 		return 1;
 	}

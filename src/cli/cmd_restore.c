@@ -385,6 +385,11 @@ cmd_restore(int argc, char **argv, struct config *c)
 			"standard input)\n");
 		return EXIT_USAGE;
 	}
+	if (c->db[0] && strncmp(c->db, "sqlite:", 7) != 0) {
+		fprintf(stderr, "agora restore: a backup restores a SQLite data folder; a PostgreSQL store is "
+			"restored with pg_restore or from a base backup (docs/DEPLOY.md)\n");
+		return EXIT_USAGE;
+	}
 	memset(&rs, 0, sizeof(rs));
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
 	rc = 1;

@@ -44,7 +44,7 @@ cmd_serve(int argc, char **argv, struct config *c)
 
 	if (rc != 0)
 		return rc == 1 ? 0 : rc;
-	if (!c->db[0] && !cli_is_data_folder(c->data)) {
+	if (!cli_is_data_folder(c->data)) {
 		fprintf(stderr, "agora serve: %s is not a data folder (run 'agora init --data %s')\n",
 			c->data, c->data);
 		return 1;

@@ -122,6 +122,13 @@ const struct command commands[] = {
 	  "  or to stdout without -o. --lang: the language of the question texts in the header\n"
 	  "  (default en). Read-only: safe beside a running server. See docs/EXPORTS.md.\n" },
 	/* end export */
+	{ "migrate-store", cmd_migrate_store, "move a repository from SQLite into an empty PostgreSQL database",
+	  "agora migrate-store --from sqlite:PATH --to postgres://...\n"
+	  "  Applies the PostgreSQL schema, then copies every row of every table (foreign-key order)\n"
+	  "  and every blob of PATH's folder (PATH/../blobs) in one transaction, resets the ids'\n"
+	  "  sequences, and checks the row counts and the public log (as agora log verify). Refuses a\n"
+	  "  target that is not empty. Stop the servers first. The search index is not copied (the\n"
+	  "  indexer builds it). Exit 2 for a bad --from or --to. See docs/POSTGRES.md.\n" },
 	{ "config", cmd_config, "print the effective settings",
 	  "agora config check\n"
 	  "  Prints each setting, its value and where it came from (default, env, flag).\n" },

@@ -43,6 +43,7 @@ struct cluster_ctx {
 };
 
 static const char SQL_TEXT[] = "SELECT " CAMPAIGN_TEXT_COLUMNS "WHERE r.id = $1";
+static const char SQL_TEXT_PG[] = "SELECT " CAMPAIGN_TEXT_COLUMNS_PG "WHERE r.id = $1";
 static const char SQL_STATE[] = "SELECT status, consultation_id, current_version FROM responses WHERE id = $1";
 static const char SQL_MEMBER_OF[] =
     "SELECT m.campaign_id, c.representative FROM campaign_members m JOIN campaigns c ON c.id = "
@@ -59,7 +60,7 @@ static const char SQL_MEMBER_INS[] =
     "INSERT INTO campaign_members (response_id, campaign_id, similarity) VALUES ($1, $2, $3 / 128.0)";
 static const char SQL_CAMPAIGN_INS[] =
     "INSERT INTO campaigns (consultation_id, representative, updated_at) VALUES ($1, $2, $3)";
-static const char SQL_BUCKET_INS[] = "INSERT OR IGNORE INTO campaign_buckets (key, anchor) VALUES ($1, $2)";
+static const char SQL_BUCKET_INS[] = "INSERT INTO campaign_buckets (key, anchor) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 static const char SQL_BUCKET[] = "SELECT anchor FROM campaign_buckets WHERE key = $1 LIMIT 256";
 
 /* A similarity as the count of equal values it is (db.h binds integers; the SQL divides). */
@@ -103,7 +104,7 @@ sign_response(struct db *db, struct cluster_ctx *c, int64_t id, int *published, 
 		*sig = slot->sig;
 		return 0;
 	}
-	if ((st = db_prepare(db, SQL_TEXT)) == NULL)
+	if ((st = db_prepare(db, db_is_postgres(db) ? SQL_TEXT_PG : SQL_TEXT)) == NULL)
 		return db_err(db, e, "campaigns");
 	db_bind_int64(st, 1, id);
 	if ((rc = db_step(st)) != DB_ROW) {
@@ -428,15 +429,32 @@ struct batch {
 static const char SQL_POSITION[] = "SELECT position FROM campaign_params WHERE id = 1";
 static const char SQL_POSITION_SET[] = "UPDATE campaign_params SET position = $1 WHERE id = 1";
 static const char SQL_PRUNE[] =
-    "DELETE FROM campaign_queue WHERE id <= MIN($1, COALESCE((SELECT floor FROM campaign_params "
-    "WHERE id = 1), $1))";
+    "DELETE FROM campaign_queue WHERE id <= $1 AND id <= COALESCE((SELECT floor FROM campaign_params "
+    "WHERE id = 1), $1)";
 static const char SQL_QUEUE[] = "SELECT id, response_id FROM campaign_queue WHERE id > $1 ORDER BY id LIMIT $2";
+/* PostgreSQL, several servers (docs/LEDGER.md, "Several servers on one PostgreSQL database").
+ * The position is read locked in the writer's closure, so two servers never cluster the same
+ * rows: the second waits for the first's commit and then finds the position moved. And the
+ * queue is read only up to a horizon below which every id is final: an identity value is drawn
+ * at INSERT, not at COMMIT, so a row committed later may have a smaller id than one already read,
+ * and moving the position past it would skip it for good. */
+static const char SQL_POSITION_LOCK[] =
+    "SELECT position FROM campaign_params WHERE id = 1 FOR UPDATE";
+static const char SQL_QUEUE_PG[] =
+    "SELECT id, response_id FROM campaign_queue WHERE id > $1 AND id <= $3 ORDER BY id LIMIT $2";
+static const char SQL_SEQ_LAST[] =
+    "SELECT COALESCE(pg_sequence_last_value(CAST(pg_get_serial_sequence('campaign_queue', 'id') "
+    "AS regclass)), 0)";
+static const char SQL_SNAPSHOT[] =
+    "SELECT CAST(pg_snapshot_xmin(pg_current_snapshot()) AS TEXT), "
+    "CAST(pg_snapshot_xmax(pg_current_snapshot()) AS TEXT)";
 
-/* The queue position, or -1 when nothing was ever built. */
+/* The queue position, or -1 when nothing was ever built; with lock (PostgreSQL, in a write) the
+ * row stays locked to the commit. */
 static int64_t
-position_get(struct db *db, struct err *e)
+position_read(struct db *db, int lock, struct err *e)
 {
-	struct db_stmt *st = db_prepare(db, SQL_POSITION);
+	struct db_stmt *st = db_prepare(db, lock ? SQL_POSITION_LOCK : SQL_POSITION);
 	int64_t pos = -1;
 	int rc;
 
@@ -449,13 +467,72 @@ position_get(struct db *db, struct err *e)
 	return rc == DB_ROW || rc == DB_DONE ? pos : (db_err(db, e, "campaigns"), -2);
 }
 
+static int64_t
+position_get(struct db *db, struct err *e)
+{
+	return position_read(db, 0, e);
+}
+
+/* A first int64 column of a one-row SELECT (and the second in *two), -1 on failure. */
+static int64_t
+select_int(struct db *db, const char *sql, int64_t *two, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	int64_t v = -1;
+
+	if (st == NULL)
+		return db_err(db, e, "campaigns"), -1;
+	if (db_step(st) == DB_ROW) {
+		v = db_col_int64(st, 0);
+		if (two != NULL)
+			*two = db_col_int64(st, 1);
+	} else {
+		db_err(db, e, "campaigns");
+	}
+	db_done(st);
+	return v;
+}
+
+/* The horizon on PostgreSQL: ids up to h->final are final. A candidate is the queue sequence's
+ * last value L, then the snapshot's xmax (every transaction that had drawn an id up to L then
+ * had an xid below xmax: the queue's rows are written by triggers, after their transaction's
+ * first write); once a later snapshot's xmin has passed that xmax, all of them have committed
+ * or rolled back, and L is final. */
+struct horizon {
+	int64_t final, cand_last, cand_xmax;
+	int have_cand;
+};
+
+static int
+horizon_advance(struct db *db, struct horizon *h, struct err *e)
+{
+	int64_t last, xmin, xmax = -1;
+
+	if ((last = select_int(db, SQL_SEQ_LAST, NULL, e)) < 0 ||
+	    (xmin = select_int(db, SQL_SNAPSHOT, &xmax, e)) < 0)
+		return -1;
+	if (h->have_cand && xmin >= h->cand_xmax) {
+		h->final = h->cand_last;
+		h->have_cand = 0;
+	}
+	if (!h->have_cand) {
+		h->cand_last = last;
+		h->cand_xmax = xmax;
+		h->have_cand = 1;
+	}
+	return 0;
+}
+
 static int
 batch_fn(struct db *db, void *arg, struct err *e)
 {
 	struct batch *b = arg;
+	int64_t pos = position_read(db, db_is_postgres(db), e);
 
-	/* A rebuild moved the position since the batch was read: read it again. */
-	if (position_get(db, e) != b->from) {
+	/* A rebuild (or another server) moved the position since the batch was read: read it again. */
+	if (pos < -1)
+		return -1;
+	if (pos != b->from) {
 		b->n = 0;
 		return 0;
 	}
@@ -493,6 +570,7 @@ struct campaign_worker {
 	struct writer *w;
 	struct cluster_ctx c;
 	int interval_ms;
+	struct horizon horizon;	/* PostgreSQL */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -515,15 +593,20 @@ static int
 catch_up_once(struct campaign_worker *cw, struct db *db, struct err *e)
 {
 	struct batch b = { .c = &cw->c };
+	int pg = db_is_postgres(db);
 	struct db_stmt *st;
 	int rc;
 
+	if (pg && horizon_advance(db, &cw->horizon, e) != 0)
+		return -1;
 	if ((b.from = position_get(db, e)) < -1)
 		return -1;
-	if ((st = db_prepare(db, SQL_QUEUE)) == NULL)
+	if ((st = db_prepare(db, pg ? SQL_QUEUE_PG : SQL_QUEUE)) == NULL)
 		return db_err(db, e, "campaigns");
 	db_bind_int64(st, 1, b.from);
 	db_bind_int64(st, 2, BATCH);
+	if (pg)
+		db_bind_int64(st, 3, cw->horizon.final);
 	while ((rc = db_step(st)) == DB_ROW && b.n < BATCH) {
 		b.ids[b.n] = db_col_int64(st, 0);
 		b.responses[b.n++] = db_col_int64(st, 1);

@@ -294,6 +294,10 @@ static const char SQL_ALL[] =
     "SELECT " CAMPAIGN_TEXT_COLUMNS "WHERE r.status = 'published' ORDER BY r.consultation_id, r.id";
 static const char SQL_ROUND[] =
     "SELECT " CAMPAIGN_TEXT_COLUMNS "WHERE r.status = 'published' AND r.consultation_id = $1 ORDER BY r.id";
+static const char SQL_ALL_PG[] =
+    "SELECT " CAMPAIGN_TEXT_COLUMNS_PG "WHERE r.status = 'published' ORDER BY r.consultation_id, r.id";
+static const char SQL_ROUND_PG[] =
+    "SELECT " CAMPAIGN_TEXT_COLUMNS_PG "WHERE r.status = 'published' AND r.consultation_id = $1 ORDER BY r.id";
 static const char SQL_COUNT_ALL[] = "SELECT COUNT(*) FROM responses WHERE status = 'published'";
 static const char SQL_COUNT_ROUND[] =
     "SELECT COUNT(*) FROM responses WHERE status = 'published' AND consultation_id = $1";
@@ -397,7 +401,8 @@ compute(const char *db_url, struct out *o, int threads, campaign_progress_fn pro
 	if (db_step(st) == DB_ROW)
 		total = db_col_int64(st, 0);
 	db_done(st);
-	if ((st = db_prepare(db, o->round ? SQL_ROUND : SQL_ALL)) == NULL) {
+	if ((st = db_prepare(db, db_is_postgres(db) ? (o->round ? SQL_ROUND_PG : SQL_ALL_PG)
+					       : (o->round ? SQL_ROUND : SQL_ALL))) == NULL) {
 		db_err(db, e, "campaigns");
 		goto out;
 	}
@@ -555,9 +560,9 @@ static const char SQL_C_INS[] =
     "INSERT INTO campaigns (consultation_id, representative, updated_at) VALUES ($1, $2, $3)";
 static const char SQL_M_INS[] =
     "INSERT INTO campaign_members (response_id, campaign_id, similarity) VALUES ($1, $2, $3 / 128.0)";
-static const char SQL_B_INS[] = "INSERT OR IGNORE INTO campaign_buckets (key, anchor) VALUES ($1, $2)";
+static const char SQL_B_INS[] = "INSERT INTO campaign_buckets (key, anchor) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 static const char SQL_PARAMS_SET[] =
-    "UPDATE campaign_params SET threshold = $1, rows = $2, bands = $3, position = MIN(position, $4), "
+    "UPDATE campaign_params SET threshold = $1, rows = $2, bands = $3, position = CASE WHEN position < $4 THEN position ELSE $4 END, "
     "floor = NULL, built_at = $5 WHERE id = 1";
 static const char SQL_POSITION_ALL[] = "UPDATE campaign_params SET position = $1 WHERE id = 1";
 

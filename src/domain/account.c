@@ -24,7 +24,7 @@ static const char SQL_ROLE_SET[] = "UPDATE accounts SET role = $2, state_code = 
 #define ACCOUNT_COLS "id, email, name, role, password_hash, COALESCE(state_code, ''), created_at, " \
 		     "COALESCE(confirmed_at, 0)"
 static const char SQL_ACCOUNT_LIST[] =
-    "SELECT " ACCOUNT_COLS " FROM accounts WHERE ($1 IS NULL OR state_code = $1) AND ($2 IS NULL OR role = $2) "
+    "SELECT " ACCOUNT_COLS " FROM accounts WHERE (CAST($1 AS TEXT) IS NULL OR state_code = $1) AND (CAST($2 AS TEXT) IS NULL OR role = $2) "
     "AND ($4 = 0 OR id < $4) ORDER BY id DESC LIMIT $3";
 static const char SQL_TOKEN[] =
     "INSERT INTO api_tokens (account_id, token_hash, label, created_at, scopes) VALUES ($1, $2, $3, $4, $5)";

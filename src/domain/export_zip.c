@@ -27,17 +27,20 @@
  * looked up: with the index on kind, SQLite would gather every matching rowid and then sort
  * the rows, in memory growing with the log; and EXISTS, not IN (SELECT ...), which would hold
  * every id of the round. public: the current version of a published response,
- * whose salt and content hash are public (as in its public receipt). */
-static const char SQL_ENTRIES[] =
-    "SELECT e.idx, e.kind, e.entry, e.salt, e.leaf_hash, "
-    "(e.kind = 'response_version' AND r.status = 'published' AND r.current_version = e.ref2), "
-    "v.content_sha256 FROM log_entries e NOT INDEXED "
-    "LEFT JOIN responses r ON e.kind = 'response_version' AND r.id = e.ref "
-    "LEFT JOIN response_versions v ON e.kind = 'response_version' AND v.response_id = e.ref AND v.version = e.ref2 "
-    "WHERE e.idx < $2 AND ((e.kind = 'response_version' AND r.consultation_id = $1) "
-    "OR (e.kind = 'moderation' AND EXISTS (SELECT 1 FROM moderation_events m JOIN responses x ON x.id = m.response_id "
-    "WHERE m.id = e.ref AND x.consultation_id = $1)) "
-    "OR (e.kind = 'consultation' AND e.ref = $1)) ORDER BY e.idx";
+ * whose salt and content hash are public (as in its public receipt). PostgreSQL has no
+ * NOT INDEXED (its planner streams the primary key's order without being told). */
+#define SQL_ENTRIES_OF(HINT)                                                                        \
+    "SELECT e.idx, e.kind, e.entry, e.salt, e.leaf_hash, "                                          \
+    "(e.kind = 'response_version' AND r.status = 'published' AND r.current_version = e.ref2), "     \
+    "v.content_sha256 FROM log_entries e " HINT " "                                                 \
+    "LEFT JOIN responses r ON e.kind = 'response_version' AND r.id = e.ref "                        \
+    "LEFT JOIN response_versions v ON e.kind = 'response_version' AND v.response_id = e.ref AND v.version = e.ref2 " \
+    "WHERE e.idx < $2 AND ((e.kind = 'response_version' AND r.consultation_id = $1) "               \
+    "OR (e.kind = 'moderation' AND EXISTS (SELECT 1 FROM moderation_events m JOIN responses x ON x.id = m.response_id " \
+    "WHERE m.id = e.ref AND x.consultation_id = $1)) "                                              \
+    "OR (e.kind = 'consultation' AND e.ref = $1)) ORDER BY e.idx"
+static const char SQL_ENTRIES[] = SQL_ENTRIES_OF("NOT INDEXED");
+static const char SQL_ENTRIES_PG[] = SQL_ENTRIES_OF("");
 static const char SQL_ATTACHMENTS[] =
     "SELECT DISTINCT a.sha256, a.filename FROM response_attachments a "
     "JOIN responses r ON r.id = a.response_id AND a.version = r.current_version "
@@ -243,7 +246,7 @@ entry_line(struct export_ctx *x, struct export_out *o, struct db_stmt *st, uint6
 static int
 add_entries(struct export_ctx *x, struct zip *z, uint64_t size)
 {
-	struct db_stmt *st = db_prepare(x->db, SQL_ENTRIES);
+	struct db_stmt *st = db_prepare(x->db, db_is_postgres(x->db) ? SQL_ENTRIES_PG : SQL_ENTRIES);
 	struct ledger_proof *p = malloc(sizeof(*p));
 	struct proofs *pr = proofs_new(x->db, size);
 	struct export_out o;

@@ -21,7 +21,7 @@ static const char SQL_BY_TOKEN[] =
     "SELECT " INVITATION_COLS " FROM invitations i JOIN accounts a ON a.id = i.invited_by WHERE i.token_hash = $1";
 static const char SQL_PENDING[] =
     "SELECT " INVITATION_COLS " FROM invitations i JOIN accounts a ON a.id = i.invited_by "
-    "WHERE i.used_at IS NULL AND i.expires_at > $1 AND ($2 IS NULL OR i.state_code = $2) "
+    "WHERE i.used_at IS NULL AND i.expires_at > $1 AND (CAST($2 AS TEXT) IS NULL OR i.state_code = $2) "
     "ORDER BY i.id DESC LIMIT $3";
 static const char SQL_USE[] =
     "UPDATE invitations SET used_at = $2, account_id = $3 WHERE id = $1 AND used_at IS NULL";

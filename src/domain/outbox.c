@@ -7,7 +7,7 @@ static const char SQL_QUEUE[] =
     "INSERT INTO outbox (created_at, to_addr, lang, kind, subject, body_text) VALUES ($1, $2, $3, $4, $5, $6)";
 static const char SQL_LIST[] =
     "SELECT id, created_at, COALESCE(sent_at, 0), to_addr, lang, kind, subject, body_text FROM outbox "
-    "WHERE $1 IS NULL OR lower(to_addr) = lower($1) ORDER BY id DESC LIMIT $2";
+    "WHERE CAST($1 AS TEXT) IS NULL OR lower(to_addr) = lower($1) ORDER BY id DESC LIMIT $2";
 
 int
 outbox_queue(struct db *db, const struct mail *m, struct err *e)

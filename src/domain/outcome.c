@@ -36,8 +36,8 @@ static const char SQL_DOCUMENTS[] =
     "JOIN meetings m ON m.id = d.meeting_id WHERE od.outcome_id = $1 ORDER BY m.number, d.seq LIMIT $2";
 static const char SQL_DOCUMENT_ID[] = "SELECT id FROM documents WHERE url_name = $1";
 static const char SQL_LINK_DOCUMENT[] =
-    "INSERT OR IGNORE INTO outcome_documents (outcome_id, document_id, created_at, created_by) "
-    "VALUES ($1, $2, $3, $4)";
+    "INSERT INTO outcome_documents (outcome_id, document_id, created_at, created_by) "
+    "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
 static const char SQL_HISTORY[] =
     "SELECT e.from_status, e.to_status, e.note, COALESCE(a.name, ''), e.at FROM outcome_events e "
     "LEFT JOIN accounts a ON a.id = e.account_id WHERE e.outcome_id = $1 ORDER BY e.id LIMIT $2";

@@ -51,8 +51,8 @@ static const char SQL_LINK[] =
     "UPDATE proposals SET consultation_slug = $2 WHERE id = $1 AND consultation_slug IS NULL";
 static const char SQL_LAUNCHED_BY[] = "UPDATE consultations SET launched_by_outcome = $1 WHERE slug = $2";
 static const char SQL_OUTCOME_LINK[] =
-    "INSERT OR IGNORE INTO outcome_links (outcome_id, consultation_id, created_at) "
-    "SELECT $1, id, $3 FROM consultations WHERE slug = $2";
+    "INSERT INTO outcome_links (outcome_id, consultation_id, created_at) "
+    "SELECT CAST($1 AS BIGINT), id, CAST($3 AS BIGINT) FROM consultations WHERE slug = $2 ON CONFLICT DO NOTHING";
 static const char SQL_MEETING[] = "SELECT 1 FROM meetings WHERE number = $1";
 static const char SQL_STATE[] = "SELECT 1 FROM member_states WHERE code = $1";
 

@@ -26,6 +26,9 @@ static const char SQL_BY_LANGUAGE[] =
 static const char SQL_BY_DAY[] =
     "SELECT strftime('%Y-%m-%d', COALESCE(r.received_at, r.created_at), 'unixepoch'), COUNT(*) "
     PUBLIC_OF_ROUND "GROUP BY 1 ORDER BY 1";
+static const char SQL_BY_DAY_PG[] =	/* PostgreSQL has no strftime */
+    "SELECT to_char(to_timestamp(COALESCE(r.received_at, r.created_at)) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), "
+    "COUNT(*) " PUBLIC_OF_ROUND "GROUP BY 1 ORDER BY 1";
 
 /* A response with a public page: what a citation may name. */
 #define HAS_PUBLIC_PAGE \
@@ -59,13 +62,14 @@ static const char SQL_TEXTS[] =
     "WHERE consultation_id = $1 AND (status = 'published' OR $2) ORDER BY " LANGUAGE_ORDER;
 static const char SQL_SAVE[] =
     "INSERT INTO summaries (consultation_id, language, body, status, updated_at, updated_by, published_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $4 = 'published' THEN $5 END) "
+    "VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $4 = 'published' THEN CAST($5 AS BIGINT) END) "
     "ON CONFLICT (consultation_id, language) DO UPDATE SET body = excluded.body, status = excluded.status, "
     "updated_at = excluded.updated_at, updated_by = excluded.updated_by, published_at = excluded.published_at";
 static const char SQL_CITATIONS_DEL[] =
     "DELETE FROM summary_citations WHERE consultation_id = $1 AND language = $2";
 static const char SQL_CITATION_INS[] =
-    "INSERT OR IGNORE INTO summary_citations (response_id, consultation_id, language) VALUES ($1, $2, $3)";
+    "INSERT INTO summary_citations (response_id, consultation_id, language) VALUES ($1, $2, $3) "
+    "ON CONFLICT DO NOTHING";
 static const char SQL_STATUS[] = "SELECT status FROM summaries WHERE consultation_id = $1 AND language = $2";
 static const char SQL_NUMBER[] = "SELECT number FROM response_numbers WHERE response_id = $1";
 static const char SQL_CITED_IN[] =
@@ -154,7 +158,7 @@ summary_figures_get(struct db *db, struct arena *a, int64_t consultation_id, str
 	if (figure_read(db, a, SQL_BY_TYPE, consultation_id, &out->by_type, e) != 0 ||
 	    figure_read(db, a, SQL_BY_COUNTRY, consultation_id, &out->by_country, e) != 0 ||
 	    figure_read(db, a, SQL_BY_LANGUAGE, consultation_id, &out->by_language, e) != 0 ||
-	    figure_read(db, a, SQL_BY_DAY, consultation_id, &out->by_day, e) != 0)
+	    figure_read(db, a, db_is_postgres(db) ? SQL_BY_DAY_PG : SQL_BY_DAY, consultation_id, &out->by_day, e) != 0)
 		return -1;
 	if (regions_from_countries(a, &out->by_country, &out->by_region) != 0)
 		return err_set(e, ERR_BUSY, "out of memory");

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../store/writer.h"
 #include "../util/clock.h"
 #include "../util/log.h"
 
@@ -17,6 +18,19 @@ static const char SQL_KEY_LAST[] = "SELECT vkey FROM log_keys ORDER BY id DESC L
 static const char SQL_KEY_ADD[] = "INSERT INTO log_keys (vkey, from_size, added_at) VALUES ($1, $2, $3)";
 static const char SQL_PENDING[] = "SELECT id, kind, ref, ref2, payload FROM log_pending ORDER BY id";
 static const char SQL_PENDING_DONE[] = "DELETE FROM log_pending WHERE id <= $1";
+/* PostgreSQL: the queue is taken by deleting it, so exactly the rows read are the rows removed.
+ * "id <= last" would not do there: an identity value is drawn at INSERT, not at COMMIT, so a
+ * transaction still running may hold a smaller id than a row already committed, and its row,
+ * committed after this seal, would be deleted by the next one without ever being logged. Rows
+ * of transactions still running are invisible to the DELETE and stay for their own seal. */
+static const char SQL_PENDING_TAKE[] =
+    "DELETE FROM log_pending RETURNING id, kind, ref, ref2, payload";
+static const char SQL_PENDING_ANY[] = "SELECT 1 FROM log_pending LIMIT 1";
+/* The log's lock on PostgreSQL: a transaction-level advisory lock, held to the batch's commit or
+ * rollback, so the seals of several servers append one after another (LEDGER.md, "Several
+ * servers"). The writer took it already at the batch's start (writer.h): taking it again is
+ * free, and keeps the seal right whoever runs it. */
+static const char SQL_LOG_LOCK[] = "SELECT pg_advisory_xact_lock(CAST($1 AS BIGINT))";
 static const char SQL_NEXT_IDX[] = "SELECT COALESCE(MAX(idx) + 1, 0) FROM log_entries";
 static const char SQL_ENTRY_ADD[] =
     "INSERT INTO log_entries (idx, kind, ref, ref2, entry, salt, leaf_hash, logged_at) "
@@ -432,22 +446,41 @@ rotation_key_add(struct db *db, const unsigned char *bytes, size_t len, uint64_t
 	return db_run(st) == DB_DONE ? 0 : db_err(db, e, "log keys (was the new key used before?)");
 }
 
-/* Appends what is pending; *size is the tree size before, then after. */
+/* A queued row, copied out of the result. */
+struct pend {
+	int64_t id, ref, ref2;
+	char kind[24];
+	unsigned char *payload;
+	size_t plen;
+};
+
+static int
+pend_cmp(const void *a, const void *b)
+{
+	const struct pend *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Appends what is pending and takes it off the queue; *size is the tree size before, then
+ * after. */
 static int
 append_pending(struct db *db, uint64_t *size, struct ledger_hashes *added, struct err *e)
 {
-	struct db_stmt *st = db_prepare(db, SQL_PENDING);
+	int pg = db_is_postgres(db);
+	struct db_stmt *st = db_prepare(db, pg ? SQL_PENDING_TAKE : SQL_PENDING);
 	int64_t last = 0;
 	struct buf b;
 	int rc = 0;
+	enum db_rc step;
 
 	if (st == NULL)
 		return db_err(db, e, "log queue");
 	buf_init(&b);
 	/* The queue is read whole first: building an entry runs other statements. */
-	struct pend { int64_t id, ref, ref2; char kind[24]; unsigned char *payload; size_t plen; } *p = NULL;
+	struct pend *p = NULL;
 	size_t np = 0, cap = 0;
-	while (db_step(st) == DB_ROW) {
+	while ((step = db_step(st)) == DB_ROW) {
 		size_t len = 0;
 		const void *pl = db_col_blob(st, 4, &len);
 		if (np == cap) {
@@ -470,6 +503,11 @@ append_pending(struct db *db, uint64_t *size, struct ledger_hashes *added, struc
 		np++;
 	}
 	db_done(st);
+	if (rc == 0 && step != DB_DONE)
+		rc = db_err(db, e, "log queue");
+	/* DELETE ... RETURNING gives its rows in no set order: the log keeps the queue's. */
+	if (pg && np > 1)
+		qsort(p, np, sizeof(*p), pend_cmp);
 	for (size_t i = 0; rc == 0 && i < np; i++) {
 		unsigned char salt[LEDGER_SALT_BYTES], leaf[LEDGER_HASH_BYTES];
 		struct ledger_entry en;
@@ -507,7 +545,7 @@ append_pending(struct db *db, uint64_t *size, struct ledger_hashes *added, struc
 		free(p[i].payload);
 	free(p);
 	buf_free(&b);
-	if (rc == 0 && last > 0) {
+	if (rc == 0 && last > 0 && !pg) {	/* SQLite: one writer at a time, ids in commit order */
 		if ((st = db_prepare(db, SQL_PENDING_DONE)) == NULL)
 			return db_err(db, e, "log queue");
 		db_bind_int64(st, 1, last);
@@ -553,6 +591,31 @@ ledger_current_vkey(struct db *db, char out[LEDGER_KEY_TEXT_MAX], struct err *e)
 	return rc == DB_ROW || rc == DB_DONE ? 0 : db_err(db, e, "log head");
 }
 
+/* PostgreSQL: is there anything for this seal to do? 1 yes, 0 no, -1 error. Read without the
+ * lock: no pending row this transaction can see, and the last checkpoint signed with this
+ * server's key, means nothing to append and nothing to sign; rows other servers are writing
+ * now are theirs to seal, and a key changes only by an entry in the queue. A batch that logs
+ * nothing (a job claimed, a session touched) so never waits for the lock. */
+static int
+pg_anything_to_seal(struct db *db, const struct ledger_log *lg, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, SQL_PENDING_ANY);
+	char vkey[LEDGER_KEY_TEXT_MAX];
+	enum db_rc rc;
+
+	if (st == NULL)
+		return db_err(db, e, "log queue");
+	rc = db_step(st);
+	db_done(st);
+	if (rc == DB_ROW)
+		return 1;
+	if (rc != DB_DONE)
+		return db_err(db, e, "log queue");
+	if (ledger_current_vkey(db, vkey, e) != 0)
+		return -1;
+	return strcmp(vkey, lg->vkey) != 0;
+}
+
 int
 ledger_seal(struct db *db, void *arg, struct err *e)
 {
@@ -566,6 +629,17 @@ ledger_seal(struct db *db, void *arg, struct err *e)
 	struct db_stmt *st;
 	int rc;
 
+	if (db_is_postgres(db)) {
+		int any = pg_anything_to_seal(db, lg, e);
+		if (any <= 0)
+			return any;
+		if ((st = db_prepare(db, SQL_LOG_LOCK)) == NULL)
+			return db_err(db, e, "the log's lock");
+		db_bind_int64(st, 1, WRITER_PG_LOCK_KEY);
+		if (db_run(st) != DB_DONE)
+			return db_err(db, e, "the log's lock");
+		/* From here every statement sees what the lock's last holder committed. */
+	}
 	if (ledger_head(db, &head, root, e) != 0 || ledger_current_vkey(db, vkey, e) != 0 ||
 	    (st = db_prepare(db, SQL_NEXT_IDX)) == NULL)
 		return -1;

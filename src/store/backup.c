@@ -70,7 +70,8 @@ backup_snapshot(const char *db_url, const char *dest, int pages_per_step, backup
 	int rc = -1, step, in_txn = 0;
 
 	if (strncmp(db_url, "sqlite:", 7) != 0)
-		return err_set(e, ERR_INVALID, "agora backup copies SQLite databases only, not '%s'", db_url);
+		return err_set(e, ERR_INVALID, "agora backup copies a SQLite store; on PostgreSQL use pg_dump or "
+			       "pg_basebackup (docs/DEPLOY.md)");
 	path = db_url + 7;
 	if (access(dest, F_OK) == 0)
 		return err_set(e, ERR_CONFLICT, "%s already exists", dest);

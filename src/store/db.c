@@ -13,8 +13,9 @@ db_open(const char *url, int flags, struct db **out, struct err *e)
 	 * --db must not silently connect to whatever PG* variables point at) */
 	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
 		return db_pg_open(url, flags, out, e);
-	return err_set(e, ERR_INVALID,
-		       "unsupported database URL '%s' (expected sqlite:PATH or postgres://...)", url);
+	/* the scheme only: a URL may carry a password */
+	return err_set(e, ERR_INVALID, "unsupported database URL '%.*s...' (expected sqlite:PATH or postgres://...)",
+		       (int)strcspn(url, ":/@"), url);
 }
 
 void

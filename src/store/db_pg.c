@@ -36,6 +36,8 @@ struct pg_stmt {
 	int is_insert;
 	int hidden;		/* " RETURNING id" is the driver's: its rows are not shown */
 	int nparams;
+	char *text;		/* the SQL as prepared, to prepare it again on a new connection */
+	unsigned epoch;		/* the connection it was prepared on (pg_db.epoch) */
 	char **vals;
 	int *lens, *fmts;
 	int ran;		/* executed since the last db_done */
@@ -49,6 +51,9 @@ struct pg_stmt {
 struct pg_db {
 	struct db base;		/* first: a struct db * is a struct pg_db * */
 	PGconn *c;
+	int flags;		/* db_open's: what to set up again after a reconnect */
+	int in_tx;		/* between BEGIN and COMMIT/ROLLBACK: never reconnect there */
+	unsigned epoch;		/* counts connections: a statement prepared on an older one is again */
 	unsigned names;
 	int64_t last_id;
 	int changes;
@@ -90,6 +95,10 @@ set_error(struct pg_db *db, const PGresult *res)
 	if ((db->msg = strdup(m)) != NULL)
 		for (n = strlen(db->msg); n > 0 && (db->msg[n - 1] == '\n' || db->msg[n - 1] == ' '); n--)
 			db->msg[n - 1] = '\0';	/* libpq's messages end in a newline */
+	/* a lost connection is "try later" (503): the next statement outside a transaction
+	 * connects again (alive) */
+	if (PQstatus(db->c) == CONNECTION_BAD)
+		return db->base.last = DB_BUSY;
 	return db->base.last = map_state(res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL);
 }
 
@@ -132,6 +141,36 @@ quiet(void *arg, const char *message)
 /* Opens a libpq connection URI. Agora acknowledges only what is durable, so a server whose
  * commits may be lost (synchronous_commit off or local-only, fsync off) is refused here rather
  * than trusted. DB_CREATE is not needed: the database must exist (CREATE DATABASE is the DBA's). */
+/* What every connection needs, the first and each one after a reconnect. */
+static int
+session_setup(struct pg_db *db)
+{
+	if (PQsetClientEncoding(db->c, "UTF8") != 0)
+		return -1;
+	if ((db->flags & DB_READONLY) && command(db, "SET default_transaction_read_only = on") != 0)
+		return -1;
+	return 0;
+}
+
+/* A connection the server dropped (a restart, a failover, an idle timeout) is made again when it
+ * is safe: outside a transaction, before a statement. Statements prepared on the old one are
+ * prepared again at their next run (execute). 0 when the connection is usable. */
+static int
+alive(struct pg_db *db)
+{
+	if (PQstatus(db->c) == CONNECTION_OK)
+		return 0;
+	if (db->in_tx)
+		return -1;	/* the transaction is lost: its ROLLBACK clears in_tx */
+	PQreset(db->c);
+	if (PQstatus(db->c) != CONNECTION_OK || session_setup(db) != 0) {
+		set_error(db, NULL);
+		return -1;
+	}
+	db->epoch++;
+	return 0;
+}
+
 int
 db_pg_open(const char *url, int flags, struct db **out, struct err *e)
 {
@@ -149,9 +188,10 @@ db_pg_open(const char *url, int flags, struct db **out, struct err *e)
 			db->c ? PQerrorMessage(db->c) : "out of memory");
 		goto fail;
 	}
+	db->flags = flags;
 	PQsetNoticeProcessor(db->c, quiet, NULL);
-	if (PQsetClientEncoding(db->c, "UTF8") != 0) {
-		err_set(e, ERR_INTERNAL, "cannot set up PostgreSQL: %s", PQerrorMessage(db->c));
+	if (session_setup(db) != 0) {
+		err_set(e, ERR_INTERNAL, "cannot set up PostgreSQL: %s", db->msg ? db->msg : PQerrorMessage(db->c));
 		goto fail;
 	}
 	setting(db, "SHOW synchronous_commit", sync, sizeof(sync));
@@ -165,10 +205,6 @@ db_pg_open(const char *url, int flags, struct db **out, struct err *e)
 	if (strcmp(fsync, "on") != 0) {
 		err_set(e, ERR_INVALID,
 			"PostgreSQL's fsync is '%s': a commit could be lost; set fsync = on", fsync);
-		goto fail;
-	}
-	if ((flags & DB_READONLY) && command(db, "SET default_transaction_read_only = on") != 0) {
-		err_set(e, ERR_INTERNAL, "cannot set up PostgreSQL: %s", db->msg ? db->msg : "");
 		goto fail;
 	}
 	*out = &db->base;
@@ -224,10 +260,11 @@ evict(struct pg_db *db, struct pg_stmt *ps)
 	char sql[48];
 
 	pg_done(&ps->base);
-	if (ps->key != NULL && PQstatus(db->c) == CONNECTION_OK) {
+	if (ps->key != NULL && ps->epoch == db->epoch && PQstatus(db->c) == CONNECTION_OK) {
 		snprintf(sql, sizeof(sql), "DEALLOCATE %s", ps->name);
 		PQclear(PQexec(db->c, sql));
 	}
+	free(ps->text);
 	free(ps->vals);
 	free(ps->lens);
 	free(ps->fmts);
@@ -347,9 +384,12 @@ prepare_slot(struct pg_db *db, struct pg_stmt *ps, const char *sql)
 			return -1;
 		ps->hidden = 1;
 	}
+	if (text == NULL && (text = strdup(sql)) == NULL)
+		return -1;
+	ps->text = text;	/* freed by evict */
+	ps->epoch = db->epoch;
 	snprintf(ps->name, sizeof(ps->name), "agora_%u", ++db->names);
-	res = PQprepare(db->c, ps->name, text ? text : sql, 0, NULL);
-	free(text);
+	res = PQprepare(db->c, ps->name, text, 0, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		set_error(db, res);
 		PQclear(res);
@@ -382,6 +422,8 @@ pg_prepare(struct db *base, const char *sql)
 	size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE;
 	struct pg_stmt *slot = NULL;
 
+	if (alive(db) != 0)
+		return NULL;
 	for (size_t i = 0; i < STMT_CACHE; i++) {
 		struct pg_stmt *c = &db->cache[(h + i) % STMT_CACHE];
 		if (c->key == sql)
@@ -467,10 +509,24 @@ count_changes(struct pg_db *db, PGresult *res)
 static enum db_rc
 execute(struct pg_db *db, struct pg_stmt *ps)
 {
-	PGresult *res = PQexecPrepared(db->c, ps->name, ps->nparams, (const char *const *)ps->vals,
-				       ps->lens, ps->fmts, 0);
-	ExecStatusType s = PQresultStatus(res);
+	PGresult *res;
+	ExecStatusType s;
 	int id;
+
+	if (ps->epoch != db->epoch) {	/* prepared on a connection since lost (alive) */
+		res = PQprepare(db->c, ps->name, ps->text, 0, NULL);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			ps->ran = 1;
+			ps->failed = set_error(db, res);
+			PQclear(res);
+			return ps->failed;
+		}
+		PQclear(res);
+		ps->epoch = db->epoch;
+	}
+	res = PQexecPrepared(db->c, ps->name, ps->nparams, (const char *const *)ps->vals, ps->lens,
+			     ps->fmts, 0);
+	s = PQresultStatus(res);
 
 	ps->ran = 1;
 	ps->row = -1;
@@ -606,7 +662,7 @@ pg_exec(struct db *base, const char *sql, struct err *e)
 {
 	struct pg_db *db = PG(base);
 
-	if (command(db, sql) != 0)
+	if (alive(db) != 0 || command(db, sql) != 0)
 		return err_set(e, base->last == DB_FULL ? ERR_FULL : ERR_INTERNAL, "%s",
 			       db->msg ? db->msg : "error");
 	return 0;
@@ -627,7 +683,17 @@ pg_tx(struct db *db, int op)
 		[TX_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT item",
 	};
 
-	return command(PG(db), sql[op]);
+	struct pg_db *pg = PG(db);
+	int rc;
+
+	if (op == TX_BEGIN && alive(pg) != 0)
+		return -1;
+	rc = command(pg, sql[op]);
+	if (op == TX_BEGIN)
+		pg->in_tx = rc == 0;
+	else if (op == TX_COMMIT || op == TX_ROLLBACK)
+		pg->in_tx = 0;	/* a failed COMMIT ends the transaction too */
+	return rc;
 }
 
 static int64_t

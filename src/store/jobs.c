@@ -22,6 +22,7 @@ struct jobs {
 	pthread_cond_t wake;	/* CLOCK_MONOTONIC */
 	unsigned long kicks;	/* bumped by jobs_kick, so no wake-up is lost */
 	int stopping;
+	int recoverer;	/* a worker looks for the jobs of stopped servers (PostgreSQL) */
 	char read_url[600];	/* workers look here before asking the writer */
 };
 
@@ -51,6 +52,22 @@ static const char SQL_DUE[] =
     "ORDER BY run_at, id LIMIT 1";
 static const char SQL_CLAIM[] =
     "UPDATE jobs SET state = 'running', updated_at = $2 WHERE id = $1 AND state = 'pending'";
+/* PostgreSQL, where several servers claim from one table (docs/LEDGER.md, "Several servers on
+ * one PostgreSQL database").
+ * A claim skips the jobs another server's batch has locked and is claiming now, instead of
+ * waiting for that batch and then finding the job taken; it names the claiming connection, and
+ * only jobs whose connection is gone (its server stopped or crashed) are put back. */
+static const char SQL_RECOVER_PG[] =
+    "UPDATE jobs SET state = 'pending', updated_at = $1 WHERE state = 'running' "
+    "AND NOT agora_backend_alive(claimed_by)";
+static const char SQL_DUE_PG[] =
+    "SELECT id, kind, payload, attempts FROM jobs WHERE state = 'pending' AND run_at <= $1 "
+    "ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED";
+static const char SQL_CLAIM_PG[] =
+    "UPDATE jobs SET state = 'running', updated_at = $2, claimed_by = agora_backend_tag() "
+    "WHERE id = $1 AND state = 'pending'";
+/* How often a PostgreSQL server looks for the jobs of a server that is gone. */
+#define JOBS_RECOVER_MS 60000
 static const char SQL_DONE[] =
     "UPDATE jobs SET state = 'done', last_error = '', updated_at = $2 WHERE id = $1";
 static const char SQL_RETRY[] =
@@ -113,17 +130,31 @@ jobs_new(struct writer *w, const struct job_kind *kinds, int nkinds, int nthread
 	return j;
 }
 
+/* What recover_fn is asked and answers. */
+struct recovery {
+	int at_start;	/* SQLite: only then, when no job of this process can be running */
+	int count;
+};
+
+/* Puts back the jobs left 'running' by a server that is gone. On SQLite the data folder has
+ * one server, so at its start every running job is one a crash left; on PostgreSQL only the
+ * jobs whose claiming connection is gone are. */
 static int
 recover_fn(struct db *db, void *arg, struct err *e)
 {
+	struct recovery *rv = arg;
+	int pg = db_is_postgres(db);
 	struct db_stmt *st;
 
-	if ((st = db_prepare(db, SQL_RECOVER)) == NULL)
+	rv->count = 0;
+	if (!pg && !rv->at_start)
+		return 0;
+	if ((st = db_prepare(db, pg ? SQL_RECOVER_PG : SQL_RECOVER)) == NULL)
 		return db_err(db, e, "recover jobs");
 	db_bind_int64(st, 1, clock_now());
 	if (db_run(st) != DB_DONE)
 		return db_err(db, e, "recover jobs");
-	*(int *)arg = db_changes(db);
+	rv->count = db_changes(db);
 	return 0;
 }
 
@@ -132,10 +163,11 @@ static int
 claim_fn(struct db *db, void *arg, struct err *e)
 {
 	struct claim *c = arg;
+	int pg = db_is_postgres(db);
 	struct db_stmt *st;
 	enum db_rc rc;
 
-	if ((st = db_prepare(db, SQL_DUE)) == NULL)
+	if ((st = db_prepare(db, pg ? SQL_DUE_PG : SQL_DUE)) == NULL)
 		return db_err(db, e, "claim job");
 	db_bind_int64(st, 1, c->now);
 	rc = db_step(st);
@@ -152,13 +184,15 @@ claim_fn(struct db *db, void *arg, struct err *e)
 		return db_err(db, e, "claim job");
 	if (c->kind == NULL || c->payload == NULL)
 		return err_set(e, ERR_INTERNAL, "out of memory");
-	if ((st = db_prepare(db, SQL_CLAIM)) == NULL)
+	if ((st = db_prepare(db, pg ? SQL_CLAIM_PG : SQL_CLAIM)) == NULL)
 		return db_err(db, e, "claim job");
 	db_bind_int64(st, 1, c->id);
 	db_bind_int64(st, 2, c->now);
 	if (db_run(st) != DB_DONE)
 		return db_err(db, e, "claim job");
-	c->found = 1;
+	/* Taken by nobody else: the row was locked (PostgreSQL) or the writer is alone (SQLite);
+	 * the count says so rather than assuming it. */
+	c->found = db_changes(db) == 1;
 	return 0;
 }
 
@@ -318,6 +352,15 @@ any_due(struct db *rdb)
 	return due;
 }
 
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void *
 worker_main(void *p)
 {
@@ -325,13 +368,28 @@ worker_main(void *p)
 	unsigned long seen;
 	struct err e;
 	struct db *rdb = NULL;
+	int64_t recovered_ms = mono_ms();
+	int recoverer;
 
+	pthread_mutex_lock(&j->lock);
+	recoverer = !j->recoverer;	/* the first worker to start */
+	j->recoverer = 1;
+	pthread_mutex_unlock(&j->lock);
 	if (j->read_url[0] && db_open(j->read_url, DB_READONLY, &rdb, &e) != 0)
 		rdb = NULL;
 	while (!stopping(j, &seen)) {
 		int rc;
 
 		err_clear(&e);
+		if (recoverer && mono_ms() - recovered_ms >= JOBS_RECOVER_MS) {
+			struct recovery rv = { 0, 0 };
+			recovered_ms = mono_ms();
+			if (writer_run(j->w, recover_fn, &rv, &e) != 0)
+				log_warn("msg=\"cannot look for jobs of a stopped server\" error=\"%s\"", e.msg);
+			else if (rv.count > 0)
+				log_info("msg=\"jobs of a stopped server put back\" count=%d", rv.count);
+			err_clear(&e);
+		}
 		rc = any_due(rdb) ? run_one(j, &e) : 0;
 		if (rc == 1)
 			continue;
@@ -346,14 +404,15 @@ worker_main(void *p)
 int
 jobs_start(struct jobs *j, struct err *e)
 {
-	int recovered = 0;
+	struct recovery rv = { 1, 0 };
 
-	if (writer_run(j->w, recover_fn, &recovered, e) != 0)
+	if (writer_run(j->w, recover_fn, &rv, e) != 0)
 		return -1;
-	if (recovered > 0)
-		log_info("msg=\"jobs recovered after a crash\" count=%d", recovered);
+	if (rv.count > 0)
+		log_info("msg=\"jobs recovered after a crash\" count=%d", rv.count);
 	pthread_mutex_lock(&j->lock);
 	j->stopping = 0;
+	j->recoverer = 0;
 	pthread_mutex_unlock(&j->lock);
 	for (; j->nstarted < j->nthreads; j->nstarted++) {
 		if (pthread_create(&j->threads[j->nstarted], NULL, worker_main, j) != 0) {

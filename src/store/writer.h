@@ -10,6 +10,12 @@
 
 struct writer;
 
+/* PostgreSQL: the key of the transaction-level advisory lock every writer batch takes first,
+ * once, and holds to its commit: the batches of several servers on one database run one after
+ * another, as SQLite's BEGIN IMMEDIATE makes them (docs/LEDGER.md, "Several servers on one
+ * PostgreSQL database"). The public log's seal relies on it. "agoralog" in ASCII. */
+#define WRITER_PG_LOCK_KEY INT64_C(0x61676f72616c6f67)
+
 /* Runs inside the transaction. Returns 0, or -1 with e set (its savepoint is rolled back). */
 typedef int (*write_fn)(struct db *db, void *arg, struct err *e);
 /* Called on the writer thread after the commit (rc 0) or after the item failed (rc -1). */

@@ -21,6 +21,7 @@ static const struct setting {
 #define I(f, e, field, d, lo, hi, h) { f, e, INT, offsetof(struct config, field), 0, d, lo, hi, h }
 	S("data", "AGORA_DATA", data, "var", "data folder: database, blobs, keys"),
 	S("db", "AGORA_DB", db, "", "database URL (sqlite:PATH); default sqlite:DATA/agora.db"),
+	S("db-read", "AGORA_DB_READ", db_read, "", "a streaming replica of --db (postgres://...) for public pages and search; default: none, all reads from --db"),
 	S("listen", "AGORA_LISTEN", listen, "127.0.0.1:8080", "address and port to serve on (port 0: any free port)"),
 	I("threads", "AGORA_THREADS", threads, "2", 1, 256, "HTTP threads"),
 	I("workers", "AGORA_WORKERS", workers, "2", 1, 64, "background job threads"),
@@ -51,6 +52,8 @@ static const struct setting {
 #undef I
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+_Static_assert(NSETTINGS <= sizeof(((struct config *)0)->source) / sizeof(const char *),
+	       "struct config's source[] needs a slot per setting");
 
 static int
 apply(struct config *c, size_t idx, const char *value, const char *source, char *err, size_t errlen)

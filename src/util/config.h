@@ -6,6 +6,7 @@
 struct config {
 	char data[512];
 	char db[512];
+	char db_read[512];	/* a read replica of db (PostgreSQL), "" for none */
 	char listen[128];
 	char trusted_proxies[512];
 	char log_level[16];

@@ -1,4 +1,7 @@
-/* page_cache.c: the page micro-cache (per thread, so no lock on the hot path). */
+/* page_cache.c: the page micro-cache (per thread, so no lock on the hot path). On PostgreSQL a
+ * page is also kept only while the database's change counter is what it was when the page was
+ * built, so a change made through any server is seen through every other at once
+ * (docs/PERFORMANCE.md, "Caches with several servers"). */
 #include "page_cache.h"
 
 #include <stdint.h>
@@ -6,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../store/db.h"
 #include "../util/clock.h"
 #include "compress.h"
 #include "../util/thread.h"
@@ -20,8 +24,35 @@ struct cached_page {
 	char etag[COMPRESS_ETAG_MAX];	/* of body: pages are hashed once per put */
 	char *gz;	/* body gzipped (NULL when too small to be worth it), once per put */
 	size_t gz_len;
+	int64_t changes;	/* PostgreSQL: the change counter the page was built under */
 };
 static __thread struct cached_page page_cache[PAGE_CACHE_SLOTS];
+/* The counter cache_get read for this thread's request, for cache_put to stamp its page with:
+ * read before the page is built, so a change committed while it is built makes it stale at
+ * once rather than never. -1: unknown, keep nothing. */
+static __thread int64_t request_changes = -1;
+
+static const char SQL_CHANGES[] = "SELECT n FROM changes WHERE id = 1";
+
+/* The change counter on r's connection; 0 on SQLite (one process: pages live page-cache-ms),
+ * -1 when it cannot be read. */
+static int64_t
+changes_now(struct request *r)
+{
+	struct db_stmt *st;
+	int64_t n = -1;
+
+	if (r->db == NULL)
+		return -1;
+	if (!db_is_postgres(r->db))
+		return 0;
+	if ((st = db_prepare(r->db, SQL_CHANGES)) == NULL)
+		return -1;
+	if (db_step(st) == DB_ROW)
+		n = db_col_int64(st, 0);
+	db_done(st);
+	return n;
+}
 
 int
 cache_key(struct request *r, char *key, size_t n)
@@ -62,7 +93,8 @@ cache_get(struct request *r, const char *key)
 {
 	struct cached_page *c = cache_slot(key);
 
-	if (c->body == NULL || strcmp(c->key, key) != 0 || c->until_ms <= clock_now_ms())
+	if ((request_changes = changes_now(r)) < 0 || c->body == NULL || strcmp(c->key, key) != 0 ||
+	    c->until_ms <= clock_now_ms() || c->changes != request_changes)
 		return -1;
 	buf_add(&r->out, c->body, c->len);
 	r->content_type = "text/html; charset=utf-8";
@@ -90,7 +122,8 @@ cache_put(struct request *r, const char *key, int64_t ttl_ms)
 	struct buf gz;
 	char *copy;
 
-	if ((r->status != 0 && r->status != 200) || r->out.failed || (copy = malloc(r->out.len)) == NULL)
+	if ((r->status != 0 && r->status != 200) || r->out.failed || request_changes < 0 ||
+	    (copy = malloc(r->out.len)) == NULL)
 		return;
 	memcpy(copy, r->out.data, r->out.len);
 	thread_atexit(cache_free);
@@ -100,6 +133,8 @@ cache_put(struct request *r, const char *key, int64_t ttl_ms)
 	c->body = copy;
 	c->len = r->out.len;
 	c->until_ms = clock_now_ms() + ttl_ms;
+	c->changes = request_changes;
+	request_changes = -1;
 	/* Most browsers ask for gzip: compress now, once, rather than at every hit. */
 	compress_etag(c->body, c->len, 0, c->etag);
 	c->gz = NULL;

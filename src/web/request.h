@@ -19,6 +19,7 @@ struct route;
 struct MHD_Connection;
 
 enum handler_rc { HANDLER_DONE = 0, HANDLER_SUSPENDED = 1 };
+enum { REPLICA_ANSWERED = 1, REPLICA_MISSED = 2 };	/* request.db_replica */
 
 struct request {
 	struct server *srv;
@@ -33,7 +34,10 @@ struct request {
 	enum lang lang;
 	int lang_chosen;	/* ?lang= given: set the cookie */
 	int64_t started_ms;
-	struct db *db;		/* this thread's read connection */
+	struct db *db;		/* this thread's read connection: the primary's, or the replica's */
+	/* --db-read (server.c): 0, the primary answered; REPLICA_ANSWERED, the replica (db is its
+	 * connection); REPLICA_MISSED, the replica found nothing (404) and the primary answered. */
+	int db_replica;
 	const char *param[ROUTE_MAX_PARAMS];	/* declared parameters, by index; NULL if absent */
 	int64_t account_id;	/* who is authenticated (0: nobody) */
 	/* The session of the cookie, when alive (auth_session_load, before the central checks). */

@@ -17,16 +17,17 @@
 #define NUMBER_P { "number", P_NUMBER, IN_PATH }
 
 const struct route routes[] = {
-	{ "GET", "/", page_home, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_CACHE, "home", { LANG_Q } },
-	{ "GET", "/consultations", page_consultation_list, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_CACHE, "consultations",
-	  { LANG_Q, { "cursor", P_CURSOR, IN_QUERY } } },
-	{ "GET", "/consultations/{slug}", page_consultation, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_CACHE, "consultation",
-	  { LANG_Q, SLUG_P, { "after", P_CURSOR, IN_QUERY } } },
+	{ "GET", "/", page_home, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_CACHE | ROUTE_REPLICA, "home", { LANG_Q } },
+	{ "GET", "/consultations", page_consultation_list, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_CACHE | ROUTE_REPLICA,
+	  "consultations", { LANG_Q, { "cursor", P_CURSOR, IN_QUERY } } },
+	{ "GET", "/consultations/{slug}", page_consultation, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_CACHE | ROUTE_REPLICA,
+	  "consultation", { LANG_Q, SLUG_P, { "after", P_CURSOR, IN_QUERY } } },
 	{ "GET", "/consultations/{slug}/respond", page_respond, ROLE_PUBLIC | ROUTE_PAGE, "respond",
 	  { LANG_Q, SLUG_P } },
 	{ "POST", "/consultations/{slug}/respond", page_respond_post,
 	  ROLE_PUBLIC | ROUTE_PAGE | ROUTE_UPLOAD | RATE_SUBMIT, "respond_post", { LANG_Q, SLUG_P } },
-	{ "GET", "/responses/{id}", page_response, ROLE_PUBLIC | ROUTE_PAGE, "response", { LANG_Q, ID_P } },
+	{ "GET", "/responses/{id}", page_response, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_REPLICA,
+	  "response", { LANG_Q, ID_P } },
 	{ "GET", "/responses/{id}/attachments/{n}", page_attachment, ROLE_PUBLIC, "attachment",
 	  { ID_P, { "n", P_INDEX, IN_PATH } } },
 	{ "GET", "/receipts/{id}", page_receipt, ROLE_PUBLIC | ROUTE_PAGE, "receipt", { LANG_Q, ID_P } },
@@ -121,17 +122,19 @@ const struct route routes[] = {
 	/* end personal data */
 
 	/* meetings and outcomes (0011) */
-	{ "GET", "/meetings", page_meeting_list, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_CACHE, "meetings", { LANG_Q } },
-	{ "GET", "/meetings/{number}", page_meeting, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_CACHE, "meeting",
-	  { LANG_Q, { "number", P_NUMBER, IN_PATH } } },
+	{ "GET", "/meetings", page_meeting_list, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_CACHE | ROUTE_REPLICA,
+	  "meetings", { LANG_Q } },
+	{ "GET", "/meetings/{number}", page_meeting, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_CACHE | ROUTE_REPLICA,
+	  "meeting", { LANG_Q, { "number", P_NUMBER, IN_PATH } } },
 	/* ROLE_ACCOUNT, not a new role flag: who may change which outcome depends on the outcome
 	 * (the chair those addressed to the chair), so the handler checks it and answers 403. */
 	{ "POST", "/meetings/{number}/outcomes/{letter}/status", page_outcome_status,
 	  ROLE_ACCOUNT | ROUTE_PAGE | ROUTE_FORM, "outcome_status",
 	  { LANG_Q, { "number", P_NUMBER, IN_PATH }, { "letter", P_LETTER, IN_PATH } } },
-	{ "GET", "/api/v1/meetings", api_meeting_list, ROLE_PUBLIC | ROUTE_API, "api_meetings", { LANG_Q } },
-	{ "GET", "/api/v1/meetings/{number}", api_meeting_get, ROLE_PUBLIC | ROUTE_API, "api_meeting",
-	  { { "number", P_NUMBER, IN_PATH }, LANG_Q } },
+	{ "GET", "/api/v1/meetings", api_meeting_list, ROLE_PUBLIC | ROUTE_API | ROUTE_REPLICA,
+	  "api_meetings", { LANG_Q } },
+	{ "GET", "/api/v1/meetings/{number}", api_meeting_get, ROLE_PUBLIC | ROUTE_API | ROUTE_REPLICA,
+	  "api_meeting", { { "number", P_NUMBER, IN_PATH }, LANG_Q } },
 	{ "POST", "/meetings/{number}/outcomes/{letter}/documents", page_outcome_document,
 	  ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM, "outcome_document",
 	  { LANG_Q, { "number", P_NUMBER, IN_PATH }, { "letter", P_LETTER, IN_PATH } } },
@@ -141,13 +144,13 @@ const struct route routes[] = {
 	/* The pages take any visitor (ROLE_PUBLIC) or any account (ROLE_ACCOUNT): who may read or
 	 * change which document depends on the document (document_visible, document_may_write),
 	 * so the handlers decide, answering 404 for a document the visitor may not see. */
-	{ "GET", "/documents", page_document_list, ROLE_PUBLIC | ROUTE_PAGE, "documents",
+	{ "GET", "/documents", page_document_list, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_REPLICA, "documents",
 	  { LANG_Q, { "meeting", P_NUMBER, IN_QUERY } } },
 	{ "GET", "/documents/new", page_document_new, ROLE_ACCOUNT | ROUTE_PAGE, "document_new",
 	  { LANG_Q, { "meeting", P_NUMBER, IN_QUERY } } },
 	{ "POST", "/documents/new", page_document_create, ROLE_ACCOUNT | ROUTE_PAGE | ROUTE_UPLOAD,
 	  "document_create", { LANG_Q } },
-	{ "GET", "/documents/{symbol}", page_document, ROLE_PUBLIC | ROUTE_PAGE, "document",
+	{ "GET", "/documents/{symbol}", page_document, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_REPLICA, "document",
 	  { LANG_Q, SYMBOL_P } },
 	/* {n}: 0 is the original; P_NAME lets 0 through, the handler takes digits only */
 	{ "GET", "/documents/{symbol}/revisions/{n}", page_document_download, ROLE_PUBLIC, "document_download",
@@ -158,21 +161,22 @@ const struct route routes[] = {
 	  "document_submit", { LANG_Q, SYMBOL_P } },
 	{ "POST", "/documents/{symbol}/publish", page_document_publish, ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM,
 	  "document_publish", { LANG_Q, SYMBOL_P } },
-	{ "GET", "/api/v1/documents", api_document_list, ROLE_PUBLIC | ROUTE_API, "api_documents",
-	  { LANG_Q, { "meeting", P_NUMBER, IN_QUERY } } },
-	{ "GET", "/api/v1/documents/{symbol}", api_document_get, ROLE_PUBLIC | ROUTE_API, "api_document",
-	  { SYMBOL_P, LANG_Q } },
+	{ "GET", "/api/v1/documents", api_document_list, ROLE_PUBLIC | ROUTE_API | ROUTE_REPLICA,
+	  "api_documents", { LANG_Q, { "meeting", P_NUMBER, IN_QUERY } } },
+	{ "GET", "/api/v1/documents/{symbol}", api_document_get, ROLE_PUBLIC | ROUTE_API | ROUTE_REPLICA,
+	  "api_document", { SYMBOL_P, LANG_Q } },
 	/* end documents */
 
 	/* topic proposals by consensus (0013) */
-	{ "GET", "/proposals", page_proposal_list, ROLE_PUBLIC | ROUTE_PAGE, "proposals", { LANG_Q } },
+	{ "GET", "/proposals", page_proposal_list, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_REPLICA,
+	  "proposals", { LANG_Q } },
 	/* Proposing takes a member's session; the handlers refuse stakeholders (403). Listed before
 	 * /proposals/{id}, which "new" would otherwise match. */
 	{ "GET", "/proposals/new", page_proposal_new, ROLE_ACCOUNT | ROUTE_PAGE, "proposal_new", { LANG_Q } },
 	{ "POST", "/proposals/new", page_proposal_new_post, ROLE_ACCOUNT | ROUTE_PAGE | ROUTE_FORM,
 	  "proposal_new_post", { LANG_Q } },
 	/* Public, not cached: members see positions on the same address. */
-	{ "GET", "/proposals/{id}", page_proposal, ROLE_PUBLIC | ROUTE_PAGE, "proposal",
+	{ "GET", "/proposals/{id}", page_proposal, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_REPLICA, "proposal",
 	  { LANG_Q, { "id", P_ID, IN_PATH }, { "edit", P_LANG, IN_QUERY } } },
 	/* ROLE_FOCAL lets only focal points (and the secretariat) reach the handler, which then
 	 * refuses all but a focal point: a state speaks through its focal point alone. */
@@ -187,15 +191,17 @@ const struct route routes[] = {
 	 * secretariat, decided by the handler (403 for the others). */
 	{ "POST", "/proposals/{id}/texts", page_proposal_texts, ROLE_ACCOUNT | ROUTE_PAGE | ROUTE_FORM,
 	  "proposal_texts", { LANG_Q, { "id", P_ID, IN_PATH } } },
-	{ "GET", "/api/v1/proposals", api_proposal_list, ROLE_PUBLIC | ROUTE_API, "api_proposals", { { 0 } } },
-	{ "GET", "/api/v1/proposals/{id}", api_proposal_get, ROLE_PUBLIC | ROUTE_API, "api_proposal",
-	  { { "id", P_ID, IN_PATH } } },
+	{ "GET", "/api/v1/proposals", api_proposal_list, ROLE_PUBLIC | ROUTE_API | ROUTE_REPLICA,
+	  "api_proposals", { { 0 } } },
+	{ "GET", "/api/v1/proposals/{id}", api_proposal_get, ROLE_PUBLIC | ROUTE_API | ROUTE_REPLICA,
+	  "api_proposal", { { "id", P_ID, IN_PATH } } },
 	/* end proposals */
 
 	/* open consultation meetings: registration (0014) */
-	{ "GET", "/meetings.ics", page_meetings_ics, ROLE_PUBLIC | ROUTE_PAGE, "meetings_ics", { LANG_Q } },
-	{ "GET", "/meetings/{number}/calendar.ics", page_meeting_ics, ROLE_PUBLIC | ROUTE_PAGE, "meeting_ics",
-	  { LANG_Q, NUMBER_P } },
+	{ "GET", "/meetings.ics", page_meetings_ics, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_REPLICA,
+	  "meetings_ics", { LANG_Q } },
+	{ "GET", "/meetings/{number}/calendar.ics", page_meeting_ics, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_REPLICA,
+	  "meeting_ics", { LANG_Q, NUMBER_P } },
 	{ "GET", "/meetings/{number}/register", page_meeting_register, ROLE_PUBLIC | ROUTE_PAGE, "meeting_register",
 	  { LANG_Q, NUMBER_P } },
 	{ "POST", "/meetings/{number}/register", page_meeting_register_post,
@@ -222,8 +228,9 @@ const struct route routes[] = {
 	/* Their other parameters (q, the filters, from, to, order, page, per_page) are more than a
 	 * route declares: search_params.c reads them, and search_run checks each, answering 422 with
 	 * the field named instead of 400. */
-	{ "GET", "/search", page_search, ROLE_PUBLIC | ROUTE_PAGE, "search", { LANG_Q } },
-	{ "GET", "/api/v1/search", api_search, ROLE_PUBLIC | ROUTE_API, "api_search", { LANG_Q } },
+	{ "GET", "/search", page_search, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_REPLICA, "search", { LANG_Q } },
+	{ "GET", "/api/v1/search", api_search, ROLE_PUBLIC | ROUTE_API | ROUTE_REPLICA,
+	  "api_search", { LANG_Q } },
 	/* end search */
 
 	/* public log (issue 7) */
@@ -250,13 +257,13 @@ const struct route routes[] = {
 	/* summaries of rounds (issue 8) */
 	/* Public, not cached: the secretariat and the chair see drafts and the form on the same
 	 * address. ?edit= picks the language the form shows. */
-	{ "GET", "/consultations/{slug}/summary", page_summary, ROLE_PUBLIC | ROUTE_PAGE, "summary",
-	  { LANG_Q, SLUG_P, { "edit", P_LANG, IN_QUERY } } },
+	{ "GET", "/consultations/{slug}/summary", page_summary, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_REPLICA,
+	  "summary", { LANG_Q, SLUG_P, { "edit", P_LANG, IN_QUERY } } },
 	/* ROLE_ACCOUNT: the secretariat or the chair, decided by the handler (403 for the others). */
 	{ "POST", "/consultations/{slug}/summary", page_summary_post, ROLE_ACCOUNT | ROUTE_PAGE | ROUTE_FORM,
 	  "summary_post", { LANG_Q, SLUG_P } },
-	{ "GET", "/api/v1/consultations/{slug}/summary", api_summary, ROLE_PUBLIC | ROUTE_API, "api_summary",
-	  { SLUG_P } },
+	{ "GET", "/api/v1/consultations/{slug}/summary", api_summary, ROLE_PUBLIC | ROUTE_API | ROUTE_REPLICA,
+	  "api_summary", { SLUG_P } },
 	/* end summaries */
 
 	/* Chair's reports (issue 8) */
@@ -287,7 +294,8 @@ const struct route routes[] = {
 	/* feeds (issue 9) */
 	/* Not ROUTE_CACHE: the page cache answers text/html, and the links are absolute from the
 	 * request's Host when public-url is unset; /meetings.ics is not cached either. */
-	{ "GET", "/consultations.atom", page_feed_atom, ROLE_PUBLIC | ROUTE_PAGE, "consultations_atom", { LANG_Q } },
+	{ "GET", "/consultations.atom", page_feed_atom, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_REPLICA,
+	  "consultations_atom", { LANG_Q } },
 	/* end feeds */
 
 	/* languages of content (issue 9) */
@@ -295,13 +303,12 @@ const struct route routes[] = {
 	  ROLE_SECRETARIAT | ROUTE_API | SCOPE_CONSULTATIONS, "api_consultation_translations", { SLUG_P } },
 	/* end languages */
 
-	{ "GET", "/api/v1/consultations", api_consultation_list, ROLE_PUBLIC | ROUTE_API,
-	  "api_consultations",
-	  { { "state", P_STATE, IN_QUERY }, { "cursor", P_CURSOR, IN_QUERY },
+	{ "GET", "/api/v1/consultations", api_consultation_list, ROLE_PUBLIC | ROUTE_API | ROUTE_REPLICA,
+	  "api_consultations", { { "state", P_STATE, IN_QUERY }, { "cursor", P_CURSOR, IN_QUERY },
 	    { "limit", P_LIMIT, IN_QUERY }, LANG_Q } },
 	{ "POST", "/api/v1/consultations", api_consultation_create,
 	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON | SCOPE_CONSULTATIONS, "api_consultation_create", { { 0 } } },
-	{ "GET", "/api/v1/consultations/{slug}", api_consultation_get, ROLE_PUBLIC | ROUTE_API,
+	{ "GET", "/api/v1/consultations/{slug}", api_consultation_get, ROLE_PUBLIC | ROUTE_API | ROUTE_REPLICA,
 	  "api_consultation", { SLUG_P, LANG_Q } },
 	{ "POST", "/api/v1/consultations/{slug}/open", api_consultation_open,
 	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON | SCOPE_CONSULTATIONS, "api_consultation_open", { SLUG_P } },
@@ -311,10 +318,10 @@ const struct route routes[] = {
 	  ROLE_SECRETARIAT | ROUTE_API | ROUTE_BODY_JSON | SCOPE_CONSULTATIONS, "api_consultation_extend", { SLUG_P } },
 	{ "POST", "/api/v1/consultations/{slug}/responses", api_response_submit,
 	  ROLE_PUBLIC | ROUTE_API | ROUTE_UPLOAD | RATE_SUBMIT, "api_response_submit", { SLUG_P } },
-	{ "GET", "/api/v1/consultations/{slug}/responses", api_response_list, ROLE_PUBLIC | ROUTE_API,
+	{ "GET", "/api/v1/consultations/{slug}/responses", api_response_list, ROLE_PUBLIC | ROUTE_API | ROUTE_REPLICA,
 	  "api_responses", { SLUG_P, { "cursor", P_CURSOR, IN_QUERY }, { "limit", P_LIMIT, IN_QUERY } } },
-	{ "GET", "/api/v1/responses/{id}", api_response_get, ROLE_PUBLIC | ROUTE_API, "api_response",
-	  { ID_P } },
+	{ "GET", "/api/v1/responses/{id}", api_response_get, ROLE_PUBLIC | ROUTE_API | ROUTE_REPLICA,
+	  "api_response", { ID_P } },
 	{ "GET", "/api/v1/responses/{id}/receipt", api_response_receipt, ROLE_PUBLIC | ROUTE_API,
 	  "api_receipt", { ID_P } },
 	{ "POST", "/api/v1/responses/{id}/revise", api_response_revise,
@@ -494,6 +501,9 @@ route_table_check(void)
 		if (needs ? scopes == 0 || (scopes & (scopes - 1)) != 0 : scopes != 0)
 			fatal("msg=\"a secretariat API route needs exactly one scope, no other route any\" route=%s",
 			      routes[i].pattern);
+		if ((routes[i].flags & ROUTE_REPLICA) &&
+		    (strcmp(routes[i].method, "GET") != 0 || !(routes[i].flags & ROLE_PUBLIC)))
+			fatal("msg=\"ROUTE_REPLICA is for public GETs only\" route=%s", routes[i].pattern);
 		if (routes[i].handler == NULL || routes[i].name == NULL)
 			fatal("msg=\"route incomplete\" route=%s", routes[i].pattern);
 	}

@@ -16,6 +16,10 @@ enum route_flag {
 	ROUTE_CACHE = 1 << 11,		/* the same for everyone: reused for page-cache-ms */
 	ROUTE_UPLOAD = 1 << 12,		/* takes forms and multipart with attachments */
 	ROUTE_FORM = 1 << 13,		/* takes a form (urlencoded or multipart) without files */
+	/* A public read that may come from the read replica (--db-read; docs/DEPLOY.md): only
+	 * for an anonymous visitor with no write of their own in the last few seconds. GET and
+	 * ROLE_PUBLIC only; the receipt, the log and downloads never take it. */
+	ROUTE_REPLICA = 1 << 14,
 	RATE_SUBMIT = 1 << 16,		/* an anonymous submission: --submit-rate per client address */
 	/* The scope a bearer token needs (scope.h), on every secretariat route of the API. */
 	SCOPE_CONSULTATIONS = 1 << 20,
@@ -70,8 +74,9 @@ extern const int nroutes;
 int route_match(struct request *r, const char *method, const char *path, const char **allow);
 /* Checks a parameter value against its kind. Returns 0, or -1 with a message. */
 int route_param_check(const struct param *p, const char *value, const char **why);
-/* Start-up check of the table: every route has exactly one role, and every secretariat route of
- * the API exactly one scope (no other route any); fatal otherwise. */
+/* Start-up check of the table: every route has exactly one role, every secretariat route of
+ * the API exactly one scope (no other route any), and ROUTE_REPLICA only on public GETs; fatal
+ * otherwise. */
 void route_table_check(void);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "server.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <sodium.h>
@@ -30,6 +31,7 @@
 #include "../util/log.h"
 #include "auth.h"
 #include "compress.h"
+#include "cookie.h"
 #include "csrf.h"
 #include "metrics.h"
 #include "reply.h"
@@ -50,6 +52,29 @@ static int ndbs;
 static uint64_t id_prefix;
 static atomic_ullong id_counter;
 
+/* Keeps db in the list server_stop closes. */
+static void
+dbs_remember(struct db *db)
+{
+	pthread_mutex_lock(&dbs_lock);
+	if (ndbs < (int)(sizeof(dbs) / sizeof(dbs[0])))
+		dbs[ndbs++] = db;
+	pthread_mutex_unlock(&dbs_lock);
+}
+
+/* Takes db out of that list (it is being closed now). */
+static void
+dbs_forget(struct db *db)
+{
+	pthread_mutex_lock(&dbs_lock);
+	for (int i = 0; i < ndbs; i++)
+		if (dbs[i] == db) {
+			dbs[i] = dbs[--ndbs];
+			break;
+		}
+	pthread_mutex_unlock(&dbs_lock);
+}
+
 static struct db *
 read_db(struct server *s)
 {
@@ -61,11 +86,109 @@ read_db(struct server *s)
 		log_error("msg=\"cannot open a read connection\" error=\"%s\"", e.msg);
 		return NULL;
 	}
-	pthread_mutex_lock(&dbs_lock);
-	if (ndbs < (int)(sizeof(dbs) / sizeof(dbs[0])))
-		dbs[ndbs++] = thread_db;
-	pthread_mutex_unlock(&dbs_lock);
+	dbs_remember(thread_db);
 	return thread_db;
+}
+
+/* The read replica (--db-read; docs/DEPLOY.md). Public reads of an anonymous visitor
+ * (ROUTE_REPLICA) come from it; everything else from the primary. A visitor who wrote
+ * something (a submission, a revision, a registration...) gets the cookie agora_rw=DEADLINE
+ * and reads from the primary until then, so the pages right after a write never miss it; a
+ * 404 from the replica, or a failure, is asked again of the primary (dispatch). */
+#define OWN_WRITE_S 10		/* longer than any replay lag we accept (docs/DEPLOY.md) */
+#define COOKIE_OWN_WRITE "agora_rw"
+#define REPLICA_RETRY_MS 1000	/* after a failure, this thread reads from the primary this long */
+#define REPLICA_SCHEMA_WAIT_MS 10000	/* at start-up, for the replica to replay a migration */
+
+static __thread struct db *thread_db_read;
+static __thread int64_t thread_db_read_retry_ms;	/* no replica on this thread before then */
+
+/* This thread's replica connection, opened on first use; NULL (logged) when it cannot be
+ * opened now: the request then reads from the primary. */
+static struct db *
+replica_db(struct server *s)
+{
+	int64_t now = clock_now_ms();
+	struct err e;
+
+	if (thread_db_read != NULL)
+		return thread_db_read;
+	if (now < thread_db_read_retry_ms)
+		return NULL;
+	if (db_open(s->db_read_url, DB_READONLY, &thread_db_read, &e) != 0) {
+		thread_db_read_retry_ms = now + REPLICA_RETRY_MS;
+		log_warn("msg=\"cannot reach the read replica: reading from the primary\" error=\"%s\" retry_ms=%d",
+			 e.msg, REPLICA_RETRY_MS);
+		return NULL;
+	}
+	dbs_remember(thread_db_read);
+	return thread_db_read;
+}
+
+/* Closes this thread's replica connection after a failure; the thread reads from the primary
+ * for REPLICA_RETRY_MS, then opens a new one. */
+static void
+replica_drop(void)
+{
+	if (thread_db_read == NULL)
+		return;
+	dbs_forget(thread_db_read);
+	db_close(thread_db_read);
+	thread_db_read = NULL;
+	thread_db_read_retry_ms = clock_now_ms() + REPLICA_RETRY_MS;
+}
+
+/* Did r's visitor write something in the last OWN_WRITE_S seconds (the cookie's deadline is
+ * still ahead)? A forged cookie only sends its sender's reads to the primary, which any
+ * signed-in visitor's are anyway. */
+static int
+own_write_recent(struct request *r)
+{
+	const char *v = cookie_get(r, COOKIE_OWN_WRITE);
+	char *end;
+	long long deadline;
+
+	if (v == NULL)
+		return 0;
+	errno = 0;
+	deadline = strtoll(v, &end, 10);
+	return errno == 0 && end != v && *end == '\0' && deadline > (long long)clock_now();
+}
+
+/* On the answer to a write: the cookie that sends this visitor's next reads to the primary. */
+static void
+own_write_mark(struct request *r)
+{
+	int https = request_is_https(r);
+	const char *h = arena_printf(r->arena, "%s%s=%lld; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s",
+				     https ? "__Host-" : "", COOKIE_OWN_WRITE, (long long)(clock_now() + OWN_WRITE_S),
+				     OWN_WRITE_S, https ? "; Secure" : "");
+
+	if (h != NULL)
+		request_header(r, "Set-Cookie", h);
+}
+
+/* May r read from the replica? Only a public GET route marked for it (route.c), for a visitor
+ * who is nobody (no session, no bearer token: members and the secretariat see the primary)
+ * and wrote nothing lately. */
+static int
+replica_suits(struct server *s, struct request *r)
+{
+	if (s->db_read_url[0] == '\0' || !(r->route->flags & ROUTE_REPLICA))
+		return 0;
+	if (r->session_id != 0 || r->account_id != 0 || request_get_header(r, "Authorization") != NULL)
+		return 0;
+	return !own_write_recent(r);
+}
+
+/* Did the request that read from the replica fail because of it (an error, a statement
+ * cancelled by recovery, a lost connection)? Then it is answered again from the primary. */
+static int
+replica_failed(struct request *r)
+{
+	enum db_rc last = db_last_rc(r->db);
+
+	return r->status == 500 || last == DB_ERROR || last == DB_BUSY;
 }
 
 /* search index connections (issue 6) */
@@ -312,15 +435,59 @@ too_large(struct server *s, struct request *r)
 	return reply_problem(r, 413, NULL, "the request body is too large", NULL);
 }
 
-/* Central checks, then the handler. */
+/* r's handler, or its page from the page cache (ROUTE_CACHE, for a visitor without a session;
+ * read from it only with cache_read: a visitor who just wrote sees the page made afresh). */
+static int
+run_handler(struct server *s, struct request *r, int cache_read)
+{
+	char key[256];
+	int rc;
+
+	if ((r->route->flags & ROUTE_CACHE) && r->session_id == 0 && s->cfg->page_cache_ms > 0 &&
+	    cache_key(r, key, sizeof(key)) == 0) {	/* a session's pages name its account */
+		if (cache_read && cache_get(r, key) == 0) {
+			metrics_page_cache(1);
+			return HANDLER_DONE;
+		}
+		metrics_page_cache(0);
+		rc = r->route->handler(r);
+		if (rc == HANDLER_DONE)
+			cache_put(r, key, s->cfg->page_cache_ms);
+		return rc;
+	}
+	return r->route->handler(r);
+}
+
+/* Forgets what a handler answered, so that it can run again (from the primary); the headers
+ * set before it ran (the first nheaders) stay. */
+static void
+answer_reset(struct request *r, int nheaders)
+{
+	buf_reset(&r->out);
+	r->out.failed = 0;
+	r->status = 0;
+	r->content_type = NULL;
+	r->nheaders = nheaders;
+	r->etag[0] = '\0';
+	r->gz = NULL;
+	r->gz_len = 0;
+	r->state = NULL;
+	if (r->file_fd > 0)
+		close(r->file_fd);
+	r->file_fd = 0;
+}
+
+/* Central checks, then the handler: on the replica when the request suits it (replica_suits),
+ * and again on the primary when the replica failed it or found nothing (404): what the replica
+ * lacks may be what the primary committed a moment ago. */
 static int
 dispatch(struct server *s, struct request *r)
 {
 	const struct route *rt = r->route;
 	struct param_walk w = { r, NULL, NULL };
+	struct db *primary = r->db, *replica;
 	const char *ct;
-	char key[256];
-	int rc;
+	int rc, own_write, nheaders;
 
 	i18n_use(r->lang);
 	auth_session_load(r);
@@ -353,19 +520,27 @@ dispatch(struct server *s, struct request *r)
 			return reply_problem(r, 415, NULL, "send the body as application/json", NULL);
 	}
 	i18n_use(r->lang);
-	if ((rt->flags & ROUTE_CACHE) && r->session_id == 0 && s->cfg->page_cache_ms > 0 &&
-	    cache_key(r, key, sizeof(key)) == 0) {	/* a session's pages name its account */
-		if (cache_get(r, key) == 0) {
-			metrics_page_cache(1);
-			return HANDLER_DONE;
-		}
-		metrics_page_cache(0);
-		rc = rt->handler(r);
-		if (rc == HANDLER_DONE)
-			cache_put(r, key, s->cfg->page_cache_ms);
-		return rc;
+	own_write = s->db_read_url[0] != '\0' && own_write_recent(r);
+	if (replica_suits(s, r) && (replica = replica_db(s)) != NULL) {
+		r->db = replica;
+		r->db_replica = REPLICA_ANSWERED;
 	}
-	return rt->handler(r);
+	nheaders = r->nheaders;
+	rc = run_handler(s, r, !own_write);
+	if (r->db_replica && rc == HANDLER_DONE && (r->status == 404 || replica_failed(r))) {
+		if (replica_failed(r)) {
+			log_warn("msg=\"the read replica failed: answering from the primary\" id=%s status=%d "
+				 "error=\"%s\"", r->id, r->status, db_errmsg(r->db));
+			replica_drop();
+			r->db_replica = 0;
+		} else {	/* 404: perhaps not replayed yet (a link shared the moment it was made) */
+			r->db_replica = REPLICA_MISSED;
+		}
+		answer_reset(r, nheaders);
+		r->db = primary;
+		rc = run_handler(s, r, !own_write);
+	}
+	return rc;
 }
 
 /* A response header r's handler set, or NULL. */
@@ -609,6 +784,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	}
 	if (r->write_queued || r->slow_queued) {
 		i18n_use(r->lang);
+		if (r->db_replica == REPLICA_ANSWERED)	/* the connection may have been replaced meanwhile */
+			r->db = thread_db_read != NULL ? thread_db_read : thread_db;
 		rc = r->route->handler(r);	/* answers from the write's or the slow work's result */
 	} else if (r->route_index == -1) {
 		r->route = NULL;
@@ -630,6 +807,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	}
 	if (rc == HANDLER_SUSPENDED)
 		return MHD_YES;
+	if (r->write_queued && s->db_read_url[0] != '\0')
+		own_write_mark(r);
 	return send_reply(r);
 }
 
@@ -644,9 +823,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_Re
 		return;
 	us = (clock_now_ms() - r->started_ms) * 1000;
 	metrics_observe(r->route_index, r->status, us);
-	log_info("msg=request id=%s method=%s path=\"%s\" route=%s status=%d ms=%lld addr=%s lang=%s%s",
+	log_info("msg=request id=%s method=%s path=\"%s\" route=%s status=%d ms=%lld addr=%s lang=%s%s%s",
 		 r->id, r->method, r->path, r->route ? r->route->name : "none", r->status,
 		 (long long)(us / 1000), r->client, lang_code(r->lang),
+		 r->db_replica == REPLICA_ANSWERED ? " replica=1" : r->db_replica == REPLICA_MISSED ? " replica=miss" : "",
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
 	upload_cleanup(r);
 	json_decref(r->json_body);
@@ -700,6 +880,48 @@ listen_address(const char *listen, struct sockaddr_in *sa, struct err *e)
 	sa->sin_port = htons((uint16_t)port);
 	if (port < 0 || port > 65535 || inet_pton(AF_INET, host, &sa->sin_addr) != 1)
 		return err_set(e, ERR_INVALID, "--listen: '%s' is not an IPv4 address and port", listen);
+	return 0;
+}
+
+static int
+is_postgres_url(const char *url)
+{
+	return strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0;
+}
+
+/* --db-read: refuses a replica that is not PostgreSQL or cannot be opened, and one that has
+ * not the primary's schema within REPLICA_SCHEMA_WAIT_MS (a replica of another database, or
+ * one far behind): better not to start than to answer every public page with an error.
+ * Messages never repeat the URL (it may hold a password). */
+static int
+replica_check(struct server *s, const struct config *cfg, struct db *primary, struct err *e)
+{
+	struct timespec ts = { 0, 100 * 1000000 };
+	struct db *rdb = NULL;
+	struct err oe;
+	int want, have, waited_ms = 0;
+
+	if (cfg->db_read[0] == '\0')
+		return 0;
+	if (!db_is_postgres(primary))
+		return err_set(e, ERR_INVALID, "--db-read names a replica of a PostgreSQL --db; "
+				  "SQLite (--db sqlite:...) has none: leave --db-read unset");
+	if (!is_postgres_url(cfg->db_read))
+		return err_set(e, ERR_INVALID, "--db-read wants the postgres://... URL of a streaming replica of --db");
+	snprintf(s->db_read_url, sizeof(s->db_read_url), "%s", cfg->db_read);
+	if (db_open(s->db_read_url, DB_READONLY, &rdb, &oe) != 0)
+		return err_set(e, oe.kind, "cannot open the read replica (--db-read): %s", oe.msg);
+	want = migrate_version(primary);
+	while ((have = migrate_version(rdb)) < want && waited_ms < REPLICA_SCHEMA_WAIT_MS) {
+		nanosleep(&ts, NULL);
+		waited_ms += 100;
+	}
+	db_close(rdb);
+	if (have < want)
+		return err_set(e, ERR_INVALID, "the read replica (--db-read) has schema version %d and the primary %d, "
+				  "still after %d s: is it a streaming replica of the --db database?",
+			       have, want, REPLICA_SCHEMA_WAIT_MS / 1000);
+	log_info("msg=\"public reads from the read replica (--db-read)\" schema=%d", have);
 	return 0;
 }
 
@@ -845,12 +1067,12 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 	config_db_url(cfg, s->db_url, sizeof(s->db_url));
 	if (db_open(s->db_url, 0, &wdb, e) != 0)
 		return -1;
-	if (migrate_up(wdb, e) < 0) {
+	if (migrate_up(wdb, e) < 0 || replica_check(s, cfg, wdb, e) != 0) {
 		db_close(wdb);
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/blobs", cfg->data);
-	if (blobs_open(path, &s->blobs, e) != 0) {
+	if (blobs_open(path, s->db_url, &s->blobs, e) != 0) {
 		db_close(wdb);
 		return -1;
 	}

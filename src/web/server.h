@@ -21,6 +21,7 @@ struct server {
 	struct ledger_log log;		/* the public log's signing key (issue 7) */
 	const struct config *cfg;
 	char db_url[600];
+	char db_read_url[600];	/* --db-read: the replica public reads use; "" for none */
 	struct writer *writer;
 	struct jobs *jobs;
 	struct scheduler *sched;

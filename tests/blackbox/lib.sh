@@ -33,9 +33,23 @@ pg_new_db() {
 	name="t_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
 	psql -q -v ON_ERROR_STOP=1 "$AGORA_PG_URL" -c "CREATE DATABASE $name" >/dev/null || return 1
 	PG_DBS="$PG_DBS $name"
-	AGORA_DB=$(printf '%s' "$AGORA_PG_URL" | sed "s|^postgresql:///postgres?|postgresql:///$name?|")
+	# the tests' own SQL uses SQLite's group_concat: the same aggregate for their queries (the
+	# application's SQL never uses it on PostgreSQL)
+	psql -q -v ON_ERROR_STOP=1 "$(pg_url_of "$name")" >/dev/null <<'EOF' || return 1
+CREATE FUNCTION test_gc(acc text, v text, sep text) RETURNS text LANGUAGE sql IMMUTABLE AS
+	$$ SELECT CASE WHEN v IS NULL THEN acc WHEN acc IS NULL THEN v ELSE acc || sep || v END $$;
+CREATE FUNCTION test_gc1(acc text, v text) RETURNS text LANGUAGE sql IMMUTABLE AS
+	$$ SELECT test_gc(acc, v, ',') $$;
+CREATE FUNCTION test_gcn(acc text, v bigint) RETURNS text LANGUAGE sql IMMUTABLE AS
+	$$ SELECT test_gc(acc, v::text, ',') $$;
+CREATE AGGREGATE group_concat(text, text) (SFUNC = test_gc, STYPE = text);
+CREATE AGGREGATE group_concat(text) (SFUNC = test_gc1, STYPE = text);
+CREATE AGGREGATE group_concat(bigint) (SFUNC = test_gcn, STYPE = text);
+EOF
+	AGORA_DB=$(pg_url_of "$name")
 	export AGORA_DB
 }
+pg_url_of() { printf '%s' "$AGORA_PG_URL" | sed "s|^postgresql:///postgres?|postgresql:///$1?|"; }
 pg_drop_dbs() {
 	local d
 	[ -n "${AGORA_PG_URL:-}" ] || return 0
@@ -45,14 +59,28 @@ pg_drop_dbs() {
 }
 on_pg() { [ -n "${AGORA_PG_URL:-}" ]; }
 # sql STATEMENT: runs it on the test's store (SQLite file or PostgreSQL database); rows as
-# sqlite3 prints them (columns joined by |). DB names the SQLite file, else $DATA/agora.db.
+# sqlite3 prints them (columns joined by |, booleans 1 and 0, also where a test's SQL joined one
+# into a string: PostgreSQL writes true). DB names the SQLite file, else
+# $DATA/agora.db.
 sql() {
 	if on_pg; then
-		psql -X -q -At -F '|' -v ON_ERROR_STOP=1 "$AGORA_DB" -c "$1"
+		local out rc
+		out=$(psql -X -q -At -F '|' -v ON_ERROR_STOP=1 "$AGORA_DB" -c "$1")
+		rc=$?	# the store's answer, not sed's
+		[ -z "$out" ] || printf '%s\n' "$out" |
+			sed -E ':a; s/(^|\|)t(\||$)/\11\2/; s/(^|\|)f(\||$)/\10\2/; ta
+				:b; s/(^|[| ])true([| ]|$)/\11\2/; s/(^|[| ])false([| ]|$)/\10\2/; tb'
+		return $rc
 	else
-		sqlite3 "${DB:-$DATA/agora.db}" "$1"
+		sqlite3 -cmd '.timeout 5000' "${DB:-$DATA/agora.db}" "$1"
 	fi
 }
+# sql_dump: the whole store as SQL text
+sql_dump() { if on_pg; then pg_dump "$AGORA_DB"; else sqlite3 "${DB:-$DATA/agora.db}" .dump; fi; }
+# refused STATEMENT: the store says no to it
+refused() { ! sql "$1" >/dev/null 2>&1; }
+# contains TEXT PART: TEXT has PART in it
+contains() { case $1 in *"$2"*) return 0 ;; esac; echo "# '$2' not in: $(printf '%s' "$1" | head -c 300)"; return 1; }
 
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && echo "# $2"; return 0; }

@@ -12,7 +12,7 @@ init_data
 PW=$(sed -n 's/^Password: //p' "$TMP/init.out")
 "$AGORA" user create --data "$DATA" --email delegate@example.org --name "Delegate <Two>" --role delegate --state CH >"$TMP/user.out" 2>&1
 PW2=$(sed -n 's/^Password: //p' "$TMP/user.out")
-D_ID=$(sqlite3 "$DATA/agora.db" "SELECT id FROM accounts WHERE email = 'delegate@example.org'")	# after the demo's people
+D_ID=$(sql "SELECT id FROM accounts WHERE email = 'delegate@example.org'")	# after the demo's people
 CLOCK=$TMP/clock
 echo "+0" >"$CLOCK"
 start_server --test-clock-file "$CLOCK" --scheduler-tick-ms 50 --trusted-proxies 127.0.0.1 \
@@ -287,7 +287,7 @@ check "the message says neither which" same "$WRONG" '<p class="error" id="err-l
 check "the email typed is kept in the form" body_has 'value="nobody@example.org"'
 check "no session cookie after a failed login" sh -c "! grep -qi '^Set-Cookie: agora_session' '$TMP/h'"
 check "audit: the failures with the email as typed, the address, and why" same \
-	"$(db "SELECT COALESCE(account_id, '-') || ' ' || address || ' ' || object || ' ' || detail FROM audit_log WHERE action = 'login_failed' ORDER BY id" | xargs -d '\n' printf '%s|')" \
+	"$(db "SELECT COALESCE(CAST(account_id AS TEXT), '-') || ' ' || address || ' ' || object || ' ' || detail FROM audit_log WHERE action = 'login_failed' ORDER BY id" | xargs -d '\n' printf '%s|')" \
 	"$D_ID 198.51.100.10 delegate@example.org wrong password|- 198.51.100.10 nobody@example.org no such account|"
 for i in 2 3 4 5; do login "$TMP/jar.x" Delegate@Example.org "wrong-$i" "${X[@]}"; done
 check "the 5th failure for the delegate's email is still a 422" status_is 422

@@ -30,7 +30,7 @@ page_csrf() { curl -s -b "$1" -c "$1" "$BASE$2" -o "$TMP/page.html"; csrf_in "$T
 count() { curl -s "$BASE/api/v1/consultations/$ROUND" | python3 -c 'import json,sys; print(json.load(sys.stdin)["counts"]["responses"])'; }
 listed() { curl -s "$BASE/api/v1/consultations/$ROUND/responses" | python3 -c 'import json,sys; print(" ".join(i["id"] for i in json.load(sys.stdin)["items"]))'; }
 stored_count() { db "SELECT published_responses FROM consultations WHERE slug = '$ROUND'"; }
-events() { db "SELECT group_concat(kind, ',') FROM (SELECT kind FROM moderation_events WHERE response_id = (SELECT id FROM responses WHERE public_id = '$ID') ORDER BY id)"; }
+events() { db "SELECT group_concat(kind, ',') FROM (SELECT kind FROM moderation_events WHERE response_id = (SELECT id FROM responses WHERE public_id = '$ID') ORDER BY id) AS x"; }
 audits() { db "SELECT COUNT(*) FROM audit_log WHERE action = '$1' AND object = 'response/$ID'"; }
 status_of() { db "SELECT status FROM responses WHERE public_id = '$ID'"; }
 status_in() { for s in "$@"; do [ "$STATUS" = "$s" ] && return 0; done; echo "# status $STATUS, wanted one of $*"; return 1; }

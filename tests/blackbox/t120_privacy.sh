@@ -150,8 +150,10 @@ for _ in $(seq 1 100); do
 done
 check "the job removed every email of the round" \
 	same "$(db "SELECT COUNT(*) FROM response_versions v JOIN responses r ON r.id = v.response_id JOIN consultations c ON c.id = r.consultation_id WHERE c.slug = '$ROUND' AND v.email <> ''")" 0
-check "the emails are '' (not NULL)" same "$(db "SELECT quote(email) FROM response_versions v JOIN responses r ON r.id = v.response_id WHERE r.public_id IN ('$ID_NAME', '$ID_ORG', '$FORM_ID') ORDER BY r.id" | tr '\n' ' ')" "'' '' '' "
-check "anonymous: name and job title removed" same "$(db "SELECT quote(name) || quote(job_title) FROM response_versions v JOIN responses r ON r.id = v.response_id WHERE r.public_id = '$ID_ANON'")" "''''"
+# quoted as SQLite's quote() does, in SQL both stores run: 'text', or NULL
+quoted() { printf "COALESCE('''' || %s || '''', 'NULL')" "$1"; }
+check "the emails are '' (not NULL)" same "$(db "SELECT $(quoted email) FROM response_versions v JOIN responses r ON r.id = v.response_id WHERE r.public_id IN ('$ID_NAME', '$ID_ORG', '$FORM_ID') ORDER BY r.id" | tr '\n' ' ')" "'' '' '' "
+check "anonymous: name and job title removed" same "$(db "SELECT $(quoted name) || $(quoted job_title) FROM response_versions v JOIN responses r ON r.id = v.response_id WHERE r.public_id = '$ID_ANON'")" "''''"
 check "published as name: name and job title kept" same "$(db "SELECT name || '/' || job_title FROM response_versions v JOIN responses r ON r.id = v.response_id WHERE r.public_id = '$ID_NAME'")" "Jane Doe/Head of Policy"
 check "organization, country, type, language, summary, hashes, and names of non-anonymous responses unchanged" \
 	cmp -s "$TMP/kept.before" <(kept)

@@ -54,7 +54,7 @@ post() { p=$1; shift; req POST "$p" -b "$J" -c "$J" --data-urlencode "csrf=$CSRF
 SEC_ID=$(db "SELECT id FROM accounts WHERE email = '$SEC'")
 ncons() { db "SELECT COUNT(*) FROM consultations"; }
 naudit() { db "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'consultation_%'"; }
-audit_of() { db "SELECT COALESCE(account_id, '-') || ' ' || address || ' ' || detail FROM audit_log WHERE action = '$1' AND object = 'consultation/$2' ORDER BY id DESC LIMIT 1"; }
+audit_of() { db "SELECT COALESCE(CAST(account_id AS TEXT), '-') || ' ' || address || ' ' || detail FROM audit_log WHERE action = '$1' AND object = 'consultation/$2' ORDER BY id DESC LIMIT 1"; }
 # err KEY: the error shown next to field KEY, and the field points at it
 err() { grep -q "aria-describedby=\"err-$1\"" "$TMP/b" && grep -o "<p class=\"error\" role=\"alert\" id=\"err-$1\">[^<]*</p>" "$TMP/b" | sed 's/<[^>]*>//g'; }
 api() { curl -s "$BASE/api/v1/consultations/$1" | python3 -c "import json,sys; j=json.load(sys.stdin); print($2)"; }
@@ -181,7 +181,7 @@ post /admin/consultations/six-lang/open --data-urlencode at=
 check "open now: 303" status_is 303
 check "it is open" same "$(api six-lang 'j["state"]')" open
 check "the opening audited once, by the secretariat" same \
-	"$(db "SELECT COUNT(*) || ' ' || MAX(COALESCE(account_id, '-')) FROM audit_log WHERE action = 'consultation_open' AND object = 'consultation/six-lang'")" "1 $SEC_ID"
+	"$(db "SELECT COUNT(*) || ' ' || MAX(COALESCE(CAST(account_id AS TEXT), '-')) FROM audit_log WHERE action = 'consultation_open' AND object = 'consultation/six-lang'")" "1 $SEC_ID"
 req GET /admin/consultations/six-lang/edit -b "$J"
 check "the edit page says the numbering is frozen" body_has "the numbering of its questions is frozen"
 check "and offers no position field" body_lacks 'name="pos1"'

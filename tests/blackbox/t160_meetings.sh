@@ -30,7 +30,7 @@ page_csrf() { curl -s -b "$1" -c "$1" "$BASE$2" -o "$TMP/page.html"; csrf_in "$T
 letters() { grep -o '<span class="letter">[a-z])' "$TMP/b" | sed 's/.*>//' | tr '\n' ' ' | sed 's/ $//'; }
 carried() { grep -o 'carried from [0-9]*([a-z])' "$TMP/b" | sed 's/carried from //' | tr '\n' ' ' | sed 's/ $//'; }
 status_of() { db "SELECT o.status FROM outcomes o JOIN meetings m ON m.id = o.meeting_id WHERE m.number = $1 AND o.letter = '$2'"; }
-events_of() { db "SELECT group_concat(from_status || '>' || to_status, ',') FROM (SELECT e.from_status, e.to_status FROM outcome_events e JOIN outcomes o ON o.id = e.outcome_id JOIN meetings m ON m.id = o.meeting_id WHERE m.number = $1 AND o.letter = '$2' ORDER BY e.id)"; }
+events_of() { db "SELECT group_concat(from_status || '>' || to_status, ',') FROM (SELECT e.from_status, e.to_status FROM outcome_events e JOIN outcomes o ON o.id = e.outcome_id JOIN meetings m ON m.id = o.meeting_id WHERE m.number = $1 AND o.letter = '$2' ORDER BY e.id) AS x"; }
 
 # ---- The list -----------------------------------------------------------------------------------
 req GET /meetings

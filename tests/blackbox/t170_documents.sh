@@ -158,7 +158,7 @@ upload dfr /documents/cwg-internet-17-3/revisions "$TMP/rev1.txt"
 check "a delegate of FR cannot revise CH's draft: 404 (it may not see it)" status_is 404
 upload dch /documents/cwg-internet-17-3/revisions "$TMP/rev1.txt"
 check "the CH delegate revises: 303" status_is 303
-check "Rev.1 stored, the original kept" same "$(db "SELECT group_concat(number || ':' || filename, ' ') FROM (SELECT number, filename FROM document_revisions WHERE document_id = (SELECT id FROM documents WHERE url_name = 'cwg-internet-17-3') ORDER BY number)")" "0:orig.txt 1:rev1.txt"
+check "Rev.1 stored, the original kept" same "$(db "SELECT group_concat(number || ':' || filename, ' ') FROM (SELECT number, filename FROM document_revisions WHERE document_id = (SELECT id FROM documents WHERE url_name = 'cwg-internet-17-3') ORDER BY number) AS x")" "0:orig.txt 1:rev1.txt"
 curl -s -b "$TMP/jar.dch" -o "$TMP/got0" "$BASE/documents/cwg-internet-17-3/revisions/0"
 curl -s -b "$TMP/jar.dch" -o "$TMP/got1" "$BASE/documents/cwg-internet-17-3/revisions/1"
 check "the original downloads with the same bytes" cmp -s "$TMP/orig.txt" "$TMP/got0"

@@ -36,12 +36,12 @@ opened=$(grep -c 'msg="event fired" kind=opened thing=consultation id=7 ' "$TMP/
 closed=$(grep -c 'msg="event fired" kind=closed thing=consultation id=7 ' "$TMP/serve.err")
 check "opened fired exactly once" [ "$opened" = 1 ]
 check "closed fired exactly once" [ "$closed" = 1 ]
-ev=$(sqlite3 "$DATA/agora.db" "SELECT group_concat(kind) FROM (SELECT kind FROM events WHERE thing_id = 7 ORDER BY id)")
+ev=$(sql "SELECT group_concat(kind) FROM (SELECT kind FROM events WHERE thing_id = 7 ORDER BY id) AS x")
 check "the events table holds each event once ($ev)" [ "$ev" = "opened,closed" ]
 
 # A restart with the clock still moved fires nothing again.
 start_server --test-clock-file "$CLOCK" --scheduler-tick-ms 50
 sleep 0.3
 stop_server
-check "a restart fires nothing twice" [ "$(sqlite3 "$DATA/agora.db" "SELECT COUNT(*) FROM events WHERE thing_id = 7")" = 2 ]
+check "a restart fires nothing twice" [ "$(sql "SELECT COUNT(*) FROM events WHERE thing_id = 7")" = 2 ]
 finish

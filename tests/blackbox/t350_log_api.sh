@@ -298,8 +298,8 @@ CPW_SIZE=$(sed -n 2p "$TMP/cpw")
 req POST /api/v1/log/cosignatures -H 'Content-Type: text/plain' --data-binary @"$TMP/cosigned"
 check "a configured witness's cosignature: 201" status_is 201
 check "the answer names the size and the witness" same "$(json 'j["size"], j["witnesses"]')" "$CPW_SIZE ['witness.example/w1']"
-check "it is stored, once" same "$(sqlite3 "$DATA/agora.db" 'SELECT COUNT(*) FROM log_cosignatures')" 1
-check "it is in the audit log" same "$(sqlite3 "$DATA/agora.db" "SELECT COUNT(*) FROM audit_log WHERE action = 'log_cosignature'")" 1
+check "it is stored, once" same "$(sql 'SELECT COUNT(*) FROM log_cosignatures')" 1
+check "it is in the audit log" same "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'log_cosignature'")" 1
 req GET /api/v1/log/checkpoint
 check "the checkpoint is served with the cosignature after the log's line" cmp -s "$TMP/b" "$TMP/cosigned"
 req GET /log/checkpoint
@@ -307,7 +307,7 @@ check "/log/checkpoint too" cmp -s "$TMP/b" "$TMP/cosigned"
 req GET /log
 check "/log names the witness that cosigned" body_has "<code>witness.example/w1</code>"
 req POST /api/v1/log/cosignatures -H 'Content-Type: text/plain' --data-binary @"$TMP/cosigned"
-check "posting it again: 201, still one row" same "$STATUS $(sqlite3 "$DATA/agora.db" 'SELECT COUNT(*) FROM log_cosignatures')" "201 1"
+check "posting it again: 201, still one row" same "$STATUS $(sql 'SELECT COUNT(*) FROM log_cosignatures')" "201 1"
 "$GEN" sign stranger.example/w9 "$U_SEED" 1795000000 <"$TMP/cpw" >"$TMP/stranger"
 req POST /api/v1/log/cosignatures -H 'Content-Type: text/plain' --data-binary @"$TMP/stranger"
 check "an unconfigured witness: 422" status_is 422
@@ -328,7 +328,7 @@ req POST /api/v1/log/cosignatures -H 'Content-Type: text/plain' --data-binary ''
 check "an empty body: 400" status_is 400
 req POST /api/v1/log/cosignatures -H 'Content-Type: application/json' --data-binary @"$TMP/cosigned"
 check "a JSON content type: 415" status_is 415
-check "refusals stored nothing" same "$(sqlite3 "$DATA/agora.db" 'SELECT COUNT(*) FROM log_cosignatures')" 1
+check "refusals stored nothing" same "$(sql 'SELECT COUNT(*) FROM log_cosignatures')" 1
 submit
 "$GEN" sign witness.example/w1 "$W_SEED" 1795000000 <"$TMP/cpw" >/dev/null
 req GET "/api/v1/log/checkpoint?size=$CPW_SIZE"

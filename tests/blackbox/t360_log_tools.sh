@@ -163,7 +163,7 @@ init_data
 start_server --submit-rate 0 --log-witnesses "$(cat "$TMP/rwvkey")"
 URL=$BASE
 # the pinned key comes from the operator's side (the data folder), not from the server's answer
-VKEY=$(sqlite3 "$DATA/agora.db" "SELECT vkey FROM log_keys ORDER BY id LIMIT 1")
+VKEY=$(sql "SELECT vkey FROM log_keys ORDER BY id LIMIT 1")
 check "the log key is known from the data folder" test -n "$VKEY"
 req POST /api/v1/consultations/multilingual-internet/responses -H 'Content-Type: application/json' \
 	--data-binary @tests/blackbox/fixtures/resp-jane.json

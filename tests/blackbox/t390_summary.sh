@@ -169,8 +169,14 @@ req GET "/consultations/$ROUND/summary?lang=ar"
 check "in Arabic too: the numbers stay ASCII digits in the chart" sh -c "sed -n '/<g class=\"chart-value\"/,/<\\/g>/p' '$TMP/b' | grep -q '<text [^>]*>3</text>'"
 
 # ---- Unreadable attachments: the secretariat -------------------------------------------------
-check "the scan is read by the extraction job (no text layer)" sh -c \
-	"for _ in \$(seq 1 200); do [ \"\$(sqlite3 '$DATA/agora.db' \"SELECT f.status FROM file_texts f JOIN response_attachments a ON a.sha256 = f.sha256\")\" = no_text ] && exit 0; sleep 0.05; done; exit 1"
+scan_read() {
+	for _ in $(seq 1 200); do
+		[ "$(db "SELECT f.status FROM file_texts f JOIN response_attachments a ON a.sha256 = f.sha256")" = no_text ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+check "the scan is read by the extraction job (no text layer)" scan_read
 req GET /consultations/$ROUND/summary -b "$J"
 check "the secretariat sees the list" body_has 'id="unreadable"'
 check "... naming the scan and R-9" sh -c "tr -d '\\n' <'$TMP/b' | grep -q 'R-9</a></td><td>scan.pdf</td><td>A PDF without a text layer'"

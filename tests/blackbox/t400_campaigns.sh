@@ -14,7 +14,7 @@ init_data
 start_server --submit-rate 0
 DB=$DATA/agora.db
 same() { [ "$1" = "$2" ] || { echo "# got '$1', wanted '$2'"; return 1; }; }
-sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
+
 
 # gen.py KIND SEED OUT: a response as JSON. KIND base: the campaign's text with 3 words changed
 # (seed picks which, and the country); other: an unrelated text; pair: the second campaign.
@@ -73,7 +73,7 @@ post pair 1 >"$TMP/pair"; post pair 2 >>"$TMP/pair"
 UNRELATED=$(cut -d' ' -f1 "$TMP/unrelated")
 
 # wait_members CAMPAIGN_SQL N: polls (bounded: 30 s) until the campaign of the base copies has N members
-biggest() { sql "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM campaign_members GROUP BY campaign_id)"; }
+biggest() { sql "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM campaign_members GROUP BY campaign_id) AS x"; }
 wait_biggest() {
 	for _ in $(seq 1 300); do [ "$(biggest)" = "$1" ] && [ "$(sql 'SELECT COUNT(*) FROM campaign_queue q WHERE q.id > (SELECT position FROM campaign_params)')" = 0 ] && return 0; sleep 0.1; done
 	echo "# biggest campaign: $(biggest), wanted $1"; return 1
@@ -126,7 +126,7 @@ check "agora campaigns: '48 near-identical responses from 10 countries'" grep -q
 check "agora campaigns: one campaign" grep -q "^1 campaign\.$" "$TMP/list"
 
 # ---- A rebuild gives the same campaigns ---------------------------------------------------------
-snapshot() { sql "SELECT r.public_id, rp.public_id, round(m.similarity, 4) FROM campaign_members m JOIN campaigns c ON c.id = m.campaign_id JOIN responses r ON r.id = m.response_id JOIN responses rp ON rp.id = c.representative ORDER BY r.public_id"; }
+snapshot() { sql "SELECT r.public_id, rp.public_id, round(CAST(m.similarity AS NUMERIC), 4) FROM campaign_members m JOIN campaigns c ON c.id = m.campaign_id JOIN responses r ON r.id = m.response_id JOIN responses rp ON rp.id = c.representative ORDER BY r.public_id"; }
 snapshot >"$TMP/before"
 check "48 member rows before the rebuild" same "$(wc -l <"$TMP/before")" 48
 "$AGORA" campaigns --data "$DATA" --rebuild "$ROUND" >"$TMP/list" 2>"$TMP/rebuild.err"

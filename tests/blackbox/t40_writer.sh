@@ -8,7 +8,7 @@ TOKEN=$("$AGORA" token create --data "$DATA" --email secretariat@agora.example)
 # let them finish first, so that the burst below is alone in the queue.
 start_server
 for _ in $(seq 1 200); do
-	[ "$(sqlite3 "$DATA/agora.db" "SELECT COUNT(*) FROM jobs WHERE state IN ('pending', 'running')")" = 0 ] && break
+	[ "$(sql "SELECT COUNT(*) FROM jobs WHERE state IN ('pending', 'running')")" = 0 ] && break
 	sleep 0.05
 done
 stop_server

@@ -58,7 +58,7 @@ check "the rounds of the period without a summary: their figures" \
 	grep -q $'Online consultation, 11 October\u2009\u2013\u200913 December 2021: 0 public responses.' "$TMP/r.html"
 check "OTT (2017) and the demo round are not in the period" bash -c "! grep -q 'Over-the-top\|OTT)</h4>' '$TMP/r.html'"
 # a published summary replaces the figures line
-sqlite3 "$DATA/agora.db" "INSERT INTO summaries (consultation_id, language, body, status, updated_at) SELECT id, 'en', 'Respondents **stressed** affordability <script>x</script>.', 'published', 0 FROM consultations WHERE slug LIKE 'expanding%'"
+sql "INSERT INTO summaries (consultation_id, language, body, status, updated_at) SELECT id, 'en', 'Respondents **stressed** affordability <script>x</script>.', 'published', 0 FROM consultations WHERE slug LIKE 'expanding%'"
 report --from 2020-02 --to 2020-02 --lang en --format html >"$TMP/r2.html"
 grep -q 'Respondents <strong>stressed</strong> affordability' "$TMP/r2.html" && ! grep -q '<script>x' "$TMP/r2.html" &&
 	! grep -q 'Online consultation, 17 February' "$TMP/r2.html"
@@ -174,7 +174,7 @@ req POST /reports/texts -b "$TMP/sec" --data-urlencode "csrf=$TOK" --data-urlenc
 	--data-urlencode "symbol=C22/99" --data-urlencode "title=Rapport <b>édité</b>" \
 	--data-urlencode "mandate=Le *mandat* du groupe."
 check "saving the French texts: 303 back to the form" bash -c "[ '$STATUS' = 303 ] && grep -qi '^location: /reports?texts=fr&saved=1' '$TMP/h'"
-check "one audit row: who, from where, the language and the fields changed" [ "$(sqlite3 "$DATA/agora.db" "SELECT COUNT(*) || ' ' || group_concat(detail) FROM audit_log WHERE action = 'report_texts' AND object = 'report/fr' AND address = '127.0.0.1' AND account_id = (SELECT id FROM accounts WHERE email = '$SEC')")" = "1 symbol title summary action mandate" ]
+check "one audit row: who, from where, the language and the fields changed" [ "$(sql "SELECT COUNT(*) || ' ' || group_concat(detail) FROM audit_log WHERE action = 'report_texts' AND object = 'report/fr' AND address = '127.0.0.1' AND account_id = (SELECT id FROM accounts WHERE email = '$SEC')")" = "1 symbol title summary action mandate" ]
 req GET "/reports/download?from=2019-02&to=2022-01&language=fr&format=html" -b "$TMP/sec"
 check "the French report has the new texts, escaped" bash -c \
 	"grep -q 'C22/99' '$TMP/b' && grep -q 'Rapport &lt;b&gt;édité&lt;/b&gt;' '$TMP/b' && grep -q 'Le <em>mandat</em> du groupe.' '$TMP/b'"

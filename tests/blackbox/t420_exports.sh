@@ -76,7 +76,7 @@ curl -s -b "$J" -c "$J" -o "$TMP/page.html" "$BASE/admin/requests/$NE"
 req POST /admin/requests/$NE/erase -b "$J" --data-urlencode "csrf=$(csrf_in "$TMP/page.html")" --data confirm=1
 check "E erased" same "$(db "SELECT status FROM responses WHERE public_id = '$E'")" erased
 check "statuses: A, B published, W withheld, P pending" same \
-	"$(db "SELECT group_concat(status, ',') FROM (SELECT status FROM responses WHERE public_id IN ('$A','$B','$W','$P') ORDER BY id)")" \
+	"$(db "SELECT group_concat(status, ',') FROM (SELECT status FROM responses WHERE public_id IN ('$A','$B','$W','$P') ORDER BY id) AS x")" \
 	"published,published,withheld,pending"
 NUM_A=$(db "SELECT number FROM response_numbers WHERE response_id = (SELECT id FROM responses WHERE public_id = '$A')")
 NUM_B=$(db "SELECT number FROM response_numbers WHERE response_id = (SELECT id FROM responses WHERE public_id = '$B')")

@@ -73,27 +73,44 @@ run config
 check "config without check exits 2" rc_is 2
 
 # --- init -------------------------------------------------------------------------------
+# on PostgreSQL each folder has its own database (lib.sh); D's is the one used from here on
 D=$TMP/plain
+if on_pg; then pg_new_db; D_DB=$AGORA_DB; fi
 run init --data "$D"
 check "init exits 0" rc_is 0
 check "init prints the secretariat login" out_has "secretariat@agora.example"
 PW=$(sed -n 's/^Password: //p' "$TMP/o")
 check "init prints a password" [ "${#PW}" -ge 12 ]
 check "the data folder is mode 700" mode_is "$D" 700
-check "agora.db is mode 600" mode_is "$D/agora.db" 600
+if on_pg; then
+	check "PostgreSQL: no agora.db in the data folder" [ ! -e "$D/agora.db" ]
+else
+	check "agora.db is mode 600" mode_is "$D/agora.db" 600
+fi
 check "keys/ is mode 700" mode_is "$D/keys" 700
 check "the log's signing key keys/log.key is mode 600" mode_is "$D/keys/log.key" 600
 check "log.key is a signed-note signing key named for the site" grep -q '^PRIVATE+KEY+agora.localhost/log+[0-9a-f]\{8\}+A' "$D/keys/log.key"
+if on_pg; then pg_new_db; fi
 run init --data "$TMP/named" --public-url https://agora.example.org/
 check "with --public-url the key is named for its host" grep -q '^PRIVATE+KEY+agora.example.org/log+' "$TMP/named/keys/log.key"
+if on_pg; then
+	# a database holds one repository: init with a new folder on D's database refuses
+	AGORA_DB=$D_DB
+	run init --data "$TMP/second"
+	check "PostgreSQL: init on a database that holds a repository exits 1" rc_is 1
+	check "... says so" err_has "already holds a repository"
+	check "... and made no folder" [ ! -e "$TMP/second" ]
+fi
 check "plain init writes no demo login" [ ! -e "$D/demo-login.txt" ]
-sum=$(sha256sum <"$D/agora.db")
+store_sum() { if on_pg; then sql_dump | grep -v '^--' | sha256sum; else sha256sum <"$D/agora.db"; fi; }
+sum=$(DATA=$D store_sum)
 run init --data "$D"
 check "a second init exits 1" rc_is 1
 check "a second init says it is already a data folder" err_has "already a data folder"
-check "a second init leaves agora.db unchanged" [ "$(sha256sum <"$D/agora.db")" = "$sum" ]
+check "a second init leaves the store unchanged" [ "$(DATA=$D store_sum)" = "$sum" ]
 
 DD=$TMP/withdemo
+if on_pg; then pg_new_db; fi
 run init --data "$DD" --demo
 check "init --demo exits 0" rc_is 0
 DPW=$(sed -n 's/^Password: //p' "$TMP/o")
@@ -102,6 +119,7 @@ check "demo-login.txt is mode 600" mode_is "$DD/demo-login.txt" 600
 check "demo-login.txt holds the printed password" \
 	[ -n "$DPW" -a "$(cat "$DD/demo-login.txt" 2>/dev/null)" = "secretariat@agora.example $DPW" ]
 check "two inits make different passwords" [ "$DPW" != "$PW" ]
+if on_pg; then AGORA_DB=$D_DB; fi
 
 # --- Not a data folder ------------------------------------------------------------------
 run consultation list --data /nonexistent
@@ -128,7 +146,7 @@ check "a second demo adds none" out_has "0 consultation(s) added, 6 already pres
 run demo --data "$D" --responses 30
 check "demo --responses 30 exits 0 (as make run calls it)" rc_is 0
 check "demo --responses 30 says it added 30" out_has "30 response(s) added"
-check "... and the store holds them" [ "$(sqlite3 "$D/agora.db" 'SELECT COUNT(*) FROM responses')" -ge 30 ]
+check "... and the store holds them" [ "$(DATA=$D sql 'SELECT COUNT(*) FROM responses')" -ge 30 ]
 run consultation list --data "$D"
 check "consultation list exits 0" rc_is 0
 rows=$(tail -n +2 "$TMP/o")
@@ -266,4 +284,17 @@ req GET /healthz
 check "the first server still answers" status_is 200
 stop_server
 check "the server stops with status 0" [ "$STOP_RC" = 0 ]
+
+# --- the store's URL ------------------------------------------------------------------------
+"$AGORA" init --data "$TMP/nostore" --db 'mysql://someone:hunter2@db/agora' >"$TMP/o" 2>"$TMP/e"; RC=$?
+check "an unsupported store URL: exit 1" rc_is 1
+check "... says which kinds are taken" grep -qF "expected sqlite:PATH or postgres://" "$TMP/e"
+check "... and never repeats a password" sh -c "! grep -q hunter2 '$TMP/e' '$TMP/o'"
+if on_pg; then
+	# backup and restore copy SQLite data folders; on PostgreSQL they refuse, naming the tools
+	"$AGORA" backup --data "$DATA" -o "$TMP/b.tar" >"$TMP/o" 2>"$TMP/e"; RC=$?
+	check "PostgreSQL: agora backup refuses, naming pg_dump" sh -c "[ $RC -ne 0 ] && grep -qF pg_dump '$TMP/e' && [ ! -e '$TMP/b.tar' ]"
+	"$AGORA" restore --data "$TMP/restored" "$TMP/b.tar" >"$TMP/o" 2>"$TMP/e"; RC=$?
+	check "PostgreSQL: agora restore refuses, naming pg_restore" sh -c "[ $RC -ne 0 ] && grep -qF pg_restore '$TMP/e' && [ ! -e '$TMP/restored' ]"
+fi
 finish

@@ -29,7 +29,7 @@ fields() { json '",".join(sorted(e["field"] for e in j.get("errors", [])))'; }
 # stored: published total / response rows / version rows / blob files: what a refusal must not change
 stored() {
 	printf '%s/%s/%s' "$(curl -s "$BASE$SUB?limit=200" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')" \
-		"$(sqlite3 "$DATA/agora.db" 'SELECT (SELECT COUNT(*) FROM responses), (SELECT COUNT(*) FROM response_versions)')" \
+		"$(sql 'SELECT (SELECT COUNT(*) FROM responses), (SELECT COUNT(*) FROM response_versions)')" \
 		"$(find "$DATA"/blobs/??/ -type f 2>/dev/null | wc -l)"
 }
 unchanged() { now=$(stored); [ "$now" = "$before" ] || { echo "# stored (total/responses/versions/blobs) $before -> $now"; return 1; }; }
@@ -78,7 +78,7 @@ check "list: no email" body_lacks "$EMAIL"
 req GET "/api/v1/consultations/$ROUND"
 check "consultation: no email" body_lacks "$EMAIL"
 check "consultation: counts.responses went up by one" same "$(json 'j["counts"]["responses"]')" "$((count0 + 1))"
-check "the email is kept for the secretariat" same "$(sqlite3 "$DATA/agora.db" "SELECT v.email FROM response_versions v JOIN responses r ON r.id = v.response_id WHERE r.public_id = '$ID'")" "$EMAIL"
+check "the email is kept for the secretariat" same "$(sql "SELECT v.email FROM response_versions v JOIN responses r ON r.id = v.response_id WHERE r.public_id = '$ID'")" "$EMAIL"
 
 variant "$TMP/org.json" 'r["publish_as"] = "organization"'
 post_json "$TMP/org.json"

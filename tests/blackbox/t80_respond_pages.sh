@@ -31,7 +31,7 @@ count() { grep -oF -- "$1" "$TMP/b" | wc -l; }
 responses_count() { curl -s "$BASE/api/v1/consultations/$ROUND" | python3 -c 'import json,sys; print(json.load(sys.stdin)["counts"]["responses"])'; }
 blobs() { find "$DATA"/blobs/??/ -type f 2>/dev/null | wc -l; }
 # stored: counts.responses / response rows / blob files: what a refusal must not change
-stored() { printf '%s/%s/%s' "$(responses_count)" "$(sqlite3 "$DATA/agora.db" 'SELECT COUNT(*) FROM responses')" "$(blobs)"; }
+stored() { printf '%s/%s/%s' "$(responses_count)" "$(sql 'SELECT COUNT(*) FROM responses')" "$(blobs)"; }
 unchanged() { now=$(stored); [ "$now" = "$before" ] || { echo "# stored (count/rows/blobs) $before -> $now"; return 1; }; }
 no_temp() {
 	for _ in $(seq 1 40); do [ -z "$(ls -A "$DATA/blobs/tmp" 2>/dev/null)" ] && return 0; sleep 0.05; done
@@ -214,7 +214,7 @@ check "422: the name field is not marked invalid" sh -c "! grep -q 'id=\"f-name\
 check "422: the attachment is listed as kept" same "$(html held)" "page-notes.txt"
 HELD=$(html held_token)
 check "422: a hidden held token" matches "$HELD" '^[A-Za-z0-9_-]{43}$'
-check "422: no response stored" same "$(responses_count)/$(sqlite3 "$DATA/agora.db" 'SELECT COUNT(*) FROM responses')" "${before%/*}"
+check "422: no response stored" same "$(responses_count)/$(sql 'SELECT COUNT(*) FROM responses')" "${before%/*}"
 
 form_reset
 F[email]="still-not-an-email"
@@ -419,10 +419,10 @@ echo "+3000000" >"$CLOCK"	# past closes_at (~30 days ahead)
 sleep 0.5
 req GET "/api/v1/consultations/$ROUND"
 check "the test clock moved past the close (state closed)" same "$(json 'j["state"]')" closed
-held_left() { sqlite3 "$DATA/agora.db" "SELECT (SELECT COUNT(*) FROM held_uploads) + (SELECT COUNT(*) FROM blob_refs WHERE thing = 'held')"; }
+held_left() { sql "SELECT (SELECT COUNT(*) FROM held_uploads) + (SELECT COUNT(*) FROM blob_refs WHERE thing = 'held')"; }
 for _ in $(seq 1 100); do [ "$(held_left)" = 0 ] && break; sleep 0.05; done
 check "a day later the held uploads and their blob references are gone" same "$(held_left)" 0
-check "... and the response that used the held file still has it" test "$(sqlite3 "$DATA/agora.db" "SELECT COUNT(*) FROM blob_refs WHERE thing != 'held'")" -gt 0
+check "... and the response that used the held file still has it" test "$(sql "SELECT COUNT(*) FROM blob_refs WHERE thing != 'held'")" -gt 0
 MANAGE_ANON="/responses/$ID_ANON/manage?token=$TOKEN_ANON"
 req GET "$MANAGE_ANON"
 check "manage after the close: 200" status_is 200

@@ -18,7 +18,7 @@ start_server --submit-rate "$RATE" --trusted-proxies 127.0.0.1 --test-clock-file
 
 same() { [ "$1" = "$2" ] || { echo "# got '$1', wanted '$2'"; return 1; }; }
 matches() { [[ $1 =~ $2 ]] || { echo "# '$1' does not match $2"; return 1; }; }
-rows() { sqlite3 "$DATA/agora.db" 'SELECT COUNT(*) FROM responses'; }
+rows() { sql 'SELECT COUNT(*) FROM responses'; }
 blobs() { find "$DATA"/blobs/??/ -type f 2>/dev/null | wc -l; }
 stored() { printf '%s/%s' "$(rows)" "$(blobs)"; }
 # post_json [CURL ARGS...]: the fixture to the API

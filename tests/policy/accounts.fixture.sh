@@ -8,12 +8,12 @@ _acc_token() { python3 -c 'import base64,os; print(base64.urlsafe_b64encode(os.u
 _acc_hash() { printf %s "$1" | sha256sum | cut -d' ' -f1; }
 CONFIRM_TOKEN=$(_acc_token)
 INVITE_TOKEN=$(_acc_token)
-sqlite3 -cmd ".timeout 10000" "$DATA/agora.db" <<SQL
+sql "
 INSERT INTO accounts (email, name, role, password_hash, created_at)
-	VALUES ('policy.unconfirmed@example.org', 'Policy Unconfirmed', 'stakeholder', 'x', strftime('%s', 'now'));
+	VALUES ('policy.unconfirmed@example.org', 'Policy Unconfirmed', 'stakeholder', 'x', $(date +%s));
 INSERT INTO email_confirmations (token_hash, account_id, created_at, expires_at)
-	VALUES ('$(_acc_hash "$CONFIRM_TOKEN")', last_insert_rowid(), strftime('%s', 'now'), 4102444800);
+	VALUES ('$(_acc_hash "$CONFIRM_TOKEN")',
+		(SELECT id FROM accounts WHERE email = 'policy.unconfirmed@example.org'), $(date +%s), 4102444800);
 INSERT INTO invitations (token_hash, email, role, state_code, invited_by, created_at, expires_at)
 	VALUES ('$(_acc_hash "$INVITE_TOKEN")', 'policy.invited@example.org', 'delegate', 'CH', 1,
-		strftime('%s', 'now'), 4102444800);
-SQL
+		$(date +%s), 4102444800);" >/dev/null

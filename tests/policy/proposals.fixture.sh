@@ -2,10 +2,11 @@
 #   $PROPOSAL  an open silence procedure whose deadline is in 2100 (a moved test clock leaves it open)
 #   $DECIDED   a proposal that reached consensus, its consultation not yet created
 # Only POSTs that fail validation or are refused use them, so both stay as they are.
-PROPOSAL=$(sqlite3 -cmd ".timeout 10000" "$DATA/agora.db" "INSERT INTO proposals (proposed_state, procedure, silence_deadline, nquestions, created_at)
-	VALUES ('CH', 'silence', 4102444800, 1, strftime('%s', 'now'));
-	INSERT INTO texts (thing, thing_id, field, language, body, status) VALUES ('proposal', last_insert_rowid(), 'title', 'en', 'Policy proposal', 'original');
+PROPOSAL=$(sql "INSERT INTO proposals (proposed_state, procedure, silence_deadline, nquestions, created_at)
+	VALUES ('CH', 'silence', 4102444800, 1, $(date +%s));
+	INSERT INTO texts (thing, thing_id, field, language, body, status)
+		VALUES ('proposal', (SELECT MAX(id) FROM proposals), 'title', 'en', 'Policy proposal', 'original');
 	SELECT MAX(id) FROM proposals;")
-DECIDED=$(sqlite3 -cmd ".timeout 10000" "$DATA/agora.db" "INSERT INTO proposals (procedure, status, nquestions, decided_at, decided_meeting, created_at)
-	VALUES ('meeting', 'consensus', 1, strftime('%s', 'now'), 17, strftime('%s', 'now'));
+DECIDED=$(sql "INSERT INTO proposals (procedure, status, nquestions, decided_at, decided_meeting, created_at)
+	VALUES ('meeting', 'consensus', 1, $(date +%s), 17, $(date +%s));
 	SELECT MAX(id) FROM proposals;")

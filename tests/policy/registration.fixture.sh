@@ -8,12 +8,10 @@
 _reg_token() { python3 -c 'import base64,os; print(base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("="))'; }
 REG_TOKEN=$(_reg_token)
 REG_WRONG=$(_reg_token)
-REG_ID=$(sqlite3 -cmd ".timeout 10000" "$DATA/agora.db" <<SQL
+REG_ID=$(sql "
 INSERT INTO registrations (meeting_id, name, organization, country, stakeholder_type, email, language, attendance,
 	wish_to_speak, publish_as, token_hash, created_at)
 	VALUES ((SELECT id FROM meetings WHERE number = 9001), 'Policy Registrant', 'Policy Org', 'FR', 'academia',
 		'policy.registrant@example.org', 'en', 'remote', 1, 'name',
-		'$(printf %s "$REG_TOKEN" | sha256sum | cut -d' ' -f1)', strftime('%s', 'now'));
-SELECT last_insert_rowid();
-SQL
-)
+		'$(printf %s "$REG_TOKEN" | sha256sum | cut -d' ' -f1)', $(date +%s))
+	RETURNING id")

@@ -40,7 +40,7 @@ setup(void **state)
 	snprintf(url, sizeof(url), "sqlite:%s/agora.db", f->dir);
 	if (db_open(url, DB_CREATE, &f->db, &e) != 0 || migrate_up(f->db, &e) < 1)
 		return -1;
-	if (blobs_open(f->blobdir, &f->b, &e) != 0) {
+	if (blobs_open(f->blobdir, NULL, &f->b, &e) != 0) {
 		print_error("blobs_open: %s\n", e.msg);
 		return -1;
 	}
@@ -261,14 +261,36 @@ test_open_creates_private_dirs(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
 	/* opening an existing store is fine */
-	assert_int_equal(blobs_open(f->blobdir, &b2, &e), 0);
+	assert_int_equal(blobs_open(f->blobdir, NULL, &b2, &e), 0);
 	blobs_close(b2);
 	/* a store whose parent is missing is an error, not a crash */
 	snprintf(path, sizeof(path), "%s/no/such/place", f->dir);
 	err_clear(&e);
-	assert_int_equal(blobs_open(path, &b2, &e), -1);
+	assert_int_equal(blobs_open(path, NULL, &b2, &e), -1);
 	assert_null(b2);
 	assert_int_equal(e.kind, ERR_INTERNAL);
+}
+
+/* The store URL decides where blobs live: sqlite: keeps them in the folder (no connection is
+ * made); anything else must be a database the driver takes, or blobs_open fails. */
+static void
+test_open_by_url(void **state)
+{
+	struct fixture *f = *state;
+	struct blobs *b2 = NULL;
+	char url[128];
+	struct err e;
+
+	snprintf(url, sizeof(url), "sqlite:%s/agora.db", f->dir);
+	assert_int_equal(blobs_open(f->blobdir, url, &b2, &e), 0);
+	assert_int_equal(blobs_in_database(b2), 0);
+	blobs_close(b2);
+	assert_int_equal(blobs_in_database(f->b), 0);
+	err_clear(&e);
+	assert_int_equal(blobs_open(f->blobdir, "mysql://db.example/agora", &b2, &e), -1);
+	assert_null(b2);
+	assert_non_null(strstr(e.msg, "unsupported database URL"));
+	blobs_close(NULL);
 }
 
 int
@@ -280,6 +302,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_blob_path_rejects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_creates_private_dirs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_by_url, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -457,6 +457,83 @@ test_busy(void **state)
 	assert_int_equal(db_commit(other), 0);
 }
 
+/* The server drops the connection (a restart, a failover): the statement that meets it fails as
+ * "try later", the next one connects again, and statements prepared before run again; a
+ * transaction cut off is not silently continued on a new connection. */
+static int64_t
+backend_pid(struct db *db)
+{
+	static const char SQL[] = "SELECT pg_backend_pid()";
+	struct db_stmt *st = db_prepare(db, SQL);
+	int64_t pid = -1;
+
+	if (st != NULL && db_step(st) == DB_ROW)
+		pid = db_col_int64(st, 0);
+	db_done(st);
+	return pid;
+}
+
+static void
+kill_backend(struct db *other, int64_t pid)
+{
+	static const char SQL[] = "SELECT pg_terminate_backend(CAST($1 AS INTEGER))";
+	struct db_stmt *st = db_prepare(other, SQL);
+
+	db_bind_int64(st, 1, pid);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int64(st, 0), 1);
+	db_done(st);
+}
+
+static void
+test_reconnect(void **state)
+{
+	static const char SQL_COUNT[] = "SELECT COUNT(*) FROM accounts";
+	struct fixture *f = *state;
+	struct db_stmt *st;
+	int64_t pid, pid2;
+	struct err e;
+
+	assert_int_equal(add_account(f->db, "a@example.org", "chair"), DB_DONE);
+	assert_int_equal(db_open(f->url, 0, &f->other, &e), 0);
+	pid = backend_pid(f->db);
+	assert_true(pid > 0);
+	st = db_prepare(f->db, SQL_COUNT);
+	assert_int_equal(db_step(st), DB_ROW);
+	db_done(st);
+
+	/* cut off between statements: the next one fails, as busy (503), and the one after works */
+	kill_backend(f->other, pid);
+	st = db_prepare(f->db, SQL_COUNT);
+	assert_non_null(st);	/* cached: nothing sent yet */
+	assert_int_equal(db_step(st), DB_BUSY);
+	db_done(st);
+	st = db_prepare(f->db, SQL_COUNT);
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);	/* prepared again on the new connection */
+	assert_int_equal(db_col_int64(st, 0), 1);
+	db_done(st);
+	pid2 = backend_pid(f->db);
+	assert_true(pid2 > 0 && pid2 != pid);
+
+	/* cut off inside a transaction: everything fails until its ROLLBACK; nothing of it stays */
+	assert_int_equal(db_begin(f->db), 0);
+	assert_int_equal(add_account(f->db, "b@example.org", "chair"), DB_DONE);
+	kill_backend(f->other, pid2);
+	assert_int_not_equal(add_account(f->db, "c@example.org", "chair"), DB_DONE);
+	assert_null(db_prepare(f->db, SQL_COUNT));	/* no reconnect inside the transaction */
+	assert_int_not_equal(db_commit(f->db), 0);
+	db_rollback(f->db);
+	st = db_prepare(f->db, SQL_COUNT);
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int64(st, 0), 1);	/* b was never committed */
+	db_done(st);
+	assert_int_equal(db_begin(f->db), 0);	/* and a new transaction works */
+	assert_int_equal(add_account(f->db, "d@example.org", "chair"), DB_DONE);
+	assert_int_equal(db_commit(f->db), 0);
+}
+
 /* A URL with a password in it; the connection fails; the message must not repeat it. */
 static void
 test_open_errors(void **state)
@@ -525,6 +602,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interleaved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reconnect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
 		cmocka_unit_test(test_open_errors),
 	};
