@@ -68,7 +68,7 @@ cmd_reindex(int argc, char **argv, struct config *c)
 		fprintf(stderr, "agora reindex: unexpected '%s'\n", pos[0]);
 		return EXIT_USAGE;
 	}
-	if (!c->db[0] && !cli_is_data_folder(c->data)) {	/* on PostgreSQL the store is --db */
+	if (!cli_is_data_folder(c->data)) {
 		fprintf(stderr, "agora reindex: %s is not a data folder (agora init makes one)\n", c->data);
 		return 1;
 	}

@@ -163,6 +163,11 @@ cmd_search(int argc, char **argv, struct config *c)
 	}
 	if (search_url_is_postgres(url)) {
 		/* the index is in the store: search_run says when it was never built */
+		if (!cli_is_data_folder(c->data)) {
+			fprintf(stderr, "agora search: %s is not a data folder (agora init makes one)\n", c->data);
+			rc = 1;
+			goto out;
+		}
 		if (db_open(url, DB_READONLY, &ix.pg, &e) != 0) {
 			fprintf(stderr, "agora search: %s\n", e.msg);
 			rc = 1;

@@ -126,8 +126,8 @@ else
 	GEN1=$(readlink "$DATA/search.db")
 	"$AGORA" reindex --data "$DATA" >/dev/null 2>&1
 	check "a second reindex removes the previous generation" sh -c "[ ! -e '$DATA/$GEN1' ] && [ ! -e '$DATA/$GEN1-wal' ] && [ \"\$(readlink '$DATA/search.db')\" != '$GEN1' ]"
-	check "agora reindex on a folder that is not a data folder: exit 1" sh -c "! '$AGORA' reindex --data '$TMP/nothing' 2>/dev/null"
 fi
+check "agora reindex on a folder that is not a data folder: exit 1" sh -c "! '$AGORA' reindex --data '$TMP/nothing' 2>/dev/null"
 
 # ---- A deleted index is rebuilt whole at start ---------------------------------------------------
 ALL=$(idx "SELECT kind || ' ' || thing_id || ' ' || access FROM docs ORDER BY kind, thing_id")
