@@ -96,7 +96,7 @@ api_search(struct request *r)
 	q.access = access;
 	if (q.q == NULL)
 		q.q = "";	/* search_run says what to write */
-	if ((idx = server_search_index(r->srv)) == NULL) {
+	if ((idx = server_search_index(r)) == NULL) {
 		request_header(r, "Retry-After", "60");
 		return reply_problem(r, 503, NULL, "the search index is not built yet: run agora reindex", NULL);
 	}

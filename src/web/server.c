@@ -204,14 +204,17 @@ static int nsearch_idxs;
 static __thread struct search_index thread_search;
 
 const struct search_index *
-server_search_index(struct server *s)
+server_search_index(struct request *r)
 {
+	struct server *s = r->srv;
 	struct stat sb;
 	struct err e;
 	sqlite3 *idx;
 
-	if (search_url_is_postgres(s->db_url)) {	/* the index is in the store (issue 10) */
-		thread_search.pg = read_db(s);
+	/* On PostgreSQL the index is in the store (issue 10): the request's read connection, the
+	 * replica for an anonymous visitor's search (ROUTE_REPLICA), else the primary. */
+	if (search_url_is_postgres(s->db_url)) {
+		thread_search.pg = r->db != NULL ? r->db : read_db(s);
 		return thread_search.pg != NULL ? &thread_search : NULL;
 	}
 	if (stat(s->index_path, &sb) != 0)
