@@ -1,6 +1,8 @@
 /* index.h: the search index, its own SQLite file (DATA/search.db), rebuildable from the
  * repository at any time. One row of docs per searchable thing, and its text in the FTS5
- * table fts under the same rowid. docs/SEARCH.md describes what is indexed and how.
+ * table fts under the same rowid. docs/SEARCH.md describes what is indexed and how. On
+ * PostgreSQL the same rows are tables of the store (search_docs, search_bodies, search_meta;
+ * pg_index.c), and these entry points dispatch there when given a postgres:// URL.
  *
  * Who may see a row: access 0 everyone, 1 members (delegates, focal points, chair and
  * secretariat), 2 the secretariat only (responses not published: pending, withheld,

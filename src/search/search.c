@@ -1,5 +1,7 @@
 /* search.c: running a query on the index: filters, what the reader may see, facet counts, the
  * order (bm25 relevance, or newest first), one page of hits with snippets, and a time limit.
+ * search_run sends a query on the PostgreSQL store to pg_search.c, which does the same there;
+ * the checks and the facet counting below are shared with it (search_int.h).
  *
  * Two passes. The first walks the matches (filters applied) up to SEARCH_FACET_CAP + 1 rows and
  * counts each filter's values in C: exact counts below the cap, and whether there are more. The
