@@ -1,6 +1,7 @@
 /* cmd_reindex.c: `agora reindex`: rebuilds the search index from the repository, with progress
  * on a terminal. Safe while a server runs: it keeps answering from the old index, then opens
- * the new one (src/search/indexer.c). */
+ * the new one (src/search/indexer.c); on PostgreSQL the index's tables are rebuilt in one
+ * transaction, which the servers see whole when it commits (src/search/pg_index.c). */
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -92,6 +93,9 @@ cmd_reindex(int argc, char **argv, struct config *c)
 		fprintf(stderr, "agora reindex: %s\n", e.msg);
 		return 1;
 	}
-	printf("Search index rebuilt in %.1f s: %s\n", elapsed(&p.start), path);
+	if (search_url_is_postgres(s.db_url))
+		printf("Search index rebuilt in %.1f s: in the PostgreSQL store\n", elapsed(&p.start));
+	else
+		printf("Search index rebuilt in %.1f s: %s\n", elapsed(&p.start), path);
 	return 0;
 }

@@ -1,5 +1,6 @@
-/* cmd_search.c: `agora search [options] QUERY...`: searches DATA/search.db as the web page does,
- * as the public unless --as says otherwise, and prints the results or (--json) the API's JSON. */
+/* cmd_search.c: `agora search [options] QUERY...`: searches DATA/search.db (on PostgreSQL: the
+ * index in the store --db names) as the web page does, as the public unless --as says otherwise,
+ * and prints the results or (--json) the API's JSON. */
 #include <jansson.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -7,6 +8,8 @@
 #include <unistd.h>
 
 #include "../search/search.h"
+#include "../store/db.h"
+#include "../util/config.h"
 #include "../util/timefmt.h"
 #include "../web/search_params.h"
 #include "cli.h"
@@ -101,9 +104,9 @@ cmd_search(int argc, char **argv, struct config *c)
 	struct search_result res;
 	struct arena *a = NULL;
 	struct buf words;
-	sqlite3 *idx = NULL;
+	struct search_index ix = { NULL, NULL };
 	struct err e;
-	char path[600];
+	char path[600], url[600];
 
 	/* after "--", every argument is a word of the query, even one starting with '-' (-draft) */
 	for (int i = 1; i < argc; i++)
@@ -151,20 +154,36 @@ cmd_search(int argc, char **argv, struct config *c)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	config_db_url(c, url, sizeof(url));
 	snprintf(path, sizeof(path), "%s/search.db", c->data);
-	if (access(path, R_OK) != 0) {
+	if (sodium_init() < 0 || (a = arena_new()) == NULL) {
+		fprintf(stderr, "agora search: out of memory\n");
+		rc = 1;
+		goto out;
+	}
+	if (search_url_is_postgres(url)) {
+		/* the index is in the store: search_run says when it was never built */
+		if (!cli_is_data_folder(c->data)) {
+			fprintf(stderr, "agora search: %s is not a data folder (agora init makes one)\n", c->data);
+			rc = 1;
+			goto out;
+		}
+		if (db_open(url, DB_READONLY, &ix.pg, &e) != 0) {
+			fprintf(stderr, "agora search: %s\n", e.msg);
+			rc = 1;
+			goto out;
+		}
+	} else if (access(path, R_OK) != 0) {
 		fprintf(stderr, "agora search: %s has no search index yet: run agora reindex --data %s\n", c->data,
 			c->data);
 		rc = 1;
 		goto out;
-	}
-	if (sodium_init() < 0 || (a = arena_new()) == NULL ||
-	    (idx = search_index_open(path, SEARCH_OPEN_READONLY, &e)) == NULL) {
+	} else if ((ix.lite = search_index_open(path, SEARCH_OPEN_READONLY, &e)) == NULL) {
 		fprintf(stderr, "agora search: cannot open the search index %s\n", path);
 		rc = 1;
 		goto out;
 	}
-	if (search_run(idx, a, &q, &res, &e) != 0) {
+	if (search_run(&ix, a, &q, &res, &e) != 0) {
 		if (e.field[0] != '\0')
 			fprintf(stderr, "agora search: %s%s%s\n", strcmp(e.field, "q") ? e.field : "",
 				strcmp(e.field, "q") ? ": " : "", e.msg);
@@ -179,7 +198,8 @@ cmd_search(int argc, char **argv, struct config *c)
 		print_text(&res, &q);
 	rc = 0;
 out:
-	sqlite3_close(idx);
+	sqlite3_close(ix.lite);
+	db_close(ix.pg);
 	arena_free(a);
 	buf_free(&words);
 	return rc;

@@ -12,26 +12,11 @@
 #include "../util/arena.h"
 #include "../util/buf.h"
 #include "../util/str.h"
-#include "index.h"
+#include "index_int.h"
 
 #define BUILD_TXN 5000		/* things per transaction in a full build */
 #define TITLE_MAX 200		/* bytes of an outcome's text used as its title */
 
-/* One thing, as the index stores it. */
-struct doc {
-	const char *consultation, *stakeholder_type, *country, *region, *language, *url, *title;
-	int64_t at;
-	int access, flags;
-	struct buf body;
-};
-
-/* The index's statements, prepared once per build or catch-up. */
-struct ix {
-	sqlite3 *idx;
-	struct db *db;
-	struct arena *a;
-	sqlite3_stmt *find, *ins_doc, *upd_doc, *del_doc, *ins_fts, *del_fts;
-};
 
 static const char SQL_FIND[] = "SELECT id FROM docs WHERE kind = ?1 AND thing_id = ?2";
 static const char SQL_INS_DOC[] =
@@ -114,6 +99,9 @@ ix_remove(struct ix *x, const char *kind, int64_t id, struct err *e)
 {
 	int64_t rowid = 0;
 
+	if (x->idx == NULL)
+		return search_pg_remove(x, kind, id, e);
+
 	sqlite3_bind_text(x->find, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(x->find, 2, id);
 	if (sqlite3_step(x->find) == SQLITE_ROW)
@@ -134,7 +122,7 @@ ix_remove(struct ix *x, const char *kind, int64_t id, struct err *e)
 }
 
 static void
-bind_doc(sqlite3_stmt *st, const char *kind, int64_t id, const struct doc *d)
+bind_doc(sqlite3_stmt *st, const char *kind, int64_t id, const struct search_doc *d)
 {
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
@@ -152,11 +140,14 @@ bind_doc(sqlite3_stmt *st, const char *kind, int64_t id, const struct doc *d)
 
 /* Stores d as (kind, id): the same rowid when it was there, else a new (highest) one. */
 static int
-ix_put(struct ix *x, const char *kind, int64_t id, const struct doc *d, struct err *e)
+ix_put(struct ix *x, const char *kind, int64_t id, const struct search_doc *d, struct err *e)
 {
 	int64_t rowid = 0;
 	sqlite3_stmt *st;
 	int rc;
+
+	if (x->idx == NULL)
+		return search_pg_put(x, kind, id, d, e);
 
 	sqlite3_bind_text(x->find, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(x->find, 2, id);
@@ -196,7 +187,7 @@ static const char SQL_TEXTS[] =
 
 static int
 load_texts(struct ix *x, const char *thing, int64_t id, const char *title_field, const char *lang,
-	   struct doc *d, const char **title, struct err *e)
+	   struct search_doc *d, const char **title, struct err *e)
 {
 	struct db_stmt *st = db_prepare(x->db, SQL_TEXTS);
 	enum db_rc rc;
@@ -224,7 +215,7 @@ static int
 index_consultation(struct ix *x, int64_t id, struct err *e)
 {
 	struct db_stmt *st = db_prepare(x->db, SQL_CONSULTATION);
-	struct doc d = { 0 };
+	struct search_doc d = { 0 };
 	const char *title = NULL;
 	int rc = -1;
 
@@ -264,7 +255,7 @@ static const char SQL_ATTACHMENTS[] =
 
 /* A response's answers and the text of its attachments, into the body. */
 static int
-response_parts(struct ix *x, int64_t id, int version, struct doc *d, struct err *e)
+response_parts(struct ix *x, int64_t id, int version, struct search_doc *d, struct err *e)
 {
 	struct db_stmt *st = db_prepare(x->db, SQL_ANSWERS);
 	enum db_rc rc;
@@ -311,7 +302,7 @@ static int
 index_response(struct ix *x, int64_t id, struct err *e)
 {
 	struct db_stmt *st = db_prepare(x->db, SQL_RESPONSE);
-	struct doc d = { 0 };
+	struct search_doc d = { 0 };
 	const char *status, *lang, *text;
 	int version, rc;
 
@@ -353,7 +344,7 @@ static int
 index_outcome(struct ix *x, int64_t id, struct err *e)
 {
 	struct db_stmt *st = db_prepare(x->db, SQL_OUTCOME);
-	struct doc d = { 0 };
+	struct search_doc d = { 0 };
 	const char *text = NULL;
 	char letter[2];
 	int rc = -1;
@@ -402,7 +393,7 @@ static int
 index_document(struct ix *x, int64_t id, struct err *e)
 {
 	struct db_stmt *st = db_prepare(x->db, SQL_DOCUMENT);
-	struct doc d = { 0 };
+	struct search_doc d = { 0 };
 	const char *symbol, *title = NULL, *file_text;
 	int rc = -1;
 
@@ -439,8 +430,8 @@ index_document(struct ix *x, int64_t id, struct err *e)
 	return rc;
 }
 
-static int
-index_thing(struct ix *x, const char *kind, int64_t id, struct err *e)
+int
+search_ix_thing(struct ix *x, const char *kind, int64_t id, struct err *e)
 {
 	if (str_eq(kind, SEARCH_KIND_RESPONSE))
 		return index_response(x, id, e);
@@ -535,16 +526,11 @@ search_index_version(sqlite3 *idx)
 	return v;
 }
 
-/* A full build: what to index, oldest first. */
-struct item {
-	int64_t at, id;
-	const char *kind;
-};
 
 static int
 item_cmp(const void *pa, const void *pb)
 {
-	const struct item *a = pa, *b = pb;
+	const struct search_item *a = pa, *b = pb;
 
 	if (a->at != b->at)
 		return a->at < b->at ? -1 : 1;
@@ -563,11 +549,52 @@ static const struct {
 static const char SQL_QUEUE_MAX[] = "SELECT COALESCE(MAX(id), 0) FROM search_queue";
 
 int
+search_items_collect(struct db *db, struct search_item **out, int *nout, struct err *e)
+{
+	struct search_item *items = NULL;
+	int n = 0, cap = 0;
+	struct db_stmt *st;
+
+	for (size_t s = 0; s < sizeof(SOURCES) / sizeof(SOURCES[0]); s++) {
+		enum db_rc r;
+
+		if ((st = db_prepare(db, SOURCES[s].sql)) == NULL)
+			goto failed;
+		while ((r = db_step(st)) == DB_ROW) {
+			if (n == cap) {
+				struct search_item *grown;
+				cap = cap ? cap * 2 : 1024;
+				if ((grown = realloc(items, (size_t)cap * sizeof(*items))) == NULL) {
+					db_done(st);
+					free(items);
+					return err_set(e, ERR_INTERNAL, "out of memory");
+				}
+				items = grown;
+			}
+			items[n].id = db_col_int64(st, 0);
+			items[n].at = db_col_int64(st, 1);
+			items[n++].kind = SOURCES[s].kind;
+		}
+		db_done(st);
+		if (r != DB_DONE)
+			goto failed;
+	}
+	if (n > 0)
+		qsort(items, (size_t)n, sizeof(*items), item_cmp);
+	*out = items;
+	*nout = n;
+	return 0;
+failed:
+	free(items);
+	return db_err(db, e, "search build");
+}
+
+int
 search_index_build(sqlite3 *idx, struct db *db, search_progress_fn progress, void *ctx, struct err *e)
 {
-	struct ix x = { idx, db, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
-	struct item *items = NULL;
-	int n = 0, cap = 0, rc = -1;
+	struct ix x = { idx, db, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+	struct search_item *items = NULL;
+	int n = 0, rc = -1;
 	int64_t pos;
 	struct db_stmt *st;
 
@@ -581,36 +608,8 @@ search_index_build(sqlite3 *idx, struct db *db, search_progress_fn progress, voi
 	db_done(st);
 	if (progress)
 		progress("collecting", 0, 0, ctx);
-	for (size_t s = 0; s < sizeof(SOURCES) / sizeof(SOURCES[0]); s++) {
-		enum db_rc r;
-
-		if ((st = db_prepare(db, SOURCES[s].sql)) == NULL) {
-			db_err(db, e, "search build");
-			goto out;
-		}
-		while ((r = db_step(st)) == DB_ROW) {
-			if (n == cap) {
-				struct item *grown;
-				cap = cap ? cap * 2 : 1024;
-				if ((grown = realloc(items, (size_t)cap * sizeof(*items))) == NULL) {
-					db_done(st);
-					err_set(e, ERR_INTERNAL, "out of memory");
-					goto out;
-				}
-				items = grown;
-			}
-			items[n].id = db_col_int64(st, 0);
-			items[n].at = db_col_int64(st, 1);
-			items[n++].kind = SOURCES[s].kind;
-		}
-		db_done(st);
-		if (r != DB_DONE) {
-			db_err(db, e, "search build");
-			goto out;
-		}
-	}
-	if (n > 0)
-		qsort(items, (size_t)n, sizeof(*items), item_cmp);
+	if (search_items_collect(db, &items, &n, e) != 0)
+		return -1;
 	if (ix_prepare(&x, e) != 0 || exec(idx, "BEGIN; DELETE FROM docs; DELETE FROM fts;", e) != 0)
 		goto out;
 	for (int i = 0; i < n; i++) {
@@ -618,7 +617,7 @@ search_index_build(sqlite3 *idx, struct db *db, search_progress_fn progress, voi
 			err_set(e, ERR_INTERNAL, "out of memory");
 			goto rollback;
 		}
-		if (index_thing(&x, items[i].kind, items[i].id, e) != 0)
+		if (search_ix_thing(&x, items[i].kind, items[i].id, e) != 0)
 			goto rollback;
 		if ((i + 1) % BUILD_TXN == 0 || i + 1 == n) {
 			arena_free(x.a);
@@ -649,7 +648,7 @@ static const char SQL_QUEUE[] =
 int
 search_index_catch_up(sqlite3 *idx, struct db *db, int max, int *applied, struct err *e)
 {
-	struct ix x = { idx, db, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+	struct ix x = { idx, db, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
 	struct {
 		int64_t id;
 		char kind[16];
@@ -706,7 +705,7 @@ search_index_catch_up(sqlite3 *idx, struct db *db, int max, int *applied, struct
 	if (ix_prepare(&x, e) != 0 || (x.a = arena_new()) == NULL || exec(idx, "BEGIN", e) != 0)
 		goto out;
 	for (int i = 0; i < n; i++)
-		if (index_thing(&x, q[i].kind, q[i].id, e) != 0) {
+		if (search_ix_thing(&x, q[i].kind, q[i].id, e) != 0) {
 			sqlite3_exec(idx, "ROLLBACK", NULL, NULL, NULL);
 			goto out;
 		}

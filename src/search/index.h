@@ -1,6 +1,8 @@
 /* index.h: the search index, its own SQLite file (DATA/search.db), rebuildable from the
  * repository at any time. One row of docs per searchable thing, and its text in the FTS5
- * table fts under the same rowid. docs/SEARCH.md describes what is indexed and how.
+ * table fts under the same rowid. docs/SEARCH.md describes what is indexed and how. On
+ * PostgreSQL the same rows are tables of the store (search_docs, search_bodies, search_meta;
+ * pg_index.c), and these entry points dispatch there when given a postgres:// URL.
  *
  * Who may see a row: access 0 everyone, 1 members (delegates, focal points, chair and
  * secretariat), 2 the secretariat only (responses not published: pending, withheld,
@@ -11,6 +13,8 @@
 #include <sqlite3.h>
 
 #include "../util/err.h"
+
+struct db;
 
 enum search_access { ACCESS_PUBLIC = 0, ACCESS_MEMBERS = 1, ACCESS_SECRETARIAT = 2 };
 
@@ -23,7 +27,8 @@ enum search_access { ACCESS_PUBLIC = 0, ACCESS_MEMBERS = 1, ACCESS_SECRETARIAT =
 /* docs.flags */
 #define SEARCH_FLAG_UNSEARCHABLE 1	/* an attachment has no text layer (a scanned PDF) */
 
-/* What the index holds and how it is tokenized: bump it with any change to either, and servers
+/* What the index holds and how it is tokenized, on both backends: bump it with any change to
+ * either, and servers
  * rebuild their index at start (an index of another version is rebuilt as if never built).
  * 2: words are split at apostrophes. */
 #define SEARCH_SCHEMA_VERSION 2
@@ -53,10 +58,20 @@ enum search_access { ACCESS_PUBLIC = 0, ACCESS_MEMBERS = 1, ACCESS_SECRETARIAT =
 #define SEARCH_OPEN_CREATE 2
 sqlite3 *search_index_open(const char *path, int flags, struct err *e);
 
+/* An index to search (search.h's search_run): the SQLite index file, or a connection to the
+ * PostgreSQL store, whose tables hold the index there (docs/SEARCH.md, "On PostgreSQL"). One of
+ * the two is set. */
+struct search_index {
+	sqlite3 *lite;
+	struct db *pg;
+};
+
+/* Whether a store URL is PostgreSQL's (the index is then in the store, not in a file). */
+int search_url_is_postgres(const char *db_url);
+
 /* The index file of a data folder: DIR/search.db. */
 #define SEARCH_INDEX_FILE "search.db"
 
-struct db;
 struct writer;
 
 /* Called now and then during a long build: phase ("collecting", "indexing", "optimizing"),
@@ -84,7 +99,8 @@ int64_t search_index_position(sqlite3 *idx);
 
 /* `agora reindex`: builds a new generation of the index beside path and makes path (a
  * symbolic link) name it; a server that has the old one open notices and opens the new one.
- * indexer.c explains why a link. */
+ * indexer.c explains why a link. On PostgreSQL (db_url), path is not used: the index is built
+ * again in one transaction (pg_index.c). */
 int search_reindex(const char *db_url, const char *path, search_progress_fn progress, void *ctx,
 		   struct err *e);
 
@@ -92,7 +108,9 @@ int search_reindex(const char *db_url, const char *path, search_progress_fn prog
 int64_t search_build_floor(const char *path);
 
 /* The background indexer of a server: a thread that catches up every interval_ms (in batches
- * of at most SEARCH_BATCH queue rows) and deletes the queue rows it is past through w. */
+ * of at most SEARCH_BATCH queue rows) and deletes the queue rows it is past through w. On
+ * PostgreSQL (db_url) it writes the index in the store, one server's indexer at a time, and
+ * path is not used. */
 #define SEARCH_BATCH 2000
 struct search_indexer;
 struct search_indexer *search_indexer_start(const char *db_url, const char *path, struct writer *w,

@@ -19,6 +19,7 @@
 #include "../store/writer.h"
 #include "../util/log.h"
 #include "index.h"
+#include "pg_int.h"
 
 #define IX_PATH 1024	/* the index's file names */
 #define PRUNE_EVERY 10000	/* queue rows behind the index before they are deleted */
@@ -27,6 +28,7 @@ struct search_indexer {
 	char db_url[600], path[IX_PATH];
 	struct writer *w;
 	int interval_ms;
+	int pg;			/* the store is PostgreSQL: the index is in it (pg_index.c) */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -53,6 +55,38 @@ prune_fn(struct db *db, void *arg, struct err *e)
 		return db_err(db, e, "search queue");
 	db_bind_int64(st, 1, *(int64_t *)arg);
 	return db_run(st) == DB_DONE ? 0 : db_err(db, e, "search queue");
+}
+
+int
+search_url_is_postgres(const char *db_url)
+{
+	return strncmp(db_url, "postgres://", 11) == 0 || strncmp(db_url, "postgresql://", 13) == 0;
+}
+
+/* One round on PostgreSQL: catch up in batches while there is something to do and no stop. A
+ * failed connection is closed, to be opened again next round. */
+static void
+pg_round(struct search_indexer *x, struct db **db)
+{
+	struct err e;
+	int applied = 0;
+
+	if (*db == NULL && db_open(x->db_url, 0, db, &e) != 0) {
+		log_error("msg=\"search indexer\" error=\"%s\"", e.msg);
+		*db = NULL;
+		return;
+	}
+	do {
+		if (search_pg_catch_up(*db, SEARCH_BATCH, &applied, &e) != 0) {
+			log_error("msg=\"search indexing failed\" error=\"%s\"", e.msg);
+			db_close(*db);
+			*db = NULL;
+			return;
+		}
+		pthread_mutex_lock(&x->lock);
+		applied = x->stop ? 0 : applied;
+		pthread_mutex_unlock(&x->lock);
+	} while (applied > 0);
 }
 
 static void *
@@ -84,6 +118,10 @@ indexer_main(void *arg)
 			break;
 		}
 		pthread_mutex_unlock(&x->lock);
+		if (x->pg) {
+			pg_round(x, &db);
+			continue;
+		}
 		if (idx != NULL && inode_of(x->path) != ino) {
 			log_info("msg=\"search index replaced: opening the new one\"");
 			sqlite3_close(idx);
@@ -151,12 +189,15 @@ search_indexer_start(const char *db_url, const char *path, struct writer *w, int
 		err_set(e, ERR_INTERNAL, "out of memory");
 		return NULL;
 	}
+	x->pg = search_url_is_postgres(db_url);
 	/* Create the file now, so that readers can open it read-only from the first request. */
-	if ((idx = search_index_open(path, SEARCH_OPEN_CREATE, e)) == NULL) {
-		free(x);
-		return NULL;
+	if (!x->pg) {
+		if ((idx = search_index_open(path, SEARCH_OPEN_CREATE, e)) == NULL) {
+			free(x);
+			return NULL;
+		}
+		sqlite3_close(idx);
 	}
-	sqlite3_close(idx);
 	if (strlen(db_url) >= sizeof(x->db_url) || strlen(path) >= sizeof(x->path)) {
 		free(x);
 		err_set(e, ERR_INVALID, "the data folder's path is too long");
@@ -282,6 +323,8 @@ search_reindex(const char *db_url, const char *path, search_progress_fn progress
 	FILE *f;
 	int rc;
 
+	if (search_url_is_postgres(db_url))
+		return search_pg_reindex(db_url, progress, ctx, e);
 	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	if (path_fmt(dir, sizeof(dir), "%.*s", (int)(base - path), path) != 0 ||
 	    path_fmt(gen, sizeof(gen), "search-%lld-%ld.db", (long long)time(NULL), (long)getpid()) != 0 ||

@@ -14,16 +14,9 @@
 #include "../util/buf.h"
 #include "../util/i18n.h"
 #include "../util/str.h"
-#include "search.h"
+#include "search_int.h"
 
 #define QUERY_MAX_CHARS 512	/* characters, as the box's maxlength counts them */
-#define QUERY_MAX_TERMS 32
-
-struct term {
-	const char *text;	/* without quotes or the '*' */
-	size_t len;
-	int quoted, prefix, exclude, is_or;
-};
 
 static int
 is_space(char c)
@@ -50,15 +43,14 @@ syntax_error(struct err *e, const char *msg)
 	return err_set_field(e, ERR_INVALID, "q", "%s", msg);
 }
 
-/* Splits q into terms. Returns the count, or -1 with e set. */
-static int
-split(const char *q, struct term *t, struct err *e)
+int
+search_split(const char *q, struct search_term *t, struct err *e)
 {
 	const char *p = q;
 	int n = 0;
 
 	while (*p) {
-		struct term cur = { 0 };
+		struct search_term cur = { 0 };
 		if (is_space(*p)) {
 			p++;
 			continue;
@@ -114,7 +106,7 @@ split(const char *q, struct term *t, struct err *e)
 
 /* The term as an FTS5 string: "text" with each " doubled, then " *" for a prefix. */
 static void
-put_term(struct buf *b, const struct term *t)
+put_term(struct buf *b, const struct search_term *t)
 {
 	buf_putc(b, '"');
 	for (size_t i = 0; i < t->len; i++) {
@@ -130,7 +122,7 @@ put_term(struct buf *b, const struct term *t)
 /* Writes the positive terms: groups joined by OR become (a OR b), groups by AND. Returns 0, or
  * -1 with e set when an OR does not stand between two positive terms. */
 static int
-put_positives(struct buf *b, const struct term *t, int n, struct err *e)
+put_positives(struct buf *b, const struct search_term *t, int n, struct err *e)
 {
 	const char *or_misplaced = _("OR must stand between two words to search for, as in: "
 				     "internet OR broadband.");
@@ -171,7 +163,7 @@ put_positives(struct buf *b, const struct term *t, int n, struct err *e)
 const char *
 search_parse(struct arena *a, const char *q, struct err *e)
 {
-	struct term t[QUERY_MAX_TERMS];
+	struct search_term t[QUERY_MAX_TERMS];
 	struct buf b;
 	const char *out = NULL;
 	int n, npos = 0, nneg = 0;
@@ -190,7 +182,7 @@ search_parse(struct arena *a, const char *q, struct err *e)
 		syntax_error(e, _("The query is not valid text: type it again."));
 		goto out;
 	}
-	if ((n = split(q, t, e)) < 0)
+	if ((n = search_split(q, t, e)) < 0)
 		goto out;
 	for (int i = 0; i < n; i++) {
 		if (t[i].is_or)

@@ -1,5 +1,7 @@
 /* search.c: running a query on the index: filters, what the reader may see, facet counts, the
  * order (bm25 relevance, or newest first), one page of hits with snippets, and a time limit.
+ * search_run sends a query on the PostgreSQL store to pg_search.c, which does the same there;
+ * the checks and the facet counting below are shared with it (search_int.h).
  *
  * Two passes. The first walks the matches (filters applied) up to SEARCH_FACET_CAP + 1 rows and
  * counts each filter's values in C: exact counts below the cap, and whether there are more. The
@@ -17,9 +19,10 @@
 #include "../util/buf.h"
 #include "../util/i18n.h"
 #include "../util/str.h"
-#include "search.h"
+#include "../store/db.h"
+#include "pg_int.h"
+#include "search_int.h"
 
-#define DEFAULT_TIME_LIMIT_MS 2000
 #define MARK_NONCE_LEN 12
 
 enum search_access
@@ -33,9 +36,10 @@ search_access_for_role(const char *role)
 }
 
 /* The filters on docs columns: the parameter's name, and the fixed SQL that tests it. */
-static const char *const facet_names[] = { "kind", "consultation", "stakeholder_type", "country", "region",
-					   "language" };
-#define NFACETS 6
+const char *const search_facet_names[SEARCH_NFACETS] = { "kind", "consultation", "stakeholder_type", "country",
+							 "region", "language" };
+#define NFACETS SEARCH_NFACETS
+#define facet_names search_facet_names
 static const char *const filter_sql[NFACETS] = {
 	" AND docs.kind = :kind",
 	" AND docs.consultation = :consultation",
@@ -45,8 +49,8 @@ static const char *const filter_sql[NFACETS] = {
 	" AND docs.language = :language",
 };
 
-static const char *
-filter_value(const struct search_query *q, int i)
+const char *
+search_filter_value(const struct search_query *q, int i)
 {
 	const char *v[NFACETS] = { q->kind, q->consultation, q->stakeholder_type, q->country, q->region,
 				   q->language };
@@ -68,29 +72,28 @@ static const char *const languages[] = { "ar", "zh", "en", "fr", "ru", "es", "un
 static const char *const regions[] = { "africa", "americas", "arab_states", "asia_pacific", "cis", "europe",
 				       NULL };
 
-/* Checks the filters and the page. Returns 0, or -1 with e set (ERR_INVALID, the field named). */
-static int
-validate(const struct search_query *q, struct err *e)
+int
+search_validate(const struct search_query *q, struct err *e)
 {
 	const char *v;
 
-	if ((v = filter_value(q, 0)) && !one_of(v, kinds))
+	if ((v = search_filter_value(q, 0)) && !one_of(v, kinds))
 		return err_set_field(e, ERR_INVALID, "kind", "%s",
 				     _("Choose what to search: consultations, responses, outcomes or documents."));
-	if ((v = filter_value(q, 1)) && !slug_valid(v))
+	if ((v = search_filter_value(q, 1)) && !slug_valid(v))
 		return err_set_field(e, ERR_INVALID, "consultation", "%s",
 				     _("A consultation is named by its short name in its address: letters a-z, "
 				       "digits and hyphens."));
-	if ((v = filter_value(q, 2)) && !one_of(v, stakeholder_types))
+	if ((v = search_filter_value(q, 2)) && !one_of(v, stakeholder_types))
 		return err_set_field(e, ERR_INVALID, "stakeholder_type", "%s",
 				     _("Choose a stakeholder type from the list."));
-	if ((v = filter_value(q, 3)) &&
+	if ((v = search_filter_value(q, 3)) &&
 	    !(strlen(v) == 2 && v[0] >= 'A' && v[0] <= 'Z' && v[1] >= 'A' && v[1] <= 'Z'))
 		return err_set_field(e, ERR_INVALID, "country", "%s",
 				     _("A country is its two-letter code in capitals (ISO 3166), such as FR."));
-	if ((v = filter_value(q, 4)) && !one_of(v, regions))
+	if ((v = search_filter_value(q, 4)) && !one_of(v, regions))
 		return err_set_field(e, ERR_INVALID, "region", "%s", _("Choose a region from the list."));
-	if ((v = filter_value(q, 5)) && !one_of(v, languages))
+	if ((v = search_filter_value(q, 5)) && !one_of(v, languages))
 		return err_set_field(e, ERR_INVALID, "language", "%s", _("Choose a language from the list."));
 	if (q->from < 0)
 		return err_set_field(e, ERR_INVALID, "from", "%s", _("Write the date as YYYY-MM-DD."));
@@ -126,13 +129,19 @@ progress(void *arg)
 	return d->passed;
 }
 
+int
+search_too_long(struct err *e)
+{
+	return err_set(e, ERR_BUSY, "%s",
+		       _("The search took too long. Narrow it: add words, search for a \"phrase\", "
+			 "or choose a kind, a consultation or dates."));
+}
+
 static int
 sql_failed(sqlite3 *idx, int rc, const struct deadline *d, struct err *e)
 {
 	if (d->passed || rc == SQLITE_INTERRUPT)
-		return err_set(e, ERR_BUSY, "%s",
-			       _("The search took too long. Narrow it: add words, search for a \"phrase\", "
-				 "or choose a kind, a consultation or dates."));
+		return search_too_long(e);
 	if (rc == SQLITE_NOMEM)
 		return err_set(e, ERR_BUSY, "out of memory");
 	return err_set(e, ERR_INTERNAL, "search failed: %s", sqlite3_errmsg(idx));
@@ -152,7 +161,7 @@ build_sql(struct arena *a, const struct search_query *q, const char *cols, const
 	buf_puts(&b, " FROM fts CROSS JOIN docs ON docs.id = fts.rowid WHERE fts MATCH :q"
 		     " AND docs.access <= :access");
 	for (int i = 0; i < NFACETS; i++)
-		if (filter_value(q, i))
+		if (search_filter_value(q, i))
 			buf_puts(&b, filter_sql[i]);
 	if (q->from > 0)
 		buf_puts(&b, " AND docs.at >= :from");
@@ -190,19 +199,15 @@ bind(sqlite3_stmt *st, const struct search_query *q, const char *match)
 	bind_text(st, ":q", match);
 	bind_int(st, ":access", (int64_t)q->access);
 	for (int i = 0; i < NFACETS; i++)
-		if (filter_value(q, i)) {
+		if (search_filter_value(q, i)) {
 			snprintf(name, sizeof(name), ":%s", facet_names[i]);
-			bind_text(st, name, filter_value(q, i));
+			bind_text(st, name, search_filter_value(q, i));
 		}
 	bind_int(st, ":from", q->from);
 	bind_int(st, ":to", q->to);
 }
 
 /* Counting the values of one facet: an open-addressing hash table in the arena. */
-struct tally {
-	struct search_facet_value *slot;
-	unsigned cap, n;
-};
 
 static unsigned
 hash(const char *s)
@@ -215,7 +220,7 @@ hash(const char *s)
 }
 
 static struct search_facet_value *
-tally_find(struct tally *t, const char *v)
+tally_find(struct search_tally *t, const char *v)
 {
 	unsigned i = hash(v) & (t->cap - 1);
 
@@ -224,15 +229,15 @@ tally_find(struct tally *t, const char *v)
 	return &t->slot[i];
 }
 
-static int
-tally_add(struct arena *a, struct tally *t, const char *v)
+int
+search_tally_add(struct arena *a, struct search_tally *t, const char *v)
 {
 	struct search_facet_value *s;
 
 	if (v == NULL || v[0] == '\0')
 		return 0;	/* no value (a consultation has no country): not a facet value */
 	if ((t->n + 1) * 2 > t->cap) {
-		struct tally bigger = { arena_alloc(a, sizeof(*t->slot) * (t->cap ? t->cap * 2 : 16)),
+		struct search_tally bigger = { arena_alloc(a, sizeof(*t->slot) * (t->cap ? t->cap * 2 : 16)),
 					t->cap ? t->cap * 2 : 16, t->n };
 		if (bigger.slot == NULL)
 			return -1;
@@ -261,12 +266,32 @@ by_count(const void *x, const void *y)
 	return strcmp(a->value, b->value);
 }
 
+int
+search_facets_make(struct arena *a, struct search_tally *t, struct search_result *r, struct err *e)
+{
+	if ((r->facets = arena_alloc(a, sizeof(*r->facets) * NFACETS)) == NULL)
+		return err_set(e, ERR_BUSY, "out of memory");
+	r->nfacets = NFACETS;
+	for (int i = 0; i < NFACETS; i++) {
+		struct search_facet *f = &r->facets[i];
+		f->name = facet_names[i];
+		f->values = arena_alloc(a, sizeof(*f->values) * (t[i].n + 1));
+		if (f->values == NULL)
+			return err_set(e, ERR_BUSY, "out of memory");
+		for (unsigned j = 0; j < t[i].cap; j++)
+			if (t[i].slot[j].value != NULL)
+				f->values[f->nvalues++] = t[i].slot[j];
+		qsort(f->values, (size_t)f->nvalues, sizeof(*f->values), by_count);
+	}
+	return 0;
+}
+
 /* The first pass: total, capped, and the facets. */
 static int
 count_matches(sqlite3 *idx, struct arena *a, const struct search_query *q, const char *match,
 	      const struct deadline *d, struct search_result *r, struct err *e)
 {
-	struct tally t[NFACETS] = { { 0 } };
+	struct search_tally t[NFACETS] = { { 0 } };
 	sqlite3_stmt *st = NULL;
 	const char *sql = build_sql(a, q,
 				    "docs.kind, docs.consultation, docs.stakeholder_type, docs.country, "
@@ -287,7 +312,7 @@ count_matches(sqlite3 *idx, struct arena *a, const struct search_query *q, const
 		if (++n > SEARCH_FACET_CAP)
 			break;	/* the one past the cap says only that there are more */
 		for (int i = 0; i < NFACETS; i++)
-			if (tally_add(a, &t[i], (const char *)sqlite3_column_text(st, i)) != 0) {
+			if (search_tally_add(a, &t[i], (const char *)sqlite3_column_text(st, i)) != 0) {
 				err_set(e, ERR_BUSY, "out of memory");
 				goto out;
 			}
@@ -298,25 +323,7 @@ count_matches(sqlite3 *idx, struct arena *a, const struct search_query *q, const
 	}
 	r->capped = n > SEARCH_FACET_CAP;
 	r->total = r->capped ? SEARCH_FACET_CAP : n;
-	if ((r->facets = arena_alloc(a, sizeof(*r->facets) * NFACETS)) == NULL) {
-		err_set(e, ERR_BUSY, "out of memory");
-		goto out;
-	}
-	r->nfacets = NFACETS;
-	for (int i = 0; i < NFACETS; i++) {
-		struct search_facet *f = &r->facets[i];
-		f->name = facet_names[i];
-		f->values = arena_alloc(a, sizeof(*f->values) * (t[i].n + 1));
-		if (f->values == NULL) {
-			err_set(e, ERR_BUSY, "out of memory");
-			goto out;
-		}
-		for (unsigned j = 0; j < t[i].cap; j++)
-			if (t[i].slot[j].value != NULL)
-				f->values[f->nvalues++] = t[i].slot[j];
-		qsort(f->values, (size_t)f->nvalues, sizeof(*f->values), by_count);
-	}
-	ret = 0;
+	ret = search_facets_make(a, t, r, e);
 out:
 	sqlite3_finalize(st);
 	return ret;
@@ -514,18 +521,18 @@ out:
 	return ret;
 }
 
-int
-search_run(sqlite3 *idx, struct arena *a, const struct search_query *q, struct search_result *r,
-	   struct err *e)
+static int
+lite_run(sqlite3 *idx, struct arena *a, const struct search_query *q, struct search_result *r,
+	 struct err *e)
 {
 	struct deadline d = { { 0, 0 }, 0 };
-	int limit_ms = q->time_limit_ms > 0 ? q->time_limit_ms : DEFAULT_TIME_LIMIT_MS;
+	int limit_ms = q->time_limit_ms > 0 ? q->time_limit_ms : SEARCH_DEFAULT_TIME_LIMIT_MS;
 	const char *match;
 	int ret = -1;
 
 	memset(r, 0, sizeof(*r));
 	err_clear(e);
-	if ((match = search_parse(a, q->q, e)) == NULL || validate(q, e) != 0)
+	if ((match = search_parse(a, q->q, e)) == NULL || search_validate(q, e) != 0)
 		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &d.end);
 	d.end.tv_sec += limit_ms / 1000;
@@ -539,4 +546,17 @@ search_run(sqlite3 *idx, struct arena *a, const struct search_query *q, struct s
 		ret = 0;
 	sqlite3_progress_handler(idx, 0, NULL, NULL);
 	return ret;
+}
+
+int
+search_run(const struct search_index *ix, struct arena *a, const struct search_query *q,
+	   struct search_result *r, struct err *e)
+{
+	if (ix->pg != NULL && db_is_postgres(ix->pg))
+		return search_pg_run(ix->pg, a, q, r, e);
+	if (ix->lite == NULL) {
+		memset(r, 0, sizeof(*r));
+		return err_set(e, ERR_INTERNAL, "search: no index");
+	}
+	return lite_run(ix->lite, a, q, r, e);
 }

@@ -59,12 +59,14 @@ struct search_result {
 	struct search_facet *facets;
 };
 
-/* Runs q on the index idx (a connection from search_index_open). Everything is allocated in a.
+/* Runs q on the index ix (index.h: the SQLite file from search_index_open, or the PostgreSQL
+ * store). Everything is allocated in a.
  * Returns 0; or -1 with e set: ERR_INVALID for a query with a syntax error or a bad filter
  * (e->field names the parameter, e->msg says what is wrong and how to write it instead, in
- * the current thread's interface language), ERR_BUSY when the time limit passed. */
-int search_run(sqlite3 *idx, struct arena *a, const struct search_query *q, struct search_result *r,
-	       struct err *e);
+ * the current thread's interface language), ERR_BUSY when the time limit passed (or, on
+ * PostgreSQL, when the index was never built). */
+int search_run(const struct search_index *ix, struct arena *a, const struct search_query *q,
+	       struct search_result *r, struct err *e);
 
 /* The most a reader of this role (account.c's roles; "" for nobody) may see. */
 enum search_access search_access_for_role(const char *role);

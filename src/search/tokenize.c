@@ -689,3 +689,46 @@ search_tokenizer_register(sqlite3 *db)
 		return SQLITE_ERROR;
 	return api->xCreateTokenizer(api, "agora", NULL, &tok, NULL);
 }
+
+#ifndef AGORA_FTS_EXTENSION
+/* Outside FTS5: the tokenizer object is the FTS5 one, and a trampoline turns its xToken calls
+ * into search_token_fn calls. */
+struct trampoline {
+	search_token_fn fn;
+	void *ctx;
+};
+
+static int
+trampoline_token(void *arg, int tflags, const char *tok, int len, int start, int end)
+{
+	struct trampoline *t = arg;
+
+	return t->fn(t->ctx, (tflags & FTS5_TOKEN_COLOCATED) != 0, tok, len, start, end);
+}
+
+struct search_tokenizer *
+search_tokenizer_new(void)
+{
+	Fts5Tokenizer *t = NULL;
+
+	return agora_create(NULL, NULL, 0, &t) == SQLITE_OK ? (struct search_tokenizer *)t : NULL;
+}
+
+void
+search_tokenizer_free(struct search_tokenizer *t)
+{
+	agora_delete((Fts5Tokenizer *)t);
+}
+
+int
+search_tokenize(struct search_tokenizer *t, int query, const char *text, size_t n, search_token_fn fn,
+		void *ctx)
+{
+	struct trampoline tr = {fn, ctx};
+
+	if (n > 0x7fffffff)
+		n = 0x7fffffff;
+	return agora_tokenize((Fts5Tokenizer *)t, &tr, query ? FTS5_TOKENIZE_QUERY : FTS5_TOKENIZE_DOCUMENT,
+	    text, (int)n, trampoline_token);
+}
+#endif

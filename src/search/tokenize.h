@@ -13,4 +13,25 @@
  * FTS5 table declared with tokenize='agora'. Returns an SQLite result code. */
 int search_tokenizer_register(sqlite3 *db);
 
+#ifndef AGORA_FTS_EXTENSION
+#include <stddef.h>
+
+/* The same tokenizer outside FTS5 (the PostgreSQL index, snippets made in C), with no language
+ * argument (as tokenize = 'agora'). Not thread-safe: one per thread. NULL when ICU fails. */
+struct search_tokenizer;
+struct search_tokenizer *search_tokenizer_new(void);
+void search_tokenizer_free(struct search_tokenizer *t);
+
+/* Called for each token: colocated is 1 for a token at the same position as the one before it
+ * (a stem in another language, a CJK bigram); [start, end) are the bytes of text it came from.
+ * Returns 0 to go on; anything else stops the tokenizer, which returns it. */
+typedef int (*search_token_fn)(void *ctx, int colocated, const char *token, int len, int start, int end);
+
+/* Tokenizes text (n bytes, UTF-8, possibly malformed) as a document, or as a query term (query:
+ * CJK runs become the phrase of their bigrams). Returns 0, what fn returned to stop, or an
+ * SQLite error code (SQLITE_NOMEM, SQLITE_ERROR) from ICU. Texts over 2 GB are cut there. */
+int search_tokenize(struct search_tokenizer *t, int query, const char *text, size_t n, search_token_fn fn,
+		    void *ctx);
+#endif
+
 #endif

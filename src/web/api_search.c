@@ -85,7 +85,7 @@ api_search(struct request *r)
 	struct search_query q;
 	struct search_result res;
 	struct err e;
-	sqlite3 *idx;
+	const struct search_index *idx;
 	json_t *hits;
 
 	if (reader_access(r, &q.access) != 0)
@@ -96,7 +96,7 @@ api_search(struct request *r)
 	q.access = access;
 	if (q.q == NULL)
 		q.q = "";	/* search_run says what to write */
-	if ((idx = server_search_index(r->srv)) == NULL) {
+	if ((idx = server_search_index(r)) == NULL) {
 		request_header(r, "Retry-After", "60");
 		return reply_problem(r, 503, NULL, "the search index is not built yet: run agora reindex", NULL);
 	}

@@ -578,14 +578,14 @@ page_search(struct request *r)
 	struct search_query q;
 	struct search_result res;
 	struct err e;
-	sqlite3 *idx;
+	const struct search_index *idx;
 	int ran = 0, failed = 0;
 
 	err_clear(&e);
 	if (search_params_read(r, &q, &e) != 0) {
 		failed = 1;
 	} else if (q.q != NULL) {	/* no q: the empty form, no error */
-		if ((idx = server_search_index(r->srv)) == NULL)
+		if ((idx = server_search_index(r)) == NULL)
 			return reply_error(r, 503, _("Search is not available yet: the search index has not been "
 						     "built (agora reindex builds it)."));
 		q.access = search_access_for_role(r->session_id != 0 ? r->role : "");

@@ -201,17 +201,27 @@ static __thread int thread_search_slot = -1;
 static sqlite3 *search_idxs[512];
 static int nsearch_idxs;
 
-sqlite3 *
-server_search_index(struct server *s)
+static __thread struct search_index thread_search;
+
+const struct search_index *
+server_search_index(struct request *r)
 {
+	struct server *s = r->srv;
 	struct stat sb;
 	struct err e;
 	sqlite3 *idx;
 
+	/* On PostgreSQL the index is in the store (issue 10): the request's read connection, the
+	 * replica for an anonymous visitor's search (ROUTE_REPLICA), else the primary. */
+	if (search_url_is_postgres(s->db_url)) {
+		thread_search.pg = r->db != NULL ? r->db : read_db(s);
+		return thread_search.pg != NULL ? &thread_search : NULL;
+	}
 	if (stat(s->index_path, &sb) != 0)
 		return NULL;	/* not built yet: search answers 503 */
+	thread_search.lite = thread_search_idx;
 	if (thread_search_idx != NULL && sb.st_ino == thread_search_ino)
-		return thread_search_idx;
+		return &thread_search;
 	if ((idx = search_index_open(s->index_path, SEARCH_OPEN_READONLY, &e)) == NULL) {
 		log_error("msg=\"cannot open the search index\" error=\"%s\"", e.msg);
 		return NULL;
@@ -227,7 +237,8 @@ server_search_index(struct server *s)
 	pthread_mutex_unlock(&dbs_lock);
 	thread_search_idx = idx;
 	thread_search_ino = sb.st_ino;
-	return idx;
+	thread_search.lite = idx;
+	return &thread_search;
 }
 
 static void

@@ -45,10 +45,12 @@ struct server {
 };
 
 /* search index connections (issue 6) */
-/* This thread's read-only connection to DATA/search.db, opened on first use; NULL when the
- * index is not there (not built yet) or cannot be opened. */
-struct sqlite3;
-struct sqlite3 *server_search_index(struct server *s);
+/* The index r searches: this thread's read-only connection to DATA/search.db, opened on first
+ * use (NULL when the index is not there, not built yet, or cannot be opened); on PostgreSQL the
+ * request's read connection to the store (the replica or the primary), which holds the index. */
+struct search_index;
+struct request;
+const struct search_index *server_search_index(struct request *r);
 /* end search index */
 
 /* Opens the store (migrating it), starts the writer, jobs, scheduler and the daemon. */

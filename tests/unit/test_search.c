@@ -12,6 +12,15 @@
 
 static char dir[] = "/tmp/agora-test-search-XXXXXX";
 
+/* search_run on the SQLite index file (test_search_pg.c runs the same on PostgreSQL). */
+static int
+run_lite(sqlite3 *idx, struct arena *a, const struct search_query *q, struct search_result *r, struct err *e)
+{
+	struct search_index ix = { idx, NULL };
+
+	return search_run(&ix, a, q, r, e);
+}
+
 static sqlite3 *
 index_new(void)
 {
@@ -84,7 +93,7 @@ ids(sqlite3 *idx, struct search_query *q, struct search_result *r)
 	size_t n = 0;
 
 	out[0] = '\0';
-	if (search_run(idx, a, q, r, &e) != 0) {
+	if (run_lite(idx, a, q, r, &e) != 0) {
 		snprintf(out, sizeof(out), "ERR%d:%s", e.kind, e.field);
 		arena_free(a);
 		return out;
@@ -279,7 +288,7 @@ test_access(void **state)
 	assert_int_equal(r.total, 3);
 	struct arena *a = arena_new();
 	struct err e;
-	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_int_equal(run_lite(idx, a, &q, &r, &e), 0);
 	for (int i = 0; i < r.nfacets; i++)
 		for (int j = 0; j < r.facets[i].nvalues; j++) {
 			assert_string_not_equal(r.facets[i].values[j].value, "CN");
@@ -319,7 +328,7 @@ test_filters_facets(void **state)
 	struct arena *a = arena_new();
 	struct err e;
 
-	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_int_equal(run_lite(idx, a, &q, &r, &e), 0);
 	assert_false(r.capped);
 	assert_int_equal(facet_count(&r, "kind", "response"), 3);
 	assert_int_equal(facet_count(&r, "kind", "consultation"), 1);
@@ -403,18 +412,18 @@ test_order_pages_snippets(void **state)
 	/* the snippet marks the matching words; text already holding mark bytes loses them */
 	a = arena_new();
 	q = (struct search_query){ .q = "spectrum", .access = ACCESS_PUBLIC };
-	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_int_equal(run_lite(idx, a, &q, &r, &e), 0);
 	assert_int_equal(r.nhits, 1);
 	assert_string_equal(r.hits[0].snippet, "\x02Spectrum\x03 <script>alert(1)</script> sneaky text");
 	assert_string_equal(r.hits[0].title_marked, "Outcome on \x02spectrum\x03");
 	assert_string_equal(r.hits[0].title, "Outcome on spectrum");
 	q.q = "sneaky";
-	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_int_equal(run_lite(idx, a, &q, &r, &e), 0);
 	assert_string_equal(r.hits[0].snippet, "Spectrum <script>alert(1)</script> \x02sneaky\x03 text");
 	/* the hits 1 and 3 of a page, row 2 matching between them but on the next page: each hit
 	 * has its own snippet, row 2's is nowhere */
 	q = (struct search_query){ .q = "broadband", .access = ACCESS_PUBLIC, .per_page = 2 };
-	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_int_equal(run_lite(idx, a, &q, &r, &e), 0);
 	assert_int_equal(r.nhits, 2);
 	assert_string_equal(r.hits[0].url, "/x/1");
 	assert_string_equal(r.hits[0].snippet, "A consultation on rural \x02" "broadband\x03 access.");
@@ -422,12 +431,12 @@ test_order_pages_snippets(void **state)
 	assert_string_equal(r.hits[1].snippet, "الاتصالات في المناطق الريفية \x02" "broadband\x03");
 	/* a prefix query's snippets */
 	q = (struct search_query){ .q = "prior*", .access = ACCESS_PUBLIC };
-	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_int_equal(run_lite(idx, a, &q, &r, &e), 0);
 	assert_non_null(strstr(r.hits[0].snippet, "\x02priorité\x03"));
 	/* a title-only match: the body's start, no marks; the title marked */
 	q.q = "Kenya";
 	q.access = ACCESS_MEMBERS;
-	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_int_equal(run_lite(idx, a, &q, &r, &e), 0);
 	assert_null(strchr(r.hits[0].snippet, SEARCH_MARK_ON));
 	assert_string_equal(r.hits[0].title_marked, "Contribution from \x02Kenya\x03");
 	arena_free(a);
@@ -457,7 +466,7 @@ test_languages(void **state)
 	assert_string_equal(find(idx, "rural -débit", ACCESS_PUBLIC), "1");
 	assert_string_equal(find(idx, "spectrum OR اتصالات", ACCESS_PUBLIC), "6,3");
 	q.q = "网";
-	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_int_equal(run_lite(idx, a, &q, &r, &e), 0);
 	assert_string_equal(r.hits[0].snippet, "发展中国家的互联\x02网\x03接入");
 	arena_free(a);
 	index_done(idx);
@@ -495,7 +504,7 @@ test_cap_fallback_time_limit(void **state)
 	sqlite3_finalize(f);
 	assert_int_equal(sqlite3_exec(idx, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
 
-	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_int_equal(run_lite(idx, a, &q, &r, &e), 0);
 	assert_true(r.capped);
 	assert_true(r.fell_back);
 	assert_int_equal(r.total, SEARCH_FACET_CAP);
@@ -507,17 +516,17 @@ test_cap_fallback_time_limit(void **state)
 	    SEARCH_FACET_CAP);
 	/* the public sees no secretariat row, first or anywhere */
 	q.access = ACCESS_PUBLIC;
-	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_int_equal(run_lite(idx, a, &q, &r, &e), 0);
 	assert_string_equal(r.hits[0].url, arena_printf(a, "/x/%d", n - 10));
 	/* newest asked: no fallback said */
 	q.order = SEARCH_NEWEST;
-	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_int_equal(run_lite(idx, a, &q, &r, &e), 0);
 	assert_false(r.fell_back);
 	assert_true(r.capped);
 	/* below the cap (a filter): exact, relevance kept */
 	q.order = SEARCH_RELEVANCE;
 	q.q = "rare";
-	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_int_equal(run_lite(idx, a, &q, &r, &e), 0);
 	assert_false(r.capped);
 	assert_false(r.fell_back);
 	assert_int_equal(r.total, n / 1000);
@@ -525,12 +534,12 @@ test_cap_fallback_time_limit(void **state)
 	/* the time limit */
 	q.q = "common";
 	q.time_limit_ms = 1;
-	assert_int_equal(search_run(idx, a, &q, &r, &e), -1);
+	assert_int_equal(run_lite(idx, a, &q, &r, &e), -1);
 	assert_int_equal(e.kind, ERR_BUSY);
 	assert_non_null(strstr(e.msg, "too long"));
 	/* and the connection is usable again without a limit */
 	q.time_limit_ms = 0;
-	assert_int_equal(search_run(idx, a, &q, &r, &e), 0);
+	assert_int_equal(run_lite(idx, a, &q, &r, &e), 0);
 	arena_free(a);
 	index_done(idx);
 }
