@@ -227,7 +227,7 @@ match_source(struct migration *m)
 	db_done(st);
 	for (int i = 0; i < m->nt && !bad; i++) {
 		struct table *t = &m->t[i];
-		int seen = 0;
+		int seen = 0, in_src[MAX_COLS] = { 0 }, n = 0;
 		if (!t->in_source)
 			continue;
 		if ((st = db_prepare(m->src, SQL_SRC_COLUMNS)) == NULL)
@@ -242,15 +242,26 @@ match_source(struct migration *m)
 				fprintf(stderr, "agora migrate-store: the SQLite table %s has a column '%s' the "
 					"PostgreSQL schema lacks\n", t->name, c);
 				bad = 1;
+			} else {
+				in_src[k] = 1;
 			}
 			seen++;
 		}
 		db_done(st);
-		if (!bad && seen != t->ncols) {
-			fprintf(stderr, "agora migrate-store: the SQLite table %s has %d columns, the PostgreSQL "
-				"one %d\n", t->name, seen, t->ncols);
-			bad = 1;
+		if (bad || seen == t->ncols)
+			continue;
+		/* Columns only PostgreSQL has (jobs.claimed_by: which connection claimed a job) are not
+		 * copied: they take their defaults, and a NOT NULL one without a default fails the
+		 * copy's one transaction, naming it. */
+		for (int k = 0; k < t->ncols; k++) {
+			if (!in_src[k])
+				continue;
+			memmove(t->col[n], t->col[k], sizeof(t->col[n]));
+			t->type[n] = t->type[k];
+			t->identity[n] = t->identity[k];
+			n++;
 		}
+		t->ncols = n;
 	}
 	return bad ? -1 : 0;
 }
