@@ -24,7 +24,11 @@
 
 #define POS_MAX 16383			/* PostgreSQL keeps positions 1..16383 (larger: 16383) */
 #define POS_PER_LEXEME 256		/* and at most 256 positions of one lexeme */
-#define LEXEME_BYTES_MAX 1000000	/* a tsvector's lexemes: under 1 MB in all */
+/* A tsvector holds under 1 MB (1048575 bytes) of lexemes and positions, counted as PostgreSQL
+ * does: each lexeme rounded up to 2 bytes, then 2 bytes for its count of positions and 2 for
+ * each position. Past this, a new word or a further position of a word is left out: a huge
+ * text's rarest words, or their places deep in it, are not findable (docs/SEARCH.md). */
+#define TSVECTOR_BYTES_MAX 1000000
 #define BUILD_BATCH 1000		/* things between two progress reports (one arena) */
 
 /* A lexeme of one document and where it stands. */
@@ -98,15 +102,18 @@ words_token(void *arg, int colocated, const char *tok, int len, int start, int e
 		return w->failed = -1;
 	l = lexeme_find(w->slot, w->cap, tok, len);
 	if (l->s == NULL) {
-		if (w->bytes + (size_t)len > LEXEME_BYTES_MAX)
+		size_t cost = (((size_t)len + 1) & ~(size_t)1) + 2;	/* the word, its count */
+
+		if (w->bytes + cost + 2 > TSVECTOR_BYTES_MAX)
 			return 0;	/* a huge text: its rarest words are not findable */
 		if ((l->s = arena_strndup(w->a, tok, (size_t)len)) == NULL)
 			return w->failed = -1;
 		l->len = len;
-		w->bytes += (size_t)len;
+		w->bytes += cost;
 		w->n++;
 	}
-	if (l->npos >= POS_PER_LEXEME || (l->npos > 0 && l->pos[l->npos - 1] >= pos))
+	if (l->npos >= POS_PER_LEXEME || (l->npos > 0 && l->pos[l->npos - 1] >= pos) ||
+	    w->bytes + 2 > TSVECTOR_BYTES_MAX)
 		return 0;
 	if (l->npos == l->cap) {
 		uint16_t *grown = arena_grow(w->a, l->pos, l->npos, &l->cap, sizeof(*grown));
@@ -115,6 +122,7 @@ words_token(void *arg, int colocated, const char *tok, int len, int start, int e
 		l->pos = grown;
 	}
 	l->pos[l->npos++] = (uint16_t)pos;
+	w->bytes += 2;
 	return 0;
 }
 

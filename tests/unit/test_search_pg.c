@@ -379,6 +379,46 @@ test_stored_words(void **state)
 	arena_free(a);
 }
 
+static int64_t count(struct db *db, const char *sql);
+
+/* A text bigger than a tsvector holds (its words and places past 1 MB, as PostgreSQL counts
+ * them): indexed all the same, its first words findable, the rest left out (it failed the whole
+ * indexing batch, again and again, before). */
+static void
+test_huge_text(void **state)
+{
+	struct fixture *f = *state;
+	enum { WORDS = 150000 };	/* about 10 bytes each in a tsvector: 1.5 MB */
+	char *body = malloc((size_t)WORDS * 7 + 1), *p = body;
+	struct tdoc d = { 1, "response", "", "", "", "", "en", 1, 0, "Huge", NULL };
+
+	assert_non_null(body);
+	for (int i = 0; i < WORDS; i++) {	/* zaaaaa, zaaaab, ...: all different */
+		int n = i;
+		*p++ = 'z';
+		for (int k = 4; k >= 0; k--) {
+			p[k] = (char)('a' + n % 26);
+			n /= 26;
+		}
+		p += 5;
+		*p++ = ' ';
+	}
+	*p = '\0';
+	d.body = body;
+	add(f, &d);	/* fails the test if PostgreSQL refuses the tsvector */
+	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM search_docs WHERE thing_id = 1"), 1);
+	mark_built(f);
+	struct search_index ix = { NULL, f->db };
+	struct arena *a = arena_new();
+	struct search_query q = { .q = "zaaaab", .access = ACCESS_PUBLIC };
+	struct search_result r;
+	struct err e;
+	assert_int_equal(search_run(&ix, a, &q, &r, &e), 0);
+	assert_int_equal(r.total, 1);	/* an early word is there */
+	arena_free(a);
+	free(body);
+}
+
 static int64_t
 count(struct db *db, const char *sql)
 {
@@ -561,6 +601,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_same_results, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snippets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stored_words, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_huge_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_horizon_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_build_and_count_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap_fallback_time_limit, setup, teardown),
