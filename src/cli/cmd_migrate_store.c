@@ -72,13 +72,13 @@ static const char SQL_DST_ANY_TABLE[] =
     "SELECT COUNT(*), COUNT(*) FILTER (WHERE table_name = 'schema_migrations') "
     "FROM information_schema.tables WHERE table_schema = current_schema()";
 
-/* Tables that are not copied as rows: migrate's own bookkeeping, and the blobs, which come from
- * the data folder's files. */
+/* Tables that are not copied as rows: migrate's own bookkeeping, the blobs, which come from
+ * the data folder's files, and published_deltas, empty outside a transaction (and not on SQLite). */
 static int
 not_copied(const char *name)
 {
 	return strcmp(name, "schema_migrations") == 0 || strcmp(name, "blobs") == 0 ||
-	       strcmp(name, "blob_chunks") == 0;
+	       strcmp(name, "blob_chunks") == 0 || strcmp(name, "published_deltas") == 0;
 }
 
 /* Takes b's text and keeps it alive as long as the connections (db_prepare caches statements

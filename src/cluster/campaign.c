@@ -41,6 +41,11 @@ struct cluster_ctx {
 	int pct;
 	int64_t now;
 	struct cached_sig *cache;	/* CACHE_SLOTS, by id; NULL: none */
+	/* Campaigns joined or left in this batch: their updated_at is set once, at its end (one
+	 * row updated again and again in one transaction grows a chain of versions every later
+	 * statement walks: on PostgreSQL that cost a submission more than its own statements). */
+	int64_t touched[BATCH];
+	int ntouched;
 };
 
 static const char SQL_TEXT[] = "SELECT " CAMPAIGN_TEXT_COLUMNS "WHERE r.id = $1";
@@ -173,6 +178,30 @@ band_keys_array(struct cluster_ctx *c, const struct minhash_sig *sig, int64_t ro
 
 /* Room for MINHASH_K one-row bands: 19 digits and a comma each, and the braces. */
 #define BAND_ARRAY_CAP (MINHASH_K * 21 + 3)
+
+/* Notes that campaign changed: touches_apply sets its updated_at. A batch clusters at most BATCH
+ * responses, each touching one campaign; should the list be full, the campaign is touched now. */
+static int
+touch_later(struct db *db, struct cluster_ctx *c, int64_t campaign, struct err *e)
+{
+	for (int i = 0; i < c->ntouched; i++)
+		if (c->touched[i] == campaign)
+			return 0;
+	if (c->ntouched == BATCH)
+		return run1(db, SQL_TOUCH, campaign, c->now, 2, e);
+	c->touched[c->ntouched++] = campaign;
+	return 0;
+}
+
+static int
+touches_apply(struct db *db, struct cluster_ctx *c, struct err *e)
+{
+	for (int i = 0; i < c->ntouched; i++)
+		if (run1(db, SQL_TOUCH, c->touched[i], c->now, 2, e) != 0)
+			return -1;
+	c->ntouched = 0;
+	return 0;
+}
 
 /* Inserts the band keys of sig with anchor. */
 static int
@@ -315,7 +344,7 @@ campaign_leave(struct db *db, struct cluster_ctx *c, int64_t id, struct err *e)
 	} else if (rep == id) {
 		if (set_representative(db, c, campaign, ids[0], e) != 0)
 			goto out;
-	} else if (run1(db, SQL_TOUCH, campaign, c->now, 2, e) != 0) {
+	} else if (touch_later(db, c, campaign, e) != 0) {
 		goto out;
 	}
 	rc = 0;
@@ -498,7 +527,7 @@ cluster_one(struct db *db, struct cluster_ctx *c, int64_t id, struct err *e)
 			return db_err(db, e, "campaigns");
 		/* A revised older response can be earlier than the representative. */
 		if (id < cs[best].rep ? set_representative(db, c, campaign, id, e) != 0
-				      : run1(db, SQL_TOUCH, campaign, c->now, 2, e) != 0)
+				      : touch_later(db, c, campaign, e) != 0)
 			return -1;
 	}
 	return buckets_add(db, c, &sig, round, -campaign, e);
@@ -622,6 +651,7 @@ batch_fn(struct db *db, void *arg, struct err *e)
 		return 0;
 	}
 	b->c->now = clock_now();
+	b->c->ntouched = 0;
 	for (int i = 0; i < b->n; i++) {
 		int seen = 0;
 		for (int k = i + 1; k < b->n; k++)
@@ -629,7 +659,7 @@ batch_fn(struct db *db, void *arg, struct err *e)
 		if (!seen && cluster_one(db, b->c, b->responses[i], e) != 0)
 			return -1;
 	}
-	return run1(db, SQL_POSITION_SET, b->ids[b->n - 1], 0, 1, e) == 0 &&
+	return touches_apply(db, b->c, e) == 0 && run1(db, SQL_POSITION_SET, b->ids[b->n - 1], 0, 1, e) == 0 &&
 	    run1(db, SQL_PRUNE, b->ids[b->n - 1], 0, 1, e) == 0 ? 0 : -1;
 }
 

@@ -35,6 +35,9 @@ static const char SQL_BY_TOKEN[] =
     "WHERE r.public_id = $1 AND r.manage_token_hash = $2";
 static const char SQL_COUNT_ADD[] =
     "UPDATE consultations SET published_responses = published_responses + $2 WHERE id = $1";
+/* PostgreSQL: the change waits in published_deltas for the end of the writer's batch
+ * (writer.c; sql/postgres/0022_published_deltas.sql says why). */
+static const char SQL_COUNT_ADD_PG[] = "INSERT INTO published_deltas (consultation_id, n) VALUES ($1, $2)";
 static const char SQL_SET_VERSION[] =
     "UPDATE responses SET current_version = $2, status = $3, updated_at = $4 WHERE id = $1";
 
@@ -289,7 +292,8 @@ response_published_step(struct db *db, int64_t consultation_id, const char *befo
 	return count_published(db, consultation_id, before, after, e);
 }
 
-/* Keeps consultations.published_responses in step when a response enters or leaves "published". */
+/* Keeps consultations.published_responses in step when a response enters or leaves "published"
+ * (on PostgreSQL once the writer's batch ends: the count read inside the batch is the old one). */
 static int
 count_published(struct db *db, int64_t consultation_id, const char *before, const char *after,
 		struct err *e)
@@ -299,7 +303,7 @@ count_published(struct db *db, int64_t consultation_id, const char *before, cons
 
 	if (delta == 0)
 		return 0;
-	if ((st = db_prepare(db, SQL_COUNT_ADD)) == NULL)
+	if ((st = db_prepare(db, db_is_postgres(db) ? SQL_COUNT_ADD_PG : SQL_COUNT_ADD)) == NULL)
 		return db_err(db, e, "count");
 	db_bind_int64(st, 1, consultation_id);
 	db_bind_int64(st, 2, delta);

@@ -100,6 +100,55 @@ bump_changes(struct db *db)
 	return st != NULL && db_run(st) == DB_DONE ? 0 : -1;
 }
 
+/* PostgreSQL: the batch's changes to the counts of published responses, summed per round and
+ * applied to its row once (sql/postgres/0022_published_deltas.sql), before the change counter.
+ * Two statements, the UPDATE only when there is a change: a statement on consultations marks the
+ * transaction changed even when it updates no row, and every page cache would start again. */
+static const char SQL_COUNTS_TAKE[] =
+    "WITH d AS (DELETE FROM published_deltas RETURNING consultation_id, n) "
+    "SELECT consultation_id, SUM(n) FROM d GROUP BY consultation_id HAVING SUM(n) <> 0 ORDER BY consultation_id";
+static const char SQL_COUNTS_ADD[] =
+    "UPDATE consultations SET published_responses = published_responses + $2 WHERE id = $1";
+
+static int
+apply_counts(struct db *db)
+{
+	struct db_stmt *st = db_prepare(db, SQL_COUNTS_TAKE);
+	int64_t (*d)[2] = NULL, (*grown)[2];
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 8;
+			if ((grown = realloc(d, cap * sizeof(*d))) == NULL) {
+				db_done(st);
+				free(d);
+				return -1;
+			}
+			d = grown;
+		}
+		d[n][0] = db_col_int64(st, 0);
+		d[n][1] = db_col_int64(st, 1);
+		n++;
+	}
+	db_done(st);
+	for (size_t i = 0; rc == DB_DONE && i < n; i++) {
+		if ((st = db_prepare(db, SQL_COUNTS_ADD)) == NULL) {
+			rc = DB_ERROR;
+			break;
+		}
+		db_bind_int64(st, 1, d[i][0]);
+		db_bind_int64(st, 2, d[i][1]);
+		if (db_run(st) != DB_DONE)
+			rc = DB_ERROR;
+	}
+	free(d);
+	return rc == DB_DONE ? 0 : -1;
+}
+
 static void
 run_batch(struct writer *w, size_t n)
 {
@@ -156,10 +205,10 @@ run_batch(struct writer *w, size_t n)
 			goto done;
 		}
 	}
-	if (db_is_postgres(w->db) && failed < n && bump_changes(w->db) != 0) {
+	if (db_is_postgres(w->db) && failed < n && (apply_counts(w->db) != 0 || bump_changes(w->db) != 0)) {
 		struct err be;
-		db_err(w->db, &be, "change counter");
-		log_error("msg=\"change counter failed, batch rolled back\" items=%zu error=\"%s\"", n, be.msg);
+		db_err(w->db, &be, "counts");
+		log_error("msg=\"counts or change counter failed, batch rolled back\" items=%zu error=\"%s\"", n, be.msg);
 		db_rollback(w->db);
 		for (size_t i = 0; i < n; i++)
 			if (w->batch[i].rc == 0) {
