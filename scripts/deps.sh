@@ -6,7 +6,7 @@ libmicrohttpd-dev libsqlite3-dev libpq-dev postgresql libsodium-dev libicu-dev l
 libmagic-dev libcmocka-dev python3 sqlite3 libstemmer-dev
 libpoppler-glib-dev libzip-dev libxml2-dev libexttextcat-dev libexttextcat-data
 libpango1.0-dev libcairo2-dev fonts-noto-core fonts-noto-cjk libxlsxwriter-dev libarchive-dev zlib1g-dev
-poppler-utils libreoffice-writer-nogui chromium nginx"
+poppler-utils libreoffice-writer-nogui chromium nginx libfiu-dev fiu-utils libseccomp-dev valgrind"
 # pango, cairo and the Noto fonts: the Chair's report as PDF; libxlsxwriter and libarchive: exports
 # and backups; poppler-utils (pdffonts, pdftoppm) and LibreOffice (headless): the report's tests;
 # zlib1g-dev: gzip for pages and API answers (docs/WEB.md).
@@ -16,7 +16,11 @@ poppler-utils libreoffice-writer-nogui chromium nginx"
 # chromium: the browser tests (tests/browser; playwright-core and axe-core come from npm there).
 # nginx: the reverse proxy of the multi-server test (tests/blackbox/t480_multi_server.sh) and of
 # make bench.
+# libfiu-dev, fiu-utils: fault injection in the durability tests; libseccomp-dev: the serving
+# process's system call allow-list; valgrind: the unit tests under memcheck (issue 11).
 [ "${1:-}" = "--bench" ] && PKGS="$PKGS wrk"
+# The slow abuse suites (make slow-clients, make sqlmap; docs/ABUSE.md).
+[ "${1:-}" = "--abuse" ] && PKGS="$PKGS slowhttptest sqlmap"
 [ "${1:-}" = "--fuzz" ] && PKGS="$PKGS clang libclang-rt-14-dev"
 # Only for scripts/make-extract-fixtures.sh (the fixtures are committed).
 [ "${1:-}" = "--fixtures" ] && PKGS="$PKGS python3-gi python3-gi-cairo gir1.2-pango-1.0 fonts-noto-core fonts-noto-cjk chromium"
