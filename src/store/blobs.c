@@ -431,20 +431,27 @@ out:
 }
 
 int
-blob_path(struct blobs *b, const char *hex, char *out, size_t outlen)
+blob_path_e(struct blobs *b, const char *hex, char *out, size_t outlen, struct err *e)
 {
 	struct stat st;
-	struct err e;
 
 	if (cache_path(b, hex, out, outlen) != 0)
-		return -1;
+		return err_set(e, ERR_INVALID, "not a blob's name");
 	if (!blobs_in_database(b) || stat(out, &st) == 0)
 		return 0;
-	if (fetch(b, hex, &e) < 0) {
-		log_warn("msg=\"cannot fetch a blob from the database\" sha256=%s error=\"%s\"", hex, e.msg);
+	if (fetch(b, hex, e) < 0) {
+		log_warn("msg=\"cannot fetch a blob from the database\" sha256=%s error=\"%s\"", hex, e->msg);
 		return -1;
 	}
 	return 0;	/* a blob the database lacks: the path names no file, as on SQLite */
+}
+
+int
+blob_path(struct blobs *b, const char *hex, char *out, size_t outlen)
+{
+	struct err e;
+
+	return blob_path_e(b, hex, out, outlen, &e);
 }
 
 int

@@ -41,6 +41,10 @@ int64_t blob_written_bytes(const struct blob_writer *w);
  * names no file if the store has no such blob), or -1 if hex is malformed or the fetch failed
  * (logged). */
 int blob_path(struct blobs *b, const char *hex, char *out, size_t outlen);
+/* blob_path, saying why it failed in e: ERR_INVALID for a malformed hex, ERR_BUSY when the
+ * database cannot be reached (try again), ERR_FULL when the cache's disk is full, ERR_INTERNAL for
+ * a stored blob that is damaged (its bytes do not hash to its name: never served). */
+int blob_path_e(struct blobs *b, const char *hex, char *out, size_t outlen, struct err *e);
 /* 1 if the store holds the blob (on PostgreSQL: the database does), 0 if not, -1 on error. */
 int blob_exists(struct blobs *b, const char *hex);
 

@@ -327,8 +327,9 @@ page_document_download(struct request *r)
 		return reply_err(r, &e);
 	if (number >= count || rv[number].number != number)
 		return reply_problem(r, 404, NULL, "there is no revision at this address", NULL);
-	if (blob_path(r->srv->blobs, rv[number].sha256, path, sizeof(path)) != 0 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	if (blob_path_e(r->srv->blobs, rv[number].sha256, path, sizeof(path), &e) != 0)
+		return reply_err(r, &e);	/* the database unreachable (503) or the blob damaged (500) */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		log_warn("msg=\"document revision missing from the store\" document=%s revision=%d id=%s", d.url,
 			 number, r->id);
 		return reply_problem(r, 404, NULL, "this revision is missing from the store", NULL);

@@ -234,8 +234,9 @@ page_attachment(struct request *r)
 	if (response_get(r->db, r->arena, r->param[0], &resp, &e) != 0 || !str_eq(resp.status, "published") ||
 	    n < 1 || n > resp.nattachments)
 		return reply_problem(r, 404, NULL, "there is no attachment at this address", NULL);
-	if (blob_path(r->srv->blobs, resp.att[n - 1].sha256, path, sizeof(path)) != 0 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (blob_path_e(r->srv->blobs, resp.att[n - 1].sha256, path, sizeof(path), &e) != 0)
+		return reply_err(r, &e);	/* the database unreachable (503) or the blob damaged (500) */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return reply_problem(r, 404, NULL, "this attachment is missing from the store", NULL);
 	if (fstat(fd, &st) != 0) {
 		close(fd);

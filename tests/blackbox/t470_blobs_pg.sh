@@ -137,7 +137,8 @@ mkdir -m 700 "$DATA"
 cp -a "$DATA1/keys" "$DATA/keys"
 start_server --submit-rate 0
 req GET "/responses/$ID/attachments/1"
-check "a blob whose chunk was damaged: not served (404), never the wrong bytes" status_is 404
+check "a blob whose chunk was damaged: not served (500: the store is at fault, the file is not missing), never the wrong bytes" status_is 500
+check "... the answer is an error page, not the file (under 64 KB)" sh -c "[ \$(stat -c %s '$TMP/b') -lt 65536 ]"
 check "... the damage logged" grep -q "cannot fetch a blob from the database.*damaged" "$TMP/serve.err"
 check "... and nothing cached" sh -c "! test -e '$DATA/blobs/${BIG:0:2}/$BIG' && [ -z \"\$(ls -A '$DATA/blobs/tmp')\" ]"
 stop_server
