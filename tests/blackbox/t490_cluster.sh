@@ -58,40 +58,6 @@ S0=$(sed -n 2p "$TMP/cp0")
 check "an early checkpoint ($S0 entries: the demo data)" test "$S0" -gt 0
 
 # --- 200 submissions at once through both --------------------------------------------------------
-cat >"$TMP/rfc9162.py" <<'PY'
-import base64, hashlib
-def node(a, b): return hashlib.sha256(b"\x01" + a + b).digest()
-def inclusion_root(i, n, leaf, proof):
-    fn, sn, r = i, n - 1, leaf
-    for p in proof:
-        if sn == 0: return None
-        if fn & 1 or fn == sn:
-            r = node(p, r)
-            if not fn & 1:
-                while fn & 1 == 0 and fn != 0: fn >>= 1; sn >>= 1
-        else:
-            r = node(r, p)
-        fn >>= 1; sn >>= 1
-    return r if sn == 0 else None
-def consistency_ok(m, n, proof, r1, r2):
-    if m == n: return not proof and r1 == r2
-    if m & (m - 1) == 0: proof = [r1] + proof
-    fn, sn = m - 1, n - 1
-    while fn & 1: fn >>= 1; sn >>= 1
-    fr = sr = proof[0]
-    for c in proof[1:]:
-        if sn == 0: return False
-        if fn & 1 or fn == sn:
-            fr = node(c, fr); sr = node(c, sr)
-            if not fn & 1:
-                while fn & 1 == 0 and fn != 0: fn >>= 1; sn >>= 1
-        else:
-            sr = node(sr, c)
-        fn >>= 1; sn >>= 1
-    return sn == 0 and fr == r1 and sr == r2
-def root_of(note): return base64.b64decode(note.split("\n")[2])
-def size_of(note): return int(note.split("\n")[1])
-PY
 cat >"$TMP/burst.py" <<'PY'
 # burst.py A B N FIXTURE OUT: N submissions, 16 at a time, alternately through A and B, while a
 # thread keeps reading both servers' checkpoints; writes the answers and checkpoints as JSON.
@@ -120,7 +86,7 @@ with concurrent.futures.ThreadPoolExecutor(16) as ex:
 json.dump({"answers": answers, "checkpoints": seen}, open(out, "w"))
 PY
 python3 "$TMP/burst.py" "$BASE_A" "$BASE_B" 200 tests/blackbox/fixtures/resp-jane.json "$TMP/burst.json"
-py() { python3 -c "import json, sys; sys.path.insert(0, '$TMP'); from rfc9162 import *; B = json.load(open('$TMP/burst.json')); $1"; }
+py() { python3 -B -c "import json, sys; sys.path.insert(0, 'tests/blackbox'); from rfc9162 import *; B = json.load(open('$TMP/burst.json')); $1"; }
 check "200 submissions through both servers at once: all 201" py "
 bad = [(x['i'], x['status'], str(x['answer'])[:200]) for x in B['answers'] if x['status'] != 201]
 assert len(B['answers']) == 200 and not bad, bad[:3]"
