@@ -1,0 +1,149 @@
+/* bare_insert.c: the reference for durable submissions a second (issue 12). A bare C loop that
+ * stores what one submission stores, with agora's SQLite settings and its writer's batching, and
+ * nothing else: no HTTP, no JSON, no hashing, no log seal, no queue between threads.
+ *
+ *   bare_insert DB SLUG N BATCH
+ *
+ * DB is a copy of a data folder's agora.db (its schema and triggers, so the trigger-made rows of
+ * a submission are made too: the search and campaign queues, the log's pending rows, the
+ * response's number). For each of N submissions to the round SLUG, inside a transaction of
+ * BATCH of them and a savepoint each, as src/store/writer.c and response_submit_fn
+ * (src/domain/response_store.c) do: the round's row read, the response, its version, its answer,
+ * its two moderation events, the round's count. journal_mode=WAL, synchronous=FULL, foreign
+ * keys on, as src/store/db_sqlite.c opens a database. Prints "N submissions in S s: R/s". */
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static sqlite3 *db;
+
+static void
+die(const char *what)
+{
+	fprintf(stderr, "bare_insert: %s: %s\n", what, sqlite3_errmsg(db));
+	exit(1);
+}
+
+static sqlite3_stmt *
+prep(const char *sql)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		die(sql);
+	return st;
+}
+
+static void
+run(sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		die(what);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+static void
+exec(const char *sql)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		die(sql);
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char summary[] = "A benchmark response of about one kilobyte, sent again and again. ";
+	sqlite3_stmt *round, *resp, *ver, *ans, *ev, *count, *sp, *rel;
+	char text[1024], id[32], hex[65];
+	long n, batch, done = 0;
+	unsigned run_id = (unsigned)getpid() % 100000;	/* ids unique across runs on one copy */
+	int64_t cid, t = (int64_t)time(NULL);
+	double t0, secs;
+
+	if (argc != 5 || (n = atol(argv[3])) < 1 || (batch = atol(argv[4])) < 1) {
+		fprintf(stderr, "usage: bare_insert DB SLUG N BATCH\n");
+		return 2;
+	}
+	if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		die("open");
+	exec("PRAGMA journal_mode=WAL");
+	exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+	for (size_t i = 0; i + 1 < sizeof(text); i++)
+		text[i] = summary[i % (sizeof(summary) - 1)];
+	text[sizeof(text) - 1] = '\0';
+	round = prep("SELECT id, state, opens_at, closes_at, moderation FROM consultations WHERE slug = ?1");
+	resp = prep("INSERT INTO responses (public_id, consultation_id, manage_token_hash, current_version, status, "
+		    "created_at, updated_at, channel, received_at, entered_by) "
+		    "VALUES (?1, ?2, ?3, 1, 'published', ?4, ?4, 'online', NULL, NULL)");
+	ver = prep("INSERT INTO response_versions (response_id, version, name, organization, job_title, country, "
+		   "stakeholder_type, email, publish_as, language, summary, content_sha256, created_at) "
+		   "VALUES (?1, 1, 'Bench Respondent', 'Bench Org', 'Tester', 'FR', 'academia', "
+		   "'bench@example.org', 'name', 'und', ?2, ?3, ?4)");
+	ans = prep("INSERT INTO response_answers (response_id, version, question, body) VALUES (?1, 1, 1, "
+		   "'Registries, registrars and software should accept every domain name and email address, "
+		   "in every script.')");
+	ev = prep("INSERT INTO moderation_events (response_id, kind, version, reason, at) VALUES (?1, ?2, 1, '', ?3)");
+	count = prep("UPDATE consultations SET published_responses = published_responses + 1 WHERE id = ?1");
+	sp = prep("SAVEPOINT item");
+	rel = prep("RELEASE item");
+	sqlite3_bind_text(round, 1, argv[2], -1, SQLITE_STATIC);
+	if (sqlite3_step(round) != SQLITE_ROW)
+		die("no such round");
+	cid = sqlite3_column_int64(round, 0);
+	sqlite3_reset(round);
+	t0 = now_s();
+	while (done < n) {
+		exec("BEGIN IMMEDIATE");
+		for (long k = 0; k < batch && done < n; k++, done++) {
+			int64_t rid;
+			run(sp, "savepoint");
+			sqlite3_bind_text(round, 1, argv[2], -1, SQLITE_STATIC);
+			run(round, "round");
+			snprintf(id, sizeof(id), "%05u%07ld", run_id, done);
+			snprintf(hex, sizeof(hex), "%05u%059ld", run_id, done);
+			sqlite3_bind_text(resp, 1, id, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(resp, 2, cid);
+			sqlite3_bind_text(resp, 3, hex, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(resp, 4, t);
+			run(resp, "response");
+			rid = sqlite3_last_insert_rowid(db);
+			sqlite3_bind_int64(ver, 1, rid);
+			sqlite3_bind_text(ver, 2, text, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ver, 3, hex, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(ver, 4, t);
+			run(ver, "version");
+			sqlite3_bind_int64(ans, 1, rid);
+			run(ans, "answer");
+			for (int e = 0; e < 2; e++) {
+				sqlite3_bind_int64(ev, 1, rid);
+				sqlite3_bind_text(ev, 2, e == 0 ? "submitted" : "published", -1, SQLITE_STATIC);
+				sqlite3_bind_int64(ev, 3, t);
+				run(ev, "event");
+			}
+			sqlite3_bind_int64(count, 1, cid);
+			run(count, "count");
+			run(rel, "release");
+		}
+		exec("COMMIT");
+	}
+	secs = now_s() - t0;
+	printf("%ld submissions in %.3f s: %.0f/s (batches of %ld)\n", n, secs, (double)n / secs, batch);
+	sqlite3_close_v2(db);
+	return 0;
+}
