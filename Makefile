@@ -114,10 +114,11 @@ asan: deps
 	@$(MAKE) --no-print-directory B=build-asan OPT=-O1 EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" EXTRA_LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%) $(PG_UNIT_SRC:tests/unit/%.c=build-asan/pgtests/%) build-asan/tests/ledger_gen build-asan/tests/cosign_gen
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp AGORA_BIN=build-asan/agora B=build-asan sh tests/run.sh
 
+# every benchmark, and the table at the top of docs/PERFORMANCE.md rewritten (bench/all)
 bench: deps
 	@sh scripts/deps.sh --bench
 	@$(MAKE) --no-print-directory all
-	@sh bench/page
+	@bash bench/all
 
 # PostgreSQL (issue 10)
 # The libpq driver's unit tests against a throwaway cluster tests/run-pg.sh starts and stops
