@@ -668,7 +668,8 @@ campaign_rebuild(const char *db_url, struct writer *w, int threshold_pct, int64_
 	if (progress)
 		progress("writing", 0, 0, ctx);
 	/* In key order, the bucket rows go into their b-tree at its end: much faster. */
-	qsort(o.b, o.nb, sizeof(*o.b), bucket_cmp);
+	if (o.nb > 0)	/* o.b is NULL when there is none, and qsort's array must not be */
+		qsort(o.b, o.nb, sizeof(*o.b), bucket_cmp);
 	if (writer_run(w, replace_fn, &o, e) != 0)
 		goto out;
 	stats->seconds_writing = seconds_since(&t0);

@@ -273,7 +273,11 @@ python3 "$TMP/logins.py" "$PORT" "$SEC" "$PW" >"$TMP/b"
 echo "# 4 logins at once: $(cat "$TMP/b")"
 check "4 logins at once: all 303" same "$(json 'j["codes"]')" "[303, 303, 303, 303]"
 check "while they hash, /healthz was probed at least 3 times" same "$(json 'j["probes"] >= 3')" True
-check "each /healthz during the hashing answered 200 within 100 ms" same "$(json 'j["statuses"] == [200] and j["slowest"] < 0.1')" True
+# Relative to the hashing's own time, not a fixed 100 ms: on a loaded machine or under the
+# sanitizers every answer is slower, but one that waited for a hash would wait about as long as
+# half the four logins took (they run two at a time).
+check "each /healthz during the hashing answered 200 in under a quarter of the logins' time" \
+	same "$(json 'j["statuses"] == [200] and j["slowest"] < j["seconds"] / 4')" True
 
 # ---- Failed logins: one message; throttled after 5; the audit log -------------------------------
 X=(-H "X-Forwarded-For: 198.51.100.10")
