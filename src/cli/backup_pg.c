@@ -243,6 +243,27 @@ backup_pg_tool(const char *name, int server_major, struct pg_tool *out, char *ms
 
 /* ---- running a tool --------------------------------------------------------------------- */
 
+/* Appends " key='value'" to the conninfo string out, quoted as libpq wants (' and \ escaped);
+ * what does not fit is left out whole. */
+static void
+conninfo_add(char *out, size_t outlen, const char *key, const char *val)
+{
+	size_t j = strlen(out), start = j;
+
+	j += (size_t)snprintf(out + j, outlen - j, "%s%s='", j ? " " : "", key);
+	for (const char *s = val; *s && j + 4 < outlen; s++) {
+		if (*s == '\'' || *s == '\\')
+			out[j++] = '\\';
+		out[j++] = *s;
+	}
+	if (j + 2 < outlen) {
+		out[j++] = '\'';
+		out[j] = '\0';
+	} else {
+		out[start] = '\0';
+	}
+}
+
 /* In the child, before exec: every parameter the URL sets goes into the libpq variable that
  * carries it (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGSSLMODE...), so nothing of the connection is
  * on the command line a process list shows. A parameter without a variable is appended to the
@@ -251,36 +272,18 @@ static void
 child_env(const char *url, char *conninfo, size_t cilen)
 {
 	PQconninfoOption *opts = PQconninfoParse(url, NULL), *o;
-	size_t used = strlen(conninfo);
 
 	for (o = opts; o != NULL && o->keyword != NULL; o++) {
 		if (o->val == NULL || strcmp(o->keyword, "dbname") == 0)
 			continue;
 		if (o->envvar != NULL)
 			setenv(o->envvar, o->val, 1);
-		else if (strchr(o->dispchar, '*') == NULL && used < cilen)
-			used += (size_t)snprintf(conninfo + used, cilen - used, " %s='%s'", o->keyword, o->val);
+		else if (strchr(o->dispchar, '*') == NULL)
+			conninfo_add(conninfo, cilen, o->keyword, o->val);
 	}
 	PQconninfoFree(opts);
 }
 
-/* conninfo for -d: the database's name, quoted as libpq wants ('\'' and '\\' escaped). */
-static void
-dbname_conninfo(const char *db, char *out, size_t outlen)
-{
-	size_t j = 0;
-
-	j += (size_t)snprintf(out, outlen, "dbname='");
-	for (const char *s = db; *s && j + 4 < outlen; s++) {
-		if (*s == '\'' || *s == '\\')
-			out[j++] = '\\';
-		out[j++] = *s;
-	}
-	if (j + 2 < outlen) {
-		out[j++] = '\'';
-		out[j] = '\0';
-	}
-}
 
 static void
 nap_ms(long ms)
@@ -302,7 +305,8 @@ run_tool(const struct pg_tool *tool, char **argv, int dslot, const char *url, co
 	int status;
 	pid_t pid, w;
 
-	dbname_conninfo(dbname, conninfo, sizeof(conninfo));
+	conninfo[0] = '\0';
+	conninfo_add(conninfo, sizeof(conninfo), "dbname", dbname);
 	fflush(stdout);
 	fflush(stderr);
 	if ((pid = fork()) < 0)
@@ -327,10 +331,11 @@ run_tool(const struct pg_tool *tool, char **argv, int dslot, const char *url, co
 			backup_child = 0;
 			return snprintf(msg, msglen, "waiting for %s: %s", tool->path, strerror(errno)), -1;
 		}
-		if (p->tty)
+		if (p->tty && watch != NULL)
 			fprintf(stderr, "\r%s: %.1f MB, %.0f s   ", what,
-				watch != NULL && stat(watch, &st) == 0 ? (double)st.st_size / 1e6 : 0.0,
-				backup_elapsed(&p->start));
+				stat(watch, &st) == 0 ? (double)st.st_size / 1e6 : 0.0, backup_elapsed(&p->start));
+		else if (p->tty)
+			fprintf(stderr, "\r%s: %.0f s   ", what, backup_elapsed(&p->start));
 		nap_ms(200);
 	}
 	backup_child = 0;

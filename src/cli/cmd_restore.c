@@ -29,7 +29,7 @@ struct restore {
 	struct member *m;
 	size_t n;
 	int schema_version;
-	long long responses, tree_size;
+	long long responses, tree_size, blobs;
 	char tree_root[65];
 	char tmp[DIR_LEN];	/* the folder being filled, beside the target */
 	char msg[MSG_LEN];
@@ -97,7 +97,8 @@ manifest_parse(struct restore *rs)
 				body = 1;
 			else if (sscanf(line, "schema_version: %d", &rs->schema_version) == 1 ||
 				 sscanf(line, "responses: %lld", &rs->responses) == 1 ||
-				 sscanf(line, "log_tree_size: %lld", &rs->tree_size) == 1)
+				 sscanf(line, "log_tree_size: %lld", &rs->tree_size) == 1 ||
+				 sscanf(line, "blobs: %lld", &rs->blobs) == 1)
 				;
 			else if (strcmp(line, MANIFEST_STORE_PG) == 0)
 				rs->pg = 1;
@@ -325,12 +326,14 @@ check_restored(struct restore *rs, struct config *c, const char *pg_url, const s
 			return snprintf(rs->msg, sizeof(rs->msg), "%s", e.msg), -1;
 	}
 	if (info->schema_version != rs->schema_version || info->tree_size != rs->tree_size ||
-	    strcmp(info->tree_root, rs->tree_root) != 0 || info->responses != rs->responses)
+	    strcmp(info->tree_root, rs->tree_root) != 0 || info->responses != rs->responses ||
+	    info->blobs != rs->blobs)
 		return snprintf(rs->msg, sizeof(rs->msg), "the restored database (schema %d, %lld responses, "
-				"tree size %lld, root %s) is not what the MANIFEST says (schema %d, %lld responses, "
-				"tree size %lld, root %s)", info->schema_version, (long long)info->responses,
-				(long long)info->tree_size, info->tree_root, rs->schema_version, rs->responses,
-				rs->tree_size, rs->tree_root), -1;
+				"%lld blobs, tree size %lld, root %s) is not what the MANIFEST says (schema %d, %lld "
+				"responses, %lld blobs, tree size %lld, root %s)", info->schema_version,
+				(long long)info->responses, (long long)info->blobs, (long long)info->tree_size,
+				info->tree_root, rs->schema_version, rs->responses, rs->blobs, rs->tree_size,
+				rs->tree_root), -1;
 	if (snprintf(vc.data, sizeof(vc.data), "%s", rs->tmp) >= (int)sizeof(vc.data))
 		return snprintf(rs->msg, sizeof(rs->msg), "the path %s is too long", rs->tmp), -1;
 	snprintf(vc.db, sizeof(vc.db), "%s", pg_url != NULL ? pg_url : "");
@@ -454,8 +457,9 @@ cmd_restore(int argc, char **argv, struct config *c)
 		goto out;
 	if (rs.pg != (pg_url != NULL)) {
 		snprintf(rs.msg, sizeof(rs.msg), rs.pg ? "this is a backup of a PostgreSQL store: name the empty "
-			 "database to restore it into, --db postgresql://..." : "this is a backup of a SQLite data "
-			 "folder: restore it without --db (then agora migrate-store moves it to PostgreSQL)");
+			 "database to restore it into, --db postgresql://... (or AGORA_DB)" : "this is a backup of a "
+			 "SQLite data folder: restore it without --db and with AGORA_DB unset (then agora "
+			 "migrate-store moves it to PostgreSQL)");
 		rs.usage = 1;
 		goto out;
 	}

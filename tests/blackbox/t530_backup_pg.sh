@@ -202,10 +202,4 @@ check "a MANIFEST whose tree size the loaded rows contradict: refused (exit 1)" 
 	sh -c "[ $? = 1 ] && grep -q 'is not what the MANIFEST says' '$TMP/err' && [ ! -e '$TMP/r7' ]"
 check "... saying the database must be made empty again" grep -q "drop it and create it empty again" "$TMP/err"
 
-# The archive on standard output, restored from standard input.
-EMPTY2=$(empty_db)
-"$AGORA" backup --data "$SRC_DATA" --db "$SRC_DB" -o - 2>/dev/null |
-	"$AGORA" restore --data "$TMP/piped" --db "$EMPTY2" - >"$TMP/out" 2>"$TMP/err"
-check "backup -o - | restore -: the same log" \
-	grep -q "$(q "$SRC_DB" "SELECT 'tree size ' || size || ', root ' || encode(root, 'hex') FROM log_checkpoints ORDER BY id DESC LIMIT 1") (as in the MANIFEST)" "$TMP/out"
 finish
