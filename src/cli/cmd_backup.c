@@ -1,6 +1,7 @@
 /* cmd_backup.c: `agora backup`: the whole repository (database snapshot, every blob it names,
  * the keys) as one pax tar with a MANIFEST of SHA-256s, taken while a server serves
- * (docs/BACKUP.md). `agora restore` is in cmd_restore.c. */
+ * (docs/BACKUP.md). On PostgreSQL the snapshot is pg_dump's (backup_pg.c) and holds the blobs.
+ * `agora restore` is in cmd_restore.c. */
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
@@ -93,6 +94,8 @@ struct key_file {
 
 struct backup {
 	const char *data;		/* the data folder */
+	int pg;				/* the store is PostgreSQL: the dump holds the blobs */
+	struct pg_tool tool;		/* on PostgreSQL, the pg_dump that ran */
 	struct progress p;
 	struct buf manifest;
 	struct key_file *keys;
@@ -110,6 +113,8 @@ static char tmp_snapshot[DIR_LEN], tmp_archive[DIR_LEN];
 static void
 on_signal(int sig)
 {
+	if (backup_child > 0)
+		kill(backup_child, SIGTERM);
 	if (tmp_snapshot[0])
 		unlink(tmp_snapshot);
 	if (tmp_archive[0])
@@ -307,7 +312,7 @@ write_archive(struct backup *bk, int fd, const char *snapshot)
 		return ar_fail(bk, "the archive");
 	if (put_header(bk, "MANIFEST", (int64_t)bk->manifest.len, 0600, (time_t)now) != 0 ||
 	    put_bytes(bk, "MANIFEST", bk->manifest.data, bk->manifest.len) != 0 ||
-	    put_file(bk, "agora.db", snapshot, NULL) != 0)
+	    put_file(bk, bk->pg ? PG_DUMP_MEMBER : "agora.db", snapshot, NULL) != 0)
 		return -1;
 	for (int i = 0; i < bk->nkeys; i++) {
 		struct key_file *k = &bk->keys[i];
@@ -317,7 +322,7 @@ write_archive(struct backup *bk, int fd, const char *snapshot)
 		    put_bytes(bk, name, k->data, k->len) != 0)
 			return -1;
 	}
-	if (backup_blobs_each(snapshot, put_blob, bk, &e) != 0)
+	if (!bk->pg && backup_blobs_each(snapshot, put_blob, bk, &e) != 0)
 		return snprintf(bk->msg, sizeof(bk->msg), "%s", e.msg), -1;
 	if (archive_write_close(bk->ar) != ARCHIVE_OK)
 		return ar_fail(bk, "the end of the archive");
@@ -335,21 +340,24 @@ make_manifest(struct backup *bk, const char *snapshot, const struct backup_info 
 	unsigned char d[32];
 
 	time_format_rfc3339(clock_now(), when);
-	buf_printf(&bk->manifest, MANIFEST_MAGIC "created: %s\nschema_version: %d\nresponses: %lld\n"
-		   "log_tree_size: %lld\nlog_tree_root: %s\nblobs: %lld\n\n", when, info->schema_version,
+	buf_printf(&bk->manifest, MANIFEST_MAGIC "created: %s\n", when);
+	if (bk->pg)
+		buf_printf(&bk->manifest, MANIFEST_STORE_PG "\ndump: %s, custom format\n", bk->tool.version);
+	buf_printf(&bk->manifest, "schema_version: %d\nresponses: %lld\n"
+		   "log_tree_size: %lld\nlog_tree_root: %s\nblobs: %lld\n\n", info->schema_version,
 		   (long long)info->responses, (long long)info->tree_size,
 		   info->tree_root[0] ? info->tree_root : "-", (long long)info->blobs);
 	if (hash_file(snapshot, hex, &size, bk->msg, sizeof(bk->msg)) != 0)
 		return -1;
 	bk->p.total += size;
-	buf_printf(&bk->manifest, "%s  agora.db\n", hex);
+	buf_printf(&bk->manifest, "%s  %s\n", hex, bk->pg ? PG_DUMP_MEMBER : "agora.db");
 	for (int i = 0; i < bk->nkeys; i++) {
 		crypto_hash_sha256(d, bk->keys[i].data, bk->keys[i].len);
 		backup_hex(d, hex);
 		buf_printf(&bk->manifest, "%s  keys/%s\n", hex, bk->keys[i].name);
 		bk->p.total += (int64_t)bk->keys[i].len;
 	}
-	if (backup_blobs_each(snapshot, add_blob, bk, &e) != 0)
+	if (!bk->pg && backup_blobs_each(snapshot, add_blob, bk, &e) != 0)
 		return snprintf(bk->msg, sizeof(bk->msg), "%s", e.msg), -1;
 	bk->p.total += bk->blob_bytes;
 	if (bk->manifest.failed)
@@ -449,10 +457,12 @@ cmd_backup(int argc, char **argv, struct config *c)
 	if (c->log_key[0])
 		fprintf(stderr, "agora backup: note: the log's signing key is %s (--log-key), outside the data "
 			"folder: it is not in the backup; keep a copy of it\n", c->log_key);
+	config_db_url(c, url, sizeof(url));
+	bk.pg = strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0;
 	/* The snapshot and the unfinished archive sit beside the output (or in TMPDIR). */
 	snprintf(pathbuf, sizeof(pathbuf), "%s", to_stdout ? (getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp") : out);
-	if (snprintf(tmp_snapshot, sizeof(tmp_snapshot), to_stdout ? "%s/agora-backup.%ld.db" : "%s.%ld.db",
-		     pathbuf, (long)getpid()) >= (int)sizeof(tmp_snapshot) ||
+	if (snprintf(tmp_snapshot, sizeof(tmp_snapshot), to_stdout ? "%s/agora-backup.%ld.%s" : "%s.%ld.%s",
+		     pathbuf, (long)getpid(), bk.pg ? "pgdump" : "db") >= (int)sizeof(tmp_snapshot) ||
 	    (!to_stdout && snprintf(tmp_archive, sizeof(tmp_archive), "%s.%ld.tmp", out, (long)getpid()) >=
 				   (int)sizeof(tmp_archive))) {
 		fprintf(stderr, "agora backup: the path %s is too long\n", out);
@@ -463,18 +473,21 @@ cmd_backup(int argc, char **argv, struct config *c)
 	signal(SIGHUP, on_signal);
 	signal(SIGPIPE, SIG_IGN);	/* a closed pipe is a write error, reported */
 	rc = 1;
-	config_db_url(c, url, sizeof(url));
-	/* Tests stretch the copy over many steps to write during it (t430_backup.sh). */
+	/* Tests stretch the copy over many steps to write during it (t430_backup.sh); on
+	 * PostgreSQL they hold the snapshot 100 times as long before pg_dump runs (t530). */
 	if (getenv("AGORA_TEST_BACKUP_STEP_MS"))
 		bk.p.pause_ms = strtol(getenv("AGORA_TEST_BACKUP_STEP_MS"), NULL, 10);
-	if (backup_snapshot(url, tmp_snapshot, bk.p.pause_ms > 0 ? 1 : PAGES_PER_STEP, show_pages, &bk.p,
+	if (bk.pg) {
+		if (backup_pg_dump(url, tmp_snapshot, &bk.p, &info, &bk.tool, bk.msg, sizeof(bk.msg)) != 0)
+			goto out;
+	} else if (backup_snapshot(url, tmp_snapshot, bk.p.pause_ms > 0 ? 1 : PAGES_PER_STEP, show_pages, &bk.p,
 			    &e) != 0) {
 		snprintf(bk.msg, sizeof(bk.msg), "%s", e.msg);
 		goto out;
 	}
-	if (bk.p.tty)
+	if (bk.p.tty && !bk.pg)
 		fprintf(stderr, "\rCopying the database: done in %.1f s            \n", backup_elapsed(&bk.p.start));
-	if (backup_describe(tmp_snapshot, &info, &e) != 0) {
+	if (!bk.pg && backup_describe(tmp_snapshot, &info, &e) != 0) {
 		snprintf(bk.msg, sizeof(bk.msg), "%s", e.msg);
 		goto out;
 	}
@@ -498,11 +511,18 @@ cmd_backup(int argc, char **argv, struct config *c)
 	tmp_archive[0] = '\0';
 	if (bk.p.tty)
 		fputc('\n', stderr);
-	fprintf(say, "Backup of %s written to %s in %.1f s: %.1f MB, the database (schema %d, %lld "
-		"responses), %d key file%s, %ld blob%s\n", c->data, to_stdout ? "standard output" : out,
-		backup_elapsed(&bk.p.start), (double)bk.p.total / 1e6, info.schema_version,
-		(long long)info.responses, bk.nkeys, bk.nkeys == 1 ? "" : "s", bk.nblobs,
-		bk.nblobs == 1 ? "" : "s");
+	if (bk.pg)
+		fprintf(say, "Backup of %s and its PostgreSQL database written to %s in %.1f s: %.1f MB, the "
+			"database (%s, custom format; schema %d, %lld responses, %lld blobs), %d key file%s\n",
+			c->data, to_stdout ? "standard output" : out, backup_elapsed(&bk.p.start),
+			(double)bk.p.total / 1e6, bk.tool.version, info.schema_version, (long long)info.responses,
+			(long long)info.blobs, bk.nkeys, bk.nkeys == 1 ? "" : "s");
+	else
+		fprintf(say, "Backup of %s written to %s in %.1f s: %.1f MB, the database (schema %d, %lld "
+			"responses), %d key file%s, %ld blob%s\n", c->data, to_stdout ? "standard output" : out,
+			backup_elapsed(&bk.p.start), (double)bk.p.total / 1e6, info.schema_version,
+			(long long)info.responses, bk.nkeys, bk.nkeys == 1 ? "" : "s", bk.nblobs,
+			bk.nblobs == 1 ? "" : "s");
 	fprintf(say, "The public log at the snapshot: tree size %lld, root %s\n", (long long)info.tree_size,
 		info.tree_root[0] ? info.tree_root : "(none)");
 	rc = 0;

@@ -1,6 +1,7 @@
 /* cmd_restore.c: `agora restore`: a backup (cmd_backup.c) unpacked into a new folder beside
  * the target, every member checked against the MANIFEST, the database and the public log
- * checked, then renamed into place, so a refused restore leaves nothing (docs/BACKUP.md). */
+ * checked, then renamed into place, so a refused restore leaves nothing (docs/BACKUP.md). A
+ * backup of a PostgreSQL store goes into an empty database (--db) with pg_restore (backup_pg.c). */
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
@@ -28,11 +29,13 @@ struct restore {
 	struct member *m;
 	size_t n;
 	int schema_version;
-	long long responses, tree_size;
+	long long responses, tree_size, blobs;
 	char tree_root[65];
 	char tmp[DIR_LEN];	/* the folder being filled, beside the target */
 	char msg[MSG_LEN];
 	int usage;		/* the failure is the caller's (exit 2), not the backup's */
+	int pg;			/* the MANIFEST says "store: postgresql": the database is agora.pgdump */
+	int db_filled;		/* pg_restore committed into the target database */
 };
 
 /* A name read from the archive, fit for a message on a terminal: at most 200 bytes, anything
@@ -57,11 +60,11 @@ member_cmp(const void *a, const void *b)
 /* A member's path is one of the forms a backup writes, and nothing else: agora.db,
  * keys/NAME, blobs/ab/abcdef... (the SHA-256 of its content). */
 static int
-path_allowed(const char *p, const char *hex)
+path_allowed(const char *p, const char *hex, int pg)
 {
 	size_t n = strlen(p);
 
-	if (strcmp(p, "agora.db") == 0)
+	if (strcmp(p, pg ? PG_DUMP_MEMBER : "agora.db") == 0)
 		return 1;
 	if (strncmp(p, "keys/", 5) == 0) {
 		if (n == 5 || n > 200 || p[5] == '.')
@@ -71,7 +74,7 @@ path_allowed(const char *p, const char *hex)
 				return 0;
 		return 1;
 	}
-	return n == 6 + 3 + 64 && strncmp(p, "blobs/", 6) == 0 && p[8] == '/' &&
+	return !pg && n == 6 + 3 + 64 && strncmp(p, "blobs/", 6) == 0 && p[8] == '/' &&
 	       strncmp(p + 6, p + 9, 2) == 0 && strcmp(p + 9, hex) == 0;
 }
 
@@ -94,8 +97,11 @@ manifest_parse(struct restore *rs)
 				body = 1;
 			else if (sscanf(line, "schema_version: %d", &rs->schema_version) == 1 ||
 				 sscanf(line, "responses: %lld", &rs->responses) == 1 ||
-				 sscanf(line, "log_tree_size: %lld", &rs->tree_size) == 1)
+				 sscanf(line, "log_tree_size: %lld", &rs->tree_size) == 1 ||
+				 sscanf(line, "blobs: %lld", &rs->blobs) == 1)
 				;
+			else if (strcmp(line, MANIFEST_STORE_PG) == 0)
+				rs->pg = 1;
 			else if (strncmp(line, "log_tree_root: ", 15) == 0)
 				snprintf(rs->tree_root, sizeof(rs->tree_root), "%s",
 					 strcmp(line + 15, "-") == 0 ? "" : line + 15);
@@ -105,7 +111,7 @@ manifest_parse(struct restore *rs)
 			return snprintf(rs->msg, sizeof(rs->msg), "its MANIFEST has a malformed line: %s",
 					shown(line, name)), -1;
 		*sep = '\0';
-		if (!path_allowed(sep + 2, line))
+		if (!path_allowed(sep + 2, line, rs->pg))
 			return snprintf(rs->msg, sizeof(rs->msg), "its MANIFEST names a member no backup has: %s",
 					shown(sep + 2, name)), -1;
 		if (rs->n == cap) {
@@ -124,9 +130,10 @@ manifest_parse(struct restore *rs)
 	for (size_t i = 1; i < rs->n; i++)
 		if (strcmp(rs->m[i - 1].path, rs->m[i].path) == 0)
 			return snprintf(rs->msg, sizeof(rs->msg), "its MANIFEST names %s twice", rs->m[i].path), -1;
-	if (rs->n == 0 || bsearch(&(struct member){ .path = "agora.db" }, rs->m, rs->n, sizeof(*rs->m),
-				  member_cmp) == NULL)
-		return snprintf(rs->msg, sizeof(rs->msg), "its MANIFEST has no agora.db"), -1;
+	if (rs->n == 0 || bsearch(&(struct member){ .path = rs->pg ? PG_DUMP_MEMBER : "agora.db" }, rs->m,
+				  rs->n, sizeof(*rs->m), member_cmp) == NULL)
+		return snprintf(rs->msg, sizeof(rs->msg), "its MANIFEST has no %s",
+				rs->pg ? PG_DUMP_MEMBER : "agora.db"), -1;
 	return 0;
 }
 
@@ -287,28 +294,49 @@ blob_present(const char *hex, void *ctx, struct err *e)
 }
 
 /* The restored folder, before it is put in place: the database is whole, says what the
- * MANIFEST says, has every blob it names, and agrees with its log (agora log verify --data). */
+ * MANIFEST says, has every blob it names, and agrees with its log (agora log verify --data).
+ * On PostgreSQL (pg_url not NULL) the dump is first loaded into that database, which then
+ * holds the blobs; the dump's file is removed from the folder once loaded. */
 static int
-check_restored(struct restore *rs, struct config *c, struct backup_info *info)
+check_restored(struct restore *rs, struct config *c, const char *pg_url, const struct pg_tool *tool,
+	       struct progress *p, struct backup_info *info)
 {
 	struct config vc = *c;
 	char db[PATH_LEN];
 	struct err e;
+	int r;
 
-	snprintf(db, sizeof(db), "%s/agora.db", rs->tmp);
-	if (backup_integrity_check(db, &e) != 0 || backup_describe(db, info, &e) != 0 ||
-	    backup_blobs_each(db, blob_present, rs, &e) != 0)
-		return snprintf(rs->msg, sizeof(rs->msg), "%s", e.msg), -1;
+	if (pg_url != NULL) {
+		snprintf(db, sizeof(db), "%s/" PG_DUMP_MEMBER, rs->tmp);
+		printf("Loading %s into the database with %s\n", PG_DUMP_MEMBER, tool->version);
+		fflush(stdout);
+		/* pg_restore runs in one transaction: its failure leaves the database empty (-1),
+		 * a check failing after it committed does not (-2) */
+		if ((r = backup_pg_restore(pg_url, db, tool, p, info, rs->msg, sizeof(rs->msg))) != 0) {
+			rs->db_filled = r == -2;
+			return -1;
+		}
+		rs->db_filled = 1;
+		if (unlink(db) != 0)
+			return snprintf(rs->msg, sizeof(rs->msg), "cannot remove %s: %s", db, strerror(errno)), -1;
+	} else {
+		snprintf(db, sizeof(db), "%s/agora.db", rs->tmp);
+		if (backup_integrity_check(db, &e) != 0 || backup_describe(db, info, &e) != 0 ||
+		    backup_blobs_each(db, blob_present, rs, &e) != 0)
+			return snprintf(rs->msg, sizeof(rs->msg), "%s", e.msg), -1;
+	}
 	if (info->schema_version != rs->schema_version || info->tree_size != rs->tree_size ||
-	    strcmp(info->tree_root, rs->tree_root) != 0 || info->responses != rs->responses)
+	    strcmp(info->tree_root, rs->tree_root) != 0 || info->responses != rs->responses ||
+	    info->blobs != rs->blobs)
 		return snprintf(rs->msg, sizeof(rs->msg), "the restored database (schema %d, %lld responses, "
-				"tree size %lld, root %s) is not what the MANIFEST says (schema %d, %lld responses, "
-				"tree size %lld, root %s)", info->schema_version, (long long)info->responses,
-				(long long)info->tree_size, info->tree_root, rs->schema_version, rs->responses,
-				rs->tree_size, rs->tree_root), -1;
+				"%lld blobs, tree size %lld, root %s) is not what the MANIFEST says (schema %d, %lld "
+				"responses, %lld blobs, tree size %lld, root %s)", info->schema_version,
+				(long long)info->responses, (long long)info->blobs, (long long)info->tree_size,
+				info->tree_root, rs->schema_version, rs->responses, rs->blobs, rs->tree_size,
+				rs->tree_root), -1;
 	if (snprintf(vc.data, sizeof(vc.data), "%s", rs->tmp) >= (int)sizeof(vc.data))
 		return snprintf(rs->msg, sizeof(rs->msg), "the path %s is too long", rs->tmp), -1;
-	vc.db[0] = '\0';
+	snprintf(vc.db, sizeof(vc.db), "%s", pg_url != NULL ? pg_url : "");
 	printf("Checking the public log against the restored rows (agora log verify --data):\n");
 	fflush(stdout);
 	if (log_verify_folder(&vc) != 0)
@@ -375,7 +403,9 @@ cmd_restore(int argc, char **argv, struct config *c)
 	struct backup_info info;
 	struct archive *ar = NULL;
 	struct archive_entry *en;
+	struct pg_tool tool;
 	char *chunk = NULL, target[DIR_LEN / 2], *slash;
+	const char *pg_url = NULL;
 	int rc = cli_parse(argc, argv, c, "restore", NULL, NULL, NULL, NULL, pos, 1), r;
 
 	if (rc != 0)
@@ -385,16 +415,24 @@ cmd_restore(int argc, char **argv, struct config *c)
 			"standard input)\n");
 		return EXIT_USAGE;
 	}
-	if (c->db[0] && strncmp(c->db, "sqlite:", 7) != 0) {
-		fprintf(stderr, "agora restore: a backup restores a SQLite data folder; a PostgreSQL store is "
-			"restored with pg_restore or from a base backup (docs/DEPLOY.md)\n");
+	if (strncmp(c->db, "postgres://", 11) == 0 || strncmp(c->db, "postgresql://", 13) == 0)
+		pg_url = c->db;
+	else if (c->db[0] && strncmp(c->db, "sqlite:", 7) != 0) {
+		fprintf(stderr, "agora restore: --db takes an empty PostgreSQL database (postgresql://...); "
+			"without it a backup of a SQLite folder is restored into DIR\n");
 		return EXIT_USAGE;
 	}
 	memset(&rs, 0, sizeof(rs));
+	memset(&tool, 0, sizeof(tool));
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
 	rc = 1;
 	if (target_ok(&rs, c->data) != 0)
 		goto out;
+	/* The database must be empty (exit 2, as for a folder) and have a pg_restore fit for it. */
+	if (pg_url != NULL && (r = backup_pg_target(pg_url, &tool, rs.msg, sizeof(rs.msg))) != 0) {
+		rs.usage = r == 1;
+		goto out;
+	}
 	rs.usage = 0;
 	/* The new folder is made beside the target, so the final rename stays on one file system. */
 	snprintf(target, sizeof(target), "%s", c->data);	/* without its trailing slashes */
@@ -417,6 +455,14 @@ cmd_restore(int argc, char **argv, struct config *c)
 	}
 	if (read_manifest(&rs, ar) != 0)
 		goto out;
+	if (rs.pg != (pg_url != NULL)) {
+		snprintf(rs.msg, sizeof(rs.msg), rs.pg ? "this is a backup of a PostgreSQL store: name the empty "
+			 "database to restore it into, --db postgresql://... (or AGORA_DB)" : "this is a backup of a "
+			 "SQLite data folder: restore it without --db and with AGORA_DB unset (then agora "
+			 "migrate-store moves it to PostgreSQL)");
+		rs.usage = 1;
+		goto out;
+	}
 	p.total = (int64_t)rs.n;
 	while ((r = archive_read_next_header(ar, &en)) == ARCHIVE_OK) {
 		if (extract_member(&rs, ar, en, chunk) != 0)
@@ -440,7 +486,7 @@ cmd_restore(int argc, char **argv, struct config *c)
 	if (sync_tree(&rs) != 0)
 		goto out;
 	printf("Unpacked %zu members, each as the MANIFEST says, in %.1f s\n", rs.n, backup_elapsed(&p.start));
-	if (check_restored(&rs, c, &info) != 0)
+	if (check_restored(&rs, c, pg_url, &tool, &p, &info) != 0)
 		goto out;
 	/* Into place in one step: rename(2) replaces an empty folder. */
 	if (rename(rs.tmp, target) != 0) {
@@ -449,8 +495,9 @@ cmd_restore(int argc, char **argv, struct config *c)
 	}
 	rs.tmp[0] = '\0';
 	backup_sync_parent(target);
-	printf("Restored %s in %.1f s: schema %d, %lld responses, %lld blobs\n", c->data, backup_elapsed(&p.start),
-	       info.schema_version, (long long)info.responses, (long long)info.blobs);
+	printf("Restored %s%s in %.1f s: schema %d, %lld responses, %lld blobs\n", c->data,
+	       pg_url ? " and its PostgreSQL database" : "", backup_elapsed(&p.start), info.schema_version,
+	       (long long)info.responses, (long long)info.blobs);
 	printf("The public log: tree size %lld, root %s (as in the MANIFEST)\n", (long long)info.tree_size,
 	       info.tree_root[0] ? info.tree_root : "(none)");
 	rc = 0;
@@ -463,6 +510,11 @@ out:
 			rc = EXIT_USAGE;
 		else
 			fprintf(stderr, "agora restore: nothing was put in %s\n", c->data);
+		if (rs.db_filled)
+			fprintf(stderr, "agora restore: the database holds what pg_restore loaded: drop it and "
+				"create it empty again before another restore\n");
+		else if (pg_url != NULL && !rs.usage)
+			fprintf(stderr, "agora restore: nothing was put in the database\n");
 	}
 	if (rs.tmp[0])
 		rm_tree(rs.tmp, 0);

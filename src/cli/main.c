@@ -104,6 +104,10 @@ const struct command commands[] = {
 	  "  online backup: the server goes on serving and writing), every blob the snapshot names\n"
 	  "  (each checked against its SHA-256) and DIR/keys. Private data included: keep it safe.\n"
 	  "  The search index is left out (the server rebuilds it at start). See docs/BACKUP.md.\n"
+	  "  On PostgreSQL (--db postgresql://...) the database is pg_dump's custom format, taken\n"
+	  "  in a snapshot agora holds (the blobs are in it); the connection reaches pg_dump through\n"
+	  "  its environment, never its command line. pg_dump: $AGORA_PG_BIN, else the one in\n"
+	  "  /usr/lib/postgresql/N/bin or on PATH nearest the server's version, not older.\n"
 	  "  -o FILE   where to write it (made beside as FILE.PID.tmp, renamed when complete);\n"
 	  "            - for standard output\n" },
 	{ "restore", cmd_restore, "restore a backup into an empty or new data folder",
@@ -112,7 +116,12 @@ const struct command commands[] = {
 	  "  checks every member against the MANIFEST (a damaged backup is refused, naming the\n"
 	  "  member), syncs, checks the database (integrity_check) and the public log (as agora log\n"
 	  "  verify --data), then renames the folder to DIR. A refused restore leaves nothing.\n"
-	  "  FILE may be - (standard input), and gzip, xz or zstd compressed.\n" },
+	  "  FILE may be - (standard input), and gzip, xz or zstd compressed.\n"
+	  "agora restore [--data DIR] --db URL FILE.tar\n"
+	  "  A backup of a PostgreSQL store: --db URL names an empty database (one that is not is\n"
+	  "  refused, exit 2); pg_restore loads the dump in one transaction, then the counts, the\n"
+	  "  checkpoint and the log are checked against the MANIFEST; DIR gets the keys. No\n"
+	  "  pg_restore fit for the server, or a damaged backup: refused, exit 1.\n" },
 	/* end backup */
 	/* export */
 	{ "export", cmd_export, "export a round's public responses: CSV, XLSX, JSON or a verifiable ZIP",

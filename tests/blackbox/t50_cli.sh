@@ -294,10 +294,10 @@ check "... and never repeats a password" sh -c "! grep -q hunter2 '$TMP/e' '$TMP
 check "config check shows a database URL with its passwords masked" \
 	sh -c "grep -q '^db  *postgresql://agora:\*\*\*@db/agora?sslmode=require&password=\*\*\* ' '$TMP/o' && ! grep -q hunter '$TMP/o'"
 if on_pg; then
-	# backup and restore copy SQLite data folders; on PostgreSQL they refuse, naming the tools
+	# on PostgreSQL backup runs pg_dump, and restore wants an empty database (t530_backup_pg.sh)
 	"$AGORA" backup --data "$DATA" -o "$TMP/b.tar" >"$TMP/o" 2>"$TMP/e"; RC=$?
-	check "PostgreSQL: agora backup refuses, naming pg_dump" sh -c "[ $RC -ne 0 ] && grep -qF pg_dump '$TMP/e' && [ ! -e '$TMP/b.tar' ]"
-	"$AGORA" restore --data "$TMP/restored" "$TMP/b.tar" >"$TMP/o" 2>"$TMP/e"; RC=$?
-	check "PostgreSQL: agora restore refuses, naming pg_restore" sh -c "[ $RC -ne 0 ] && grep -qF pg_restore '$TMP/e' && [ ! -e '$TMP/restored' ]"
+	check "PostgreSQL: agora backup writes pg_dump's archive" sh -c "[ $RC -eq 0 ] && tar -xOf '$TMP/b.tar' MANIFEST | grep -qx 'store: postgresql'"
+	env -u AGORA_DB "$AGORA" restore --data "$TMP/restored" "$TMP/b.tar" >"$TMP/o" 2>"$TMP/e"; RC=$?
+	check "PostgreSQL: agora restore without --db refuses, asking for it" sh -c "[ $RC -eq 2 ] && grep -qF -- --db '$TMP/e' && [ ! -e '$TMP/restored' ]"
 fi
 finish
