@@ -70,8 +70,8 @@ backup_snapshot(const char *db_url, const char *dest, int pages_per_step, backup
 	int rc = -1, step, in_txn = 0;
 
 	if (strncmp(db_url, "sqlite:", 7) != 0)
-		return err_set(e, ERR_INVALID, "agora backup copies a SQLite store; on PostgreSQL use pg_dump or "
-			       "pg_basebackup (docs/DEPLOY.md)");
+		return err_set(e, ERR_INVALID, "the online copy is of a SQLite store (a PostgreSQL store is "
+			       "dumped by src/cli/backup_pg.c)");
 	path = db_url + 7;
 	if (access(dest, F_OK) == 0)
 		return err_set(e, ERR_CONFLICT, "%s already exists", dest);
