@@ -33,7 +33,13 @@
 
 static struct MHD_Daemon *daemon_;
 static struct blobs *blobs;
-static int started, completed;	/* requests the handler began and the daemon completed */
+static int started, completed;
+
+/* A request as the handlers see it, and what this one's form takes. */
+struct fuzz_request {
+	struct request r;	/* first: the daemon's con_cls points at it */
+	int64_t max_file_bytes;
+};	/* requests the handler began and the daemon completed */
 
 /* Checks what upload_end left, rc its result. */
 static void
@@ -124,14 +130,14 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	   const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
 {
 	struct request *r = *con_cls;
+	struct fuzz_request *fr = (struct fuzz_request *)r;
 	struct MHD_Response *resp;
-	const char *ct;
-	int64_t max;
 	enum MHD_Result rc;
 
 	if (r == NULL) {
-		if ((r = calloc(1, sizeof(*r))) == NULL || (r->arena = arena_new()) == NULL)
+		if ((fr = calloc(1, sizeof(*fr))) == NULL || (fr->r.arena = arena_new()) == NULL)
 			abort();
+		r = &fr->r;
 		r->conn = conn;
 		r->method = method;
 		r->path = url;
@@ -139,10 +145,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		buf_init(&r->out);
 		*con_cls = r;
 		started++;
-		ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Form-Only");
-		max = ct != NULL ? 0 : FILE_MAX_BYTES;
-		r->file_size = max;	/* remembered for the checks */
-		upload_begin(r, blobs, max);
+		fr->max_file_bytes =
+		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Form-Only") ? 0 : FILE_MAX_BYTES;
+		upload_begin(r, blobs, fr->max_file_bytes);
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
@@ -155,10 +160,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	}
 	if (r->upload == NULL || upload_end(r) == 0) {
 		if (r->upload != NULL)
-			check_upload(r, 0, r->file_size);
+			check_upload(r, 0, fr->max_file_bytes);
 		check_submit(r);
 	} else {
-		check_upload(r, -1, r->file_size);
+		check_upload(r, -1, fr->max_file_bytes);
 	}
 	resp = MHD_create_response_from_buffer(2, (void *)"ok", MHD_RESPMEM_PERSISTENT);
 	rc = MHD_queue_response(conn, 200, resp);
@@ -178,7 +183,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	buf_free(&r->body_in);
 	buf_free(&r->out);
 	arena_free(r->arena);
-	free(r);
+	free((struct fuzz_request *)r);
 	*con_cls = NULL;
 	completed++;
 }
