@@ -101,7 +101,7 @@ run: deps all
 	@sh scripts/run.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(PG_UNIT_BIN) $(B)/tests/ledger_gen $(B)/tests/cosign_gen
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(PG_UNIT_BIN) $(B)/tests/ledger_gen $(B)/tests/cosign_gen $(FUZZ_REPLAY)
 	@sh tests/run.sh
 
 unit: all $(UNIT_BIN)
@@ -111,7 +111,7 @@ blackbox: all $(B)/tests/ledger_gen $(B)/tests/cosign_gen
 	@sh tests/run.sh blackbox
 
 asan: deps
-	@$(MAKE) --no-print-directory B=build-asan OPT=-O1 EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" EXTRA_LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%) $(PG_UNIT_SRC:tests/unit/%.c=build-asan/pgtests/%) build-asan/tests/ledger_gen build-asan/tests/cosign_gen
+	@$(MAKE) --no-print-directory B=build-asan OPT=-O1 EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" EXTRA_LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%) $(PG_UNIT_SRC:tests/unit/%.c=build-asan/pgtests/%) build-asan/tests/ledger_gen build-asan/tests/cosign_gen $(FUZZ_NAMES:%=build-asan/fuzz-replay/fuzz_%)
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp AGORA_BIN=build-asan/agora B=build-asan sh tests/run.sh
 
 # every benchmark, and the table at the top of docs/PERFORMANCE.md rewritten (bench/all)
@@ -149,11 +149,22 @@ clean:
 
 # Fuzzing: the libFuzzer harnesses tests/fuzz/fuzz_<name>.c against a clang build of the library
 # in build-fuzz (never build/), each run FUZZ_SECONDS seconds; FUZZ_TARGETS="time utf8" runs some.
-# Seeds are tests/fuzz/corpus/<name>/; what they find goes to build-fuzz/. Not part of `make test`.
+# Seeds are tests/fuzz/corpus/<name>/; what they find goes to build-fuzz/. `make test` replays the
+# seeds only: each harness built with $(CC) and tests/fuzz/replay.c (no libFuzzer) into
+# $(B)/fuzz-replay/, run by the fuzz tier of tests/run.sh (docs/FUZZING.md).
 FUZZ_B := build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TARGETS ?= $(FUZZ_NAMES)
+FUZZ_REPLAY = $(FUZZ_NAMES:%=$(B)/fuzz-replay/fuzz_%)
+
+$(B)/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h tests/fuzz/fuzz_dir.h $(B)/libagora.a
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"; $(CC) $(CFLAGS) -Isrc -o $@ $< tests/fuzz/replay.c $(B)/libagora.a $(LDFLAGS) $(LIBS)
+
+.PHONY: fuzz-replay
+fuzz-replay: deps all $(FUZZ_REPLAY)
+	@sh tests/run.sh fuzz
 
 .PHONY: fuzz fuzz-build
 fuzz:
@@ -170,6 +181,6 @@ fuzz-build:
 fuzz-bins: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz/fuzz_%)
 	@:
 
-$(FUZZ_B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_B)/libagora.a
+$(FUZZ_B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/fuzz_dir.h $(FUZZ_B)/libagora.a
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"; $(CC) $(CFLAGS) -Isrc -o $@ $< $(FUZZ_B)/libagora.a $(LDFLAGS) $(LIBS)

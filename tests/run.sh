@@ -1,5 +1,7 @@
 #!/bin/sh
-# run.sh [unit|blackbox|blackbox-pg|browser]: runs the fast tier and ends with "N passed, N failed".
+# run.sh [unit|fuzz|blackbox|blackbox-pg|browser]: runs the fast tier and ends with "N passed, N failed".
+# fuzz replays each fuzz harness's seeds (tests/fuzz/corpus/NAME) through $B/fuzz-replay/fuzz_NAME,
+# one TAP line a harness; a harness without its binary fails (docs/FUZZING.md).
 # blackbox-pg runs the black-box suite again with every store on PostgreSQL (issue 10): a throwaway
 # cluster (tests/pg.sh), a fresh database for each data folder (tests/blackbox/lib.sh). Tests
 # about SQLite itself are listed in tests/blackbox/sqlite-only with the reason; a cluster that
@@ -29,6 +31,32 @@ units() {
 }
 if [ "$what" = all ] || [ "$what" = unit ]; then
 	units "$B/tests" unit
+fi
+if [ "$what" = all ] || [ "$what" = fuzz ]; then
+	start=$(date +%s)
+	p=0; f=0; k=0
+	for src in tests/fuzz/fuzz_*.c; do
+		name=$(basename "$src" .c)
+		k=$((k + 1))
+		bin=$B/fuzz-replay/$name
+		seeds=tests/fuzz/corpus/${name#fuzz_}
+		if [ ! -x "$bin" ]; then
+			f=$((f + 1)); echo "not ok $k - $name: $bin is missing (make test builds it)"
+			continue
+		fi
+		"$bin" "$seeds" >"$log" 2>&1
+		rc=$?
+		if [ "$rc" -eq 0 ]; then
+			p=$((p + 1))
+			echo "ok $k - $name: $(sed -n 's/^replayed \([0-9]*\) inputs$/\1/p' "$log") seeds"
+		else
+			f=$((f + 1)); echo "not ok $k - $name exited $rc: $bin $seeds"
+			tail -30 "$log"
+		fi
+	done
+	passed=$((passed + p)); failed=$((failed + f))
+	printf '%-40s %3d passed, %d failed (%ss)\n' "fuzz/replay" "$p" "$f" "$(($(date +%s) - start))"
+	[ "$f" -gt 0 ] && failures="$failures fuzz"
 fi
 # blackbox [pg]: every tests/blackbox/t*.sh, on SQLite or (pg) on PostgreSQL
 blackbox() {

@@ -11,6 +11,7 @@ struct walk {
 	struct md_par *pars;
 	int n, cap;
 	unsigned style;
+	int emph, strong;	/* open emphasis and strong nodes: they nest (*a *b* c*) */
 	int indent;
 	const char *pending_prefix;	/* a list item's marker, for its first paragraph */
 	int failed;
@@ -130,10 +131,13 @@ md_flatten(struct arena *a, const char *md, struct md_par **out)
 			run_add(&w, "\n", w.style);
 			break;
 		case CMARK_NODE_EMPH:
-			w.style = enter ? w.style | MD_ITALIC : w.style & ~(unsigned)MD_ITALIC;
-			break;
 		case CMARK_NODE_STRONG:
-			w.style = enter ? w.style | MD_BOLD : w.style & ~(unsigned)MD_BOLD;
+			/* a count, not a flag: leaving an inner one keeps the outer one's style */
+			if (cmark_node_get_type(node) == CMARK_NODE_EMPH)
+				w.emph += enter ? 1 : -1;
+			else
+				w.strong += enter ? 1 : -1;
+			w.style = (w.emph > 0 ? MD_ITALIC : 0u) | (w.strong > 0 ? MD_BOLD : 0u);
 			break;
 		default:	/* raw HTML, thematic breaks: dropped; links and images: their text */
 			break;

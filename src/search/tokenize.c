@@ -400,6 +400,8 @@ send_stems(struct tokrun *r, const enum lang *langs, int nl, const struct u16 *f
 		stems[ns][n] = '\0';
 		if (w == accented && (rc = fold_stem(r, stems[ns], &n)) != SQLITE_OK)
 			return rc;
+		if (n == 0)
+			continue;	/* a stem of marks alone ("ـs" stems to a tatweel): no token */
 		for (int k = 0; k < ns; k++)
 			if (len[k] == n && memcmp(stems[k], stems[ns], (size_t)n) == 0)
 				dup = 1;

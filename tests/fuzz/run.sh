@@ -15,7 +15,9 @@ max_len() {
 	params) echo 256 ;;
 	utf8 | html) echo 4096 ;;
 	response_input) echo 8192 ;;
-	consultation_spec) echo 16384 ;;
+	consultation_spec | upload) echo 16384 ;;
+	office) echo 8192 ;;
+	ledger_proof) echo 1024 ;;
 	*) echo 4096 ;;
 	esac
 }
