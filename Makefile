@@ -174,7 +174,7 @@ $(FUZZ_B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_B)/libagora.
 	@echo "  LD $@"; $(CC) $(CFLAGS) -Isrc -o $@ $< $(FUZZ_B)/libagora.a $(LDFLAGS) $(LIBS)
 
 # Durability (issue 11): the crash loop with its full count, 50 kill -9 under submission load
-# (tests/stress/crash_loop.sh; t500 in `make test` runs 4). About 3 minutes; docs/DURABILITY.md.
+# (tests/stress/crash_loop.sh; t500 in `make test` runs 4). 8 to 10 minutes on two busy cores; docs/DURABILITY.md.
 .PHONY: stress
 STRESS_ROUNDS ?= 50
 stress: deps all
