@@ -498,6 +498,8 @@ dispatch(struct server *s, struct request *r)
 	for (int i = 0; i < ROUTE_MAX_PARAMS && rt->params[i].name; i++)
 		if (rt->params[i].where == IN_PATH && strcmp(rt->params[i].name, "token") == 0)
 			r->path = rt->pattern;
+	if (r->out_of_memory)
+		return reply_error(r, 503, "out of memory; try again shortly");
 	for (int i = 0; i < ROUTE_MAX_PARAMS && rt->params[i].name; i++) {
 		/* a path segment always matched something: NULL is its copy that found no memory */
 		if (rt->params[i].where == IN_PATH && r->param[i] == NULL)

@@ -1,11 +1,13 @@
 #!/bin/bash
 # t505_faults: fault injection with libfiu on the submission path of a serving server, started
 # under fiu-run -x (the POSIX wrappers) and steered with fiu-ctrl while it serves:
-# - pwrite, fsync, fdatasync and rename failing at random, then the arena's allocations
+# - pwrite, fsync, fdatasync and rename failing at random (one client of four sends an
+#   attachment each time), then the arena's allocations
 #   ("agora/arena/alloc", src/util/arena.c) failing at random: every submission gets 201 or a
 #   503 problem+json, never anything else, and the server never dies;
-# - a full disk (pwrite, then fsync and fdatasync, failing with ENOSPC): 503 whose detail says
-#   the disk is full; the fault disabled, the same server accepts submissions again;
+# - a full disk (pwrite, then fsync and fdatasync, failing with ENOSPC; write for an attachment's
+#   blob): 503 whose detail says the disk is full; the fault disabled, the same server accepts
+#   submissions again, with attachments too;
 # - after a restart every response that got 201 is there, by id and content, exactly once, the
 #   database passes PRAGMA integrity_check and the log verifies.
 # SQLite only (tests/blackbox/sqlite-only): the faults reach the server's own system calls, and
@@ -21,23 +23,29 @@ command -v fiu-run >/dev/null && command -v fiu-ctrl >/dev/null ||
 
 # fiu CMD: a libfiu remote-control command to the serving server
 fiu() { fiu-ctrl -f "$FIFO" -c "$1" "$PID"; }
-# submit TAG: one submission; appends "STATUS TAG ID" to $TMP/results, body in $TMP/sub-TAG
+# submit TAG [attach]: one submission (with attach: multipart, with a small text attachment of
+# its own); appends "STATUS TAG ID" to $TMP/results, body in $TMP/sub-TAG
 submit() {
-	local code id
+	local code id body
 	printf '{"respondent":{"name":"F %s","organization":"Org","job_title":"T","country":"KE","stakeholder_type":"academia","email":"f@example.org"},"publish_as":"name","language":"en","summary":"FI %s","answers":[{"question":1,"text":"Answer %s"}]}' \
 		"$1" "$1" "$1" >"$TMP/req-$1.json"
+	if [ "${2:-}" = attach ]; then
+		printf 'A paper for %s.\n' "$1" >"$TMP/paper-$1.txt"
+		body=(-F "response=<$TMP/req-$1.json;type=application/json" -F "attachments=@$TMP/paper-$1.txt;type=text/plain")
+	else
+		body=(-H 'Content-Type: application/json' --data-binary @"$TMP/req-$1.json")
+	fi
 	code=$(curl -s -o "$TMP/sub-$1" -D "$TMP/subh-$1" -w '%{http_code}' --max-time 20 -X POST \
-		-H 'Content-Type: application/json' --data-binary @"$TMP/req-$1.json" \
-		"$BASE/api/v1/consultations/$ROUND/responses")
+		"${body[@]}" "$BASE/api/v1/consultations/$ROUND/responses")
 	id=$(sed -n 's/^{"id":"\([^"]*\)".*/\1/p' "$TMP/sub-$1")
 	echo "$code $1 ${id:-}" >>"$TMP/results"
 	LAST=$code
 }
-# burst NAME COUNT: COUNT submissions from 4 clients at once
+# burst NAME COUNT: COUNT submissions from 4 clients at once (the fourth sends attachments)
 burst() {
 	local c
 	for c in 1 2 3 4; do
-		(for i in $(seq 1 $(($2 / 4))); do submit "$1-$c-$i"; done) &
+		(for i in $(seq 1 $(($2 / 4))); do submit "$1-$c-$i" "$([ $c = 4 ] && echo attach)"; done) &
 	done
 	wait $(jobs -p | grep -vx "$PID")
 }
@@ -81,6 +89,7 @@ check "random I/O faults: the server is still up" kill -0 "$PID"
 check "random I/O faults: every answer is 201 or 503 problem+json ($(count io 201) x 201, $(count io 503) x 503)" only_201_503 io
 check "random I/O faults: some submissions failed (503) and some were stored (201)" \
 	sh -c "[ $(count io 503) -gt 0 ] && [ $(count io 201) -gt 0 ]"
+check "random I/O faults: submissions with attachments among the 201s ($(count io-4 201))" [ "$(count io-4 201)" -gt 0 ]
 submit after-io-1
 check "the faults disabled: 201 again, without a restart" [ "$LAST" = 201 ]
 
@@ -101,15 +110,27 @@ check "a full disk: 503" [ "$LAST" = 503 ]
 check "a full disk: the detail says the disk is full" grep -q '"detail":"[^"]*the disk is full' "$TMP/sub-full-1"
 check "a full disk: problem+json with Retry-After" sh -c "grep -qi '^content-type: application/problem+json' '$TMP/subh-full-1' && grep -qi '^retry-after:' '$TMP/subh-full-1'"
 fiu "disable name=posix/io/rw/pwrite"
+# an attachment's bytes go to a blob file with write(): enabled for this request alone, which
+# answers before any connection is suspended (see above)
+fiu "enable name=posix/io/rw/write,failinfo=28"
+submit full-att-1 attach
+fiu "disable name=posix/io/rw/write"
+check "a full disk under an attachment: 503 saying the disk is full" \
+	sh -c "[ '$LAST' = 503 ] && grep -q '\"detail\":\"the disk is full' '$TMP/sub-full-att-1' || { echo '# $LAST'; head -c 300 '$TMP/sub-full-att-1'; false; }"
 fiu "enable name=posix/io/sync/fdatasync,failinfo=28"
 fiu "enable name=posix/io/sync/fsync,failinfo=28"
 submit full-2
 check "fsync failing with ENOSPC: 503 saying the disk is full" \
 	sh -c "[ '$LAST' = 503 ] && grep -q 'the disk is full' '$TMP/sub-full-2' || { echo '# $LAST'; head -c 300 '$TMP/sub-full-2'; false; }"
+submit full-att-2 attach
+check "fsync failing with ENOSPC under an attachment: 503 saying the disk is full" \
+	sh -c "[ '$LAST' = 503 ] && grep -q 'the disk is full' '$TMP/sub-full-att-2' || { echo '# $LAST'; head -c 300 '$TMP/sub-full-att-2'; false; }"
 fiu "disable name=posix/io/sync/fdatasync"
 fiu "disable name=posix/io/sync/fsync"
 submit full-3
 check "space back: the same server accepts submissions again (201)" [ "$LAST" = 201 ]
+submit full-att-3 attach
+check "space back: and attachments (201)" [ "$LAST" = 201 ]
 
 # Every 201 is durable: a clean stop, the data checked, a restart.
 stop_server
