@@ -21,8 +21,9 @@ RUN=0
 command -v fiu-run >/dev/null && command -v fiu-ctrl >/dev/null ||
 	{ not_ok "fiu-run and fiu-ctrl are installed (apt-get install fiu-utils)"; finish; }
 
-# fiu CMD: a libfiu remote-control command to the serving server
-fiu() { fiu-ctrl -f "$FIFO" -c "$1" "$PID"; }
+# fiu CMD: a libfiu remote-control command to the serving server (bounded: fiu-ctrl would wait
+# for ever on the fifo of a server that died)
+fiu() { kill -0 "$PID" 2>/dev/null && timeout 5 fiu-ctrl -f "$FIFO" -c "$1" "$PID"; }
 # submit TAG [attach]: one submission (with attach: multipart, with a small text attachment of
 # its own); appends "STATUS TAG ID" to $TMP/results, body in $TMP/sub-TAG
 submit() {
@@ -66,7 +67,9 @@ count() { awk -v n="$1" -v s="$2" '$2 ~ "^" n "-" && $1 == s' "$TMP/results" | w
 
 init_data
 AGORA_BIN_FIU=$TMP/agora-fiu
-printf '#!/bin/sh\nexec fiu-run -x -f "%s" "%s" "$@"\n' "$FIFO" "$REAL" >"$AGORA_BIN_FIU"
+# (an ASan build, make asan, must not insist on coming first: fiu-run's libraries are preloaded)
+printf '#!/bin/sh\nexport ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"\nexec fiu-run -x -f "%s" "%s" "$@"\n' \
+	"$FIFO" "$REAL" >"$AGORA_BIN_FIU"
 chmod +x "$AGORA_BIN_FIU"
 AGORA=$AGORA_BIN_FIU start_server --submit-rate 0 --writer-batch 4
 check "the server runs under fiu-run, with its control fifo" test -p "$FIFO-$PID.in"
