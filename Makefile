@@ -184,3 +184,11 @@ fuzz-bins: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz/fuzz_%)
 $(FUZZ_B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/fuzz_dir.h $(FUZZ_B)/libagora.a
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"; $(CC) $(CFLAGS) -Isrc -o $@ $< $(FUZZ_B)/libagora.a $(LDFLAGS) $(LIBS)
+
+# Durability (issue 11): the crash loop with its full count, 50 kill -9 under submission load
+# (tests/stress/crash_loop.sh; t500 in `make test` runs 4). 8 to 10 minutes on two busy cores; docs/DURABILITY.md.
+.PHONY: stress
+STRESS_ROUNDS ?= 50
+stress: deps all
+	@bash tests/stress/crash_loop.sh $(STRESS_ROUNDS)
+# end durability

@@ -494,6 +494,15 @@ log_verify_folder(struct config *c)
 		free(v);
 		return 1;
 	}
+	/* One snapshot for every read: against a serving server, statements each seeing the rows of
+	 * their own moment found batches committed between two of them as mismatches. */
+	if (db_exec(v->db, db_is_postgres(v->db) ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+						 : "BEGIN", &e) != 0) {
+		fprintf(stderr, "agora log verify: %s\n", e.msg);
+		db_close(v->db);
+		free(v);
+		return 1;
+	}
 	if ((st = db_prepare(v->db, SQL_KEYS)) == NULL) {
 		fprintf(stderr, "agora log verify: this database has no public log (run any command that "
 			"opens it, such as 'agora serve', to migrate it)\n");

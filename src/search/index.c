@@ -326,6 +326,10 @@ index_response(struct ix *x, int64_t id, struct err *e)
 	d.region = arena_strdup(x->a, db_col_text(st, 11));
 	version = (int)db_col_int64(st, 12);
 	db_done(st);
+	if (lang == NULL || d.url == NULL || d.consultation == NULL || d.title == NULL) {
+		buf_free(&d.body);
+		return err_set(e, ERR_BUSY, "out of memory");
+	}
 	/* The language of what the respondent wrote, before the attachments are added. */
 	text = d.body.data ? d.body.data : "";
 	d.language = str_eq(lang, "und") || lang[0] == '\0' ? langid_detect(text, d.body.len) : lang;

@@ -102,6 +102,8 @@ db_savepoint_rollback(struct db *db)
 	return db->drv->tx(db, TX_ROLLBACK_TO) == 0 ? db->drv->tx(db, TX_RELEASE) : -1;
 }
 
+int db_in_transaction(struct db *db) { return db->drv->in_tx(db); }
+
 int64_t db_last_insert_id(struct db *db) { return db->drv->last_insert_id(db); }
 int db_changes(struct db *db) { return db->drv->changes(db); }
 const char *db_errmsg(struct db *db) { return db->drv->errmsg(db); }
@@ -115,6 +117,8 @@ db_err(struct db *db, struct err *e, const char *what)
 		return err_set(e, ERR_BUSY, "%s: the database is busy, try again", what);
 	case DB_FULL:
 		return err_set(e, ERR_FULL, "%s: the disk is full", what);
+	case DB_IOERR:
+		return err_set(e, ERR_BUSY, "%s: the database could not write to the disk (I/O error); try again later", what);
 	case DB_CONSTRAINT:
 		return err_set(e, ERR_CONFLICT, "%s: %s", what, db_errmsg(db));
 	default:

@@ -17,7 +17,8 @@ enum db_rc {
 	DB_ERROR,	/* anything else: a bug or a broken database */
 	DB_BUSY,	/* locked: try later (503) */
 	DB_FULL,	/* disk full (503) */
-	DB_CONSTRAINT	/* a UNIQUE, CHECK or foreign key said no */
+	DB_CONSTRAINT,	/* a UNIQUE, CHECK or foreign key said no */
+	DB_IOERR	/* the disk failed a read, write or sync (503) */
 };
 
 enum db_open_flags { DB_READONLY = 1, DB_CREATE = 2 };
@@ -55,6 +56,10 @@ int db_rollback(struct db *db);
 int db_savepoint(struct db *db);	/* one level, named "item" */
 int db_savepoint_release(struct db *db);
 int db_savepoint_rollback(struct db *db);
+/* 1 while the transaction db_begin opened is still open. SQLite rolls a whole transaction back
+ * by itself after some errors (disk I/O, disk full, out of memory): then 0, and whatever the
+ * transaction had written is gone, however many savepoints were released in it. */
+int db_in_transaction(struct db *db);
 
 /* SQLite's rowid; on PostgreSQL the id the driver's RETURNING id gave (docs/POSTGRES.md). */
 int64_t db_last_insert_id(struct db *db);

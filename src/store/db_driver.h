@@ -22,6 +22,8 @@ struct db_driver {
 	int (*exec)(struct db *db, const char *sql, struct err *e);
 	/* BEGIN (as the driver means it), COMMIT, ROLLBACK, SAVEPOINT item, RELEASE item, ROLLBACK TO */
 	int (*tx)(struct db *db, int op);
+	/* 1 while the transaction db_begin opened is still open (db_in_transaction) */
+	int (*in_tx)(struct db *db);
 	int64_t (*last_insert_id)(struct db *db);
 	int (*changes)(struct db *db);
 	const char *(*errmsg)(struct db *db);

@@ -67,7 +67,7 @@ struct pg_db {
 static const struct db_driver pg_driver;
 
 /* SQLSTATE classes: 23 integrity constraint; serialization failure, deadlock and a lock not
- * available are "try again" like SQLite's BUSY; 53100 is disk full. */
+ * available are "try again" like SQLite's BUSY; 53100 is disk full, 58030 an I/O error. */
 static enum db_rc
 map_state(const char *s)
 {
@@ -79,6 +79,8 @@ map_state(const char *s)
 		return DB_BUSY;
 	if (strcmp(s, "53100") == 0)
 		return DB_FULL;
+	if (strcmp(s, "58030") == 0)
+		return DB_IOERR;
 	return DB_ERROR;
 }
 
@@ -708,6 +710,15 @@ pg_changes(struct db *db)
 	return PG(db)->changes;
 }
 
+static int
+pg_in_tx(struct db *db)
+{
+	struct pg_db *pg = PG(db);
+	PGTransactionStatusType ts = PQtransactionStatus(pg->c);
+
+	return pg->in_tx && ts != PQTRANS_IDLE && ts != PQTRANS_UNKNOWN;
+}
+
 static const char *
 pg_errmsg(struct db *db)
 {
@@ -729,6 +740,7 @@ static const struct db_driver pg_driver = {
 	.col_is_null = pg_col_is_null,
 	.exec = pg_exec,
 	.tx = pg_tx,
+	.in_tx = pg_in_tx,
 	.last_insert_id = pg_last_insert_id,
 	.changes = pg_changes,
 	.errmsg = pg_errmsg,

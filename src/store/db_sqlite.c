@@ -1,7 +1,11 @@
 /* db_sqlite.c: the SQLite driver of db.h (WAL, synchronous=FULL, cached statements). */
 #include "db_driver.h"
+#include "../util/log.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +20,8 @@ struct sq_stmt {
 struct sq_db {
 	struct db base;		/* first: a struct db * is a struct sq_db * */
 	sqlite3 *h;
+	int in_tx;		/* between a BEGIN that worked and COMMIT/ROLLBACK */
+	enum db_rc lost;	/* what ended the transaction when SQLite rolled it back itself */
 	struct sq_stmt cache[STMT_CACHE];
 };
 
@@ -41,19 +47,85 @@ map_rc(int rc)
 		return DB_FULL;
 	case SQLITE_CONSTRAINT:
 		return DB_CONSTRAINT;
+	case SQLITE_IOERR:
+		return DB_IOERR;
 	default:
 		return DB_ERROR;
 	}
+}
+
+/* The system error of this thread's last failed disk call in SQLite, as SQLite's error log
+ * reports it ("os_unix.c:LINE: (ERRNO) fsync(PATH) - ..."): sqlite3_system_errno reads errno
+ * later, after the rollback's own calls. 0 before each of our calls into SQLite. */
+static _Thread_local int os_errno;
+
+static void
+sqlite_log(void *unused, int code, const char *msg)
+{
+	int e;
+
+	switch (code & 0xff) {
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_CORRUPT:
+	case SQLITE_CANTOPEN:
+		if (sscanf(msg, "os_unix.c:%*d: (%d)", &e) == 1)
+			os_errno = e;
+		log_warn("msg=\"sqlite\" code=%d detail=\"%s\"", code, msg);
+		break;
+	case SQLITE_NOTICE:	/* a WAL recovered after a crash, say */
+		log_info("msg=\"sqlite\" code=%d detail=\"%s\"", code, msg);
+		break;
+	}
+}
+
+static void
+sqlite_setup(void)
+{
+	/* before SQLite's first use; refused (and then without) if something used it already */
+	sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, NULL);
+}
+
+/* rc as db.h's: a disk I/O error whose system error is ENOSPC or EDQUOT (an fsync, say: SQLite
+ * itself says SQLITE_FULL for a short write only) is the disk being full. */
+static enum db_rc
+sq_rc(struct sq_db *db, int rc)
+{
+	enum db_rc r = map_rc(rc);
+	int e = os_errno ? os_errno : sqlite3_system_errno(db->h);
+
+	if (r == DB_IOERR && (e == ENOSPC || e == EDQUOT))
+		r = DB_FULL;
+	return r;
+}
+
+/* 1 when the transaction BEGIN opened is gone although nobody ended it: after a disk I/O error,
+ * a full disk or no memory SQLite rolls the whole transaction back by itself. Then nothing may
+ * run until COMMIT or ROLLBACK ends it on our side too: a statement would commit on its own
+ * (autocommit) and a SAVEPOINT would open a new transaction that its RELEASE commits, each
+ * a piece of a batch the writer is about to fail. db->base.last says why. */
+static int
+sq_lost(struct sq_db *db)
+{
+	if (!db->in_tx || !sqlite3_get_autocommit(db->h))
+		return 0;
+	if (db->lost == DB_OK)
+		db->lost = db->base.last != DB_OK && db->base.last != DB_ROW && db->base.last != DB_DONE
+				   ? db->base.last : DB_IOERR;
+	db->base.last = db->lost;
+	return 1;
 }
 
 /* Opens PATH (db_open has taken "sqlite:" off the URL). */
 int
 db_sqlite_open(const char *path, int flags, struct db **out, struct err *e)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct sq_db *db;
 	int oflags = SQLITE_OPEN_NOMUTEX;
 
 	*out = NULL;
+	pthread_once(&once, sqlite_setup);
 	oflags |= (flags & DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	if (flags & DB_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
@@ -187,7 +259,12 @@ sq_bind_null(struct db_stmt *st, int idx)
 static enum db_rc
 sq_step(struct db_stmt *st)
 {
-	return map_rc(sqlite3_step(ST(st)));
+	struct sq_db *db = SQ(st->db);
+
+	if (sq_lost(db))
+		return db->lost;
+	os_errno = 0;
+	return sq_rc(db, sqlite3_step(ST(st)));
 }
 
 static int64_t
@@ -223,11 +300,18 @@ static int
 sq_exec(struct db *db, const char *sql, struct err *e)
 {
 	char *msg = NULL;
-	int rc = sqlite3_exec(SQ(db)->h, sql, NULL, NULL, &msg);
+	int rc;
+
+	if (sq_lost(SQ(db)))
+		return err_set(e, db->last == DB_FULL ? ERR_FULL : ERR_BUSY,
+			       "the transaction was rolled back after an error: %s", sqlite3_errmsg(SQ(db)->h));
+	os_errno = 0;
+	rc = sqlite3_exec(SQ(db)->h, sql, NULL, NULL, &msg);
 
 	if (rc != SQLITE_OK) {
-		db->last = map_rc(rc);
-		err_set(e, db->last == DB_FULL ? ERR_FULL : ERR_INTERNAL, "%s", msg ? msg : "error");
+		db->last = sq_rc(SQ(db), rc);
+		err_set(e, db->last == DB_FULL ? ERR_FULL : db->last == DB_IOERR ? ERR_BUSY : ERR_INTERNAL,
+			"%s", msg ? msg : "error");
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -245,10 +329,35 @@ sq_tx(struct db *db, int op)
 		[TX_RELEASE] = "RELEASE item",
 		[TX_ROLLBACK_TO] = "ROLLBACK TO item",
 	};
-	int rc = sqlite3_exec(SQ(db)->h, sql[op], NULL, NULL, NULL);
+	struct sq_db *sq = SQ(db);
+	int rc;
 
-	db->last = map_rc(rc);
+	if (op == TX_ROLLBACK && sq_lost(sq)) {	/* already done by SQLite */
+		sq->in_tx = 0;
+		return 0;
+	}
+	if (op != TX_BEGIN && sq_lost(sq)) {
+		if (op == TX_COMMIT)
+			sq->in_tx = 0;
+		return -1;
+	}
+	os_errno = 0;
+	rc = sqlite3_exec(sq->h, sql[op], NULL, NULL, NULL);
+	db->last = sq_rc(sq, rc);
+	if (op == TX_BEGIN && rc == SQLITE_OK) {
+		sq->in_tx = 1;
+		sq->lost = DB_OK;
+	} else if (op == TX_COMMIT || op == TX_ROLLBACK) {
+		/* a COMMIT that failed busy leaves the transaction open (still ours to roll back) */
+		sq->in_tx = !sqlite3_get_autocommit(sq->h);
+	}
 	return rc == SQLITE_OK ? 0 : -1;
+}
+
+static int
+sq_in_tx(struct db *db)
+{
+	return SQ(db)->in_tx && !sqlite3_get_autocommit(SQ(db)->h);
 }
 
 static int64_t
@@ -284,6 +393,7 @@ static const struct db_driver sqlite_driver = {
 	.col_is_null = sq_col_is_null,
 	.exec = sq_exec,
 	.tx = sq_tx,
+	.in_tx = sq_in_tx,
 	.last_insert_id = sq_last_insert_id,
 	.changes = sq_changes,
 	.errmsg = sq_errmsg,

@@ -149,6 +149,27 @@ apply_counts(struct db *db)
 	return rc == DB_DONE ? 0 : -1;
 }
 
+/* After a failed item: when the database ended the whole transaction (SQLite does, after a disk
+ * I/O error or a full disk), every item of the batch fails with that item's error, those that
+ * had worked too: their writes are gone with it. Returns 1 then, 0 when the batch goes on. */
+static int
+batch_lost(struct writer *w, size_t n, const struct err *e)
+{
+	struct err why;
+
+	if (db_in_transaction(w->db))
+		return 0;
+	why = *e;	/* e may be one of the items' */
+	log_error("msg=\"the transaction was rolled back by the database, batch failed\" items=%zu error=\"%s\"",
+		  n, why.msg);
+	db_rollback(w->db);
+	for (size_t i = 0; i < n; i++) {
+		w->batch[i].rc = -1;
+		w->batch[i].err = why;
+	}
+	return 1;
+}
+
 static void
 run_batch(struct writer *w, size_t n)
 {
@@ -172,21 +193,33 @@ run_batch(struct writer *w, size_t n)
 		if (db_savepoint(w->db) != 0) {
 			it->rc = db_err(w->db, &it->err, "savepoint");
 			failed++;
+			if (batch_lost(w, n, &it->err)) {
+				failed = n;
+				goto done;
+			}
 			continue;
 		}
 		it->rc = it->fn(w->db, it->arg, &it->err);
 		if (it->rc != 0) {
 			if (it->err.kind == ERR_NONE)
 				err_set(&it->err, ERR_INTERNAL, "the write failed");
-			db_savepoint_rollback(w->db);
 			failed++;
+			if (batch_lost(w, n, &it->err)) {
+				failed = n;
+				goto done;
+			}
+			db_savepoint_rollback(w->db);
 		} else if (db_savepoint_release(w->db) != 0) {
 			/* A statement failed and the closure went on as if not: PostgreSQL has aborted
 			 * the transaction, and only going back to the savepoint saves the others. */
 			it->rc = db_err(w->db, &it->err, "release");
 			log_error("msg=\"a write failed without saying so\" error=\"%s\"", it->err.msg);
-			db_savepoint_rollback(w->db);
 			failed++;
+			if (batch_lost(w, n, &it->err)) {
+				failed = n;
+				goto done;
+			}
+			db_savepoint_rollback(w->db);
 		}
 	}
 	if (w->seal != NULL && failed < n) {

@@ -1,6 +1,7 @@
 /* arena.c: chunked bump allocator for request lifetimes. */
 #include "arena.h"
 
+#include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,23 @@ struct arena {
 	struct chunk *head;
 	size_t total;
 };
+
+/* Fault injection (docs/DURABILITY.md): the failure point "agora/arena/alloc" makes an
+ * allocation fail as if memory had run out. It is libfiu's, found at load time in a process that
+ * fiu-run started (libfiu is then loaded; enable it with fiu-ctrl or fiu-run -c); otherwise the
+ * pointer stays NULL, nothing links libfiu, and an allocation pays one predictable branch. */
+static int (*fault_fail)(const char *name);
+
+__attribute__((constructor)) static void
+arena_faults_find(void)
+{
+	void *self = dlopen(NULL, RTLD_LAZY);
+
+	if (self != NULL) {
+		*(void **)&fault_fail = dlsym(self, "fiu_fail");
+		dlclose(self);
+	}
+}
 
 struct arena *
 arena_new(void)
@@ -48,6 +66,8 @@ arena_alloc(struct arena *a, size_t n)
 	void *p;
 
 	if (n > SIZE_MAX / 2)
+		return NULL;
+	if (fault_fail != NULL && fault_fail("agora/arena/alloc"))
 		return NULL;
 	if (need == 0)
 		need = ARENA_ALIGN;

@@ -51,6 +51,7 @@ struct request {
 	struct buf body_in;	/* request body, up to the route's limit */
 	struct upload *upload;	/* a form or multipart body, parsed as it arrives */
 	int body_too_large;
+	int out_of_memory;	/* an allocation before the handler failed: dispatch answers 503 */
 	uint64_t body_bytes;
 
 	int status;

@@ -498,10 +498,15 @@ dispatch(struct server *s, struct request *r)
 	for (int i = 0; i < ROUTE_MAX_PARAMS && rt->params[i].name; i++)
 		if (rt->params[i].where == IN_PATH && strcmp(rt->params[i].name, "token") == 0)
 			r->path = rt->pattern;
-	for (int i = 0; i < ROUTE_MAX_PARAMS && rt->params[i].name; i++)
-		if (rt->params[i].where == IN_PATH && r->param[i] != NULL &&
-		    route_param_check(&rt->params[i], r->param[i], &w.why) != 0)
+	if (r->out_of_memory)
+		return reply_error(r, 503, "out of memory; try again shortly");
+	for (int i = 0; i < ROUTE_MAX_PARAMS && rt->params[i].name; i++) {
+		/* a path segment always matched something: NULL is its copy that found no memory */
+		if (rt->params[i].where == IN_PATH && r->param[i] == NULL)
+			return reply_error(r, 503, "out of memory; try again shortly");
+		if (rt->params[i].where == IN_PATH && route_param_check(&rt->params[i], r->param[i], &w.why) != 0)
 			return reply_error(r, 404, _("There is nothing at this address."));
+	}
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, take_param, &w);
 	if (w.bad != NULL) {
 		char *msg = arena_printf(r->arena, "%s %s", w.bad, w.why);
@@ -607,6 +612,28 @@ representation(struct request *r, int *vary_ae, int *gz, char etag[COMPRESS_ETAG
 	return buf_detach(&r->out, len);
 }
 
+/* What a request that found no memory gets, its own arena included. */
+#define PROBLEM_NO_MEMORY "{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503," \
+			  "\"detail\":\"out of memory; try again shortly\"}\n"
+
+/* 503 without a request (its arena could not be made): a static body, no arena needed. */
+static enum MHD_Result
+reply_no_memory(struct MHD_Connection *conn)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(PROBLEM_NO_MEMORY),
+								    (void *)PROBLEM_NO_MEMORY,
+								    MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Content-Type", "application/problem+json");
+	MHD_add_response_header(resp, "Retry-After", "2");
+	ret = MHD_queue_response(conn, 503, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 static enum MHD_Result
 send_reply(struct request *r)
 {
@@ -622,8 +649,9 @@ send_reply(struct request *r)
 		buf_reset(&r->out);
 		r->out.failed = 0;
 		r->status = 503;
-		r->content_type = "text/plain; charset=utf-8";
-		buf_puts(&r->out, "Service Unavailable: out of memory\n");
+		r->content_type = "application/problem+json";
+		buf_puts(&r->out, PROBLEM_NO_MEMORY);
+		request_header(r, "Retry-After", "2");
 	}
 	if (r->file_fd > 0) {
 		resp = MHD_create_response_from_fd64((uint64_t)r->file_size, r->file_fd);
@@ -728,7 +756,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 
 	if (r == NULL) {
 		if ((r = request_new(s, conn, url, method)) == NULL)
-			return MHD_NO;
+			return reply_no_memory(conn);
 		*con_cls = r;
 		atomic_fetch_add(&s->inflight, 1);
 		client_address(s, r);

@@ -98,7 +98,7 @@ submit_attachments(struct request *r, struct response_input *in, int *status, co
 		if (blob_finish(u->file[i].w, a->sha256, &size, &e) != 0) {
 			u->file[i].w = NULL;
 			*status = 503;
-			*why = "cannot store the attachment now";
+			*why = e.kind == ERR_FULL ? UPLOAD_DISK_FULL : "cannot store the attachment now";
 			return -1;
 		}
 		u->file[i].w = NULL;

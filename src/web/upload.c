@@ -16,7 +16,7 @@ iterate(void *cls, enum MHD_ValueKind kind, const char *key, const char *filenam
 {
 	struct request *r = cls;
 	struct upload *u = r->upload;
-	struct err e;
+	struct err e = { 0 };
 
 	if (u->status != 0)
 		return MHD_YES;	/* already failed: read the rest, store nothing */
@@ -43,7 +43,7 @@ iterate(void *cls, enum MHD_ValueKind kind, const char *key, const char *filenam
 			f->filename = arena_strdup(r->arena, filename[0] ? filename : "attachment");
 			if (f->field == NULL || f->filename == NULL || blob_begin(u->blobs, &f->w, &e) != 0) {
 				u->status = 503;
-				u->why = "cannot store the attachment now";
+				u->why = e.kind == ERR_FULL ? UPLOAD_DISK_FULL : "cannot store the attachment now";
 				return MHD_YES;
 			}
 			u->nfiles++;
@@ -56,7 +56,7 @@ iterate(void *cls, enum MHD_ValueKind kind, const char *key, const char *filenam
 		}
 		if (size > 0 && blob_write(f->w, data, size, &e) != 0) {
 			u->status = 503;
-			u->why = "cannot store the attachment now";
+			u->why = e.kind == ERR_FULL ? UPLOAD_DISK_FULL : "cannot store the attachment now";
 			return MHD_YES;
 		}
 		f->size += (int64_t)size;
@@ -99,8 +99,10 @@ upload_begin(struct request *r, struct blobs *blobs, int64_t max_file_bytes)
 	if (ct == NULL || (strncasecmp(ct, "multipart/form-data", 19) != 0 &&
 			   strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0))
 		return 0;
-	if ((u = arena_alloc(r->arena, sizeof(*u))) == NULL)
+	if ((u = arena_alloc(r->arena, sizeof(*u))) == NULL) {
+		r->out_of_memory = 1;	/* not "not a form": a 503 */
 		return 0;
+	}
 	u->blobs = blobs;
 	u->max_file_bytes = max_file_bytes;
 	r->upload = u;

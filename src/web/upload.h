@@ -10,6 +10,8 @@
 #define UPLOAD_MAX_FIELDS 48
 #define UPLOAD_MAX_FILES 10
 #define UPLOAD_FIELD_MAX_BYTES (256 * 1024)
+/* The detail of a 503 when an attachment met a full disk (blobs.c: ENOSPC or EDQUOT). */
+#define UPLOAD_DISK_FULL "the disk is full: the attachment cannot be stored now"
 
 struct upload_file {
 	char *field, *filename;

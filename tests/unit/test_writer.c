@@ -96,6 +96,10 @@ insert_fn(struct db *db, void *arg, struct err *e)
 	db_bind_int64(st, 1, it->v);
 	if (db_run(st) != DB_DONE)
 		return db_err(db, e, "insert");
+	if (it->fail == 2) {	/* as SQLite does after a disk I/O error: the whole transaction */
+		db_exec(db, "ROLLBACK", e);
+		return err_set(e, ERR_BUSY, "item %d lost the transaction", it->v);
+	}
 	if (it->fail)
 		return err_set(e, ERR_INVALID, "item %d says no", it->v);
 	return 0;
@@ -209,6 +213,51 @@ test_failure_is_alone(void **state)
 	assert_int_equal(count_rows(f->rd, -1), 9);
 }
 
+/* The database ends the transaction itself in the middle of a batch (SQLite after a disk I/O
+ * error or a full disk): every item fails, those before it too, and none of the batch's rows is
+ * stored: the items after it must not run on their own in autocommit, nor a SAVEPOINT open a
+ * transaction of its own that its RELEASE commits. */
+static void
+test_lost_transaction_fails_batch(void **state)
+{
+	struct fixture *f = fixture_open(state, 64, 64, 200);
+	static struct item first, items[6], after;
+	struct writer_stats s;
+	struct err e;
+	int done = 0;
+
+	first = (struct item){ .v = 200 };
+	memset(items, 0, sizeof(items));
+	for (int i = 0; i < 6; i++) {
+		items[i].v = 300 + i;
+		items[i].fail = i == 2 ? 2 : 0;
+	}
+	assert_int_equal(writer_start(f->w, &e), 0);
+	assert_int_equal(writer_submit(f->w, insert_fn, insert_done, &first, &e), 0);
+	wait_queue_empty(f->w);	/* the next six make one batch */
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(writer_submit(f->w, insert_fn, insert_done, &items[i], &e), 0);
+	for (int i = 0; i < 1000 && !done; i++) {
+		sleep_ms(5);
+		pthread_mutex_lock(&items_lock);
+		done = items[5].done;
+		pthread_mutex_unlock(&items_lock);
+	}
+	writer_get_stats(f->w, &s);
+	assert_int_equal(s.batches, 2);
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(items[i].done, 1);
+		assert_int_equal(items[i].rc, -1);
+		assert_int_equal(items[i].kind, ERR_BUSY);
+		assert_int_equal(count_rows(f->rd, items[i].v), 0);
+	}
+	assert_int_equal(count_rows(f->rd, -1), 1);
+	/* and the next batch works */
+	after = (struct item){ .v = 400 };
+	assert_int_equal(writer_run(f->w, insert_fn, &after, &e), 0);
+	assert_int_equal(count_rows(f->rd, -1), 2);
+}
+
 static void
 test_full_queue_busy(void **state)
 {
@@ -301,6 +350,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_commit_visible, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_is_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_transaction_fails_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_queue_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spare_leaves_room, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_drains, setup, teardown),
