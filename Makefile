@@ -172,3 +172,18 @@ fuzz-bins: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz/fuzz_%)
 $(FUZZ_B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_B)/libagora.a
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"; $(CC) $(CFLAGS) -Isrc -o $@ $< $(FUZZ_B)/libagora.a $(LDFLAGS) $(LIBS)
+
+# The slow abuse suites (issue 11, docs/ABUSE.md), not part of `make test`: slowhttptest's slow
+# headers, body and read with 1,000 connections while a probe measures ordinary requests
+# (SLOW_SECONDS an attack), and sqlmap against every operation with a parameter (SQLMAP_LEVEL,
+# SQLMAP_RISK). Results in build/abuse/.
+.PHONY: slow-clients sqlmap
+slow-clients: deps
+	@sh scripts/deps.sh --abuse
+	@$(MAKE) --no-print-directory all
+	@bash tests/abuse/slow_clients.sh
+
+sqlmap: deps
+	@sh scripts/deps.sh --abuse
+	@$(MAKE) --no-print-directory all
+	@bash tests/abuse/sqlmap.sh
