@@ -717,7 +717,8 @@ request_new(struct server *s, struct MHD_Connection *conn, const char *url, cons
 	return r;
 }
 
-/* Content-Length headers seen on a request, and whether they disagree. */
+/* A request's framing headers: its Content-Length values (do they disagree?), and whether it has
+ * Transfer-Encoding too. */
 struct framing {
 	const char *length;
 	int lengths, differ, chunked;
