@@ -192,3 +192,18 @@ STRESS_ROUNDS ?= 50
 stress: deps all
 	@bash tests/stress/crash_loop.sh $(STRESS_ROUNDS)
 # end durability
+
+# The slow abuse suites (issue 11, docs/ABUSE.md), not part of `make test`: slowhttptest's slow
+# headers, body and read with 1,000 connections while a probe measures ordinary requests
+# (SLOW_SECONDS an attack), and sqlmap against every operation with a parameter (SQLMAP_LEVEL,
+# SQLMAP_RISK). Results in build/abuse/.
+.PHONY: slow-clients sqlmap
+slow-clients: deps
+	@sh scripts/deps.sh --abuse
+	@$(MAKE) --no-print-directory all
+	@bash tests/abuse/slow_clients.sh
+
+sqlmap: deps
+	@sh scripts/deps.sh --abuse
+	@$(MAKE) --no-print-directory all
+	@bash tests/abuse/sqlmap.sh

@@ -340,17 +340,25 @@ status_of(int st)
 	}
 }
 
-/* The worker's stderr, one line, for the log. */
+/* The worker's stderr, one line, for the log, with how it ended and the limits it ran under:
+ * a signal (SIGXCPU, SIGKILL, or SIGABRT after a failed allocation) says a limit stopped it. */
 static void
-log_stderr(const char *path, const char *errbuf, size_t n)
+log_stderr(const char *path, const char *errbuf, size_t n, int st, const struct extract_limits *l)
 {
-	char line[STDERR_KEEP + 1];
+	char line[STDERR_KEEP + 1], ended[48];
 	size_t i;
 
 	for (i = 0; i < n && i < STDERR_KEEP; i++)
 		line[i] = errbuf[i] == '\n' || errbuf[i] == '"' ? ' ' : errbuf[i];
 	line[i] = '\0';
-	log_warn("msg=\"text extraction failed\" path=\"%s\" worker=\"%s\"", path, line);
+	if (st != -1 && WIFSIGNALED(st))
+		snprintf(ended, sizeof(ended), "signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+	else if (st != -1 && WIFEXITED(st))
+		snprintf(ended, sizeof(ended), "exit %d", WEXITSTATUS(st));
+	else
+		snprintf(ended, sizeof(ended), "unknown");
+	log_warn("msg=\"text extraction failed\" path=\"%s\" ended=\"%s\" limits=\"cpu=%ds as=%lld\" worker=\"%s\"",
+		 path, ended, l->cpu_seconds, l->memory_bytes, line);
 }
 
 enum extract_status
@@ -466,7 +474,7 @@ extract_run(const char *exe, const char *path, const char *media_type,
 		s = status_of(st);
 		if (s == EXTRACT_FAILED) {
 			err_set(e, ERR_INVALID, "the file could not be read (damaged, too big, or not of its type)");
-			log_stderr(path, errbuf, nerr);
+			log_stderr(path, errbuf, nerr, st, &l);
 		}
 	}
 	if (s != EXTRACT_OK)

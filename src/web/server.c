@@ -745,6 +745,42 @@ request_new(struct server *s, struct MHD_Connection *conn, const char *url, cons
 	return r;
 }
 
+/* A request's framing headers: its Content-Length values (do they disagree?), and whether it has
+ * Transfer-Encoding too. */
+struct framing {
+	const char *length;
+	int lengths, differ, chunked;
+};
+
+static enum MHD_Result
+take_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	if (strcasecmp(key, "Content-Length") == 0) {
+		if (f->lengths++ > 0 && strcmp(f->length, value != NULL ? value : "") != 0)
+			f->differ = 1;
+		f->length = value != NULL ? value : "";
+	} else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+		f->chunked = 1;
+	}
+	return MHD_YES;
+}
+
+/* A request whose length two parsers could read differently (RFC 9112 6.3: Content-Length
+ * headers that disagree, or Content-Length with Transfer-Encoding): a proxy in front might take
+ * what follows as a second request of its own. Answered 400 and the connection closed, so that
+ * nothing after it on the connection is read as a request. Equal Content-Lengths are one. */
+static int
+framing_ambiguous(struct MHD_Connection *conn)
+{
+	struct framing f = { "", 0, 0, 0 };
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, take_framing, &f);
+	return f.differ || (f.chunked && f.lengths > 0);
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 	   const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
@@ -765,6 +801,13 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		r->route_index = route_match(r, method, url, &r->allow);
 		if (r->route_index >= 0)
 			r->route = &routes[r->route_index];
+		if (framing_ambiguous(conn)) {
+			log_warn("msg=\"ambiguous request length: refused\" addr=%s id=%s", r->client, r->id);
+			reply_problem(r, 400, NULL, "the request's length is ambiguous: Content-Length headers that "
+				      "disagree, or Content-Length with Transfer-Encoding", NULL);
+			request_header(r, "Connection", "close");
+			return send_reply(r);
+		}
 		if (method_has_body(method)) {
 			cl = request_get_header(r, "Content-Length");
 			if (r->route != NULL && (r->route->flags & ROUTE_UPLOAD))

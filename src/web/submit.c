@@ -72,6 +72,22 @@ submit_read(struct request *r, struct response_input *in, struct field_errors *f
 	return 0;
 }
 
+/* A file name kept as the client sent it: valid UTF-8 of at most 200 bytes, no path (slashes,
+ * backslashes, "." or ".."), no quote, no control character. Others are replaced by
+ * attachment-N.ext. */
+static int
+filename_safe(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > 200 || !utf8_valid(name, len) || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '/' || *p == '\\' || *p == '"')
+			return 0;
+	return 1;
+}
+
 int
 submit_attachments(struct request *r, struct response_input *in, int *status, const char **why)
 {
@@ -82,6 +98,13 @@ submit_attachments(struct request *r, struct response_input *in, int *status, co
 
 	if (u == NULL)
 		return 0;
+	/* A part named attachments without a file name libmicrohttpd could read (a NUL byte or an
+	 * unclosed quote in filename="..."): refused, never taken as a text field and dropped. */
+	if (upload_field(r, "attachments") != NULL) {
+		*status = 400;
+		*why = "an attachment has no readable file name: send each as a file part with filename=\"...\"";
+		return -1;
+	}
 	for (int i = 0; i < u->nfiles; i++) {
 		types[i] = sniff_file(blob_temp_path(u->file[i].w), mime, sizeof(mime));
 		if (types[i] == SNIFF_OTHER) {
@@ -105,8 +128,7 @@ submit_attachments(struct request *r, struct response_input *in, int *status, co
 		a->size = size;
 		a->media_type = sniff_media_type(types[i]);
 		a->filename = u->file[i].filename;
-		if (!utf8_valid(a->filename, strlen(a->filename)) || strlen(a->filename) > 200 ||
-		    strpbrk(a->filename, "/\\\"\r\n") != NULL)
+		if (!filename_safe(a->filename))
 			a->filename = arena_printf(r->arena, "attachment-%d.%s", i + 1,
 						   sniff_extension(types[i]));
 		in->nattachments++;
