@@ -1,6 +1,6 @@
 # Agora: plain Makefile. `make run` serves the demo; `make test` runs the fast tier.
 CC ?= cc
-PKGS := libmicrohttpd sqlite3 libpq libsodium icu-uc icu-i18n jansson libcmark libical poppler-glib libzip libxml-2.0 libexttextcat libcurl pangocairo xlsxwriter libarchive zlib
+PKGS := libmicrohttpd sqlite3 libpq libsodium icu-uc icu-i18n jansson libcmark libical poppler-glib libzip libxml-2.0 libexttextcat libcurl pangocairo xlsxwriter libarchive zlib libseccomp
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
