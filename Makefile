@@ -172,3 +172,22 @@ fuzz-bins: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz/fuzz_%)
 $(FUZZ_B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_B)/libagora.a
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"; $(CC) $(CFLAGS) -Isrc -o $@ $< $(FUZZ_B)/libagora.a $(LDFLAGS) $(LIBS)
+
+# valgrind: every unit test program ($(B)/tests/test_*) under memcheck, leaks included; any error
+# or definite/indirect leak fails it. Third-party noise: tests/valgrind.supp, each entry explained.
+# Logs: $(B)/valgrind/<test>.log. Slow (minutes): not part of `make test`.
+VALGRIND := valgrind --tool=memcheck --error-exitcode=99 --leak-check=full \
+	--show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+	--suppressions=tests/valgrind.supp --num-callers=30
+.PHONY: valgrind
+valgrind: deps all $(UNIT_BIN)
+	@mkdir -p $(B)/valgrind; fails=""; \
+	for t in $(UNIT_BIN); do \
+		name=$$(basename $$t); \
+		if $(VALGRIND) --log-file=$(B)/valgrind/$$name.log $$t >$(B)/valgrind/$$name.out 2>&1; then \
+			printf '%-40s clean\n' $$name; \
+		else \
+			printf '%-40s FAILED (exit %s): %s\n' $$name $$? $(B)/valgrind/$$name.log; fails="$$fails $$name"; \
+		fi; \
+	done; \
+	if [ -n "$$fails" ]; then echo "valgrind: not clean:$$fails"; exit 1; fi; echo "valgrind: all clean"
