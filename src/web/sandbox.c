@@ -25,7 +25,7 @@
 #include "../util/log.h"
 
 int
-sandbox_listen(const struct sockaddr_in *sa, int backlog, struct err *e)
+sandbox_bind(const struct sockaddr_in *sa, struct err *e)
 {
 	int fd, one = 1;
 
@@ -33,7 +33,7 @@ sandbox_listen(const struct sockaddr_in *sa, int backlog, struct err *e)
 	if (fd < 0)
 		return err_set(e, ERR_INTERNAL, "cannot make a socket: %s", strerror(errno));
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (const struct sockaddr *)sa, sizeof(*sa)) != 0 || listen(fd, backlog) != 0) {
+	if (bind(fd, (const struct sockaddr *)sa, sizeof(*sa)) != 0) {
 		err_set(e, ERR_INTERNAL, "cannot listen on port %u (%s: in use, or not an address of this "
 			"machine?)", ntohs(sa->sin_port), strerror(errno));
 		close(fd);

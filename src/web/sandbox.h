@@ -7,9 +7,10 @@
 #include "../util/config.h"
 #include "../util/err.h"
 
-/* A listening TCP socket on sa (non-blocking, close-on-exec), made before root is given up so a
- * port below 1024 works. Returns the descriptor, or -1 with e set. */
-int sandbox_listen(const struct sockaddr_in *sa, int backlog, struct err *e);
+/* A TCP socket bound to sa (non-blocking, close-on-exec), made before root is given up so a
+ * port below 1024 works; the caller calls listen() when it is ready to accept (until then a
+ * client is refused, as before). Returns the descriptor, or -1 with e set. */
+int sandbox_bind(const struct sockaddr_in *sa, struct err *e);
 
 /* When running as root: switches to --user (default "agora") for good: supplementary groups,
  * then the group, then the user; checks that root cannot be taken back and that the user can

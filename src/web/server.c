@@ -1060,7 +1060,7 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 	route_table_check();
 	parse_proxies(s);
 	/* sandbox: bind (a low port needs root), then give root up before any thread or file */
-	if (listen_address(cfg->listen, &sa, e) != 0 || (lfd = sandbox_listen(&sa, 1024, e)) < 0)
+	if (listen_address(cfg->listen, &sa, e) != 0 || (lfd = sandbox_bind(&sa, e)) < 0)
 		return -1;
 	if (getsockname(lfd, (struct sockaddr *)&bound, &blen) == 0)
 		s->port = ntohs(bound.sin_port);
@@ -1118,6 +1118,10 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 				   cfg->scheduler_tick_ms, cfg->test_clock_file, scheduler_tick, s);
 	if (s->sched == NULL)
 		return err_set(e, ERR_INTERNAL, "cannot start the scheduler");
+	if (listen(lfd, 1024) != 0) {	/* sandbox: bound before root was given up */
+		close(lfd);
+		return err_set(e, ERR_INTERNAL, "cannot listen on %s: %s", cfg->listen, strerror(errno));
+	}
 	s->mhd = MHD_start_daemon(
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
 		MHD_USE_ITC,
