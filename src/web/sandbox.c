@@ -34,8 +34,7 @@ sandbox_bind(const struct sockaddr_in *sa, struct err *e)
 		return err_set(e, ERR_INTERNAL, "cannot make a socket: %s", strerror(errno));
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (const struct sockaddr *)sa, sizeof(*sa)) != 0) {
-		err_set(e, ERR_INTERNAL, "cannot listen on port %u (%s: in use, or not an address of this "
-			"machine?)", ntohs(sa->sin_port), strerror(errno));
+		err_set(e, ERR_INTERNAL, "cannot listen on port %u: %s", ntohs(sa->sin_port), strerror(errno));
 		close(fd);
 		return -1;
 	}
