@@ -175,14 +175,16 @@ $(FUZZ_B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_B)/libagora.
 
 # valgrind: every unit test program ($(B)/tests/test_*) under memcheck, leaks included; any error
 # or definite/indirect leak fails it. Third-party noise: tests/valgrind.supp, each entry explained.
-# Logs: $(B)/valgrind/<test>.log. Slow (minutes): not part of `make test`.
+# Logs: $(B)/valgrind/<test>.log. Slow (minutes; test_ledger alone much longer): not part of
+# `make test`. VALGRIND_TESTS="build/tests/test_util ..." runs some.
+VALGRIND_TESTS ?= $(UNIT_BIN)
 VALGRIND := valgrind --tool=memcheck --error-exitcode=99 --leak-check=full \
 	--show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
 	--suppressions=tests/valgrind.supp --num-callers=30
 .PHONY: valgrind
-valgrind: deps all $(UNIT_BIN)
+valgrind: deps all $(VALGRIND_TESTS)
 	@mkdir -p $(B)/valgrind; fails=""; \
-	for t in $(UNIT_BIN); do \
+	for t in $(VALGRIND_TESTS); do \
 		name=$$(basename $$t); \
 		if $(VALGRIND) --log-file=$(B)/valgrind/$$name.log $$t >$(B)/valgrind/$$name.out 2>&1; then \
 			printf '%-40s clean\n' $$name; \
