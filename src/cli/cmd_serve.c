@@ -7,6 +7,7 @@
 
 #include "../util/i18n.h"
 #include "../util/log.h"
+#include "../web/sandbox.h"
 #include "../web/server.h"
 #include "cli.h"
 
@@ -62,6 +63,18 @@ cmd_serve(int argc, char **argv, struct config *c)
 		server_stop(&srv);
 		return 1;
 	}
+	/* sandbox: every thread runs now; from here on, only the calls serving needs */
+	if (sandbox_seccomp(c, &e) != 0) {
+		fprintf(stderr, "agora serve: %s\n", e.msg);
+		server_stop(&srv);
+		return 1;
+	}
+	if (strcmp(c->seccomp, "check") == 0) {
+		rc = sandbox_seccomp_check(stdout) == 0 ? 0 : 1;
+		server_stop(&srv);
+		return rc;
+	}
+	/* end sandbox */
 	log_info("msg=listening url=http://%.*s:%u threads=%lld",
 		 (int)(strrchr(c->listen, ':') - c->listen), c->listen, srv.port, c->threads);
 	printf("Agora is serving http://%.*s:%u/\n", (int)(strrchr(c->listen, ':') - c->listen),

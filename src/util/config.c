@@ -46,6 +46,8 @@ static const struct setting {
 	S("log-witnesses", "AGORA_LOG_WITNESSES", log_witnesses, "", "comma-separated verifier keys of the witnesses whose cosignatures the log accepts"),
 	I("campaign-threshold", "AGORA_CAMPAIGN_THRESHOLD", campaign_threshold, "80", 50, 100, "responses at least this similar (Jaccard, percent) are one campaign"),
 	I("scheduler-tick-ms", "AGORA_SCHEDULER_TICK_MS", scheduler_tick_ms, "1000", 10, 60000, "how often the scheduler looks for due events"),
+	S("user", "AGORA_USER", user, "agora", "serve, started as root: the user to switch to after binding (root: stay root)"),
+	S("seccomp", "AGORA_SECCOMP", seccomp, "on", "serve: the system call filter: on, off (debugging), check (install it, test it, exit)"),
 	S("test-clock-file", "AGORA_TEST_CLOCK_FILE", test_clock_file, "", "tests only: file with a clock offset in seconds or an RFC 3339 time"),
 	I("test-writer-delay-ms", "AGORA_TEST_WRITER_DELAY_MS", test_writer_delay_ms, "0", 0, 60000, "tests only: pause before each commit"),
 #undef S

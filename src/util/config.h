@@ -15,6 +15,8 @@ struct config {
 	char public_url[256];
 	char log_key[512];
 	char log_witnesses[2048];
+	char user[64];		/* serve: started as root, run as this user */
+	char seccomp[8];	/* serve: on, off, check */
 	long long threads;
 	long long workers;
 	long long writer_queue;

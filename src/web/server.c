@@ -38,6 +38,7 @@
 #include "page_cache.h"
 #include "ratelimit.h"
 #include "route.h"
+#include "sandbox.h"
 #include "slow.h"
 #include "upload.h"
 
@@ -1114,9 +1115,10 @@ scheduler_tick(void *ctx)
 int
 server_start(struct server *s, const struct config *cfg, struct err *e)
 {
-	struct sockaddr_in sa;
+	struct sockaddr_in sa, bound;
+	socklen_t blen = sizeof(bound);
+	int lfd;
 	struct db *wdb = NULL;
-	const union MHD_DaemonInfo *info;
 	char path[600];
 
 	memset(s, 0, sizeof(*s));
@@ -1128,6 +1130,16 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 	id_prefix &= 0xffffffffULL;
 	route_table_check();
 	parse_proxies(s);
+	/* sandbox: bind (a low port needs root), then give root up before any thread or file */
+	if (listen_address(cfg->listen, &sa, e) != 0 || (lfd = sandbox_bind(&sa, e)) < 0)
+		return -1;
+	if (getsockname(lfd, (struct sockaddr *)&bound, &blen) == 0)
+		s->port = ntohs(bound.sin_port);
+	if (sandbox_drop_root(cfg, e) != 0) {
+		close(lfd);
+		return -1;
+	}
+	/* end sandbox */
 	if (cfg->submit_rate > 0 && (s->submit_limit = ratelimit_new(cfg->submit_rate, RATELIMIT_SLOTS)) == NULL)
 		return err_set(e, ERR_INTERNAL, "out of memory for the submission rate limit");
 	if (country_load(COUNTRY_JSON, e) != 0)
@@ -1136,8 +1148,6 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 		return -1;
 	if ((s->slow = slow_new(SLOW_THREADS, SLOW_QUEUE)) == NULL || slow_start(s->slow, e) != 0)
 		return err_set(e, ERR_INTERNAL, "cannot start the slow-work threads");
-	if (listen_address(cfg->listen, &sa, e) != 0)
-		return -1;
 	config_db_url(cfg, s->db_url, sizeof(s->db_url));
 	if (db_open(s->db_url, 0, &wdb, e) != 0)
 		return -1;
@@ -1179,20 +1189,23 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 				   cfg->scheduler_tick_ms, cfg->test_clock_file, scheduler_tick, s);
 	if (s->sched == NULL)
 		return err_set(e, ERR_INTERNAL, "cannot start the scheduler");
+	if (listen(lfd, 1024) != 0) {	/* sandbox: bound before root was given up */
+		close(lfd);
+		return err_set(e, ERR_INTERNAL, "cannot listen on %s: %s", cfg->listen, strerror(errno));
+	}
 	s->mhd = MHD_start_daemon(
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
 		MHD_USE_ITC,
 	    0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_LISTEN_SOCKET, lfd,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED,
 	    on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->conn_timeout_s,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
-	    MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
-	if (s->mhd == NULL)
-		return err_set(e, ERR_INTERNAL, "cannot listen on %s (in use, or not an address of this machine?)",
-			       cfg->listen);
-	info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
-	s->port = info ? info->port : ntohs(sa.sin_port);
+	    MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_END);
+	if (s->mhd == NULL) {
+		close(lfd);
+		return err_set(e, ERR_INTERNAL, "cannot start the HTTP server on %s", cfg->listen);
+	}
 	return 0;
 }
 

@@ -2,6 +2,8 @@
 # data folder, talks HTTP to it with curl, and stops it by its process id.
 set -u
 AGORA=${AGORA_BIN:-$(pwd)/build/agora}
+# The suite runs as root: its servers keep root (t520 tests the switch to another user).
+export AGORA_USER=${AGORA_USER:-root}
 TMP=$(mktemp -d /tmp/agora-test.XXXXXX)
 PID=""
 PORT=""

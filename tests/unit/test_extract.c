@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <valgrind/valgrind.h>
 
 #include "extract/extract.h"
 #include "extract/extract_int.h"
@@ -598,7 +599,14 @@ test_run_limits(void **state)
 	snprintf(body, sizeof(body), "if [ -e /proc/self/fd/%d ]; then echo leaked; else echo clean; fi; ulimit -n; ulimit -c", fd);
 	assert_int_equal(run(script("fds.sh", body), "x", PDF, &t, &len), EXTRACT_OK);
 	close(fd);
-	assert_non_null(strstr(t, "clean\n32\n0\n"));
+	/* Under valgrind (make valgrind) the child's setrlimit(RLIMIT_NOFILE) before exec is
+	 * emulated, not made: the shell sees valgrind's own limit. The rest holds there too. */
+	if (RUNNING_ON_VALGRIND) {
+		assert_non_null(strstr(t, "clean\n"));
+		assert_non_null(strstr(t, "\n0\n"));
+	} else {
+		assert_non_null(strstr(t, "clean\n32\n0\n"));
+	}
 	free(t);
 }
 
