@@ -3,6 +3,11 @@
 set -eu
 DATA=${AGORA_DATA:-var}
 LISTEN=${AGORA_LISTEN:-127.0.0.1:8080}
+# Started as root, agora serve drops to the user --user names (default agora) once its port is
+# bound (docs/DEPLOY.md, "Privileges and the system call filter"). `make run` is the developer's
+# demo from the checkout, whose build/ (catalogs, search extension) and var/ another user may not
+# be able to read: it stays the user that ran it, root included, unless AGORA_USER says otherwise.
+[ "$(id -u)" -eq 0 ] && export AGORA_USER="${AGORA_USER:-root}"
 if [ ! -f "$DATA/agora.db" ]; then
 	build/agora init --data "$DATA" --demo >/dev/null
 	build/agora demo --data "$DATA" --responses "${AGORA_DEMO_RESPONSES:-600}"

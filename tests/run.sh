@@ -8,6 +8,9 @@
 # cannot start fails the run.
 B=${B:-build}
 what=${1:-all}
+# The suite runs as root: every server it starts stays root unless a test says otherwise (t520
+# tests the drop to another user; docs/DEPLOY.md). tests/blackbox/lib.sh says the same.
+[ "$(id -u)" -eq 0 ] && export AGORA_USER="${AGORA_USER:-root}"
 passed=0
 failed=0
 failures=""
