@@ -11,6 +11,8 @@ LDFLAGS += -pie -Wl,-z,relro,-z,now $(EXTRA_LDFLAGS)
 LIBS = $(PKG_LIBS) -lmagic -lstemmer -lpthread -lm
 
 B ?= build
+# make test and make asan build with one job a core (a fresh clone compiles some 200 files)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SRC := $(wildcard src/*/*.c)
 LIB_SRC := $(filter-out src/cli/main.c,$(SRC))
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/migrations.o $(B)/obj/gen/assets.o $(B)/obj/gen/demo.o
@@ -101,7 +103,7 @@ run: deps all
 	@sh scripts/run.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(PG_UNIT_BIN) $(B)/tests/ledger_gen $(B)/tests/cosign_gen $(FUZZ_REPLAY)
+	@$(MAKE) -j$(JOBS) --no-print-directory all $(UNIT_BIN) $(PG_UNIT_BIN) $(B)/tests/ledger_gen $(B)/tests/cosign_gen $(FUZZ_REPLAY)
 	@sh tests/run.sh
 
 unit: all $(UNIT_BIN)
@@ -111,7 +113,7 @@ blackbox: all $(B)/tests/ledger_gen $(B)/tests/cosign_gen
 	@sh tests/run.sh blackbox
 
 asan: deps
-	@$(MAKE) --no-print-directory B=build-asan OPT=-O1 EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" EXTRA_LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%) $(PG_UNIT_SRC:tests/unit/%.c=build-asan/pgtests/%) build-asan/tests/ledger_gen build-asan/tests/cosign_gen $(FUZZ_NAMES:%=build-asan/fuzz-replay/fuzz_%)
+	@$(MAKE) -j$(JOBS) --no-print-directory B=build-asan OPT=-O1 EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" EXTRA_LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%) $(PG_UNIT_SRC:tests/unit/%.c=build-asan/pgtests/%) build-asan/tests/ledger_gen build-asan/tests/cosign_gen $(FUZZ_NAMES:%=build-asan/fuzz-replay/fuzz_%)
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp AGORA_BIN=build-asan/agora B=build-asan sh tests/run.sh
 
 # every benchmark, and the table at the top of docs/PERFORMANCE.md rewritten (bench/all)

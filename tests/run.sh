@@ -69,6 +69,9 @@ blackbox() {
 		if [ "$tag" = blackbox-pg ] && grep -q "^$(basename "$t") " tests/blackbox/sqlite-only; then
 			continue
 		fi
+		if [ "$tag" = blackbox ] && [ "$what" = all ] && grep -q "^$(basename "$t") " tests/blackbox/pg-only; then
+			continue
+		fi
 		start=$(date +%s)
 		bash "$t" >"$log" 2>&1
 		rc=$?
