@@ -114,7 +114,7 @@ blackbox: all $(B)/tests/ledger_gen $(B)/tests/cosign_gen
 
 asan: deps
 	@$(MAKE) -j$(JOBS) --no-print-directory B=build-asan OPT=-O1 EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" EXTRA_LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%) $(PG_UNIT_SRC:tests/unit/%.c=build-asan/pgtests/%) build-asan/tests/ledger_gen build-asan/tests/cosign_gen $(FUZZ_NAMES:%=build-asan/fuzz-replay/fuzz_%)
-	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp AGORA_BIN=build-asan/agora B=build-asan sh tests/run.sh
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp AGORA_ASAN=1 AGORA_BIN=build-asan/agora B=build-asan sh tests/run.sh
 
 # every benchmark, and the table at the top of docs/PERFORMANCE.md rewritten (bench/all)
 bench: deps

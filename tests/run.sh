@@ -72,6 +72,9 @@ blackbox() {
 		if [ "$tag" = blackbox ] && [ "$what" = all ] && grep -q "^$(basename "$t") " tests/blackbox/pg-only; then
 			continue
 		fi
+		if [ "${AGORA_ASAN:-0}" = 1 ] && grep -q "^$(basename "$t") " tests/blackbox/not-asan; then
+			continue
+		fi
 		start=$(date +%s)
 		bash "$t" >"$log" 2>&1
 		rc=$?
