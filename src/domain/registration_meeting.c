@@ -332,7 +332,8 @@ mreg_register_fn(struct db *db, void *arg, struct err *e)
 		err_set(e, ERR_INTERNAL, "out of memory");
 		goto out;
 	}
-	if (outbox_queue(db, &(struct mail){ n->email, n->lang, "meeting_registration", n->mail_subject, body }, e) != 0)
+	if (outbox_queue(db, &(struct mail){ .to = n->email, .lang = n->lang, .kind = "meeting_registration",
+					      .subject = n->mail_subject, .body = body }, e) != 0)
 		goto out;
 	snprintf(object, sizeof(object), "meeting/%d/registration/%lld", n->number, (long long)n->id);
 	rc = audit_append(db,

@@ -122,14 +122,16 @@ compose(struct request *r, struct register_form *f)
 	session_token_new(f->token);
 	link = form_account_link(r, arena_printf(r->arena, "/register/confirm?token=%s", f->token));
 	login = form_account_link(r, "/login");
-	f->g.confirm = (struct mail){ f->email, lang, "confirm", _("Confirm your email address for Agora"), NULL };
+	f->g.confirm = (struct mail){ .to = f->email, .lang = lang, .kind = "confirm",
+				      .subject = _("Confirm your email address for Agora") };
 	f->g.confirm.body = arena_printf(r->arena,
 					 _("Hello %s,\n\nTo confirm your email address and open your Agora account, "
 					   "open this link and press the button on the page:\n%s\n\nThe link works "
 					   "until %s (UTC). If you did not register, ignore this mail: the account "
 					   "stays closed.\n"),
 					 f->name, link, until);
-	f->g.exists = (struct mail){ f->email, lang, "already_registered", _("You already have an Agora account"), NULL };
+	f->g.exists = (struct mail){ .to = f->email, .lang = lang, .kind = "already_registered",
+				     .subject = _("You already have an Agora account") };
 	f->g.exists.body = arena_printf(r->arena,
 					_("Hello,\n\nSomeone, perhaps you, tried to register on Agora with this "
 					  "email address. It has an account already, and nothing was changed.\n\n"
