@@ -72,15 +72,22 @@ struct response_submit {
 	const char *channel;
 	int64_t received_on, entered_by;
 	const char *address;
-	/* out */
+	/* out (response_submit_prepare, or the closure when it was not called) */
+	int prepared;
 	char public_id[RESPONSE_ID_LEN];
 	char manage_token[MANAGE_TOKEN_LEN];
+	char token_hash[BLOB_HEX_LEN];
 	char sha256[BLOB_HEX_LEN];
 	int version;
 	int64_t received_at;
 	const char *status;	/* "published" or "pending" */
 };
 int response_submit_fn(struct db *db, void *arg, struct err *e);
+/* Draws the public id and the manage token, and hashes the content, before the write: none of
+ * it needs the database, and the writer is the one thread every submission waits for
+ * (docs/PERFORMANCE.md, "Profile"). Optional: the closure does it when it was not done.
+ * Returns 0, or -1 (out of memory) with e. */
+int response_submit_prepare(struct response_submit *s, struct err *e);
 /* 0 when a request that started at started may respond; -1 with ERR_CONFLICT saying when it
  * opens or when it closed (ERR_NOTFOUND for a draft). */
 int response_in_time(int64_t started, int64_t opens_at, int64_t closes_at, const char *state,

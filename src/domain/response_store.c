@@ -391,11 +391,22 @@ audit_entry(struct db *db, const struct response_submit *s, int64_t now, struct 
 }
 
 int
+response_submit_prepare(struct response_submit *s, struct err *e)
+{
+	make_public_id(s->public_id);
+	make_manage_token(s->manage_token, s->token_hash);
+	if (content_hash(s->public_id, s->slug, 1, &s->in, s->sha256) != 0)
+		return err_set(e, ERR_BUSY, "out of memory");
+	s->prepared = 1;
+	return 0;
+}
+
+int
 response_submit_fn(struct db *db, void *arg, struct err *e)
 {
 	struct response_submit *s = arg;
 	struct db_stmt *st = db_prepare(db, SQL_ROUND);
-	char token_hash[BLOB_HEX_LEN], state[16], moderation[8];
+	char state[16], moderation[8];
 	int64_t cid, opens, closes, id, now = clock_now();
 	enum db_rc rc;
 
@@ -424,18 +435,16 @@ response_submit_fn(struct db *db, void *arg, struct err *e)
 	} else if (response_in_time(s->started_at, opens, closes, state, e) != 0) {
 		return -1;
 	}
-	make_public_id(s->public_id);
-	make_manage_token(s->manage_token, token_hash);
+	if (!s->prepared && response_submit_prepare(s, e) != 0)
+		return -1;
 	s->version = 1;
 	s->received_at = now;
 	s->status = str_eq(moderation, "pre") ? "pending" : "published";
-	if (content_hash(s->public_id, s->slug, 1, &s->in, s->sha256) != 0)
-		return err_set(e, ERR_BUSY, "out of memory");
 	if ((st = db_prepare(db, SQL_INSERT)) == NULL)
 		return db_err(db, e, "response");
 	db_bind_text(st, 1, s->public_id);
 	db_bind_int64(st, 2, cid);
-	db_bind_text(st, 3, token_hash);
+	db_bind_text(st, 3, s->token_hash);
 	db_bind_text(st, 4, s->status);
 	db_bind_int64(st, 5, now);
 	db_bind_text(st, 6, s->channel ? s->channel : "online");

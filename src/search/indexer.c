@@ -18,6 +18,7 @@
 #include "../store/db.h"
 #include "../store/writer.h"
 #include "../util/log.h"
+#include "../util/thread.h"
 #include "index.h"
 #include "pg_int.h"
 
@@ -99,6 +100,8 @@ indexer_main(void *arg)
 	int64_t pruned = 0;
 	int rebuilt = 0;
 	struct err e;
+
+	thread_background();
 
 	for (;;) {
 		int applied = 0;

@@ -465,3 +465,14 @@ writer_get_stats(struct writer *w, struct writer_stats *out)
 	out->depth = w->count;
 	pthread_mutex_unlock(&w->lock);
 }
+
+int
+writer_busy(struct writer *w)
+{
+	int busy;
+
+	pthread_mutex_lock(&w->lock);
+	busy = w->count > 0 || w->stats.last_batch > 1;
+	pthread_mutex_unlock(&w->lock);
+	return busy;
+}

@@ -46,5 +46,8 @@ void writer_free(struct writer *w);
  * its error. Set it before writer_start. */
 void writer_set_seal(struct writer *w, write_fn seal, void *arg);
 void writer_get_stats(struct writer *w, struct writer_stats *out);
+/* 1 when writes wait in the queue or the last batch held more than one: others are writing, and
+ * background work that may wait (clustering) should leave the writer to them. */
+int writer_busy(struct writer *w);
 
 #endif

@@ -1,7 +1,11 @@
-/* thread.c: a pthread key whose destructor runs this thread's clean-up functions. */
+/* thread.c: a pthread key whose destructor runs this thread's clean-up functions; background
+ * priority. */
+#define _GNU_SOURCE	/* gettid */
 #include "thread.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #define THREAD_MAX_CLEANUPS 8
 
@@ -34,4 +38,11 @@ thread_atexit(void (*fn)(void))
 		return;
 	fns[nfns++] = fn;
 	pthread_setspecific(key, (void *)1);
+}
+
+void
+thread_background(void)
+{
+	/* On Linux a priority set on a thread id is that thread's alone (setpriority(2), BUGS). */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
 }

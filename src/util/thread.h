@@ -6,4 +6,10 @@
 /* Runs fn when the calling thread exits (each fn once per thread; the last added runs first). */
 void thread_atexit(void (*fn)(void));
 
+/* Makes the calling thread yield the CPU to every other (Linux's per-thread nice 19): for the
+ * threads whose work may wait (indexing, clustering), so that under a surge the cores go to
+ * answering and committing, and the waiting work catches up when the surge is over
+ * (docs/PERFORMANCE.md, "Profile"). Failure only logs nothing: the thread runs as before. */
+void thread_background(void);
+
 #endif

@@ -113,6 +113,8 @@ api_response_submit(struct request *r)
 	if (take_input(r, &c, x, &x->s.in) != 0) {
 		return HANDLER_DONE;
 	}
+	if (response_submit_prepare(&x->s, &e) != 0)
+		return reply_err(r, &e);
 	return request_write(r, response_submit_fn, &x->s);
 }
 

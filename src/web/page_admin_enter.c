@@ -224,5 +224,7 @@ page_admin_enter_post(struct request *r)
 	x->s.channel = x->channel;
 	x->s.entered_by = r->account_id;
 	x->s.address = r->client;
+	if (response_submit_prepare(&x->s, &(struct err){ 0 }) != 0)	/* out of memory */
+		return reply_error(r, 503, _("The service is busy; try again."));
 	return request_write(r, response_submit_fn, &x->s);
 }

@@ -209,5 +209,7 @@ page_respond_post(struct request *r)
 	x->s.slug = x->c.slug;
 	x->s.started_at = r->started_ms / 1000;
 	x->s.in = x->in;
+	if (response_submit_prepare(&x->s, &(struct err){ 0 }) != 0)	/* out of memory */
+		return reply_error(r, 503, _("The service is busy; try again."));
 	return request_write(r, response_submit_fn, &x->s);
 }

@@ -138,7 +138,7 @@ static const char *const allowed[] = {
 	/* threads, processes (clone: see the flags below) */
 	"fork", "vfork", "execve", "wait4", "waitid", "exit", "exit_group", "futex", "set_robust_list",
 	"get_robust_list", "set_tid_address", "rseq", "sched_yield", "sched_getaffinity",
-	"sched_getparam", "sched_getscheduler", "getpriority", "arch_prctl", "prctl", "membarrier",
+	"sched_getparam", "sched_getscheduler", "getpriority", "setpriority", "arch_prctl", "prctl", "membarrier",
 	"kill", "tgkill", "tkill", "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigtimedwait",
 	"rt_sigpending", "rt_sigsuspend", "sigaltstack", "restart_syscall",
 	/* who and when */

@@ -645,6 +645,17 @@ test_langid_und(void **state)
 	assert_string_equal(langid_detect("", 0), "und");
 	assert_string_equal(langid_detect(NULL, 0), "und");
 	assert_string_equal(langid_detect("12345 67890 !!! ???", 19), "und");
+	/* Latin text in other languages stays "und": the fingerprints loaded (src/extract/langid.c,
+	 * LATIN) include theirs, so they are not taken for the nearest of our three. */
+	assert_string_equal(lang(
+		"Die Arbeitsgruppe hat die Beiträge der Mitgliedstaaten und der anderen Interessengruppen "
+		"zur Erweiterung der Internetanbindung in ländlichen Gebieten geprüft."), "und");
+	assert_string_equal(lang(
+		"O grupo de trabalho examinou as contribuições recebidas dos Estados-Membros e de outras "
+		"partes interessadas sobre a expansão da conectividade nas zonas rurais."), "und");
+	assert_string_equal(lang(
+		"Il gruppo di lavoro ha esaminato i contributi ricevuti dagli Stati membri e dalle altre "
+		"parti interessate sull'estensione della connettività nelle zone rurali."), "und");
 	/* Greek: none of the six. */
 	assert_string_equal(langid_detect("Η ομάδα εργασίας εξέτασε τις συνεισφορές των κρατών μελών.",
 					  strlen("Η ομάδα εργασίας εξέτασε τις συνεισφορές των κρατών μελών.")), "und");

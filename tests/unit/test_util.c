@@ -1,10 +1,14 @@
 /* test_util.c: unit tests for src/util: buf, arena, str, timefmt, clock, config, i18n. */
 #include "unit.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util/arena.h"
@@ -13,6 +17,7 @@
 #include "util/config.h"
 #include "util/i18n.h"
 #include "util/str.h"
+#include "util/thread.h"
 #include "util/timefmt.h"
 
 static void
@@ -423,6 +428,33 @@ test_lang_negotiate(void **state)
 	assert_false(lang_is_rtl(LANG_FR));
 }
 
+static void *
+background_nice(void *arg)
+{
+	int *nice = arg;
+
+	thread_background();
+	errno = 0;
+	*nice = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+	return NULL;
+}
+
+/* thread_background lowers the calling thread only: the others keep their priority. */
+static void
+test_thread_background(void **state)
+{
+	pthread_t t;
+	int nice = -100, mine;
+
+	(void)state;
+	mine = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+	assert_int_equal(pthread_create(&t, NULL, background_nice, &nice), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(nice, 19);
+	assert_int_equal(getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid)), mine);
+	assert_true(mine < 19);
+}
+
 int
 main(void)
 {
@@ -438,6 +470,7 @@ main(void)
 		cmocka_unit_test(test_clock),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_lang_negotiate),
+		cmocka_unit_test(test_thread_background),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

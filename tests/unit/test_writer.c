@@ -291,6 +291,30 @@ test_full_queue_busy(void **state)
 	assert_int_equal(e.kind, ERR_BUSY);
 }
 
+/* Busy while writes wait, or while the last batch held more than one: what tells clustering to
+ * leave the writer to submissions. */
+static void
+test_busy(void **state)
+{
+	struct fixture *f = fixture_open(state, 8, 8, 0);
+	static struct item a, b, c;
+	struct err e;
+
+	a = (struct item){ .v = 1 };
+	b = (struct item){ .v = 2 };
+	c = (struct item){ .v = 3 };
+	assert_int_equal(writer_busy(f->w), 0);
+	assert_int_equal(writer_submit(f->w, insert_fn, insert_done, &a, &e), 0);
+	assert_int_equal(writer_submit(f->w, insert_fn, insert_done, &b, &e), 0);
+	assert_int_equal(writer_busy(f->w), 1);	/* two wait */
+	assert_int_equal(writer_start(f->w, &e), 0);
+	wait_queue_empty(f->w);
+	assert_int_equal(writer_run(f->w, insert_fn, &c, &e), 0);	/* a batch of one, alone */
+	assert_int_equal(writer_busy(f->w), 0);
+	writer_stop(f->w);
+	assert_int_equal(count_rows(f->rd, -1), 3);
+}
+
 /* Bookkeeping writes take only spare room: never the last half of the queue. */
 static void
 test_spare_leaves_room(void **state)
@@ -353,6 +377,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lost_transaction_fails_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_queue_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spare_leaves_room, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_drains, setup, teardown),
 	};
 
