@@ -757,6 +757,7 @@ worker_main(void *arg)
 	int built = 0;
 	struct err e;
 
+	thread_name("agora-campaign");
 	thread_background();
 
 	for (;;) {

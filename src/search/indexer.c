@@ -101,6 +101,7 @@ indexer_main(void *arg)
 	int rebuilt = 0;
 	struct err e;
 
+	thread_name("agora-indexer");
 	thread_background();
 
 	for (;;) {

@@ -19,6 +19,7 @@
 
 #include "../util/clock.h"
 #include "../util/log.h"
+#include "../util/thread.h"
 #include "blobs_pg.h"
 
 /* Connections to PostgreSQL at most, shared by the threads that store or fetch a blob at once
@@ -704,6 +705,8 @@ trim_main(void *arg)
 {
 	struct blobs *b = arg;
 	struct timespec at;
+
+	thread_name("agora-blobtrim");
 
 	clock_gettime(CLOCK_REALTIME, &at);
 	at.tv_sec += TRIM_FIRST_S;

@@ -8,6 +8,7 @@
 
 #include "../util/clock.h"
 #include "../util/log.h"
+#include "../util/thread.h"
 
 #define JOBS_IDLE_MS 500
 #define JOBS_BACKOFF_MAX_S 3600
@@ -370,6 +371,8 @@ worker_main(void *p)
 	struct db *rdb = NULL;
 	int64_t recovered_ms = mono_ms();
 	int recoverer;
+
+	thread_name("agora-jobs");
 
 	pthread_mutex_lock(&j->lock);
 	recoverer = !j->recoverer;	/* the first worker to start */

@@ -8,6 +8,7 @@
 
 #include "../util/clock.h"
 #include "../util/log.h"
+#include "../util/thread.h"
 
 static const char SQL_FIRE[] =
     "INSERT INTO events (kind, thing, thing_id, due_at, fired_at) VALUES ($1, $2, $3, $4, $5) "
@@ -156,6 +157,8 @@ scheduler_main(void *arg)
 	struct timespec deadline;
 	struct err e;
 	int fired;
+
+	thread_name("agora-schedule");
 
 	pthread_mutex_lock(&s->lock);
 	while (!s->stopping) {

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "../util/log.h"
+#include "../util/thread.h"
 
 struct item {
 	write_fn fn;
@@ -284,6 +285,8 @@ static void *
 writer_main(void *p)
 {
 	struct writer *w = p;
+
+	thread_name("agora-writer");
 
 	for (;;) {
 		size_t n = 0;

@@ -4,6 +4,7 @@
 #include "thread.h"
 
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -45,4 +46,10 @@ thread_background(void)
 {
 	/* On Linux a priority set on a thread id is that thread's alone (setpriority(2), BUGS). */
 	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
+}
+
+void
+thread_name(const char *name)
+{
+	(void)prctl(PR_SET_NAME, name, 0, 0, 0);
 }

@@ -11,5 +11,7 @@ void thread_atexit(void (*fn)(void));
  * answering and committing, and the waiting work catches up when the surge is over
  * (docs/PERFORMANCE.md, "Profile"). Failure only logs nothing: the thread runs as before. */
 void thread_background(void);
+/* Names the calling thread (at most 15 bytes), as top -H, perf and /proc/PID/task/N/comm show it. */
+void thread_name(const char *name);
 
 #endif
