@@ -5,7 +5,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../extract/extract.h"
 #include "../util/i18n.h"
 #include "../util/log.h"
 #include "../web/sandbox.h"
@@ -53,7 +52,6 @@ cmd_serve(int argc, char **argv, struct config *c)
 	}
 	locale_dir(c, dir, sizeof(dir));
 	i18n_init(dir);
-	langid_init();	/* reads files: before the sandbox, and not during the first submission */
 	/* Block the signals in every thread; this one waits for them. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

@@ -46,8 +46,8 @@ enum extract_status extract_run(const char *exe, const char *path, const char *m
 /* The language of a text: "ar", "zh", "en", "fr", "ru", "es", or "und" when it is none of the
  * six or too short to tell (libexttextcat). Thread-safe. */
 const char *langid_detect(const char *text, size_t len);
-/* Loads the fingerprints now (a server calls it before its sandbox; langid_detect would on first
- * use). */
+/* Loads the fingerprints now (the server's indexer does, when it starts; langid_detect would on
+ * first use). */
 void langid_init(void);
 
 #endif

@@ -72,8 +72,11 @@ init_latin(void)
 static void
 init_textcat(void)
 {
-	if ((textcat = init_latin()) != NULL)
+	if ((textcat = init_latin()) != NULL) {
+		log_debug("msg=\"language fingerprints loaded\" count=%zu", sizeof(LATIN) / sizeof(LATIN[0]));
 		return;
+	}
+	log_warn("msg=\"language fingerprints: loading all of them (slower)\" conf=\"%s\"", TEXTCAT_DATA "fpdb.conf");
 	textcat = special_textcat_Init(TEXTCAT_DATA "fpdb.conf", TEXTCAT_DATA);
 	if (textcat == NULL)
 		log_error("msg=\"cannot load the language fingerprints\" conf=\"%s\"", TEXTCAT_DATA "fpdb.conf");

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../extract/extract.h"
 #include "../store/db.h"
 #include "../store/writer.h"
 #include "../util/log.h"
@@ -103,6 +104,7 @@ indexer_main(void *arg)
 
 	thread_name("agora-indexer");
 	thread_background();
+	langid_init();	/* here, off the start-up's path, and before the first response */
 
 	for (;;) {
 		int applied = 0;
