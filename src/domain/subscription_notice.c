@@ -1,208 +1,21 @@
 /* subscription_notice.c: notices to subscribers. An event (a round opens, closes in 7 days or
  * in 1 day, a summary, a report or a meeting's outcomes are published) is announced once (an
  * announcements row); inside the same write each live subscription that asked for its kind gets
- * a notice composed in its language, mailed at once (immediate) or kept for its digest, which a
- * scheduler source mails at the next 00:00 UTC (daily) or Monday 00:00 UTC (weekly). */
+ * a notice composed in its language, mailed at once (immediate) or kept for its digest
+ * (subscription_digest.c). The closing reminders are scheduler sources. */
 #include "subscription.h"
 
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "../util/buf.h"
 #include "../util/clock.h"
 #include "../util/i18n.h"
 #include "../util/str.h"
 #include "../util/timefmt.h"
 #include "consultation.h"
 #include "meeting.h"
+#include "subscription_int.h"
 #include "text.h"
-
-static char base_url[300] = "http://localhost";
-
-void
-notice_set_base_url(const char *public_url, const char *listen)
-{
-	size_t n;
-
-	if (public_url != NULL && public_url[0] != '\0')
-		snprintf(base_url, sizeof(base_url), "%s", public_url);
-	else if (listen != NULL && listen[0] != '\0')
-		snprintf(base_url, sizeof(base_url), "http://%s", listen);
-	n = strlen(base_url);
-	while (n > 0 && base_url[n - 1] == '/')
-		base_url[--n] = '\0';
-}
-
-const char *
-notice_url(struct arena *a, const char *path)
-{
-	return arena_printf(a, "%s%s", base_url, path);
-}
-
-/* Mails are composed in the recipient's language on whatever thread runs the write: switch
- * this thread's messages to l, and back to what it had. */
-static locale_t
-lang_begin(const char *code)
-{
-	locale_t old = uselocale((locale_t)0);
-	enum lang l = LANG_EN;
-
-	lang_from_code(code, &l);
-	i18n_use(l);
-	return old;
-}
-
-static void
-lang_end(locale_t old)
-{
-	uselocale(old);
-}
-
-/* HTML text: & < > " ' escaped. The domain layer has no use of the web's writer (html.c). */
-static void
-esc_n(struct buf *b, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&': buf_puts(b, "&amp;"); break;
-		case '<': buf_puts(b, "&lt;"); break;
-		case '>': buf_puts(b, "&gt;"); break;
-		case '"': buf_puts(b, "&quot;"); break;
-		case '\'': buf_puts(b, "&#39;"); break;
-		default: buf_putc(b, s[i]);
-		}
-	}
-}
-
-/* The simple HTML beside a plain text mail, made from the text: paragraphs at blank lines,
- * lines joined by <br>, a line that is one link made a link, the "-- " line a rule. Everything
- * escaped. In a; NULL when out of memory. */
-static const char *
-text_html(struct arena *a, const char *lang, const char *text)
-{
-	struct buf h;
-	const char *p = text, *out;
-	enum lang l = LANG_EN;
-	int in_para = 0;
-
-	buf_init(&h);
-	lang_from_code(lang, &l);
-	buf_puts(&h, "<!DOCTYPE html>\n<html lang=\"");
-	buf_puts(&h, lang_code(l));
-	buf_puts(&h, lang_is_rtl(l) ? "\" dir=\"rtl\">" : "\" dir=\"ltr\">");
-	buf_puts(&h, "<head><meta charset=\"utf-8\"></head>\n<body>\n");
-	while (*p) {
-		const char *eol = strchr(p, '\n');
-		size_t n = eol ? (size_t)(eol - p) : strlen(p);
-
-		if (n == 0 || (n == 3 && strncmp(p, "-- ", 3) == 0)) {
-			if (in_para)
-				buf_puts(&h, "</p>\n");
-			in_para = 0;
-			if (n == 3)
-				buf_puts(&h, "<hr>\n");
-		} else {
-			buf_puts(&h, in_para ? "<br>\n" : "<p>");
-			in_para = 1;
-			if ((strncmp(p, "https://", 8) == 0 || strncmp(p, "http://", 7) == 0) &&
-			    memchr(p, ' ', n) == NULL) {
-				buf_puts(&h, "<a href=\"");
-				esc_n(&h, p, n);
-				buf_puts(&h, "\">");
-				esc_n(&h, p, n);
-				buf_puts(&h, "</a>");
-			} else {
-				esc_n(&h, p, n);
-			}
-		}
-		p += n + (eol ? 1 : 0);
-	}
-	buf_puts(&h, in_para ? "</p>\n</body>\n</html>\n" : "</body>\n</html>\n");
-	out = h.failed ? NULL : arena_strdup(a, h.data);
-	buf_free(&h);
-	return out;
-}
-
-struct mail
-subscription_confirm_mail(struct arena *a, const char *to, const char *lang, const char *link, int64_t expires)
-{
-	locale_t old = lang_begin(lang);
-	struct mail m = { .to = to, .kind = "subscription_confirm" };
-	enum lang l = LANG_EN;
-	char until[64];
-
-	lang_from_code(lang, &l);
-	m.lang = lang_code(l);
-	if (time_format_human(expires, m.lang, TZ_UTC, 1, until, sizeof(until)) != 0)
-		time_format_rfc3339(expires, until);
-	m.subject = arena_strdup(a, _("Confirm your subscription to notices from Agora"));
-	m.body = arena_printf(a,
-			      _("Hello,\n\nSomeone, perhaps you, asked for notices from Agora to be sent to this "
-				"address. To confirm, open this link and press the button on the page:\n%s\n\n"
-				"The link works until %s (UTC). If you did not ask for this, ignore this mail: "
-				"nothing will be sent.\n"),
-			      link, until);
-	lang_end(old);
-	if (m.body != NULL)
-		m.html = text_html(a, m.lang, m.body);
-	if (m.subject == NULL || m.html == NULL)
-		m.body = NULL;
-	return m;
-}
-
-static const char SQL_TOKEN[] =
-    "INSERT INTO subscription_tokens (token_hash, subscription_id, created_at) VALUES ($1, $2, $3)";
-
-const char *
-notice_unsubscribe_url(struct db *db, struct arena *a, int64_t id, const char *lang, struct err *e)
-{
-	struct db_stmt *st = db_prepare(db, SQL_TOKEN);
-	char token[SESSION_TOKEN_LEN], hex[65];
-	const char *url;
-
-	if (st == NULL) {
-		db_err(db, e, "subscription");
-		return NULL;
-	}
-	session_token_new(token);
-	session_token_hash(token, hex);
-	db_bind_text(st, 1, hex);
-	db_bind_int64(st, 2, id);
-	db_bind_int64(st, 3, clock_now());
-	if (db_run(st) != DB_DONE) {
-		db_err(db, e, "subscription");
-		return NULL;
-	}
-	url = arena_printf(a, "%s/subscriptions/%lld/unsubscribe/%s?lang=%s", base_url, (long long)id, token, lang);
-	if (url == NULL)
-		err_set(e, ERR_BUSY, "out of memory");
-	return url;
-}
-
-/* Queues one mail of a subscription: text + footer, its HTML, its own unsubscribe link. */
-static int
-queue_mail(struct db *db, struct arena *a, int64_t sub, const char *to, const char *lang, const char *kind,
-	   const char *subject, const char *text, struct err *e)
-{
-	const char *unsub = notice_unsubscribe_url(db, a, sub, lang, e), *body;
-	struct mail m = { .to = to, .lang = lang, .kind = kind, .subject = subject, .unsubscribe_url = unsub };
-	locale_t old;
-
-	if (unsub == NULL)
-		return -1;
-	old = lang_begin(lang);
-	body = arena_printf(a, "%s\n-- \n%s\n%s\n%s\n%s\n%s/subscribe?lang=%s\n", text,
-			    _("You get this mail because you subscribed to notices from Agora."),
-			    _("To stop these mails, open this link:"), unsub,
-			    _("To change what you receive, subscribe again:"), base_url, lang);
-	lang_end(old);
-	m.body = body;
-	m.html = body ? text_html(a, lang, body) : NULL;
-	if (m.body == NULL || m.html == NULL || subject == NULL)
-		return err_set(e, ERR_BUSY, "out of memory");
-	return outbox_queue(db, &m, e);
-}
 
 /* ---- what is announced ------------------------------------------------------------------ */
 
@@ -232,7 +45,7 @@ title_found(const char *field, enum lang l, const char *body, void *ctx)
 static int
 compose(const struct about *ab, struct arena *a, const char *lang, const char **title, const char **detail)
 {
-	locale_t old = lang_begin(lang);
+	locale_t old = notice_lang_begin(lang);
 	enum lang l = LANG_EN, got;
 	const char *name;
 	char when[64];
@@ -270,7 +83,7 @@ compose(const struct about *ab, struct arena *a, const char *lang, const char **
 	}
 	if (ab->which <= AB_CLOSING_1D)
 		*detail = arena_printf(a, _("Responses are accepted until %s (UTC)."), when);
-	lang_end(old);
+	notice_lang_end(old);
 	return *title != NULL && *detail != NULL ? 0 : -1;
 }
 
@@ -282,52 +95,10 @@ static const char SQL_SUBSCRIBERS[] =
 static const char SQL_NOTICE[] =
     "INSERT INTO subscription_notices (subscription_id, announcement_id, title, detail, url, created_at, "
     "digest_id, mailed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-static const char SQL_WAITING[] =
-    "SELECT id FROM subscription_digests WHERE subscription_id = $1 AND sent_at IS NULL";
-static const char SQL_DIGEST_NEW[] =
-    "INSERT INTO subscription_digests (subscription_id, due_at, created_at) VALUES ($1, $2, $3)";
-
 struct subscriber {
 	int64_t id;
 	const char *email, *lang, *frequency;
 };
-
-int64_t
-notice_digest_due(const char *frequency, int64_t t)
-{
-	int64_t day = t / 86400 + 1;
-
-	if (str_eq(frequency, "weekly"))
-		while ((day - 4) % 7 != 0)	/* 1970-01-05, day 4, was a Monday */
-			day++;
-	return day * 86400;
-}
-
-/* The subscription's waiting digest, made when there is none. 0, or -1. */
-static int
-waiting_digest(struct db *db, const struct subscriber *s, int64_t now, int64_t *id, struct err *e)
-{
-	struct db_stmt *st = db_prepare(db, SQL_WAITING);
-	enum db_rc rc;
-
-	if (st == NULL)
-		return db_err(db, e, "digest");
-	db_bind_int64(st, 1, s->id);
-	if ((rc = db_step(st)) == DB_ROW)
-		*id = db_col_int64(st, 0);
-	db_done(st);
-	if (rc == DB_ROW)
-		return 0;
-	if (rc != DB_DONE || (st = db_prepare(db, SQL_DIGEST_NEW)) == NULL)
-		return db_err(db, e, "digest");
-	db_bind_int64(st, 1, s->id);
-	db_bind_int64(st, 2, notice_digest_due(s->frequency, now));
-	db_bind_int64(st, 3, now);
-	if (db_run(st) != DB_DONE)
-		return db_err(db, e, "digest");
-	*id = db_last_insert_id(db);
-	return 0;
-}
 
 /* Reads every live subscription that asked for kind into *out (the rows are read to the end
  * before anything else runs). Returns the count, or -1. */
@@ -394,7 +165,7 @@ announce(struct db *db, struct arena *a, const struct about *ab, struct err *e)
 		lang_from_code(s->lang, &l);
 		if (title[l] == NULL && compose(ab, a, lang_code(l), &title[l], &detail[l]) != 0)
 			return err_set(e, ERR_BUSY, "out of memory");
-		if (!immediate && waiting_digest(db, s, now, &digest, e) != 0)
+		if (!immediate && notice_waiting_digest(db, s->id, s->frequency, now, &digest, e) != 0)
 			return -1;
 		if ((st = db_prepare(db, SQL_NOTICE)) == NULL)
 			return db_err(db, e, "notice");
@@ -414,7 +185,7 @@ announce(struct db *db, struct arena *a, const struct about *ab, struct err *e)
 		if (db_run(st) != DB_DONE)
 			return db_err(db, e, "notice");
 		if (immediate &&
-		    queue_mail(db, a, s->id, s->email, lang_code(l), "notice", title[l],
+		    notice_queue_mail(db, a, s->id, s->email, lang_code(l), "notice", title[l],
 			       arena_printf(a, "%s\n\n%s\n%s\n", title[l], detail[l], url), e) != 0)
 			return -1;
 	}
@@ -554,7 +325,6 @@ notice_outcomes_published(struct db *db, int64_t meeting_id, struct err *e)
 	arena_free(a);
 	return rc < 0 ? -1 : 0;
 }
-
 /* ---- the scheduler's sources ---------------------------------------------------------------- */
 
 /* 7 days before the close, while more than a day is left, for a round that was open then; 1 day
@@ -565,98 +335,3 @@ const char notice_closing_7d_sql[] =
 const char notice_closing_1d_sql[] =
     "SELECT id, closes_at - 86400 FROM consultations WHERE state = 'open' AND closes_at - 86400 <= $1 "
     "AND closes_at > $1 AND opens_at <= closes_at - 86400 ORDER BY closes_at, id";
-const char notice_digest_due_sql[] =
-    "SELECT id, due_at FROM subscription_digests WHERE sent_at IS NULL AND due_at <= $1 ORDER BY due_at, id";
-
-static const char SQL_DIGEST[] =
-    "SELECT s.id, s.email, s.language, s.confirmed_at IS NOT NULL AND s.unsubscribed_at IS NULL "
-    "FROM subscription_digests d JOIN subscriptions s ON s.id = d.subscription_id "
-    "WHERE d.id = $1 AND d.sent_at IS NULL";
-static const char SQL_DIGEST_NOTICES[] =
-    "SELECT title, detail, url FROM subscription_notices WHERE digest_id = $1 ORDER BY id";
-static const char SQL_DIGEST_DONE[] = "UPDATE subscription_digests SET sent_at = $2, outcome = $3 WHERE id = $1";
-static const char SQL_NOTICES_MAILED[] = "UPDATE subscription_notices SET mailed_at = $2 WHERE digest_id = $1";
-static const char SQL_LAST_DIGEST[] = "UPDATE subscriptions SET last_digest_at = $2 WHERE id = $1";
-
-static int
-run_id_time(struct db *db, const char *sql, int64_t id, int64_t t, const char *text, struct err *e)
-{
-	struct db_stmt *st = db_prepare(db, sql);
-
-	if (st == NULL)
-		return db_err(db, e, "digest");
-	db_bind_int64(st, 1, id);
-	db_bind_int64(st, 2, t);
-	if (text != NULL)
-		db_bind_text(st, 3, text);
-	return db_run(st) == DB_DONE ? 0 : db_err(db, e, "digest");
-}
-
-/* Mails digest id: every notice it holds, grouped in one mail in the subscription's language.
- * A subscription that ended meanwhile gets nothing (the digest is closed as 'ended'). */
-static int
-digest_mail(struct db *db, struct arena *a, int64_t id, int64_t now, struct err *e)
-{
-	struct db_stmt *st = db_prepare(db, SQL_DIGEST);
-	const char *email = NULL, *lang = "en", *subject;
-	struct buf t;
-	int64_t sub = 0, live = 0;
-	enum db_rc rc;
-	locale_t old;
-	int n = 0;
-
-	if (st == NULL)
-		return db_err(db, e, "digest");
-	db_bind_int64(st, 1, id);
-	if ((rc = db_step(st)) == DB_ROW) {
-		sub = db_col_int64(st, 0);
-		email = arena_strdup(a, db_col_text(st, 1));
-		lang = arena_strdup(a, db_col_text(st, 2));
-		live = db_col_int64(st, 3);
-	}
-	db_done(st);
-	if (rc == DB_DONE)
-		return 0;	/* sent already */
-	if (rc != DB_ROW)
-		return db_err(db, e, "digest");
-	if (!live)
-		return run_id_time(db, SQL_DIGEST_DONE, id, now, "ended", e);
-	if ((st = db_prepare(db, SQL_DIGEST_NOTICES)) == NULL)
-		return db_err(db, e, "digest");
-	buf_init(&t);
-	old = lang_begin(lang);
-	buf_printf(&t, "%s\n\n", _("Your digest of notices from Agora:"));
-	lang_end(old);
-	db_bind_int64(st, 1, id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		buf_printf(&t, "* %s\n  %s\n%s\n\n", db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2));
-		n++;
-	}
-	db_done(st);
-	old = lang_begin(lang);
-	subject = arena_printf(a, P_("%d notice from Agora", "%d notices from Agora", n), n);
-	lang_end(old);
-	if (rc != DB_DONE || t.failed) {
-		buf_free(&t);
-		return rc != DB_DONE ? db_err(db, e, "digest") : err_set(e, ERR_BUSY, "out of memory");
-	}
-	rc = n > 0 ? queue_mail(db, a, sub, email, lang, "digest", subject, t.data, e) : 0;
-	buf_free(&t);
-	if (rc != 0 || run_id_time(db, SQL_NOTICES_MAILED, id, now, NULL, e) != 0 ||
-	    run_id_time(db, SQL_DIGEST_DONE, id, now, "sent", e) != 0)
-		return -1;
-	return run_id_time(db, SQL_LAST_DIGEST, sub, now, NULL, e);
-}
-
-int
-notice_apply_digest(struct db *db, int64_t id, int64_t now, struct err *e)
-{
-	struct arena *a = arena_new();
-	int rc;
-
-	if (a == NULL)
-		return err_set(e, ERR_BUSY, "out of memory");
-	rc = digest_mail(db, a, id, now, e);
-	arena_free(a);
-	return rc;
-}
