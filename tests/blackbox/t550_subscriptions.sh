@@ -5,7 +5,7 @@
 # one does, in its language, with HTML and its own one-click unsubscribe URL; the 7-day and
 # 1-day closing notices fire once each as the test clock moves; a daily digest groups two
 # notices in one mail at the next 00:00 UTC; unsubscribing by POST without login or CSRF token
-# stops the mails. Bad input, each a clear answer with nothing changed (rows counted): an
+# stops the mails; a published summary is announced once, to those who asked for summaries. Bad input, each a clear answer with nothing changed (rows counted): an
 # invalid email, an unknown language or kind (form and API), a used or expired confirmation
 # link, another subscription's or an invalid unsubscribe token.
 . "$(dirname "$0")/lib.sh"
@@ -98,6 +98,9 @@ check "c@ (daily digest) is live" same "$(subs "WHERE email = 'c@example.org' AN
 api_subscribe '{"email":"d@example.org","language":"en","kinds":["round_opened"]}'
 D_CONFIRM=$(confirm_path d@example.org)
 check "d@ gets a link it will not use in time" [ -n "$D_CONFIRM" ]
+api_subscribe '{"email":"e@example.org","language":"es","kinds":["summary_published"],"frequency":"immediate"}'
+confirm "$(confirm_path e@example.org)"
+check "e@ (summaries, in Spanish) is live" same "$(subs "WHERE email = 'e@example.org' AND confirmed_at IS NOT NULL")" 1
 
 # ---- the same answer whether or not an address is subscribed ----------------------------------
 subscribe a@example.org fr weekly round_opened
@@ -197,6 +200,27 @@ n_a=$(mails a@example.org)
 clock_to $((13 * 86400 + 600))	# r2 closes in 7 days
 sleep 0.5
 check "after unsubscribing, a@ gets no more mail" same "$(mails a@example.org)" "$n_a"
+
+# ---- a summary published: its subscriber hears of it once ----------------------------------------
+SEC=secretariat@agora.example
+PW=$(sed -n 's/^Password: //p' "$TMP/init.out")
+J=$TMP/sec.jar
+curl -s -c "$J" -b "$J" -o "$TMP/login.html" "$BASE/login"
+req POST /login -c "$J" -b "$J" --data-urlencode "email=$SEC" --data-urlencode "password=$PW" --data-urlencode "csrf=$(csrf_in "$TMP/login.html")"
+publish_summary() {
+	curl -s -c "$J" -b "$J" -o "$TMP/summary.html" "$BASE/consultations/r1/summary"
+	req POST /consultations/r1/summary -c "$J" -b "$J" --data-urlencode "csrf=$(csrf_in "$TMP/summary.html")" \
+		--data-urlencode "language=$1" --data-urlencode "status=published" --data-urlencode "body=The summary, in $1."
+}
+publish_summary en
+check "the secretariat publishes r1's summary" sh -c "[ $STATUS = 200 ] || [ $STATUS = 303 ]"
+summary_mail() { [ "$(mails e@example.org "AND kind = 'notice'")" = 1 ]; }
+check "e@ gets one notice of it" summary_mail
+row=$(sql "SELECT lang || '|' || subject FROM outbox WHERE to_addr = 'e@example.org' AND kind = 'notice'")
+check "in Spanish, with the round's title in its original language (no Spanish title)" same "$row" "es|Resumen publicado: Round r1"
+publish_summary fr
+check "published again in French: no second notice" same "$(mails e@example.org "AND kind = 'notice'")" 1
+check "c@ (who did not ask for summaries) gets none" same "$(mails c@example.org "AND subject LIKE '%r1%' AND kind = 'notice'")" 0
 
 # ---- an expired confirmation link --------------------------------------------------------------------
 confirm "$D_CONFIRM"
