@@ -5,8 +5,10 @@
 
 #include "../domain/consultation.h"
 #include "../domain/events.h"
+#include "../domain/subscription.h"
 #include "../store/migrate.h"
 #include "../store/scheduler.h"
+#include "../util/i18n.h"
 #include "../util/log.h"
 #include "../util/str.h"
 #include "cli.h"
@@ -88,6 +90,29 @@ cli_is_data_folder(const char *dir)
 	return access(path, F_OK) == 0;
 }
 
+/* A command's writes may mail subscribers (a round opened from the command line): the
+ * links' address, and the catalogs (--locale-dir, else locale/ beside the program) so each
+ * notice is in its subscriber's language. */
+static void
+notice_init(const struct config *c)
+{
+	char exe[512], dir[600], *slash;
+	ssize_t len;
+
+	notice_set_base_url(c->public_url, c->listen);
+	if (c->locale_dir[0]) {
+		snprintf(dir, sizeof(dir), "%s", c->locale_dir);
+	} else if ((len = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[len] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+		snprintf(dir, sizeof(dir), "%s/locale", exe);
+	} else {
+		snprintf(dir, sizeof(dir), "locale");
+	}
+	i18n_init(dir);
+}
+
 int
 cli_store_open(struct config *c, struct cli_store *s)
 {
@@ -103,6 +128,7 @@ cli_store_open(struct config *c, struct cli_store *s)
 	}
 	config_db_url(c, s->db_url, sizeof(s->db_url));
 	snprintf(s->data, sizeof(s->data), "%s", c->data);
+	notice_init(c);
 	if (db_open(s->db_url, 0, &db, &e) != 0 || migrate_up(db, &e) < 0) {
 		fprintf(stderr, "agora: %s\n", e.msg);
 		return 1;

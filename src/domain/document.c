@@ -9,6 +9,7 @@
 #include "../util/clock.h"
 #include "../util/str.h"
 #include "audit.h"
+#include "subscription.h"
 
 /* Statements are cached by their address: each is one static string. */
 #define SQL_COLUMNS \
@@ -494,6 +495,9 @@ publish(struct db *db, struct document_change *c, struct document *d, struct err
 	db_bind_int64(st, 2, now);
 	if (db_run(st) != DB_DONE)
 		return db_err(db, e, "document");
+	/* a report made public: its subscribers hear of it (subscription_notice.c) */
+	if (notice_document_published(db, d->id, e) != 0)
+		return -1;
 	return audit(db, &c->who, now, "document_publish", d->symbol, "members only -> public", e);
 }
 

@@ -4,10 +4,16 @@
 
 #include "consultation.h"
 #include "proposal.h"
+#include "subscription.h"
 
 const struct sched_source domain_events[] = {
-	{ "opened", "consultation", consultation_opened_due_sql, consultation_apply_opened },
+	/* opening also tells the subscribers (subscription_notice.c) */
+	{ "opened", "consultation", consultation_opened_due_sql, notice_apply_opened },
 	{ "closed", "consultation", consultation_closed_due_sql, consultation_apply_closed },
 	{ "silence_ended", "proposal", proposal_silence_due_sql, proposal_apply_silence },
+	/* subscriptions (issue 13): closing reminders and digests */
+	{ "closing_7d", "consultation", notice_closing_7d_sql, notice_apply_closing_7d },
+	{ "closing_1d", "consultation", notice_closing_1d_sql, notice_apply_closing_1d },
+	{ "digest", "subscription_digest", notice_digest_due_sql, notice_apply_digest },
 };
 const int domain_nevents = sizeof(domain_events) / sizeof(domain_events[0]);

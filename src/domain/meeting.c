@@ -10,6 +10,7 @@
 #include "../util/str.h"
 #include "../util/timefmt.h"
 #include "audit.h"
+#include "subscription.h"
 
 /* The two reads take the same columns in the same order (from_row). */
 static const char SQL_LIST[] =
@@ -461,6 +462,9 @@ meeting_create_fn(struct db *db, void *arg, struct err *e)
 	for (int i = 0; i < s->noutcomes; i++)
 		if (create_outcome(db, id, &s->outcome[i], s->original, now, e) != 0)
 			return -1;
+	/* its outcomes are published with it: subscribers hear of them (subscription_notice.c) */
+	if (notice_outcomes_published(db, id, e) != 0)
+		return -1;
 	snprintf(object, sizeof(object), "meeting/%d", s->number);
 	snprintf(detail, sizeof(detail), "%s; %d outcomes", s->kind, s->noutcomes);
 	au = (struct audit_entry){ now, 0, "cli", "meeting_create", object, detail };

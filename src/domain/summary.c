@@ -11,6 +11,7 @@
 #include "../util/str.h"
 #include "audit.h"
 #include "itu_region.h"
+#include "subscription.h"
 
 /* The public responses of a round, current versions. */
 #define PUBLIC_OF_ROUND \
@@ -552,6 +553,8 @@ summary_save_fn(struct db *db, void *arg, struct err *e)
 				       published ? "published" : "draft", n, strlen(s->body)),
 	};
 	rc = audit_append(db, &au, e);
+	if (rc == 0 && published)	/* subscribers hear of it, once a round (subscription_notice.c) */
+		rc = notice_summary_published(db, s->consultation_id, e);
 out:
 	arena_free(a);
 	return rc;

@@ -177,6 +177,8 @@ layout_end(struct request *r)
 	html_text(b, _("Public log"));
 	H(b, "</a> <a href=\"/receipts\">");
 	html_text(b, _("Check a receipt"));
+	H(b, "</a> <a href=\"/subscribe\">");
+	html_text(b, _("Subscribe to notices"));
 	H(b, "</a></p></footer>\n</body>\n</html>\n");
 }
 

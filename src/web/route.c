@@ -8,6 +8,7 @@
 #include "../util/log.h"
 #include "../util/str.h"
 #include "handlers.h"
+#include "handlers_subscriptions.h"
 
 #define LANG_Q { "lang", P_LANG, IN_QUERY }
 #define SLUG_P { "slug", P_SLUG, IN_PATH }
@@ -223,6 +224,24 @@ const struct route routes[] = {
 	{ "POST", "/admin/meetings/{number}/record", page_admin_record, ROLE_SECRETARIAT | ROUTE_PAGE | ROUTE_FORM,
 	  "admin_record", { LANG_Q, NUMBER_P } },
 	/* end registration */
+
+	/* subscriptions to notices (issue 13, docs/MAIL-SUBSCRIPTIONS.md) */
+	{ "GET", "/subscribe", page_subscribe, ROLE_PUBLIC | ROUTE_PAGE, "subscribe", { LANG_Q } },
+	{ "POST", "/subscribe", page_subscribe_post, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_FORM | RATE_SUBMIT,
+	  "subscribe_post", { LANG_Q } },
+	{ "GET", "/subscriptions/confirm/{token}", page_subscription_confirm, ROLE_PUBLIC | ROUTE_PAGE,
+	  "subscription_confirm", { LANG_Q, { "token", P_CURSOR, IN_PATH } } },
+	{ "POST", "/subscriptions/confirm/{token}", page_subscription_confirm_post,
+	  ROLE_PUBLIC | ROUTE_PAGE | ROUTE_FORM, "subscription_confirm_post", { LANG_Q, { "token", P_CURSOR, IN_PATH } } },
+	{ "GET", "/subscriptions/{id}/unsubscribe/{token}", page_unsubscribe, ROLE_PUBLIC | ROUTE_PAGE, "unsubscribe",
+	  { LANG_Q, { "id", P_ID, IN_PATH }, { "token", P_CURSOR, IN_PATH } } },
+	/* RFC 8058 one-click: not ROUTE_PAGE, so a mail client's POST needs no session and no CSRF
+	 * token (the token in the path is the authority); a session's POST still needs its token */
+	{ "POST", "/subscriptions/{id}/unsubscribe/{token}", page_unsubscribe_post, ROLE_PUBLIC | ROUTE_FORM,
+	  "unsubscribe_post", { LANG_Q, { "id", P_ID, IN_PATH }, { "token", P_CURSOR, IN_PATH } } },
+	{ "POST", "/api/v1/subscriptions", api_subscription_create,
+	  ROLE_PUBLIC | ROUTE_API | ROUTE_BODY_JSON | RATE_SUBMIT, "api_subscriptions", { { 0 } } },
+	/* end subscriptions */
 
 	/* search (issue 6) */
 	/* Their other parameters (q, the filters, from, to, order, page, per_page) are more than a

@@ -23,6 +23,7 @@
 #include "../domain/country.h"
 #include "../domain/held.h"
 #include "../domain/retention.h"
+#include "../domain/subscription.h"
 #include "../store/migrate.h"
 #include "../util/clock.h"
 #include "../search/extract_job.h"
@@ -1146,6 +1147,11 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 		return -1;
 	if (csrf_key_load(cfg->data, s->csrf_key, e) != 0)
 		return -1;
+	{	/* the address in the links of notices mailed by the scheduler (no request to ask) */
+		char listen_at[160];
+		snprintf(listen_at, sizeof(listen_at), "%.*s:%d", (int)strcspn(cfg->listen, ":"), cfg->listen, s->port);
+		notice_set_base_url(cfg->public_url, listen_at);
+	}
 	if ((s->slow = slow_new(SLOW_THREADS, SLOW_QUEUE)) == NULL || slow_start(s->slow, e) != 0)
 		return err_set(e, ERR_INTERNAL, "cannot start the slow-work threads");
 	config_db_url(cfg, s->db_url, sizeof(s->db_url));
