@@ -13,6 +13,7 @@ struct seen {
 	char reply[512];
 	size_t len;
 	int reply_done;		/* the last line of a reply came ("250 ok", not "250-...") */
+	int quitting;		/* QUIT sent (curl says goodbye after a failure): its 221 is no news */
 	char stage[16];		/* MAIL, RCPT, DATA, message (its content was sent), ... */
 	int (*stop)(void *);
 	void *arg;
@@ -25,6 +26,8 @@ on_reply(char *p, size_t size, size_t n, void *ctx)
 	struct seen *s = ctx;
 	size_t len = size * n, keep = len;
 
+	if (s->quitting)
+		return len;
 	while (keep > 0 && (p[keep - 1] == '\r' || p[keep - 1] == '\n'))
 		keep--;
 	if (s->reply_done) {
@@ -59,7 +62,9 @@ on_debug(CURL *c, curl_infotype type, char *data, size_t n, void *ctx)
 		return 0;
 	while (w < n && w < sizeof(s->stage) - 1 && data[w] >= 'A' && data[w] <= 'Z')
 		w++;
-	if (w > 0)
+	if (w == 4 && memcmp(data, "QUIT", 4) == 0)
+		s->quitting = 1;
+	else if (w > 0)
 		snprintf(s->stage, sizeof(s->stage), "%.*s", (int)w, data);
 	return 0;
 }

@@ -16,7 +16,7 @@ import threading
 from aiosmtpd.controller import Controller
 
 DIR, PORT = sys.argv[1], int(sys.argv[2])
-count = 0
+count = len([n for n in os.listdir(DIR) if n.startswith("msg-") and n.endswith(".eml")])  # a restart goes on
 lock = threading.Lock()
 
 
