@@ -69,6 +69,12 @@ last_msg() { ls "$SINK"/msg-*.eml | tail -1; }
 eml() {
 	$PY -c "import email, email.policy, sys; m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default); print($2)" "$1"
 }
+login() {
+	curl -s -b "$1" -c "$1" -o "$TMP/login.html" "$BASE/login"
+	req POST /login -b "$1" -c "$1" --data-urlencode "email=secretariat@agora.example" --data-urlencode "password=$PW" \
+		--data-urlencode "csrf=$(csrf_in "$TMP/login.html")"
+}
+PW=$(sed -n 's/^Password: //p' "$TMP/init.out")
 mail_of() { db "SELECT $2 FROM outbox WHERE lower(to_addr) = '$1' ORDER BY id DESC LIMIT 1"; }
 
 # ---- a relay set wrongly stops the server at start ----------------------------------------------
@@ -89,6 +95,13 @@ sleep 2
 check "without --smtp-url nothing reached the relay" same "$(msgs)" 0
 check "... no attempt was made" same "$(db "SELECT COUNT(*) FROM outbox_attempts")" 0
 check "agora mail list shows it queued, not tried yet" sh -c "'$AGORA' mail list --data '$DATA' --to ada@example.org | grep -qx 'Status: queued, not tried yet'"
+req GET /admin/mail
+check "/admin/mail without a login: 302 to /login" sh -c "[ $STATUS = 302 ] && grep -qi '^Location: /login' '$TMP/h'"
+login "$TMP/sec"
+req GET /admin/mail -b "$TMP/sec"
+check "/admin/mail for the secretariat: 200" status_is 200
+check "... says no relay is set, mail stays queued" body_has "No mail relay is set"
+check "... lists the mail, queued" sh -c "grep -q '<tr class=\"queued\"><td>[0-9]*</td><td>.*ada@example.org' '$TMP/b' && grep -qF 'Queued (1)' '$TMP/b'"
 stop_server
 
 # ---- with the relay: it arrives, as stored -----------------------------------------------------
@@ -195,6 +208,16 @@ check "agora mail retry ID: queued again" grep -q "Mail $ID was suppressed; it i
 check "... the suppression lifted (kept, with lifted_at)" same "$(db "SELECT COUNT(*) || ' ' || COUNT(lifted_at) FROM mail_suppressed")" "1 1"
 check "... and it arrives" wait_msgs $((N0 + 1))
 check "... sent" wait_sql "SELECT status FROM outbox WHERE id = $ID" sent
+
+login "$TMP/sec2"
+req GET "/admin/mail?status=suppressed" -b "$TMP/sec2"
+check "/admin/mail?status=suppressed: only suppressed mail (none left after the retry)" sh -c "[ $STATUS = 200 ] && grep -qF 'No mail.' '$TMP/b'"
+req GET "/admin/mail?status=failed" -b "$TMP/sec2"
+check "/admin/mail?status=failed: the refused mail with the relay's 550, escaped" sh -c "grep -q '<tr class=\"failed\">.*bad@example.org.*550 5.1.1 &lt;bad@example.org&gt;: Recipient address rejected' '$TMP/b' && ! grep -q 'ada@example.org' '$TMP/b'"
+req GET "/admin/mail?status=bogus" -b "$TMP/sec2"
+check "/admin/mail?status=bogus: 400" status_is 400
+req GET /admin/mail -b "$TMP/sec2"
+check "/admin/mail with a relay says mail is sent through it" body_has "Mail is sent through the relay"
 
 stop_server
 check "the server stops cleanly with the mail worker" same "$STOP_RC" 0
