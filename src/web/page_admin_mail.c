@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../domain/outbox.h"
+#include "../util/i18n.h"
 #include "../util/str.h"
 #include "handlers.h"
 #include "html.h"
@@ -25,12 +26,12 @@ static const char *
 status_label(const char *s)
 {
 	if (str_eq(s, "queued"))
-		return _("Queued");
+		return C_("mail", "Queued");
 	if (str_eq(s, "sent"))
-		return _("Sent");
+		return C_("mail", "Sent");
 	if (str_eq(s, "failed"))
-		return _("Failed");
-	return _("Suppressed");
+		return C_("mail", "Failed");
+	return C_("mail", "Suppressed");
 }
 
 /* The counts, each a link to its filter; the current one marked. */
@@ -43,7 +44,7 @@ status_nav(struct request *r, const int64_t counts[4], const char *current)
 	if (current == NULL)
 		H(b, " aria-current=\"page\"");
 	H(b, ">");
-	html_text(b, _("All"));
+	html_text(b, C_("mail", "All"));
 	H(b, "</a></li>\n");
 	for (int i = 0; i < 4; i++) {
 		H(b, "<li><a href=\"/admin/mail?status=");
@@ -68,11 +69,11 @@ mail_table(struct request *r, const struct outbox_row *m, int n)
 	H(b, "<table class=\"mail\">\n<thead><tr><th scope=\"col\">");
 	html_text(b, _("Mail"));
 	H(b, "</th><th scope=\"col\">");
-	html_text(b, _("Queued"));
+	html_text(b, C_("mail", "Queued on"));
 	H(b, "</th><th scope=\"col\">");
-	html_text(b, _("To"));
+	html_text(b, C_("mail", "To"));
 	H(b, "</th><th scope=\"col\">");
-	html_text(b, _("Subject"));
+	html_text(b, C_("mail", "Subject"));
 	H(b, "</th><th scope=\"col\">");
 	html_text(b, _("Status"));
 	H(b, "</th><th scope=\"col\">");
