@@ -55,9 +55,17 @@ struct mail_sent {
 	int smtp_code;		/* the relay's last reply code, 0: none */
 	char reply[512];	/* its last reply, or what failed before one ("could not connect ...") */
 };
-/* Sends m through the relay. stop(arg) (may be NULL) is asked now and then; when it says 1 the
- * transfer is abandoned (a retry). Fills *out; never fails otherwise. */
-void mail_smtp_send(const struct mail_relay *r, const struct outbox_mail *m, int (*stop)(void *), void *arg,
+/* What can stop a transfer in progress (the server stopping): stop(arg) is asked now and then,
+ * and socket(arg, fd) is told the relay connection's socket when it opens (fd) and closes (-1),
+ * so that the stopping thread can shut it down: a relay holding back its answer cannot hold
+ * the server's stop for minutes. */
+struct mail_cancel {
+	int (*stop)(void *arg);
+	int (*socket)(void *arg, int fd);	/* returns 0, or -1 to refuse a new connection (stopping) */
+	void *arg;
+};
+/* Sends m through the relay (cancel may be NULL). Fills *out; never fails otherwise. */
+void mail_smtp_send(const struct mail_relay *r, const struct outbox_mail *m, const struct mail_cancel *cancel,
 		    struct mail_sent *out);
 
 struct mail_worker;

@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #define CONNECT_TIMEOUT_S 20L
 
@@ -15,8 +17,7 @@ struct seen {
 	int reply_done;		/* the last line of a reply came ("250 ok", not "250-...") */
 	int quitting;		/* QUIT sent (curl says goodbye after a failure): its 221 is no news */
 	char stage[16];		/* MAIL, RCPT, DATA, message (its content was sent), ... */
-	int (*stop)(void *);
-	void *arg;
+	const struct mail_cancel *cancel;
 };
 
 /* Server replies reach the header callback one line at a time; a reply may be several lines. */
@@ -75,14 +76,40 @@ on_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t u
 	struct seen *s = ctx;
 
 	(void)dt, (void)dn, (void)ut, (void)un;
-	return s->stop != NULL && s->stop(s->arg);
+	return s->cancel != NULL && s->cancel->stop(s->cancel->arg);
+}
+
+/* The connection's socket is ours to open and close, so that its number is known to the
+ * thread that may have to shut it down. */
+static curl_socket_t
+on_open(void *ctx, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct seen *s = ctx;
+	int fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+
+	(void)purpose;
+	if (fd >= 0 && s->cancel != NULL && s->cancel->socket(s->cancel->arg, fd) != 0) {
+		close(fd);
+		return CURL_SOCKET_BAD;
+	}
+	return fd >= 0 ? fd : CURL_SOCKET_BAD;
+}
+
+static int
+on_close(void *ctx, curl_socket_t fd)
+{
+	struct seen *s = ctx;
+
+	if (s->cancel != NULL)
+		s->cancel->socket(s->cancel->arg, -1);
+	return close(fd);
 }
 
 void
-mail_smtp_send(const struct mail_relay *r, const struct outbox_mail *m, int (*stop)(void *), void *arg,
+mail_smtp_send(const struct mail_relay *r, const struct outbox_mail *m, const struct mail_cancel *cancel,
 	       struct mail_sent *out)
 {
-	struct seen s = { .stop = stop, .arg = arg };
+	struct seen s = { .cancel = cancel };
 	struct curl_slist *rcpt = NULL, *headers = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "", from[340], to[340];
 	curl_mime *mime = NULL;
@@ -130,6 +157,10 @@ mail_smtp_send(const struct mail_relay *r, const struct outbox_mail *m, int (*st
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(c, CURLOPT_XFERINFODATA, &s);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &s);
+	curl_easy_setopt(c, CURLOPT_CLOSESOCKETFUNCTION, on_close);
+	curl_easy_setopt(c, CURLOPT_CLOSESOCKETDATA, &s);
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	out->smtp_code = (int)code;
@@ -140,7 +171,7 @@ mail_smtp_send(const struct mail_relay *r, const struct outbox_mail *m, int (*st
 						 strcmp(s.stage, "message") == 0)) {
 		out->result = OUTBOX_REFUSED;
 		snprintf(out->reply, sizeof(out->reply), "%s", s.reply);
-	} else if (rc == CURLE_ABORTED_BY_CALLBACK) {
+	} else if (rc == CURLE_ABORTED_BY_CALLBACK || (cancel != NULL && cancel->stop(cancel->arg))) {
 		snprintf(out->reply, sizeof(out->reply), "the server stopped during the attempt");
 	} else if (code > 0 && s.reply[0]) {
 		snprintf(out->reply, sizeof(out->reply), "%.480s (after %s)", s.reply, s.stage[0] ? s.stage : "connecting");

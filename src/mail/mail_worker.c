@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "../util/arena.h"
@@ -27,7 +28,24 @@ struct mail_worker {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int stop;
+	int sock;	/* the relay connection in use, -1 none: shut down to stop at once */
 };
+
+/* mail_cancel's socket: keeps the connection's number, or refuses a new one when stopping. */
+static int
+track_socket(void *arg, int fd)
+{
+	struct mail_worker *mw = arg;
+	int rc = 0;
+
+	pthread_mutex_lock(&mw->lock);
+	if (fd >= 0 && mw->stop)
+		rc = -1;
+	else
+		mw->sock = fd;
+	pthread_mutex_unlock(&mw->lock);
+	return rc;
+}
 
 static int
 stopping(void *arg)
@@ -43,8 +61,8 @@ stopping(void *arg)
 
 static const char *const result_names[] = { "sent", "retry", "refused" };
 
-/* One mail: claim, send, record. */
-static void
+/* One mail: claim, send, record. 1 when it was tried and the outcome recorded, else 0. */
+static int
 send_one(struct mail_worker *mw, struct db *db, int64_t id)
 {
 	struct outbox_attempt t = { .mail_id = id, .now = clock_now() };
@@ -55,32 +73,37 @@ send_one(struct mail_worker *mw, struct db *db, int64_t id)
 
 	if (writer_run(mw->w, outbox_claim_fn, &t, &e) != 0) {
 		log_warn("msg=\"mail: cannot claim\" mail=%lld error=\"%s\"", (long long)id, e.msg);
-		return;
+		return 0;
 	}
 	if (!t.claimed)
-		return;	/* another server's worker has it */
+		return 0;	/* another server's worker has it */
 	if ((a = arena_new()) == NULL || outbox_load(db, a, id, &m, &e) != 0) {
 		/* left claimed: tried again once the lease has passed */
 		log_warn("msg=\"mail: cannot read\" mail=%lld error=\"%s\"", (long long)id, a ? e.msg : "out of memory");
 		arena_free(a);
-		return;
+		return 0;
 	}
-	mail_smtp_send(&mw->relay, &m, stopping, mw, &sent);
+	mail_smtp_send(&mw->relay, &m, &(struct mail_cancel){ .stop = stopping, .socket = track_socket, .arg = mw },
+		       &sent);
 	t.now = clock_now();
 	t.result = sent.result;
 	t.smtp_code = sent.smtp_code;
 	t.reply = sent.reply;
-	if (writer_run(mw->w, outbox_finish_fn, &t, &e) != 0)
+	if (writer_run(mw->w, outbox_finish_fn, &t, &e) != 0) {
 		/* the relay may have it: the lease passes and it goes again, same Message-ID */
+		arena_free(a);
 		log_error("msg=\"mail: cannot record the attempt\" mail=%lld result=%s error=\"%s\"", (long long)id,
 			  result_names[sent.result], e.msg);
-	else if (sent.result == OUTBOX_SENT)
+		return 0;
+	}
+	if (sent.result == OUTBOX_SENT)
 		log_info("msg=\"mail sent\" mail=%lld kind=%s attempt=%lld", (long long)id, m.kind,
 			 (long long)m.attempts);
 	else
 		log_warn("msg=\"mail not sent\" mail=%lld result=%s code=%d reply=\"%s\"", (long long)id,
 			 result_names[sent.result], sent.smtp_code, sent.reply);
 	arena_free(a);
+	return 1;
 }
 
 static void *
@@ -90,12 +113,12 @@ worker_main(void *arg)
 	struct db *db = NULL;
 	struct err e;
 
-	for (;;) {
+	for (int full = 0;;) {
 		int64_t ids[DUE_BATCH];
-		int n;
+		int n, tried = 0;
 
 		pthread_mutex_lock(&mw->lock);
-		if (!mw->stop) {
+		if (!mw->stop && !full) {	/* a full batch all tried: more may be due, go on at once */
 			struct timespec ts;
 			clock_gettime(CLOCK_REALTIME, &ts);
 			ts.tv_nsec += (long)(mw->interval_ms % 1000) * 1000000L;
@@ -108,6 +131,7 @@ worker_main(void *arg)
 			break;
 		}
 		pthread_mutex_unlock(&mw->lock);
+		full = 0;
 		if (db == NULL && db_open(mw->db_url, DB_READONLY, &db, &e) != 0) {
 			log_error("msg=\"mail: cannot read the outbox\" error=\"%s\"", e.msg);
 			db = NULL;
@@ -120,7 +144,8 @@ worker_main(void *arg)
 			continue;
 		}
 		for (int i = 0; i < n && !stopping(mw); i++)
-			send_one(mw, db, ids[i]);
+			tried += send_one(mw, db, ids[i]);
+		full = n == DUE_BATCH && tried == n;
 	}
 	db_close(db);
 	return NULL;
@@ -170,6 +195,7 @@ mail_worker_start(const char *db_url, struct writer *w, const struct mail_relay 
 	mw->w = w;
 	mw->relay = *r;
 	mw->interval_ms = interval_ms > 0 ? interval_ms : 1000;
+	mw->sock = -1;
 	pthread_mutex_init(&mw->lock, NULL);
 	pthread_cond_init(&mw->cond, NULL);
 	if (pthread_create(&mw->thread, NULL, worker_main, mw) != 0) {
@@ -189,6 +215,8 @@ mail_worker_stop(struct mail_worker *mw)
 		return;
 	pthread_mutex_lock(&mw->lock);
 	mw->stop = 1;
+	if (mw->sock >= 0)	/* a relay holding back its answer: the transfer fails now, a retry */
+		shutdown(mw->sock, SHUT_RDWR);
 	pthread_cond_signal(&mw->cond);
 	pthread_mutex_unlock(&mw->lock);
 	pthread_join(mw->thread, NULL);

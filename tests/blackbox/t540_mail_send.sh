@@ -183,6 +183,24 @@ check "both copies carry the SAME Message-ID, the stored one" same "$(eml "$FIRS
 check "... marked sent; attempts: interrupted, sent" wait_sql \
 	"SELECT o.status || ' ' || (SELECT group_concat(result, ',') FROM (SELECT result FROM outbox_attempts a WHERE a.outbox_id = o.id ORDER BY a.id) x) FROM outbox o WHERE to_addr = 'dan@example.org'" "sent interrupted,sent"
 
+# ---- SIGTERM while the relay holds its answer: a clean stop at once, the attempt a retry ---------
+echo hang >"$SINK/control"
+N0=$(msgs)
+register erin@example.org
+for _ in $(seq 1 200); do [ -e "$SINK/hanging" ] && break; sleep 0.05; done
+T0=$(date +%s%N)
+stop_server
+check "SIGTERM mid-send: the server stops cleanly (0) within 3 s, not after the relay's timeout" \
+	sh -c "[ $STOP_RC = 0 ] && [ $((($(date +%s%N) - T0) / 1000000)) -lt 3000 ]"
+check "... the attempt recorded as a retry, saying why" same "$(mail_of erin@example.org "status || ' ' || last_error")" \
+	"queued the server stopped during the attempt"
+: >"$SINK/control"
+serve "${RELAY[@]}"
+clock_by 90
+check "... restarted, it is sent again, the same Message-ID" wait_msgs $((N0 + 2))
+check "... both copies: the stored Message-ID" same "$(for f in $(ls "$SINK"/msg-*.eml | tail -2); do eml "$f" "m['Message-ID']"; done | sort -u)" \
+	"$(mail_of erin@example.org message_id)"
+
 # ---- 550: the address is suppressed ------------------------------------------------------------
 echo "refuse bad@example.org" >"$SINK/control"
 N0=$(msgs)

@@ -5,7 +5,8 @@
 #   refuse ADDRESS   RCPT TO that address gets 550 (a mailbox that does not exist)
 #   tempfail         every RCPT TO gets 451 (try again later)
 #   hang             the message is taken (written to DIR as usual) but the 250 is held back
-#                    until "hang" leaves the control file; DIR/hanging says it is holding one
+#                    until "hang" leaves the control file (or the client goes away); DIR/hanging
+#                    says it is holding one
 # DIR/ready appears once it listens. Stops on SIGTERM.
 import asyncio
 import os
@@ -49,9 +50,11 @@ class Sink:
         os.rename(path + ".tmp", path)
         if any(w[0] == "hang" for w in control()):
             open(os.path.join(DIR, "hanging"), "w").close()
-            while any(w[0] == "hang" for w in control()):
-                await asyncio.sleep(0.05)
-            os.unlink(os.path.join(DIR, "hanging"))
+            try:
+                while any(w[0] == "hang" for w in control()):
+                    await asyncio.sleep(0.05)
+            finally:  # also when the client went away (the session is cancelled)
+                os.unlink(os.path.join(DIR, "hanging"))
         return "250 2.0.0 Ok: queued as %04d" % n
 
 
