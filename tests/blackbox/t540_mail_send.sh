@@ -143,7 +143,7 @@ register bob@example.org
 check "relay down: the attempt is recorded as a retry, no reply code" wait_sql \
 	"SELECT a.result || ' ' || a.smtp_code FROM outbox_attempts a JOIN outbox o ON o.id = a.outbox_id WHERE o.to_addr = 'bob@example.org'" "retry 0"
 check "... the mail stays queued, 1 attempt, the next one a minute later" same \
-	"$(mail_of bob@example.org "status || ' ' || attempts || ' ' || (next_attempt_at - (SELECT started_at FROM outbox_attempts a WHERE a.outbox_id = outbox.id))")" "queued 1 60"
+	"$(mail_of bob@example.org "status || ' ' || attempts || ' ' || (next_attempt_at - (SELECT started_at FROM outbox_attempts a WHERE a.outbox_id = outbox.id) BETWEEN 60 AND 62)")" "queued 1 1"
 check "... its last error says it could not connect" same "$(mail_of bob@example.org "last_error LIKE '%connect%'")" 1
 start_sink
 sleep 1.5

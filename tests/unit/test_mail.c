@@ -186,8 +186,11 @@ sending_states(void **state)
 	struct fixture *f = *state;
 	struct outbox_attempt t;
 	struct outbox_retry r = { .now = 0 };
-	int64_t now = clock_now(), ids[8], a = 0, m1, m2, m3;
+	int64_t now, ids[8], a = 0, m1, m2, m3;
 	struct err e;
+
+	clock_freeze_ms(clock_now_ms());	/* queued at now exactly: due at now */
+	now = clock_now();
 
 	m1 = queue(f->db, "one@example.org");
 	assert_string_equal(status_of(f->db, m1, NULL), "queued");
@@ -235,6 +238,7 @@ sending_states(void **state)
 	attempt(f->db, m3, now, OUTBOX_SENT, "250 ok");
 	assert_string_equal(status_of(f->db, m3, &a), "sent");
 	assert_int_equal(a, 1);
+	clock_freeze_ms(0);
 }
 
 int
