@@ -29,7 +29,7 @@ print_status(const struct outbox_row *m)
 	} else if (strcmp(m->status, "queued") == 0 && m->attempts > 0) {
 		time_format_rfc3339(m->next_attempt_at, t);
 		printf("Status: queued, next attempt %s (attempts: %lld; last: %s)\n", t, (long long)m->attempts,
-		       m->last_error[0] ? m->last_error : "interrupted");
+		       m->last_error[0] ? m->last_error : "in progress, or interrupted");
 	} else if (strcmp(m->status, "queued") == 0) {
 		printf("Status: queued, not tried yet\n");
 	} else {
