@@ -92,7 +92,7 @@ mail_table(struct request *r, const struct outbox_row *m, int n)
 		view_time(r, m[i].created_at);
 		H(b, "</td><td>");
 		html_text(b, m[i].to);
-		H(b, "</td><td lang=\"");
+		H(b, "</td><td dir=\"auto\" lang=\"");
 		html_attr(b, m[i].lang);
 		H(b, "\">");
 		html_text(b, m[i].subject);
