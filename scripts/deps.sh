@@ -6,7 +6,8 @@ libmicrohttpd-dev libsqlite3-dev libpq-dev postgresql libsodium-dev libicu-dev l
 libmagic-dev libcmocka-dev python3 sqlite3 libstemmer-dev
 libpoppler-glib-dev libzip-dev libxml2-dev libexttextcat-dev libexttextcat-data
 libpango1.0-dev libcairo2-dev fonts-noto-core fonts-noto-cjk libxlsxwriter-dev libarchive-dev zlib1g-dev
-poppler-utils libreoffice-writer-nogui chromium nginx libfiu-dev fiu-utils libseccomp-dev valgrind"
+poppler-utils libreoffice-writer-nogui chromium nginx libfiu-dev fiu-utils libseccomp-dev valgrind
+libcurl4-openssl-dev python3-aiosmtpd"
 # pango, cairo and the Noto fonts: the Chair's report as PDF; libxlsxwriter and libarchive: exports
 # and backups; poppler-utils (pdffonts, pdftoppm) and LibreOffice (headless): the report's tests;
 # zlib1g-dev: gzip for pages and API answers (docs/WEB.md).
@@ -18,6 +19,8 @@ poppler-utils libreoffice-writer-nogui chromium nginx libfiu-dev fiu-utils libse
 # make bench.
 # libfiu-dev, fiu-utils: fault injection in the durability tests; libseccomp-dev: the serving
 # process's system call allow-list; valgrind: the unit tests under memcheck (issue 11).
+# libcurl4-openssl-dev: sending mail (src/mail) and the log tools' HTTP client; python3-aiosmtpd:
+# the SMTP sink the mail tests send to (tests/mail/smtp_sink.py).
 [ "${1:-}" = "--bench" ] && PKGS="$PKGS wrk"
 # The slow abuse suites (make slow-clients, make sqlmap; docs/ABUSE.md).
 [ "${1:-}" = "--abuse" ] && PKGS="$PKGS slowhttptest sqlmap"

@@ -18,7 +18,9 @@ const struct command commands[] = {
 	  "  --demo   also load the demo data set (and keep the login in DIR/demo-login.txt)\n" },
 	{ "serve", cmd_serve, "serve the platform over HTTP until SIGTERM or SIGINT",
 	  "agora serve [--data DIR] [--listen ADDR:PORT] [--threads N]\n"
-	  "  Serves pages, the API, /healthz and /metrics. Stops cleanly on SIGTERM or SIGINT.\n" },
+	  "  Serves pages, the API, /healthz and /metrics. Stops cleanly on SIGTERM or SIGINT.\n"
+	  "  With --smtp-url (and --smtp-from) it also sends the outbox through that relay, retrying\n"
+	  "  with backoff; without it mail stays queued, listed by agora mail list (docs/MAIL.md).\n" },
 	{ "consultation", cmd_consultation, "create, list, show, open, close or extend consultations",
 	  "agora consultation create FILE.json [--draft]\n"
 	  "agora consultation list\n"
@@ -57,7 +59,13 @@ const struct command commands[] = {
 	  "agora reindex [--data DIR]\n"
 	  "  Builds a new search index (DIR/search.db) from every consultation, response, outcome and\n"
 	  "  document, with progress, then switches to it. Safe while the server runs.\n" },
-	{ "mail", cmd_mail, "list the outbox: mail waiting to be sent", "agora mail list [--to EMAIL] [--limit N]\n  Prints the newest mails (50 unless --limit), to one address with --to: confirmation and\n  invitation links can be read here before mail is sent.\n" },
+	{ "mail", cmd_mail, "the outbox: each mail and its sending status; send a failed one again",
+	  "agora mail list [--to EMAIL] [--status queued|sent|failed|suppressed] [--limit N]\n"
+	  "agora mail retry ID\n"
+	  "  list prints the newest mails (50 unless --limit), to one address with --to: confirmation and\n"
+	  "  invitation links can be read here, and each mail's status, attempts and the relay's last\n"
+	  "  answer. retry queues a failed or suppressed mail again and lifts the suppression of its\n"
+	  "  address. Sending needs a relay: agora serve --smtp-url (docs/MAIL.md).\n" },
 	{ "search", cmd_search, "search the index (DATA/search.db) as the search page does",
 	  "agora search [--kind K] [--consultation SLUG] [--language L] [--order relevance|newest]\n"
 	  "             [--page N] [--json] [--as public|members|secretariat] QUERY... [-- -WORD...]\n"

@@ -42,6 +42,8 @@ static const struct setting {
 	I("confirm-link-s", "AGORA_CONFIRM_LINK_S", confirm_link_s, "172800", 300, 2592000, "an email confirmation link works this many seconds"),
 	I("invite-link-s", "AGORA_INVITE_LINK_S", invite_link_s, "1209600", 300, 7776000, "an invitation link works this many seconds"),
 	S("public-url", "AGORA_PUBLIC_URL", public_url, "", "the site's address in links sent by mail (https://agora.example); default: from the request's Host"),
+	S("smtp-url", "AGORA_SMTP_URL", smtp_url, "", "the mail relay: smtp://HOST:PORT (STARTTLS when offered) or smtps://HOST:PORT; login from AGORA_SMTP_USER and AGORA_SMTP_PASSWORD; default: none, mail stays in the outbox (docs/MAIL.md)"),
+	S("smtp-from", "AGORA_SMTP_FROM", smtp_from, "", "the sender of mail: agora@example.org or \"Agora <agora@example.org>\"; needed with --smtp-url"),
 	S("log-key", "AGORA_LOG_KEY", log_key, "", "the public log's signing key file (signed-note form); default DATA/keys/log.key"),
 	S("log-witnesses", "AGORA_LOG_WITNESSES", log_witnesses, "", "comma-separated verifier keys of the witnesses whose cosignatures the log accepts"),
 	I("campaign-threshold", "AGORA_CAMPAIGN_THRESHOLD", campaign_threshold, "80", 50, 100, "responses at least this similar (Jaccard, percent) are one campaign"),

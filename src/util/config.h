@@ -17,6 +17,8 @@ struct config {
 	char log_witnesses[2048];
 	char user[64];		/* serve: started as root, run as this user */
 	char seccomp[8];	/* serve: on, off, check */
+	char smtp_url[512];	/* mail relay (docs/MAIL.md), "" for none: mail stays queued */
+	char smtp_from[512];
 	long long threads;
 	long long workers;
 	long long writer_queue;
@@ -36,7 +38,7 @@ struct config {
 	long long invite_link_s;
 	long long campaign_threshold;	/* percent Jaccard */
 	/* where each value came from, by table index: "default", "env", "flag" */
-	const char *source[32];
+	const char *source[48];
 };
 
 enum config_take { CONFIG_NOT_MINE, CONFIG_TAKEN, CONFIG_BAD };

@@ -59,6 +59,7 @@ int page_manage_request(struct request *r);
 int page_admin_enter(struct request *r);		/* page_admin_enter.c */
 int page_admin_enter_post(struct request *r);
 int page_admin_requests(struct request *r);		/* page_admin_requests.c */
+int page_admin_mail(struct request *r);			/* page_admin_mail.c */
 int page_admin_request(struct request *r);
 int page_admin_request_correct(struct request *r);
 int page_admin_request_erase(struct request *r);

@@ -65,6 +65,7 @@ admin_nav(struct request *r, const char *path)
 		{ "/admin/moderation", N_("Moderation") },
 		{ "/admin/requests", N_("Requests from respondents") },
 		{ "/admin/accounts", N_("Accounts") },
+		{ "/admin/mail", N_("Mail") },
 		{ "/admin/audit", N_("Audit log") },
 	};
 	struct buf *b = &r->out;

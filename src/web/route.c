@@ -58,6 +58,8 @@ const struct route routes[] = {
 	{ "GET", "/admin/audit", page_admin_audit, ROLE_SECRETARIAT | ROUTE_PAGE, "admin_audit",
 	  { LANG_Q, { "action", P_NAME, IN_QUERY }, { "account", P_ID, IN_QUERY },
 	    { "before", P_ID, IN_QUERY } } },
+	{ "GET", "/admin/mail", page_admin_mail, ROLE_SECRETARIAT | ROUTE_PAGE, "admin_mail",
+	  { LANG_Q, { "status", P_NAME, IN_QUERY }, { "before", P_ID, IN_QUERY } } },
 	/* accounts, registration, invitations (0007) */
 	{ "GET", "/register", page_register, ROLE_PUBLIC | ROUTE_PAGE, "register", { LANG_Q } },
 	{ "POST", "/register", page_register_post, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_FORM | RATE_SUBMIT,

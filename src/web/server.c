@@ -30,6 +30,7 @@
 #include "../cluster/campaign.h"	/* campaigns (issue 8) */
 #include "../search/index.h"
 #include "../util/log.h"
+#include "../mail/mail.h"
 #include "auth.h"
 #include "compress.h"
 #include "cookie.h"
@@ -99,6 +100,7 @@ read_db(struct server *s)
  * 404 from the replica, or a failure, is asked again of the primary (dispatch). */
 #define OWN_WRITE_S 10		/* longer than any replay lag we accept (docs/DEPLOY.md) */
 #define COOKIE_OWN_WRITE "agora_rw"
+#define MAIL_POLL_MS 1000	/* how often the mail worker looks for due mail */
 #define REPLICA_RETRY_MS 1000	/* after a failure, this thread reads from the primary this long */
 #define REPLICA_SCHEMA_WAIT_MS 10000	/* at start-up, for the replica to replay a migration */
 
@@ -1113,6 +1115,31 @@ scheduler_tick(void *ctx)
 	}
 }
 
+/* The mail worker, when a relay is configured; without one, mail stays queued (docs/MAIL.md). */
+static int
+start_mail(struct server *s, const struct config *cfg, struct err *e)
+{
+	struct mail_relay relay;
+	int rc;
+
+	if (mail_relay_from_config(cfg, &relay, e) != 0)
+		return -1;
+	if (relay.url[0] == '\0') {
+		log_info("msg=\"no mail relay (--smtp-url): mail stays in the outbox, unsent\"");
+		return 0;
+	}
+	s->mail = mail_worker_start(s->db_url, s->writer, &relay, MAIL_POLL_MS, e);
+	rc = s->mail != NULL ? 0 : -1;
+	if (rc == 0) {
+		const char *host = strstr(relay.url, "://") + 3, *at = strchr(host, '@');
+
+		log_info("msg=\"sending mail\" relay=%s from=%s login=%s", at ? at + 1 : host, relay.from.addr,
+			 relay.user[0] || at ? "yes" : "no");	/* never the login itself */
+	}
+	sodium_memzero(&relay, sizeof(relay));
+	return rc;
+}
+
 int
 server_start(struct server *s, const struct config *cfg, struct err *e)
 {
@@ -1191,6 +1218,8 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 		jobs_set_read_url(s->jobs, s->db_url);
 	if (s->jobs == NULL || jobs_start(s->jobs, e) != 0)
 		return -1;
+	if (start_mail(s, cfg, e) != 0)
+		return -1;
 	s->sched = scheduler_start(s->writer, domain_events, domain_nevents,
 				   cfg->scheduler_tick_ms, cfg->test_clock_file, scheduler_tick, s);
 	if (s->sched == NULL)
@@ -1231,6 +1260,8 @@ server_stop(struct server *s)
 		scheduler_stop(s->sched);
 	if (s->jobs != NULL)
 		jobs_stop(s->jobs);
+	mail_worker_stop(s->mail);	/* before the writer: it records the attempt it abandons */
+	s->mail = NULL;
 	search_indexer_stop(s->indexer);	/* before the writer: it may be deleting queue rows */
 	s->indexer = NULL;
 	/* campaigns (issue 8): before the writer, which its batches wait for */

@@ -29,6 +29,7 @@ struct server {
 	/* campaigns (issue 8) */
 	struct campaign_worker *campaigns;	/* clusters near-identical responses (src/cluster) */
 	/* end campaigns */
+	struct mail_worker *mail;	/* sends the outbox (src/mail); NULL without --smtp-url */
 	char index_path[700];
 	struct blobs *blobs;
 	struct ratelimit *submit_limit;	/* RATE_SUBMIT buckets; NULL: --submit-rate 0 */

@@ -130,7 +130,7 @@ python3 - "$(pwd)/sql/sqlite" <<'PY' | sqlite3 "$OLD/agora.db"
 import glob, os, re, sys
 names, old = [], set()
 for f in sorted(glob.glob(os.path.join(sys.argv[1], "*.sql"))):
-	made = re.findall(r"CREATE\s+(TABLE|TRIGGER|INDEX|VIEW)\s+(?:IF NOT EXISTS\s+)?(\w+)", open(f).read())
+	made = re.findall(r"CREATE\s+(?:UNIQUE\s+)?(TABLE|TRIGGER|INDEX|VIEW)\s+(?:IF NOT EXISTS\s+)?(\w+)", open(f).read())
 	if int(os.path.basename(f)[:4]) >= 17:
 		names += made
 	else:
@@ -138,6 +138,12 @@ for f in sorted(glob.glob(os.path.join(sys.argv[1], "*.sql"))):
 for kind, name in reversed(names):
 	if name not in old:	# made again by a later migration (0018's trigger): keep it
 		print("DROP %s IF EXISTS %s;" % (kind, name))
+# and the columns they added to older tables (0023, 0024: the outbox), once their indexes are gone
+for f in sorted(glob.glob(os.path.join(sys.argv[1], "*.sql")), reverse=True):
+	if int(os.path.basename(f)[:4]) >= 17:
+		for table, column in reversed(re.findall(r"ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)", open(f).read())):
+			if table not in [n for k, n in names]:
+				print("ALTER TABLE %s DROP COLUMN %s;" % (table, column))
 print("DELETE FROM schema_migrations WHERE version >= 17;")
 PY
 "$AGORA" consultation list --data "$OLD" >/dev/null 2>&1

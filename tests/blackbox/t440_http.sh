@@ -230,6 +230,7 @@ sec /admin/consultations/multilingual-internet/edit
 sec /admin/consultations/multilingual-internet/edit?text=ru
 sec /admin/consultations/multilingual-internet/responses/new
 sec /admin/requests
+sec /admin/mail
 sec /admin/meetings/9001/registrants
 sec /reports
 sec /documents/new

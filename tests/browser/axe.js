@@ -40,6 +40,7 @@ const SECRETARIAT = [
 	['admin: requests', '/admin/requests'],
 	['admin: accounts', '/admin/accounts'],
 	['admin: audit', '/admin/audit'],
+	['admin: mail', '/admin/mail'],
 	['admin: registrants', '/admin/meetings/9001/registrants'],
 	['new proposal', '/proposals/new'],
 	['new document', '/documents/new'],
