@@ -10,6 +10,8 @@
 #include "../util/log.h"
 #include "../util/str.h"
 #include "cli.h"
+#include "../domain/notice.h"	/* issue 13 */
+#include "../domain/notice_response.h"
 
 int
 cli_parse(int argc, char **argv, struct config *c, const char *cmd, const char *const *bool_flags,
@@ -116,7 +118,8 @@ cli_store_open(struct config *c, struct cli_store *s)
 		fprintf(stderr, "agora: %s\n", e.msg);
 		return 1;
 	}
-	writer_set_seal(s->writer, ledger_seal, &s->log);
+	writer_set_seal(s->writer, notice_seal, &s->log);	/* issue 13: the log, then receipts by mail */
+	notice_set_base_url(c->public_url, 0);
 	if (writer_start(s->writer, &e) != 0) {
 		fprintf(stderr, "agora: cannot start the writer\n");
 		return 1;

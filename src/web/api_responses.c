@@ -6,6 +6,7 @@
 #include "../domain/file_text.h"
 #include "../domain/response.h"
 #include "../domain/summary.h"
+#include "../domain/notice_response.h"	/* issue 13 */
 #include "../ledger/log.h"
 #include "../util/log.h"
 #include "../util/str.h"
@@ -113,7 +114,7 @@ api_response_submit(struct request *r)
 	if (take_input(r, &c, x, &x->s.in) != 0) {
 		return HANDLER_DONE;
 	}
-	return request_write(r, response_submit_fn, &x->s);
+	return request_write(r, notice_response_submit_fn, &x->s);
 }
 
 int

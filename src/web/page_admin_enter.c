@@ -17,6 +17,7 @@
 #include "submit.h"
 #include "upload.h"
 #include "view.h"
+#include "../domain/notice_response.h"	/* issue 13 */
 
 struct enter {
 	struct consultation c;
@@ -224,5 +225,5 @@ page_admin_enter_post(struct request *r)
 	x->s.channel = x->channel;
 	x->s.entered_by = r->account_id;
 	x->s.address = r->client;
-	return request_write(r, response_submit_fn, &x->s);
+	return request_write(r, notice_response_submit_fn, &x->s);
 }

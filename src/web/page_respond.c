@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../domain/held.h"
+#include "../domain/notice_response.h"	/* issue 13 */
 #include "../util/clock.h"
 #include "../util/log.h"
 #include "../util/str.h"
@@ -209,5 +210,5 @@ page_respond_post(struct request *r)
 	x->s.slug = x->c.slug;
 	x->s.started_at = r->started_ms / 1000;
 	x->s.in = x->in;
-	return request_write(r, response_submit_fn, &x->s);
+	return request_write(r, notice_response_submit_fn, &x->s);
 }

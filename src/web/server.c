@@ -41,6 +41,8 @@
 #include "sandbox.h"
 #include "slow.h"
 #include "upload.h"
+#include "../domain/notice.h"	/* issue 13 */
+#include "../domain/notice_response.h"
 
 #define CSP "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; " \
 	    "base-uri 'none'; frame-ancestors 'none'"
@@ -1135,6 +1137,7 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 		return -1;
 	if (getsockname(lfd, (struct sockaddr *)&bound, &blen) == 0)
 		s->port = ntohs(bound.sin_port);
+	notice_set_base_url(cfg->public_url, s->port);	/* issue 13: links in mail */
 	if (sandbox_drop_root(cfg, e) != 0) {
 		close(lfd);
 		return -1;
@@ -1166,7 +1169,7 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 		return err_set(e, ERR_INTERNAL, "cannot start the writer");
 	if (ledger_log_load(cfg, &s->log, e) != 0)
 		return -1;
-	writer_set_seal(s->writer, ledger_seal, &s->log);
+	writer_set_seal(s->writer, notice_seal, &s->log);	/* issue 13: the log, then receipts by mail */
 	if (writer_start(s->writer, e) != 0)
 		return err_set(e, ERR_INTERNAL, "cannot start the writer");
 	if (ledger_pending_count(wdb) >= 10000)	/* before the writer's first batch: no race */
