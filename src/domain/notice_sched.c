@@ -133,7 +133,7 @@ compose_overdue(struct arena *a, const char *lang, void *arg, struct notice *n)
 		if (list == NULL)
 			return -1;
 	}
-	n->subject = arena_printf(a, _("Meeting %d: %d earlier outcome(s) still open"), o->m.number, o->n);
+	n->subject = arena_printf(a, _("Meeting %d: earlier outcomes still open"), o->m.number);
 	n->text = arena_printf(a, "%s\n\n%s",
 			       arena_printf(a, _("Meeting %d starts on %s. These outcomes of earlier meetings are not "
 						 "done yet and are carried onto it:"),
