@@ -27,6 +27,8 @@ static const char SQL_ACCOUNT_LANG[] =
     "AND o.kind IN ('confirm', 'invitation') ORDER BY o.id DESC LIMIT 1), 'en') "
     "FROM accounts a WHERE lower(a.email) = lower($1)";
 
+static const char SQL_ACCOUNT_LANG_SET[] = "UPDATE accounts SET mail_lang = $2 WHERE lower(email) = lower($1)";
+
 static char base_url[300] = "http://localhost";
 
 void
@@ -336,6 +338,20 @@ notice_account_lang(struct db *db, const char *email, char out[3])
 	if (db_step(st) == DB_ROW)
 		snprintf(out, 3, "%s", notice_lang_code(db_col_text(st, 0)));
 	db_done(st);
+}
+
+int
+notice_account_lang_set(struct db *db, const char *email, const char *lang, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, SQL_ACCOUNT_LANG_SET);
+
+	if (st == NULL)
+		return db_err(db, e, "account");
+	db_bind_text(st, 1, email);
+	db_bind_text(st, 2, notice_lang_code(lang));
+	if (db_run(st) != DB_DONE)
+		return db_err(db, e, "account");
+	return db_changes(db) == 1 ? 0 : err_set(e, ERR_NOTFOUND, "no account %s", email);
 }
 
 struct recipient {

@@ -70,6 +70,9 @@ int notice_unsubscribe_fn(struct db *db, void *arg, struct err *e);
 /* The language an account's notices are written in: accounts.mail_lang, else the language of
  * the mail that confirmed or invited it, else "en". Into out (3 bytes). */
 void notice_account_lang(struct db *db, const char *email, char out[3]);
+/* Sets the language of the account with email (one of the six codes). 0, or -1 with e
+ * (ERR_NOTFOUND: no such account). */
+int notice_account_lang_set(struct db *db, const char *email, const char *lang, struct err *e);
 
 /* Queues a notice to every account that sql selects (a static string: "SELECT id, email FROM
  * accounts ..." with $1 bound to param when param is not NULL), except account `except`, each in

@@ -8,23 +8,25 @@
 # iCalendar attachment, once; every mail in its recipient's language; the one-click unsubscribe
 # without login stopping that kind, and bad tokens changing nothing.
 . "$(dirname "$0")/lib.sh"
+same() { [ "$1" = "$2" ] || { echo "# got '$1', wanted '$2'"; return 1; }; }
 FIX=$(cd "$(dirname "$0")" && pwd)/fixtures
 SEC=secretariat@agora.example
 SITE=http://agora.t560
 export AGORA_PUBLIC_URL=$SITE
 init_data
 declare -A PASS
-mk() {	# mk NAME ROLE [STATE]
+mk() {	# mk NAME ROLE STATE [MAIL-LANG]
 	"$AGORA" user create --data "$DATA" --email "$1@t560.example" --name "T560 $1" --role "$2" \
-		${3:+--state "$3"} >"$TMP/user.out" 2>&1 || { cat "$TMP/user.out"; exit 1; }
+		--state "$3" ${4:+--mail-lang "$4"} >"$TMP/user.out" 2>&1 || { cat "$TMP/user.out"; exit 1; }
 	PASS[$1]=$(sed -n 's/^Password: //p' "$TMP/user.out")
 }
 mk dch delegate CH
-mk ffr focal_point FR
-mk dru delegate RU
-sql "UPDATE accounts SET mail_lang = 'fr' WHERE email = 'ffr@t560.example'"
-sql "UPDATE accounts SET mail_lang = 'ru' WHERE email = 'dru@t560.example'"
-sql "UPDATE accounts SET mail_lang = 'es' WHERE email = '$SEC'"
+mk ffr focal_point FR fr
+mk dru delegate RU ru
+"$AGORA" user create --data "$DATA" --email bad@t560.example --name Bad --role delegate --state DE --mail-lang de >/dev/null 2>&1
+check "--mail-lang takes only the six languages (exit 2)" same "$?" 2
+check "... and makes no account" same "$(sql "SELECT count(*) FROM accounts WHERE email = 'bad@t560.example'")" 0
+sql "UPDATE accounts SET mail_lang = 'es' WHERE email = '$SEC'"	# the demo's account (no command sets it)
 API_TOKEN=$("$AGORA" token create --data "$DATA" --email "$SEC")
 AUTH="Authorization: Bearer $API_TOKEN"
 CLOCK=$TMP/clock
@@ -33,7 +35,6 @@ T0=$(date +%s)
 DAY0=$((T0 / 86400 * 86400))	# today 00:00 UTC
 start_server --test-clock-file "$CLOCK" --scheduler-tick-ms 50 --submit-rate 0 --page-cache-ms 0
 
-same() { [ "$1" = "$2" ] || { echo "# got '$1', wanted '$2'"; return 1; }; }
 db() { sql "$1"; }
 # mails TO KIND: how many mails of KIND are queued for TO
 mails() { db "SELECT count(*) FROM outbox WHERE lower(to_addr) = lower('$1') AND kind = '$2'"; }
