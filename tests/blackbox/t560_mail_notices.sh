@@ -74,6 +74,7 @@ upload() {	# upload WHO PATH FILE FIELD=VALUE...
 	as "$who" POST "$path" -F "csrf=${CSRF[$who]}" -F "file=@$file" "${args[@]}"
 }
 # optouts: how many (address, kind) pairs opted out (every token of the pair is marked)
+lacks() { case $1 in *"$2"*) echo "# '$2' in: $(printf '%s' "$1" | head -c 300)"; return 1 ;; esac; }
 optouts() { db "SELECT count(DISTINCT address || '/' || kind) FROM mail_optouts WHERE opted_out_at IS NOT NULL"; }
 
 # ---- A respondent's receipt ----------------------------------------------------------------------
@@ -141,7 +142,7 @@ check "a receipt is still sent (the respondent's proof)" same "$(mails "$EMAIL" 
 login dch dch@t560.example "${PASS[dch]}"
 login ffr ffr@t560.example "${PASS[ffr]}"
 printf 'Contribution of Switzerland\n' >"$TMP/orig.txt"
-upload dch /documents/new "$TMP/orig.txt" meeting=17 kind=contribution "title=Swiss contribution on IDNs" language=en
+upload dch /documents/new "$TMP/orig.txt" meeting=17 kind=contribution "title=Swiss <b>contribution</b> on IDNs & more" language=en
 DOC=$(header Location | sed 's|^/documents/||')
 check "a delegate creates a draft ($DOC): no mail while a draft" sh -c "[ $STATUS = 303 ] && [ $(db "SELECT count(*) FROM outbox WHERE kind = 'contribution'") = 0 ]"
 post dch /documents/$DOC/submit
@@ -152,6 +153,9 @@ check "... in French for the French focal point" same "$(last ffr@t560.example c
 check "... its subject in French" contains "$(last ffr@t560.example contribution subject)" "Nouveau document"
 check "... in Russian for the Russian delegate" same "$(last dru@t560.example contribution lang)" ru
 check "... with the document's link" contains "$(last dru@t560.example contribution body_text)" "$SITE/documents/$DOC"
+check "... its title as typed in the text" contains "$(last dru@t560.example contribution body_text)" "Swiss <b>contribution</b> on IDNs & more"
+check "... and escaped in the HTML" contains "$(last dru@t560.example contribution body_html)" "Swiss &lt;b&gt;contribution&lt;/b&gt; on IDNs &amp; more"
+check "... no markup of the title's own in the HTML" lacks "$(last dru@t560.example contribution body_html)" "<b>contribution"
 printf 'Contribution of Switzerland, revised\n' >"$TMP/rev1.txt"
 upload dch /documents/$DOC/revisions "$TMP/rev1.txt"
 check "a revision: each member told again" same "$(mails ffr@t560.example contribution)/$(mails dru@t560.example contribution)" "2/2"
