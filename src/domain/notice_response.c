@@ -2,8 +2,8 @@
  * manage link, and the moderation decision. The receipt holds the public log's proof, which only
  * exists once the writer's batch is sealed: the submit closure notes the receipt to send in a
  * temporary table of the writer's connection, and notice_seal (the batch's seal, after the log's)
- * composes and queues it in the same transaction, then forgets the note. The manage token is
- * never written to a table that commits. */
+ * composes and queues it in the same transaction, then forgets the note. The manage token is in
+ * no committed table but the mail's own outbox row. */
 #include "notice_response.h"
 
 #include <jansson.h>
