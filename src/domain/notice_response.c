@@ -7,6 +7,7 @@
 #include "notice_response.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,6 +178,14 @@ notice_seal(struct db *db, void *log, struct err *e)
 	rc = 0;
 out:
 	arena_free(a);
+	/* A receipt that cannot be composed (memory, the proof not readable) fails the batch: no
+	 * response is stored without its receipt mail. Each submitter is told to try again (503),
+	 * never a 500 or a 404 about the log that a retry would not see. */
+	if (rc != 0 && e != NULL && e->kind != ERR_FULL && e->kind != ERR_BUSY) {
+		char why[sizeof(e->msg)];
+		snprintf(why, sizeof(why), "%s", e->msg);
+		err_set(e, ERR_BUSY, "the receipt mail could not be queued (%s); try again", why);
+	}
 	return rc;
 }
 
