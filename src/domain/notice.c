@@ -385,7 +385,11 @@ notice_to_accounts(struct db *db, const char *sql, const char *param, int64_t ex
 			goto out;
 		}
 		list[n].id = db_col_int64(st, 0);
-		list[n++].email = arena_strdup(a, db_col_text(st, 1));
+		if ((list[n++].email = arena_strdup(a, db_col_text(st, 1))) == NULL) {
+			db_done(st);
+			err_set(e, ERR_BUSY, "out of memory");
+			goto out;
+		}
 	}
 	db_done(st);
 	if (step != DB_DONE) {
@@ -398,7 +402,7 @@ notice_to_accounts(struct db *db, const char *sql, const char *param, int64_t ex
 		locale_t old;
 		int queued, c;
 
-		if (list[i].id == except || list[i].email == NULL)
+		if (list[i].id == except)
 			continue;
 		notice_account_lang(db, list[i].email, lang);
 		m.to = list[i].email;

@@ -164,6 +164,11 @@ notice_seal(struct db *db, void *log, struct err *e)
 		d->lang = arena_strdup(a, db_col_text(st, 6));
 		d->token = arena_strdup(a, db_col_text(st, 7));
 		d->status = arena_strdup(a, db_col_text(st, 8));
+		if (!d->public_id || !d->slug || !d->sha256 || !d->email || !d->lang || !d->token || !d->status) {
+			db_done(st);
+			err_set(e, ERR_BUSY, "out of memory");
+			goto out;
+		}
 	}
 	db_done(st);
 	if (step != DB_DONE) {
@@ -220,6 +225,10 @@ notice_moderation_fn(struct db *db, void *arg, struct err *e)
 	db_done(st);
 	if (step != DB_ROW) {	/* no email given: nobody to tell */
 		rc = step == DB_DONE ? 0 : db_err(db, e, "moderation mail");
+		goto out;
+	}
+	if (!email || !lang || !status || !slug) {
+		err_set(e, ERR_BUSY, "out of memory");
 		goto out;
 	}
 	n.to = email;
