@@ -12,6 +12,8 @@
 #include "../util/log.h"
 #include "../util/str.h"
 #include "cli.h"
+#include "../domain/notice.h"	/* issue 13 */
+#include "../domain/notice_response.h"
 
 int
 cli_parse(int argc, char **argv, struct config *c, const char *cmd, const char *const *bool_flags,
@@ -99,7 +101,7 @@ notice_init(const struct config *c)
 	char exe[512], dir[600], *slash;
 	ssize_t len;
 
-	notice_set_base_url(c->public_url, c->listen);
+	notice_set_base_url(c->public_url, 0);
 	if (c->locale_dir[0]) {
 		snprintf(dir, sizeof(dir), "%s", c->locale_dir);
 	} else if ((len = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
@@ -142,7 +144,8 @@ cli_store_open(struct config *c, struct cli_store *s)
 		fprintf(stderr, "agora: %s\n", e.msg);
 		return 1;
 	}
-	writer_set_seal(s->writer, ledger_seal, &s->log);
+	writer_set_seal(s->writer, notice_seal, &s->log);	/* issue 13: the log, then receipts by mail */
+	notice_set_base_url(c->public_url, 0);
 	if (writer_start(s->writer, &e) != 0) {
 		fprintf(stderr, "agora: cannot start the writer\n");
 		return 1;

@@ -1,20 +1,39 @@
 /* cmd_user.c: `agora user create`: an account, with a random password shown once. A delegate
- * or a focal point names its Member State (--state CODE); no other role takes one. */
+ * or a focal point names its Member State (--state CODE); no other role takes one. --mail-lang CODE
+ * is the language of the account's notices by mail (issue 13, docs/MAIL-NOTICES.md). */
 #include <sodium.h>
 #include <string.h>
 
 #include "../domain/account.h"
+#include "../domain/notice.h"
 #include "../domain/state.h"
 #include "../util/str.h"
 #include "cli.h"
 
+/* The account and the language of its notices, in one write. */
+struct user_new {
+	struct account_new a;
+	const char *mail_lang;	/* NULL: the default (docs/MAIL-NOTICES.md) */
+};
+
+static int
+user_create_fn(struct db *db, void *arg, struct err *e)
+{
+	struct user_new *u = arg;
+
+	if (account_create_fn(db, &u->a, e) != 0)
+		return -1;
+	return u->mail_lang ? notice_account_lang_set(db, u->a.email, u->mail_lang, e) : 0;
+}
+
 int
 cmd_user(int argc, char **argv, struct config *c)
 {
-	static const char *const opts[] = { "--email", "--name", "--role", "--state", NULL };
-	const char *vals[4] = { NULL, NULL, NULL, NULL }, *pos[1] = { NULL };
+	static const char *const opts[] = { "--email", "--name", "--role", "--state", "--mail-lang", NULL };
+	const char *vals[5] = { NULL, NULL, NULL, NULL, NULL }, *pos[1] = { NULL };
 	struct cli_store s;
-	struct account_new a;
+	struct user_new u;
+	struct account_new *a = &u.a;
 	struct err e;
 	char password[21];
 	int rc = cli_parse(argc, argv, c, "user", NULL, NULL, opts, vals, pos, 1);
@@ -24,7 +43,7 @@ cmd_user(int argc, char **argv, struct config *c)
 	if (pos[0] == NULL || strcmp(pos[0], "create") != 0 || vals[0] == NULL || vals[1] == NULL ||
 	    vals[2] == NULL) {
 		fprintf(stderr, "agora user: say 'agora user create --email EMAIL --name NAME --role ROLE "
-				"[--state CODE]'\n");
+				"[--state CODE] [--mail-lang ar|zh|en|fr|ru|es]'\n");
 		return EXIT_USAGE;
 	}
 	if (!account_role_valid(vals[2])) {
@@ -45,6 +64,10 @@ cmd_user(int argc, char **argv, struct config *c)
 		fprintf(stderr, "agora user: --state must be a two-letter code in capitals (ISO 3166-1, such as CH)\n");
 		return EXIT_USAGE;
 	}
+	if (vals[4] != NULL && !str_eq(notice_lang_code(vals[4]), vals[4])) {
+		fprintf(stderr, "agora user: --mail-lang must be one of ar, zh, en, fr, ru, es\n");
+		return EXIT_USAGE;
+	}
 	if (!account_email_valid(vals[0])) {
 		fprintf(stderr, "agora user: --email must be one email address\n");
 		return EXIT_USAGE;
@@ -56,20 +79,21 @@ cmd_user(int argc, char **argv, struct config *c)
 	if (sodium_init() < 0 || cli_store_open(c, &s) != 0)
 		return 1;
 	account_random_password(password, 20);
-	memset(&a, 0, sizeof(a));
-	a.email = vals[0];
-	a.name = vals[1];
-	a.role = vals[2];
-	a.state_code = vals[3];
-	a.password = password;
-	rc = writer_run(s.writer, account_create_fn, &a, &e);
+	memset(&u, 0, sizeof(u));
+	a->email = vals[0];
+	a->name = vals[1];
+	a->role = vals[2];
+	a->state_code = vals[3];
+	a->password = password;
+	u.mail_lang = vals[4];
+	rc = writer_run(s.writer, user_create_fn, &u, &e);
 	cli_store_close(&s);
 	if (rc != 0) {
 		fprintf(stderr, "agora user: %s\n", e.msg);
 		sodium_memzero(password, sizeof(password));
 		return 1;
 	}
-	printf("Created the account %s (%s%s%s)\nPassword: %s\n(shown once; keep it safe)\n", a.email, a.role,
+	printf("Created the account %s (%s%s%s)\nPassword: %s\n(shown once; keep it safe)\n", a->email, a->role,
 	       vals[3] ? " of " : "", vals[3] ? vals[3] : "", password);
 	sodium_memzero(password, sizeof(password));
 	return 0;

@@ -37,11 +37,13 @@ const struct command commands[] = {
 	  "  --responses N   also add N generated responses (0 to 1000000) from fictional\n"
 	  "                  respondents in the six languages, spread over those rounds\n" },
 	{ "user", cmd_user, "create an account",
-	  "agora user create --email EMAIL --name NAME --role ROLE [--state CODE]\n"
+	  "agora user create --email EMAIL --name NAME --role ROLE [--state CODE] [--mail-lang CODE]\n"
 	  "  Creates an account and prints its random password once (only its argon2id hash is kept).\n"
 	  "  ROLE: secretariat, chair, focal_point, delegate or stakeholder.\n"
 	  "  --state CODE   the Member State (ISO 3166-1 alpha-2, such as CH) of a delegate or a\n"
-	  "                 focal_point (one focal point per state); no other role takes one\n" },
+	  "                 focal_point (one focal point per state); no other role takes one\n"
+	  "  --mail-lang CODE  the language of the account's notices by mail: ar, zh, en, fr, ru\n"
+	  "                 or es (default: that of the mail that confirmed or invited it, else en)\n" },
 	{ "token", cmd_token, "create an API token for an account",
 	  "agora token create --email EMAIL [--label TEXT] [--scope LIST]\n"
 	  "  Prints a bearer token once; only its hash is stored.\n"

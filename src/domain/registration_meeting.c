@@ -12,6 +12,7 @@
 #include "account.h"
 #include "audit.h"
 #include "country.h"
+#include "notice.h"
 #include "response.h"
 
 static const char SQL_MEETING[] =
@@ -307,7 +308,7 @@ mreg_register_fn(struct db *db, void *arg, struct err *e)
 	struct arena *a;
 	int64_t response_id;
 	char object[48], *body = NULL;
-	int rc = -1;
+	int rc = -1, queued;
 
 	n->id = 0;
 	n->verdict = MREG_NO_REGISTRATION;
@@ -332,8 +333,10 @@ mreg_register_fn(struct db *db, void *arg, struct err *e)
 		err_set(e, ERR_INTERNAL, "out of memory");
 		goto out;
 	}
-	if (outbox_queue(db, &(struct mail){ .to = n->email, .lang = n->lang, .kind = "meeting_registration",
-					      .subject = n->mail_subject, .body = body }, e) != 0)
+	/* issue 13: with HTML and the link that stops the reminders (docs/MAIL-NOTICES.md) */
+	if (notice_send(db, &(struct notice){ .to = n->email, .lang = n->lang, .kind = "meeting_registration",
+					      .stops = "meeting_reminder", .always = 1, .subject = n->mail_subject,
+					      .text = body }, &queued, e) != 0)
 		goto out;
 	snprintf(object, sizeof(object), "meeting/%d/registration/%lld", n->number, (long long)n->id);
 	rc = audit_append(db,

@@ -71,10 +71,7 @@ int subscription_unsub_fn(struct db *db, void *arg, struct err *e);
 
 /* ---- notices (subscription_notice.c) ------------------------------------------------------ */
 
-/* The site's address for links in notices: public_url, else http://LISTEN. Set once at start,
- * before any thread. */
-void notice_set_base_url(const char *public_url, const char *listen);
-/* base + path, in a ("http://host/path"). */
+/* The site's address for links is notice_base_url() (notice.h). base + path, in a ("http://host/path"). */
 const char *notice_url(struct arena *a, const char *path);
 
 /* The confirmation mail in lang (its subject and text are the caller's to queue). */

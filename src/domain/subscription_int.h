@@ -8,10 +8,9 @@
 #include "../store/db.h"
 #include "../util/arena.h"
 
-/* Mails are composed in the recipient's language on whatever thread runs the write: switch
- * this thread's messages to the language of code, and back (to what notice_lang_begin gave). */
-locale_t notice_lang_begin(const char *code);
-void notice_lang_end(locale_t old);
+/* Mails are composed in the recipient's language on whatever thread runs the write:
+ * notice_lang_begin and notice_lang_end (notice.h). */
+#include "notice.h"
 
 /* Queues one mail to a subscription: text + the footer (why it came, its own new unsubscribe
  * link, where to change it), the HTML made from that, and the unsubscribe URL. 0, or -1. */

@@ -10,45 +10,13 @@
 #include "../util/clock.h"
 #include "../util/i18n.h"
 #include "../util/timefmt.h"
+#include "notice.h"
 #include "subscription_int.h"
-
-static char base_url[300] = "http://localhost";
-
-void
-notice_set_base_url(const char *public_url, const char *listen)
-{
-	size_t n;
-
-	if (public_url != NULL && public_url[0] != '\0')
-		snprintf(base_url, sizeof(base_url), "%s", public_url);
-	else if (listen != NULL && listen[0] != '\0')
-		snprintf(base_url, sizeof(base_url), "http://%s", listen);
-	n = strlen(base_url);
-	while (n > 0 && base_url[n - 1] == '/')
-		base_url[--n] = '\0';
-}
 
 const char *
 notice_url(struct arena *a, const char *path)
 {
-	return arena_printf(a, "%s%s", base_url, path);
-}
-
-locale_t
-notice_lang_begin(const char *code)
-{
-	locale_t old = uselocale((locale_t)0);
-	enum lang l = LANG_EN;
-
-	lang_from_code(code, &l);
-	i18n_use(l);
-	return old;
-}
-
-void
-notice_lang_end(locale_t old)
-{
-	uselocale(old);
+	return arena_printf(a, "%s%s", notice_base_url(), path);
 }
 
 /* HTML text: & < > " ' escaped. The domain layer has no use of the web's writer (html.c). */
@@ -166,7 +134,7 @@ notice_unsubscribe_url(struct db *db, struct arena *a, int64_t id, const char *l
 		db_err(db, e, "subscription");
 		return NULL;
 	}
-	url = arena_printf(a, "%s/subscriptions/%lld/unsubscribe/%s?lang=%s", base_url, (long long)id, token, lang);
+	url = arena_printf(a, "%s/subscriptions/%lld/unsubscribe/%s?lang=%s", notice_base_url(), (long long)id, token, lang);
 	if (url == NULL)
 		err_set(e, ERR_BUSY, "out of memory");
 	return url;
@@ -186,7 +154,7 @@ notice_queue_mail(struct db *db, struct arena *a, int64_t sub, const char *to, c
 	body = arena_printf(a, "%s\n-- \n%s\n%s\n%s\n%s\n%s/subscribe?lang=%s\n", text,
 			    _("You get this mail because you subscribed to notices from Agora."),
 			    _("To stop these mails, open this link:"), unsub,
-			    _("To change what you receive, subscribe again:"), base_url, lang);
+			    _("To change what you receive, subscribe again:"), notice_base_url(), lang);
 	notice_lang_end(old);
 	m.body = body;
 	m.html = body ? text_html(a, lang, body) : NULL;

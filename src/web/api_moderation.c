@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../domain/moderation.h"
+#include "../domain/notice_response.h"	/* issue 13 */
 #include "../util/log.h"
 #include "../util/str.h"
 #include "handlers.h"
@@ -90,5 +91,5 @@ api_response_moderate(struct request *r)
 		return reply_problem(r, 422, NULL, "a member has the wrong type",
 				     reply_field_error("body", "reason, name, organization, job_title and summary "
 						       "are strings; answers is a list of {question, text}"));
-	return request_write(r, moderation_fn, m);
+	return request_write(r, notice_moderation_fn, m);
 }

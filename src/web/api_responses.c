@@ -6,6 +6,7 @@
 #include "../domain/file_text.h"
 #include "../domain/response.h"
 #include "../domain/summary.h"
+#include "../domain/notice_response.h"	/* issue 13 */
 #include "../ledger/log.h"
 #include "../util/log.h"
 #include "../util/str.h"
@@ -115,7 +116,7 @@ api_response_submit(struct request *r)
 	}
 	if (response_submit_prepare(&x->s, &e) != 0)
 		return reply_err(r, &e);
-	return request_write(r, response_submit_fn, &x->s);
+	return request_write(r, notice_response_submit_fn, &x->s);
 }
 
 int

@@ -33,6 +33,8 @@ int page_register_confirm(struct request *r);
 int page_register_confirm_post(struct request *r);
 int page_invitation(struct request *r);			/* page_invite.c */
 int page_invitation_post(struct request *r);
+int page_mail_unsubscribe(struct request *r);		/* page_mail_unsubscribe.c (issue 13) */
+int page_mail_unsubscribe_post(struct request *r);
 int page_account_delegates(struct request *r);
 int page_account_delegates_invite(struct request *r);
 /* The invitations not yet accepted, as a table (all of them when state is NULL). */

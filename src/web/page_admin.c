@@ -7,6 +7,7 @@
 
 #include "../domain/country.h"
 #include "../domain/moderation.h"
+#include "../domain/notice_response.h"	/* issue 13 */
 #include "../util/log.h"
 #include "../util/str.h"
 #include "csrf.h"
@@ -400,7 +401,7 @@ decide(struct request *r, enum moderation_action action)
 	}
 	if (bad)
 		return reply_error(r, 422, _("A value is too long or is not text."));
-	return request_write(r, moderation_fn, m);
+	return request_write(r, notice_moderation_fn, m);
 }
 
 int

@@ -17,6 +17,7 @@
 #include "submit.h"
 #include "upload.h"
 #include "view.h"
+#include "../domain/notice_response.h"	/* issue 13 */
 
 struct enter {
 	struct consultation c;
@@ -226,5 +227,5 @@ page_admin_enter_post(struct request *r)
 	x->s.address = r->client;
 	if (response_submit_prepare(&x->s, &(struct err){ 0 }) != 0)	/* out of memory */
 		return reply_error(r, 503, _("The service is busy; try again."));
-	return request_write(r, response_submit_fn, &x->s);
+	return request_write(r, notice_response_submit_fn, &x->s);
 }

@@ -8,6 +8,7 @@
 #include "../domain/document.h"
 #include "../domain/meeting.h"
 #include "../domain/state.h"
+#include "../domain/notice_members.h"	/* issue 13 */
 #include "../util/log.h"
 #include "../util/str.h"
 #include "csrf.h"
@@ -288,5 +289,5 @@ page_document_create(struct request *r)
 		return show_form(r, f, status);
 	}
 	f->x.who = (struct document_actor){ r->account_id, r->role, r->state_code, r->client };
-	return request_write(r, document_create_fn, &f->x);
+	return request_write(r, notice_document_create_fn, &f->x);
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../domain/document.h"
+#include "../domain/notice_members.h"	/* issue 13 */
 #include "../util/log.h"
 #include "../util/str.h"
 #include "csrf.h"
@@ -386,7 +387,7 @@ change(struct request *r, write_fn fn, const char *what)
 int
 page_document_submit(struct request *r)
 {
-	return change(r, document_submit_fn, "submit");
+	return change(r, notice_document_submit_fn, "submit");
 }
 
 int
@@ -427,5 +428,5 @@ page_document_revise(struct request *r)
 		return page_document_show(r, &d, why, status);
 	c->who = (struct document_actor){ r->account_id, r->role, r->state_code, r->client };
 	c->url = d.url;
-	return request_write(r, document_revise_fn, c);
+	return request_write(r, notice_document_revise_fn, c);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../domain/proposal.h"
+#include "../domain/notice_members.h"	/* issue 13 */
 #include "../util/clock.h"
 #include "../util/log.h"
 #include "../util/str.h"
@@ -170,5 +171,5 @@ page_proposal_new_post(struct request *r)
 	f->n.lang = l;
 	f->n.title = f->title;
 	f->n.topic = f->topic;
-	return request_write(r, proposal_create_fn, &f->n);
+	return request_write(r, notice_proposal_create_fn, &f->n);
 }

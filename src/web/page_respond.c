@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../domain/held.h"
+#include "../domain/notice_response.h"	/* issue 13 */
 #include "../util/clock.h"
 #include "../util/log.h"
 #include "../util/str.h"
@@ -211,5 +212,5 @@ page_respond_post(struct request *r)
 	x->s.in = x->in;
 	if (response_submit_prepare(&x->s, &(struct err){ 0 }) != 0)	/* out of memory */
 		return reply_error(r, 503, _("The service is busy; try again."));
-	return request_write(r, response_submit_fn, &x->s);
+	return request_write(r, notice_response_submit_fn, &x->s);
 }

@@ -72,6 +72,12 @@ const struct route routes[] = {
 	  { LANG_Q, { "token", P_CURSOR, IN_PATH } } },
 	{ "POST", "/invitations/{token}", page_invitation_post, ROLE_PUBLIC | ROUTE_PAGE | ROUTE_FORM,
 	  "invitation_post", { LANG_Q, { "token", P_CURSOR, IN_PATH } } },
+	/* personal notices' one-click unsubscribe (issue 13, docs/MAIL-NOTICES.md): the POST is not
+	 * a ROUTE_PAGE, so a mail provider's RFC 8058 POST needs no CSRF token (a session's does) */
+	{ "GET", "/mail/unsubscribe/{token}", page_mail_unsubscribe, ROLE_PUBLIC | ROUTE_PAGE, "mail_unsubscribe",
+	  { LANG_Q, { "token", P_CURSOR, IN_PATH } } },
+	{ "POST", "/mail/unsubscribe/{token}", page_mail_unsubscribe_post, ROLE_PUBLIC | ROUTE_FORM,
+	  "mail_unsubscribe_post", { LANG_Q, { "token", P_CURSOR, IN_PATH } } },
 	{ "GET", "/account/delegates", page_account_delegates, ROLE_FOCAL | ROUTE_PAGE, "account_delegates",
 	  { LANG_Q } },
 	{ "POST", "/account/delegates/invite", page_account_delegates_invite, ROLE_FOCAL | ROUTE_PAGE | ROUTE_FORM,

@@ -43,6 +43,8 @@
 #include "sandbox.h"
 #include "slow.h"
 #include "upload.h"
+#include "../domain/notice.h"	/* issue 13 */
+#include "../domain/notice_response.h"
 
 #define CSP "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; " \
 	    "base-uri 'none'; frame-ancestors 'none'"
@@ -1163,6 +1165,7 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 		return -1;
 	if (getsockname(lfd, (struct sockaddr *)&bound, &blen) == 0)
 		s->port = ntohs(bound.sin_port);
+	notice_set_base_url(cfg->public_url, s->port);	/* issue 13: links in mail */
 	if (sandbox_drop_root(cfg, e) != 0) {
 		close(lfd);
 		return -1;
@@ -1174,11 +1177,6 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 		return -1;
 	if (csrf_key_load(cfg->data, s->csrf_key, e) != 0)
 		return -1;
-	{	/* the address in the links of notices mailed by the scheduler (no request to ask) */
-		char listen_at[160];
-		snprintf(listen_at, sizeof(listen_at), "%.*s:%d", (int)strcspn(cfg->listen, ":"), cfg->listen, s->port);
-		notice_set_base_url(cfg->public_url, listen_at);
-	}
 	if ((s->slow = slow_new(SLOW_THREADS, SLOW_QUEUE)) == NULL || slow_start(s->slow, e) != 0)
 		return err_set(e, ERR_INTERNAL, "cannot start the slow-work threads");
 	config_db_url(cfg, s->db_url, sizeof(s->db_url));
@@ -1199,7 +1197,7 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 		return err_set(e, ERR_INTERNAL, "cannot start the writer");
 	if (ledger_log_load(cfg, &s->log, e) != 0)
 		return -1;
-	writer_set_seal(s->writer, ledger_seal, &s->log);
+	writer_set_seal(s->writer, notice_seal, &s->log);	/* issue 13: the log, then receipts by mail */
 	if (writer_start(s->writer, e) != 0)
 		return err_set(e, ERR_INTERNAL, "cannot start the writer");
 	if (ledger_pending_count(wdb) >= 10000)	/* before the writer's first batch: no race */

@@ -95,7 +95,7 @@ req POST /api/v1/consultations/multilingual-internet/responses -H 'Content-Type:
 RESP=$(json 'j["id"]')
 Q="?lang=fr" PUBLISH=organization register "$TMP/f" "Jean Dupont" jean@example.org remote -d wish_to_speak=1 -d "response=$RESP"
 check "remote, in French: 201" status_is 201
-check "the mail is in the registrant's language" same "$(db "SELECT lang FROM outbox WHERE to_addr = 'jean@example.org'")" fr
+check "the mail is in the registrant's language" same "$(db "SELECT lang FROM outbox WHERE to_addr = 'jean@example.org' AND kind = 'meeting_registration'")" fr
 ID_J=$(db "SELECT id FROM registrations WHERE email = 'jean@example.org'")
 check "the response to present is linked" same "$(db "SELECT p.public_id FROM registrations g JOIN responses p ON p.id = g.response_id WHERE g.id = $ID_J")" "$RESP"
 register "$TMP/c" "Carl Remote" carl@example.org remote

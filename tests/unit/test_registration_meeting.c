@@ -224,7 +224,9 @@ test_over_store(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM registrations"), 2);
 	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'meeting_registration'"), 2);
 	/* the mail carries the cancel link with the row's id and the token */
-	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE body_text LIKE 'H http://x/meetings/9001/registrations/%/cancel?token=% F'"), 2);
+	/* then the footer with the link that stops reminders (issue 13: notice.c), and the HTML */
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE body_text LIKE 'H http://x/meetings/9001/registrations/%/cancel?token=% F%/mail/unsubscribe/%'"), 2);
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE body_html LIKE '%<p>H http://x/meetings/9001/registrations/%' AND unsubscribe_url LIKE '%/mail/unsubscribe/%'"), 2);
 	/* remote: one place */
 	assert_int_equal(reg(f, "d@example.org", "remote", t3, &id3, &v, &e), 0);
 	assert_int_not_equal(reg(f, "e@example.org", "remote", t3, &id3, &v, &e), 0);

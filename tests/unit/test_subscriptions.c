@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "domain/meeting.h"
+#include "domain/notice.h"
 #include "domain/subscription.h"
 #include "store/db.h"
 #include "store/migrate.h"
@@ -116,7 +117,7 @@ test_over_store(void **state)
 	struct err e;
 	int64_t digest;
 
-	notice_set_base_url("https://agora.example/", NULL);
+	notice_set_base_url("https://agora.example/", 0);
 	run_sql(f, "INSERT INTO subscriptions (id, email, language, kinds, frequency, confirm_hash, confirm_expires_at, "
 		   "confirmed_at, created_at) VALUES "
 		   "(1, 'now@example.org', 'es', 'summary_published,report_published,outcomes_published', 'immediate', "
