@@ -125,19 +125,25 @@ notice_opted_out(struct db *db, const char *address, const char *kind)
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
-/* Escapes s for HTML text and attributes (& < > " '): the domain layer has no web/html.c. */
-static void
-escape(struct buf *b, const char *s)
+void
+notice_html_esc(struct buf *b, const char *s, size_t n)
 {
-	for (; s && *s; s++)
-		switch (*s) {
+	for (size_t i = 0; i < n; i++)
+		switch (s[i]) {
 		case '&': buf_puts(b, "&amp;"); break;
 		case '<': buf_puts(b, "&lt;"); break;
 		case '>': buf_puts(b, "&gt;"); break;
 		case '"': buf_puts(b, "&quot;"); break;
 		case '\'': buf_puts(b, "&#39;"); break;
-		default: buf_putc(b, *s);
+		default: buf_putc(b, s[i]);
 		}
+}
+
+static void
+escape(struct buf *b, const char *s)
+{
+	if (s != NULL)
+		notice_html_esc(b, s, strlen(s));
 }
 
 /* Paragraphs (split at blank lines) as <p>, lines inside one joined by <br>. */

@@ -21,6 +21,10 @@ const char *notice_base_url(void);
  * notice is composed; notice_lang_end puts the thread's language back. */
 locale_t notice_lang_begin(const char *code);
 void notice_lang_end(locale_t old);
+/* Appends the n bytes of s escaped for HTML text and attributes (& < > " '): the domain layer's
+ * mail has no use of the web's writer (web/html.c). */
+struct buf;
+void notice_html_esc(struct buf *b, const char *s, size_t n);
 /* The six codes only: code, or "en". */
 const char *notice_lang_code(const char *code);
 

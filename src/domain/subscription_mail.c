@@ -19,22 +19,6 @@ notice_url(struct arena *a, const char *path)
 	return arena_printf(a, "%s%s", notice_base_url(), path);
 }
 
-/* HTML text: & < > " ' escaped. The domain layer has no use of the web's writer (html.c). */
-static void
-esc_n(struct buf *b, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&': buf_puts(b, "&amp;"); break;
-		case '<': buf_puts(b, "&lt;"); break;
-		case '>': buf_puts(b, "&gt;"); break;
-		case '"': buf_puts(b, "&quot;"); break;
-		case '\'': buf_puts(b, "&#39;"); break;
-		default: buf_putc(b, s[i]);
-		}
-	}
-}
-
 /* The simple HTML beside a plain text mail, made from the text: paragraphs at blank lines,
  * lines joined by <br>, a line that is one link made a link, the "-- " line a rule. Everything
  * escaped. In a; NULL when out of memory. */
@@ -68,12 +52,12 @@ text_html(struct arena *a, const char *lang, const char *text)
 			if ((strncmp(p, "https://", 8) == 0 || strncmp(p, "http://", 7) == 0) &&
 			    memchr(p, ' ', n) == NULL) {
 				buf_puts(&h, "<a href=\"");
-				esc_n(&h, p, n);
+				notice_html_esc(&h, p, n);
 				buf_puts(&h, "\">");
-				esc_n(&h, p, n);
+				notice_html_esc(&h, p, n);
 				buf_puts(&h, "</a>");
 			} else {
-				esc_n(&h, p, n);
+				notice_html_esc(&h, p, n);
 			}
 		}
 		p += n + (eol ? 1 : 0);

@@ -27,6 +27,7 @@ const PUBLIC = [
 	['receipts check', '/receipts'],
 	['login', '/login'],
 	['register', '/register'],
+	['subscribe', '/subscribe'],
 ];
 
 // The secretariat's pages (logged in).
