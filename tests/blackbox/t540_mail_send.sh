@@ -11,24 +11,7 @@
 # never sent, until `agora mail retry` lifts it; `agora mail list` shows each status; a bad
 # --smtp-url or a missing --smtp-from stops the server at start with a clear message.
 . "$(dirname "$0")/lib.sh"
-PY=/usr/bin/python3	# Debian's, with python3-aiosmtpd (a python3 earlier on PATH may lack it)
-SINK=$TMP/sink
-mkdir -p "$SINK"
-SPORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-SINK_PID=""
-start_sink() {
-	rm -f "$SINK/ready"
-	$PY "$(dirname "$0")/../mail/smtp_sink.py" "$SINK" "$SPORT" 2>>"$TMP/sink.err" &
-	SINK_PID=$!
-	for _ in $(seq 1 100); do [ -e "$SINK/ready" ] && return 0; sleep 0.05; done
-	echo "# the SMTP sink did not start"; cat "$TMP/sink.err"; return 1
-}
-stop_sink() {
-	[ -n "$SINK_PID" ] || return 0
-	kill -TERM "$SINK_PID" 2>/dev/null
-	wait "$SINK_PID" 2>/dev/null
-	SINK_PID=""
-}
+. "$(dirname "$0")/../mail/sink.sh"
 trap 'stop_sink; cleanup' EXIT
 
 init_data
@@ -59,16 +42,8 @@ register() {
 	req POST "/register${2:+?lang=$2}" -b "$jar" -c "$jar" --data-urlencode "name=Someone" --data-urlencode "email=$1" \
 		--data-urlencode "password=quiet river under seven bridges" --data-urlencode "csrf=$c"
 }
-msgs() { ls "$SINK"/msg-*.eml 2>/dev/null | wc -l; }
-# wait_msgs N: until the sink holds N messages (10 s at most)
-wait_msgs() { for _ in $(seq 1 200); do [ "$(msgs)" -ge "$1" ] && return 0; sleep 0.05; done; echo "# $(msgs) messages, wanted $1"; return 1; }
 # wait_sql SQL VALUE: until SQL answers VALUE (10 s at most)
 wait_sql() { for _ in $(seq 1 200); do [ "$(db "$1")" = "$2" ] && return 0; sleep 0.05; done; echo "# '$(db "$1")', wanted '$2'"; return 1; }
-last_msg() { ls "$SINK"/msg-*.eml | tail -1; }
-# eml FILE EXPR: EXPR over the message parsed by Python's email package (m)
-eml() {
-	$PY -c "import email, email.policy, sys; m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default); print($2)" "$1"
-}
 login() {
 	curl -s -b "$1" -c "$1" -o "$TMP/login.html" "$BASE/login"
 	req POST /login -b "$1" -c "$1" --data-urlencode "email=secretariat@agora.example" --data-urlencode "password=$PW" \
