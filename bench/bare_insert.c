@@ -9,8 +9,11 @@
  * response's number). For each of N submissions to the round SLUG, inside a transaction of
  * BATCH of them and a savepoint each, as src/store/writer.c and response_submit_fn
  * (src/domain/response_store.c) do: the round's row read, the response, its version, its answer,
- * its two moderation events, the round's count. journal_mode=WAL, synchronous=FULL, foreign
- * keys on, as src/store/db_sqlite.c opens a database. Prints "N submissions in S s: R/s". */
+ * its two moderation events, the round's count; and, as the benchmark's responses give an email,
+ * the receipt mail (src/domain/notice_response.c): its outbox row of the same sizes (text,
+ * HTML, the receipt JSON attached) and its opt-out token's row. journal_mode=WAL,
+ * synchronous=FULL, foreign keys on, as src/store/db_sqlite.c opens a database. Prints
+ * "N submissions in S s: R/s". */
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,8 +72,8 @@ int
 main(int argc, char **argv)
 {
 	static const char summary[] = "A benchmark response of about one kilobyte, sent again and again. ";
-	sqlite3_stmt *round, *resp, *ver, *ans, *ev, *count, *sp, *rel;
-	char text[1024], id[32], hex[65];
+	sqlite3_stmt *round, *resp, *ver, *ans, *ev, *count, *sp, *rel, *mail, *optout;
+	char text[1024], body[821], html[1164], att[1650], id[32], hex[65], mid[80];
 	long n, batch, done = 0;
 	unsigned run_id = (unsigned)getpid() % 100000;	/* ids unique across runs on one copy */
 	int64_t cid, t = (int64_t)time(NULL);
@@ -87,6 +90,12 @@ main(int argc, char **argv)
 	for (size_t i = 0; i + 1 < sizeof(text); i++)
 		text[i] = summary[i % (sizeof(summary) - 1)];
 	text[sizeof(text) - 1] = '\0';
+	memset(body, 'b', sizeof(body) - 1);
+	body[sizeof(body) - 1] = '\0';
+	memset(html, 'h', sizeof(html) - 1);
+	html[sizeof(html) - 1] = '\0';
+	memset(att, 'a', sizeof(att) - 1);
+	att[sizeof(att) - 1] = '\0';
 	round = prep("SELECT id, state, opens_at, closes_at, moderation FROM consultations WHERE slug = ?1");
 	resp = prep("INSERT INTO responses (public_id, consultation_id, manage_token_hash, current_version, status, "
 		    "created_at, updated_at, channel, received_at, entered_by) "
@@ -100,6 +109,12 @@ main(int argc, char **argv)
 		   "in every script.')");
 	ev = prep("INSERT INTO moderation_events (response_id, kind, version, reason, at) VALUES (?1, ?2, 1, '', ?3)");
 	count = prep("UPDATE consultations SET published_responses = published_responses + 1 WHERE id = ?1");
+	mail = prep("INSERT INTO outbox (created_at, to_addr, lang, kind, subject, body_text, message_id, body_html, "
+		    "unsubscribe_url, attach_name, attach_type, attach_data) VALUES (?1, 'bench@example.org', 'en', "
+		    "'receipt', 'Your response to the consultation: receipt', ?2, ?3, ?4, "
+		    "'http://agora.test/mail/unsubscribe/token', 'receipt.json', 'application/json', ?5)");
+	optout = prep("INSERT INTO mail_optouts (address, kind, token_hash, created_at) VALUES ('bench@example.org', "
+		      "'moderation', ?1, ?2)");
 	sp = prep("SAVEPOINT item");
 	rel = prep("RELEASE item");
 	sqlite3_bind_text(round, 1, argv[2], -1, SQLITE_STATIC);
@@ -138,6 +153,16 @@ main(int argc, char **argv)
 			}
 			sqlite3_bind_int64(count, 1, cid);
 			run(count, "count");
+			snprintf(mid, sizeof(mid), "<%lld.%s@agora>", (long long)t, hex);
+			sqlite3_bind_int64(mail, 1, t);
+			sqlite3_bind_text(mail, 2, body, -1, SQLITE_STATIC);
+			sqlite3_bind_text(mail, 3, mid, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(mail, 4, html, -1, SQLITE_STATIC);
+			sqlite3_bind_blob(mail, 5, att, (int)sizeof(att) - 1, SQLITE_STATIC);
+			run(mail, "outbox");
+			sqlite3_bind_text(optout, 1, hex, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(optout, 2, t);
+			run(optout, "opt-out");
 			run(rel, "release");
 		}
 		exec("COMMIT");
