@@ -42,6 +42,7 @@
 #include "route.h"
 #include "sandbox.h"
 #include "slow.h"
+#include "server_int.h"
 #include "upload.h"
 #include "../domain/notice.h"	/* issue 13 */
 #include "../domain/notice_response.h"
@@ -49,214 +50,11 @@
 #define CSP "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; " \
 	    "base-uri 'none'; frame-ancestors 'none'"
 
-/* Read connections: one per libmicrohttpd thread, opened on first use, closed at stop. */
-static __thread struct db *thread_db;
-static pthread_mutex_t dbs_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct db *dbs[512];
-static int ndbs;
 static uint64_t id_prefix;
 static atomic_ullong id_counter;
 
-/* Keeps db in the list server_stop closes. */
-static void
-dbs_remember(struct db *db)
-{
-	pthread_mutex_lock(&dbs_lock);
-	if (ndbs < (int)(sizeof(dbs) / sizeof(dbs[0])))
-		dbs[ndbs++] = db;
-	pthread_mutex_unlock(&dbs_lock);
-}
-
-/* Takes db out of that list (it is being closed now). */
-static void
-dbs_forget(struct db *db)
-{
-	pthread_mutex_lock(&dbs_lock);
-	for (int i = 0; i < ndbs; i++)
-		if (dbs[i] == db) {
-			dbs[i] = dbs[--ndbs];
-			break;
-		}
-	pthread_mutex_unlock(&dbs_lock);
-}
-
-static struct db *
-read_db(struct server *s)
-{
-	struct err e;
-
-	if (thread_db != NULL)
-		return thread_db;
-	if (db_open(s->db_url, DB_READONLY, &thread_db, &e) != 0) {
-		log_error("msg=\"cannot open a read connection\" error=\"%s\"", e.msg);
-		return NULL;
-	}
-	dbs_remember(thread_db);
-	return thread_db;
-}
-
-/* The read replica (--db-read; docs/DEPLOY.md). Public reads of an anonymous visitor
- * (ROUTE_REPLICA) come from it; everything else from the primary. A visitor who wrote
- * something (a submission, a revision, a registration...) gets the cookie agora_rw=DEADLINE
- * and reads from the primary until then, so the pages right after a write never miss it; a
- * 404 from the replica, or a failure, is asked again of the primary (dispatch). */
-#define OWN_WRITE_S 10		/* longer than any replay lag we accept (docs/DEPLOY.md) */
-#define COOKIE_OWN_WRITE "agora_rw"
 #define MAIL_POLL_MS 1000	/* how often the mail worker looks for due mail */
-#define REPLICA_RETRY_MS 1000	/* after a failure, this thread reads from the primary this long */
 #define REPLICA_SCHEMA_WAIT_MS 10000	/* at start-up, for the replica to replay a migration */
-
-static __thread struct db *thread_db_read;
-static __thread int64_t thread_db_read_retry_ms;	/* no replica on this thread before then */
-
-/* This thread's replica connection, opened on first use; NULL (logged) when it cannot be
- * opened now: the request then reads from the primary. */
-static struct db *
-replica_db(struct server *s)
-{
-	int64_t now = clock_now_ms();
-	struct err e;
-
-	if (thread_db_read != NULL)
-		return thread_db_read;
-	if (now < thread_db_read_retry_ms)
-		return NULL;
-	if (db_open(s->db_read_url, DB_READONLY, &thread_db_read, &e) != 0) {
-		thread_db_read_retry_ms = now + REPLICA_RETRY_MS;
-		log_warn("msg=\"cannot reach the read replica: reading from the primary\" error=\"%s\" retry_ms=%d",
-			 e.msg, REPLICA_RETRY_MS);
-		return NULL;
-	}
-	dbs_remember(thread_db_read);
-	return thread_db_read;
-}
-
-/* Closes this thread's replica connection after a failure; the thread reads from the primary
- * for REPLICA_RETRY_MS, then opens a new one. */
-static void
-replica_drop(void)
-{
-	if (thread_db_read == NULL)
-		return;
-	dbs_forget(thread_db_read);
-	db_close(thread_db_read);
-	thread_db_read = NULL;
-	thread_db_read_retry_ms = clock_now_ms() + REPLICA_RETRY_MS;
-}
-
-/* Did r's visitor write something in the last OWN_WRITE_S seconds (the cookie's deadline is
- * still ahead)? A forged cookie only sends its sender's reads to the primary, which any
- * signed-in visitor's are anyway. */
-static int
-own_write_recent(struct request *r)
-{
-	const char *v = cookie_get(r, COOKIE_OWN_WRITE);
-	char *end;
-	long long deadline;
-
-	if (v == NULL)
-		return 0;
-	errno = 0;
-	deadline = strtoll(v, &end, 10);
-	return errno == 0 && end != v && *end == '\0' && deadline > (long long)clock_now();
-}
-
-/* On the answer to a write: the cookie that sends this visitor's next reads to the primary. */
-static void
-own_write_mark(struct request *r)
-{
-	int https = request_is_https(r);
-	const char *h = arena_printf(r->arena, "%s%s=%lld; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s",
-				     https ? "__Host-" : "", COOKIE_OWN_WRITE, (long long)(clock_now() + OWN_WRITE_S),
-				     OWN_WRITE_S, https ? "; Secure" : "");
-
-	if (h != NULL)
-		request_header(r, "Set-Cookie", h);
-}
-
-/* May r read from the replica? Only a public GET route marked for it (route.c), for a visitor
- * who is nobody (no session, no bearer token: members and the secretariat see the primary)
- * and wrote nothing lately. */
-static int
-replica_suits(struct server *s, struct request *r)
-{
-	if (s->db_read_url[0] == '\0' || !(r->route->flags & ROUTE_REPLICA))
-		return 0;
-	if (r->session_id != 0 || r->account_id != 0 || request_get_header(r, "Authorization") != NULL)
-		return 0;
-	return !own_write_recent(r);
-}
-
-/* Did the request that read from the replica fail because of it (an error, a statement
- * cancelled by recovery, a lost connection)? Then it is answered again from the primary. */
-static int
-replica_failed(struct request *r)
-{
-	enum db_rc last = db_last_rc(r->db);
-
-	return r->status == 500 || last == DB_ERROR || last == DB_BUSY;
-}
-
-/* search index connections (issue 6) */
-/* Read-only connections to DATA/search.db: one per libmicrohttpd thread, as read_db(), opened
- * on first use and closed at stop. `agora reindex` renames a new generation over the file: a
- * connection to a file whose inode is no longer the path's is closed and the new one opened. */
-static __thread sqlite3 *thread_search_idx;
-static __thread ino_t thread_search_ino;
-static __thread int thread_search_slot = -1;
-static sqlite3 *search_idxs[512];
-static int nsearch_idxs;
-
-static __thread struct search_index thread_search;
-
-const struct search_index *
-server_search_index(struct request *r)
-{
-	struct server *s = r->srv;
-	struct stat sb;
-	struct err e;
-	sqlite3 *idx;
-
-	/* On PostgreSQL the index is in the store (issue 10): the request's read connection, the
-	 * replica for an anonymous visitor's search (ROUTE_REPLICA), else the primary. */
-	if (search_url_is_postgres(s->db_url)) {
-		thread_search.pg = r->db != NULL ? r->db : read_db(s);
-		return thread_search.pg != NULL ? &thread_search : NULL;
-	}
-	if (stat(s->index_path, &sb) != 0)
-		return NULL;	/* not built yet: search answers 503 */
-	thread_search.lite = thread_search_idx;
-	if (thread_search_idx != NULL && sb.st_ino == thread_search_ino)
-		return &thread_search;
-	if ((idx = search_index_open(s->index_path, SEARCH_OPEN_READONLY, &e)) == NULL) {
-		log_error("msg=\"cannot open the search index\" error=\"%s\"", e.msg);
-		return NULL;
-	}
-	pthread_mutex_lock(&dbs_lock);
-	if (thread_search_slot >= 0 && search_idxs[thread_search_slot] == thread_search_idx) {
-		sqlite3_close(thread_search_idx);	/* the old generation */
-		search_idxs[thread_search_slot] = idx;
-	} else if (nsearch_idxs < (int)(sizeof(search_idxs) / sizeof(search_idxs[0]))) {
-		thread_search_slot = nsearch_idxs;
-		search_idxs[nsearch_idxs++] = idx;
-	}
-	pthread_mutex_unlock(&dbs_lock);
-	thread_search_idx = idx;
-	thread_search_ino = sb.st_ino;
-	thread_search.lite = idx;
-	return &thread_search;
-}
-
-static void
-search_indexes_close(void)
-{
-	pthread_mutex_lock(&dbs_lock);
-	for (int i = 0; i < nsearch_idxs; i++)
-		sqlite3_close(search_idxs[i]);
-	nsearch_idxs = 0;
-	pthread_mutex_unlock(&dbs_lock);
-}
-/* end search index */
 
 void
 request_header(struct request *r, const char *name, const char *value)
@@ -534,18 +332,18 @@ dispatch(struct server *s, struct request *r)
 			return reply_problem(r, 415, NULL, "send the body as application/json", NULL);
 	}
 	i18n_use(r->lang);
-	own_write = s->db_read_url[0] != '\0' && own_write_recent(r);
-	if (replica_suits(s, r) && (replica = replica_db(s)) != NULL) {
+	own_write = s->db_read_url[0] != '\0' && server_own_write_recent(r);
+	if (server_replica_suits(s, r) && (replica = server_replica_db(s)) != NULL) {
 		r->db = replica;
 		r->db_replica = REPLICA_ANSWERED;
 	}
 	nheaders = r->nheaders;
 	rc = run_handler(s, r, !own_write);
-	if (r->db_replica && rc == HANDLER_DONE && (r->status == 404 || replica_failed(r))) {
-		if (replica_failed(r)) {
+	if (r->db_replica && rc == HANDLER_DONE && (r->status == 404 || server_replica_failed(r))) {
+		if (server_replica_failed(r)) {
 			log_warn("msg=\"the read replica failed: answering from the primary\" id=%s status=%d "
 				 "error=\"%s\"", r->id, r->status, db_errmsg(r->db));
-			replica_drop();
+			server_replica_drop();
 			r->db_replica = 0;
 		} else {	/* 404: perhaps not replayed yet (a link shared the moment it was made) */
 			r->db_replica = REPLICA_MISSED;
@@ -803,7 +601,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		atomic_fetch_add(&s->inflight, 1);
 		client_address(s, r);
 		choose_language(r);
-		r->db = read_db(s);
+		r->db = server_read_db(s);
 		r->route_index = route_match(r, method, url, &r->allow);
 		if (r->route_index >= 0)
 			r->route = &routes[r->route_index];
@@ -865,7 +663,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	if (r->write_queued || r->slow_queued) {
 		i18n_use(r->lang);
 		if (r->db_replica == REPLICA_ANSWERED)	/* the connection may have been replaced meanwhile */
-			r->db = thread_db_read != NULL ? thread_db_read : thread_db;
+			r->db = server_thread_db();
 		rc = r->route->handler(r);	/* answers from the write's or the slow work's result */
 	} else if (r->route_index == -1) {
 		r->route = NULL;
@@ -888,7 +686,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	if (rc == HANDLER_SUSPENDED)
 		return MHD_YES;
 	if (r->write_queued && s->db_read_url[0] != '\0')
-		own_write_mark(r);
+		server_own_write_mark(r);
 	return send_reply(r);
 }
 
@@ -1286,10 +1084,5 @@ server_stop(struct server *s)
 	writer_free(s->writer);
 	ledger_log_wipe(&s->log);
 	blobs_close(s->blobs);
-	pthread_mutex_lock(&dbs_lock);
-	for (int i = 0; i < ndbs; i++)
-		db_close(dbs[i]);
-	ndbs = 0;
-	pthread_mutex_unlock(&dbs_lock);
-	search_indexes_close();	/* search index (issue 6) */
+	server_dbs_close();
 }
