@@ -23,6 +23,11 @@ int server_replica_suits(struct server *s, struct request *r);
 int server_replica_failed(struct request *r);
 /* The connection this thread last read from: its replica's when it has one, else its own. */
 struct db *server_thread_db(void);
+/* The background jobs (server_jobs.c) and the scheduler's periodic tick (ctx: the server). */
+struct job_kind;
+extern const struct job_kind server_job_kinds[];
+extern const int server_njob_kinds;
+void server_scheduler_tick(void *ctx);
 /* Closes every connection the threads opened (server_stop). */
 void server_dbs_close(void);
 
