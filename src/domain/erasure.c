@@ -45,6 +45,24 @@ static const char *const SQL_ERASE[] = {
 	 "country = '', summary = '' WHERE response_id = $1"),
 	"UPDATE response_requests SET message = '' WHERE response_id = $1",	/* may name the person */
 };
+/* And the mail about this response (issue 13): its receipt and the moderation decisions sent to
+ * the respondent keep their rows (what was sent, and when) but no longer the address, the texts
+ * or the attachment; one still waiting is not sent. The relay's replies about them may name the
+ * address. $1: the public id, $2: the address. */
+#define ERASE_MAIL_OF "lower(to_addr) = lower($2) AND (attach_name = 'receipt-' || $1 || '.json' OR " \
+		      "subject LIKE '%' || $1 || '%')"
+static const char *const SQL_ERASE_MAIL[] = {
+	"UPDATE outbox_attempts SET reply = '' WHERE outbox_id IN (SELECT id FROM outbox WHERE " ERASE_MAIL_OF ")",
+	("UPDATE outbox SET status = CASE status WHEN 'queued' THEN 'failed' ELSE status END, last_error = CASE "
+	 "status WHEN 'queued' THEN 'erased with its response before it was sent' ELSE last_error END "
+	 "WHERE " ERASE_MAIL_OF),
+	("UPDATE outbox SET to_addr = '', body_text = '', body_html = NULL, unsubscribe_url = NULL, "
+	 "attach_data = NULL WHERE " ERASE_MAIL_OF),
+	/* the opt-out links those mails carried, when no other response has the address */
+	("UPDATE mail_optouts SET address = '' WHERE lower(address) = lower($2) AND $1 <> '' AND NOT EXISTS "
+	 "(SELECT 1 FROM responses r JOIN response_versions v ON v.response_id = r.id AND v.version = "
+	 "r.current_version WHERE lower(v.email) = lower($2) AND r.status <> 'erased')"),
+};
 static const char SQL_ERASED[] =
     "UPDATE responses SET status = 'erased', erased_from = status, updated_at = $2 WHERE id = $1";
 
@@ -380,6 +398,15 @@ erase(struct db *db, struct request_decision *d, const struct response *cur, int
 	for (size_t i = 0; i < sizeof(SQL_ERASE) / sizeof(SQL_ERASE[0]); i++)
 		if (run(db, SQL_ERASE[i], cur->id, -1, e) != 0)
 			return -1;
+	for (size_t i = 0; cur->email != NULL && cur->email[0] != '\0' && i < sizeof(SQL_ERASE_MAIL) /
+	     sizeof(SQL_ERASE_MAIL[0]); i++) {
+		if ((st = db_prepare(db, SQL_ERASE_MAIL[i])) == NULL)
+			return db_err(db, e, "outbox");
+		db_bind_text(st, 1, cur->public_id);
+		db_bind_text(st, 2, cur->email);
+		if (db_run(st) != DB_DONE)
+			return db_err(db, e, "outbox");
+	}
 	d->version = cur->version;
 	if (run(db, SQL_ERASED, cur->id, now, e) != 0 ||
 	    response_published_step(db, cid, cur->status, "erased", e) != 0)

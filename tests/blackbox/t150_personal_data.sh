@@ -293,6 +293,8 @@ check "no blob reference left" same "$(db "SELECT COUNT(*) FROM blob_refs WHERE 
 check "the request's message is emptied too" same "$(db "SELECT message FROM response_requests WHERE id = $NE")" ""
 check "nowhere in the database: the email or the name" \
 	same "$(sql_dump | grep -c -e 'eve.private@example.net' -e 'Eve Erase')" 0
+check "the receipt mail's row stays, without the address, the text or the receipt attached" \
+	same "$(db "SELECT COUNT(*) FROM outbox WHERE attach_name = 'receipt-$E.json' AND to_addr = '' AND body_text = '' AND attach_data IS NULL")" 1
 check "an erased moderation event" same "$(db "SELECT COUNT(*) FROM moderation_events WHERE response_id = $EID AND kind = 'erased'")" 1
 check "audited as erasure" same "$(audits erasure "$E")" 1
 check "the id stays: the row is there" same "$(db "SELECT COUNT(*) FROM responses WHERE public_id = '$E'")" 1
