@@ -242,7 +242,6 @@ worker_main(void *arg)
 	struct err e;
 
 	thread_name("agora-campaign");
-	thread_background();
 
 	for (;;) {
 		pthread_mutex_lock(&cw->lock);
@@ -278,6 +277,7 @@ worker_main(void *arg)
 					 (long long)s.responses, (long long)s.campaigns);
 			}
 			built = 1;
+			thread_background();	/* built: from now on, clustering yields the CPU (once) */
 		}
 		/* Until the queue is empty; but while others write (a surge of submissions), one
 		 * batch a tick: clustering waits, the writer's time goes to what people wait for. */

@@ -91,6 +91,19 @@ pg_round(struct search_indexer *x, struct db **db)
 	} while (applied > 0);
 }
 
+/* After its first round (the index built or caught up since the start, at the priority of the
+ * rest: search answers 503 until then), the indexer yields the CPU to every other thread
+ * (thread_background): under a surge of submissions, indexing waits. Once: an unprivileged
+ * thread cannot take its priority back. */
+static void
+background_after_first(int *lowered)
+{
+	if (!*lowered) {
+		thread_background();
+		*lowered = 1;
+	}
+}
+
 static void *
 indexer_main(void *arg)
 {
@@ -99,11 +112,10 @@ indexer_main(void *arg)
 	sqlite3 *idx = NULL;
 	ino_t ino = 0;
 	int64_t pruned = 0;
-	int rebuilt = 0;
+	int rebuilt = 0, lowered = 0;
 	struct err e;
 
 	thread_name("agora-indexer");
-	thread_background();
 	langid_init();	/* here, off the start-up's path, and before the first response */
 
 	for (;;) {
@@ -126,6 +138,7 @@ indexer_main(void *arg)
 		pthread_mutex_unlock(&x->lock);
 		if (x->pg) {
 			pg_round(x, &db);
+			background_after_first(&lowered);
 			continue;
 		}
 		if (idx != NULL && inode_of(x->path) != ino) {
@@ -167,6 +180,7 @@ indexer_main(void *arg)
 			applied = x->stop ? 0 : applied;
 			pthread_mutex_unlock(&x->lock);
 		} while (applied > 0);
+		background_after_first(&lowered);
 		if (x->w != NULL) {
 			int64_t pos = search_index_position(idx), floor = search_build_floor(x->path);
 			if (floor >= 0 && floor < pos)
