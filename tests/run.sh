@@ -86,6 +86,23 @@ blackbox() {
 		if [ "$f" -gt 0 ]; then grep -v '^ok ' "$log" | tail -40; failures="$failures $tag/$(basename "$t")"; fi
 	done
 }
+# The browser tier (issue 9): Chromium through playwright-core, one TAP line a check; a browser
+# that cannot start fails it (see docs/BROWSER-TESTS.md).
+browser() {
+	start=$(date +%s)
+	if sh tests/browser/install.sh >"$log" 2>&1; then
+		node tests/browser/run.js >"$log" 2>&1
+		rc=$?
+	else
+		rc=1
+	fi
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - tests/browser exited $rc" >>"$log"; fi
+	passed=$((passed + p)); failed=$((failed + f))
+	printf '%-40s %3d passed, %d failed (%ss)\n' "browser/run.js" "$p" "$f" "$(($(date +%s) - start))"
+	if [ "$f" -gt 0 ]; then grep -v '^ok ' "$log" | tail -60; failures="$failures browser"; fi
+}
 # In the whole run the PostgreSQL pass runs beside the SQLite one, as a second run.sh (its own
 # cluster, its own temporary folders and ports): most of a black-box test's time is waiting.
 if [ "$what" = all ]; then
@@ -95,6 +112,11 @@ if [ "$what" = all ]; then
 fi
 if [ "$what" = all ] || [ "$what" = blackbox ]; then
 	blackbox
+fi
+# The browser tier runs once the SQLite pass is done, beside the rest of the PostgreSQL pass (the
+# longer of the two), so that never more than two suites share the two cores.
+if [ "$what" = all ] || [ "$what" = browser ]; then
+	browser
 fi
 if [ "$what" = all ]; then
 	wait "$pgpid"
@@ -117,23 +139,6 @@ if [ "$what" = blackbox-pg ]; then
 		failed=$((failed + 1)); failures="$failures blackbox-pg"
 		echo "not ok - PostgreSQL did not start: the blackbox-pg tier fails (see above)"
 	fi
-fi
-# The browser tier (issue 9): Chromium through playwright-core, one TAP line a check; a browser
-# that cannot start fails it (see docs/BROWSER-TESTS.md).
-if [ "$what" = all ] || [ "$what" = browser ]; then
-	start=$(date +%s)
-	if sh tests/browser/install.sh >"$log" 2>&1; then
-		node tests/browser/run.js >"$log" 2>&1
-		rc=$?
-	else
-		rc=1
-	fi
-	p=$(grep -c '^ok ' "$log")
-	f=$(grep -c '^not ok ' "$log")
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - tests/browser exited $rc" >>"$log"; fi
-	passed=$((passed + p)); failed=$((failed + f))
-	printf '%-40s %3d passed, %d failed (%ss)\n' "browser/run.js" "$p" "$f" "$(($(date +%s) - start))"
-	if [ "$f" -gt 0 ]; then grep -v '^ok ' "$log" | tail -60; failures="$failures browser"; fi
 fi
 [ -n "$failures" ] && echo "failing:$failures"
 echo "$passed passed, $failed failed"

@@ -65,10 +65,25 @@ search_url_is_postgres(const char *db_url)
 	return strncmp(db_url, "postgres://", 11) == 0 || strncmp(db_url, "postgresql://", 13) == 0;
 }
 
+/* After its first batch (the index built whole when it never was, at the priority of the rest:
+ * search answers 503 until then), the indexer yields the CPU to every other thread
+ * (thread_background): under a surge of submissions, indexing waits and catches up after. Not
+ * after the first round that empties the queue: under a surge that started with the server the
+ * queue never empties, and the indexer took a core from the writer all along. Once: an
+ * unprivileged thread cannot take its priority back. */
+static void
+background_after_first(int *lowered)
+{
+	if (!*lowered) {
+		thread_background();
+		*lowered = 1;
+	}
+}
+
 /* One round on PostgreSQL: catch up in batches while there is something to do and no stop. A
  * failed connection is closed, to be opened again next round. */
 static void
-pg_round(struct search_indexer *x, struct db **db)
+pg_round(struct search_indexer *x, struct db **db, int *lowered)
 {
 	struct err e;
 	int applied = 0;
@@ -85,23 +100,11 @@ pg_round(struct search_indexer *x, struct db **db)
 			*db = NULL;
 			return;
 		}
+		background_after_first(lowered);
 		pthread_mutex_lock(&x->lock);
 		applied = x->stop ? 0 : applied;
 		pthread_mutex_unlock(&x->lock);
 	} while (applied > 0);
-}
-
-/* After its first round (the index built or caught up since the start, at the priority of the
- * rest: search answers 503 until then), the indexer yields the CPU to every other thread
- * (thread_background): under a surge of submissions, indexing waits. Once: an unprivileged
- * thread cannot take its priority back. */
-static void
-background_after_first(int *lowered)
-{
-	if (!*lowered) {
-		thread_background();
-		*lowered = 1;
-	}
 }
 
 static void *
@@ -137,8 +140,7 @@ indexer_main(void *arg)
 		}
 		pthread_mutex_unlock(&x->lock);
 		if (x->pg) {
-			pg_round(x, &db);
-			background_after_first(&lowered);
+			pg_round(x, &db, &lowered);
 			continue;
 		}
 		if (idx != NULL && inode_of(x->path) != ino) {
@@ -176,11 +178,11 @@ indexer_main(void *arg)
 				log_error("msg=\"search indexing failed\" error=\"%s\"", e.msg);
 				break;
 			}
+			background_after_first(&lowered);
 			pthread_mutex_lock(&x->lock);
 			applied = x->stop ? 0 : applied;
 			pthread_mutex_unlock(&x->lock);
 		} while (applied > 0);
-		background_after_first(&lowered);
 		if (x->w != NULL) {
 			int64_t pos = search_index_position(idx), floor = search_build_floor(x->path);
 			if (floor >= 0 && floor < pos)

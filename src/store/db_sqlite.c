@@ -1,4 +1,5 @@
 /* db_sqlite.c: the SQLite driver of db.h (WAL, synchronous=FULL, cached statements). */
+#define _GNU_SOURCE	/* pthread_setname_np */
 #include "db_driver.h"
 #include "../util/log.h"
 
@@ -10,6 +11,12 @@
 #include <string.h>
 
 #define STMT_CACHE 128
+/* The WAL's size, in pages, past which the checkpointer copies it back (SQLite's own default),
+ * and past which the writer does it itself: under a long surge the thread's checkpoints never
+ * catch the writer's last commit, so the WAL is never started again from its beginning and
+ * would grow without end (every read looks pages up in it). */
+#define CHECKPOINT_PAGES 1000
+#define CHECKPOINT_PAGES_INLINE 16000
 
 struct sq_stmt {
 	struct db_stmt base;	/* first: a struct db_stmt * is a struct sq_stmt * */
@@ -23,6 +30,20 @@ struct sq_db {
 	int in_tx;		/* between a BEGIN that worked and COMMIT/ROLLBACK */
 	enum db_rc lost;	/* what ended the transaction when SQLite rolled it back itself */
 	struct sq_stmt cache[STMT_CACHE];
+	struct checkpointer *ck;	/* DB_WRITER: the thread that checkpoints the WAL, or NULL */
+};
+
+/* A DB_WRITER connection's checkpoints (db.h). A commit that leaves CHECKPOINT_PAGES or more in
+ * the WAL wakes the thread (the WAL hook, on the writer's thread: a lock and a signal), which runs
+ * a PASSIVE checkpoint on its own connection: it copies what no reader still needs and waits
+ * for nobody, while the writer goes on to its next batch. Measured: the checkpoints took 10-13%
+ * of the writer's time under a surge of submissions (docs/PERFORMANCE.md, "Profile"). */
+struct checkpointer {
+	sqlite3 *h;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int due, stop;
 };
 
 #define SQ(db) ((struct sq_db *)(db))
@@ -84,6 +105,10 @@ sqlite_setup(void)
 {
 	/* before SQLite's first use; refused (and then without) if something used it already */
 	sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, NULL);
+	/* No count of SQLite's memory (nothing here reads sqlite3_memory_used): with it, every
+	 * allocation of every connection takes one global mutex, a tenth of the writer's time under
+	 * a surge of submissions (docs/PERFORMANCE.md, "Profile"). */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 /* rc as db.h's: a disk I/O error whose system error is ENOSPC or EDQUOT (an fsync, say: SQLite
@@ -116,6 +141,90 @@ sq_lost(struct sq_db *db)
 	return 1;
 }
 
+static int
+wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
+{
+	struct checkpointer *ck = arg;
+
+	if (pages >= CHECKPOINT_PAGES_INLINE) {
+		(void)sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	} else if (pages >= CHECKPOINT_PAGES) {
+		pthread_mutex_lock(&ck->lock);
+		ck->due = 1;
+		pthread_cond_signal(&ck->cond);
+		pthread_mutex_unlock(&ck->lock);
+	}
+	return SQLITE_OK;
+}
+
+static void *
+checkpoint_main(void *arg)
+{
+	struct checkpointer *ck = arg;
+
+	pthread_mutex_lock(&ck->lock);
+	for (;;) {
+		while (!ck->due && !ck->stop)
+			pthread_cond_wait(&ck->cond, &ck->lock);
+		if (ck->stop)
+			break;
+		ck->due = 0;
+		pthread_mutex_unlock(&ck->lock);
+		int rc = sqlite3_wal_checkpoint_v2(ck->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)	/* busy: a backup's own, say */
+			log_warn("msg=\"WAL checkpoint failed\" error=\"%s\"", sqlite3_errmsg(ck->h));
+		pthread_mutex_lock(&ck->lock);
+	}
+	pthread_mutex_unlock(&ck->lock);
+	return NULL;
+}
+
+/* Starts db's checkpointer; on failure db keeps SQLite's own (the commit that fills the WAL). */
+static void
+checkpointer_start(struct sq_db *db, const char *path)
+{
+	struct checkpointer *ck = calloc(1, sizeof(*ck));
+
+	if (ck == NULL)
+		return;
+	/* journal_mode read once: a connection that has not opened the WAL checkpoints nothing */
+	if (sqlite3_open_v2(path, &ck->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_exec(ck->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK) {
+		log_warn("msg=\"no WAL checkpointer: the writer checkpoints\" error=\"%s\"",
+			 ck->h ? sqlite3_errmsg(ck->h) : "out of memory");
+		sqlite3_close(ck->h);
+		free(ck);
+		return;
+	}
+	pthread_mutex_init(&ck->lock, NULL);
+	pthread_cond_init(&ck->cond, NULL);
+	if (pthread_create(&ck->thread, NULL, checkpoint_main, ck) != 0) {
+		log_warn("msg=\"no WAL checkpointer: the writer checkpoints\" error=\"no thread\"");
+		pthread_mutex_destroy(&ck->lock);
+		pthread_cond_destroy(&ck->cond);
+		sqlite3_close(ck->h);
+		free(ck);
+		return;
+	}
+	pthread_setname_np(ck->thread, "agora-checkpt");	/* named before db_open returns */
+	db->ck = ck;
+	sqlite3_wal_hook(db->h, wal_hook, ck);	/* instead of SQLite's autocheckpoint */
+}
+
+static void
+checkpointer_stop(struct checkpointer *ck)
+{
+	pthread_mutex_lock(&ck->lock);
+	ck->stop = 1;
+	pthread_cond_signal(&ck->cond);
+	pthread_mutex_unlock(&ck->lock);
+	pthread_join(ck->thread, NULL);
+	pthread_mutex_destroy(&ck->lock);
+	pthread_cond_destroy(&ck->cond);
+	sqlite3_close(ck->h);
+	free(ck);
+}
+
 /* Opens PATH (db_open has taken "sqlite:" off the URL). */
 int
 db_sqlite_open(const char *path, int flags, struct db **out, struct err *e)
@@ -141,12 +250,19 @@ db_sqlite_open(const char *path, int flags, struct db **out, struct err *e)
 	}
 	sqlite3_busy_timeout(db->h, 5000);
 	sqlite3_extended_result_codes(db->h, 0);
+	/* A read-write connection (the writer's, a command's) keeps its temporary files in memory:
+	 * the writer runs each write in a savepoint of the batch's transaction, and SQLite keeps
+	 * the pages a savepoint changes in a statement journal, a temporary file past 64 KB. On a
+	 * file, a batch of 30 submissions spent a fifth of the writer's time writing it
+	 * (docs/PERFORMANCE.md, "Profile"). It holds at most the pages one batch changes. */
 	if (!(flags & DB_READONLY) &&
-	    sqlite3_exec(db->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK)
+	    sqlite3_exec(db->h, "PRAGMA journal_mode=WAL; PRAGMA temp_store=MEMORY", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	if (sqlite3_exec(db->h, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", NULL, NULL,
 			 NULL) != SQLITE_OK)
 		goto fail;
+	if ((flags & DB_WRITER) && !(flags & DB_READONLY))
+		checkpointer_start(db, path);
 	*out = &db->base;
 	return 0;
 fail:
@@ -163,6 +279,10 @@ sq_close(struct db *base)
 
 	for (int i = 0; i < STMT_CACHE; i++)
 		sqlite3_finalize(db->cache[i].s);
+	if (db->ck != NULL) {
+		sqlite3_wal_hook(db->h, NULL, NULL);
+		checkpointer_stop(db->ck);	/* then the last close checkpoints the rest */
+	}
 	sqlite3_close(db->h);
 	free(db);
 }

@@ -200,3 +200,43 @@ layout_text_in(struct request *r, const char *text, enum lang text_lang)
 	html_text(b, text);
 	H(b, "</span>");
 }
+
+void
+layout_message_begin(struct request *r, const char *title, const char *text)
+{
+	struct buf *b = &r->out;
+
+	buf_reset(b);
+	layout_begin(r, title);
+	H(b, "<h1>");
+	html_text(b, title);
+	H(b, "</h1>\n<p>");
+	html_text(b, text);
+	H(b, "</p>\n");
+}
+
+int
+layout_message_end(struct request *r, int status)
+{
+	layout_end(r);
+	request_header(r, "Cache-Control", "no-store");
+	r->status = status;
+	return HANDLER_DONE;
+}
+
+int
+layout_message(struct request *r, int status, const char *title, const char *text, const char *href,
+	       const char *link)
+{
+	struct buf *b = &r->out;
+
+	layout_message_begin(r, title, text);
+	if (href != NULL) {
+		H(b, "<p><a href=\"");
+		html_attr(b, href);
+		H(b, "\">");
+		html_text(b, link);
+		H(b, "</a></p>\n");
+	}
+	return layout_message_end(r, status);
+}

@@ -37,42 +37,17 @@ struct accept_form {
 };
 
 static int
-message(struct request *r, int status, const char *title, const char *text, const char *href, const char *link)
-{
-	struct buf *b = &r->out;
-
-	buf_reset(b);
-	layout_begin(r, title);
-	H(b, "<h1>");
-	html_text(b, title);
-	H(b, "</h1>\n<p>");
-	html_text(b, text);
-	H(b, "</p>\n");
-	if (href != NULL) {
-		H(b, "<p><a href=\"");
-		html_attr(b, href);
-		H(b, "\">");
-		html_text(b, link);
-		H(b, "</a></p>\n");
-	}
-	layout_end(r);
-	request_header(r, "Cache-Control", "no-store");
-	r->status = status;
-	return HANDLER_DONE;
-}
-
-static int
 link_page(struct request *r, enum link_state s)
 {
 	if (s == LINK_USED)
-		return message(r, 410, _("This invitation was accepted already"),
+		return layout_message(r, 410, _("This invitation was accepted already"),
 			       _("Its account exists: log in with its email address and password."), "/login",
 			       _("Log in"));
 	if (s == LINK_EXPIRED)
-		return message(r, 410, _("This invitation has expired"),
+		return layout_message(r, 410, _("This invitation has expired"),
 			       _("Invitation links work for a limited time. Ask whoever invited you for a new one."),
 			       NULL, NULL);
-	return message(r, 404, _("This invitation link is not valid"),
+	return layout_message(r, 404, _("This invitation link is not valid"),
 		       _("Check that the whole link from the mail was opened."), NULL, NULL);
 }
 
@@ -198,7 +173,7 @@ invitation_post(struct request *r)
 		if (f->x.state != LINK_OK)
 			return link_page(r, f->x.state);
 		log_info("msg=\"invitation accepted\" account=%lld id=%s", (long long)f->x.account_id, r->id);
-		return message(r, 201, _("Your account is ready"),
+		return layout_message(r, 201, _("Your account is ready"),
 			       _("Log in with your email address and the password you chose."), "/login",
 			       _("Log in"));
 	}

@@ -20,13 +20,7 @@ page(struct request *r, int status, const char *title, const char *text, const c
 {
 	struct buf *b = &r->out;
 
-	buf_reset(b);
-	layout_begin(r, title);
-	H(b, "<h1>");
-	html_text(b, title);
-	H(b, "</h1>\n<p>");
-	html_text(b, text);
-	H(b, "</p>\n");
+	layout_message_begin(r, title, text);
 	if (token != NULL) {
 		H(b, "<form class=\"login\" method=\"post\" action=\"/mail/unsubscribe/");
 		html_attr(b, token);
@@ -36,11 +30,8 @@ page(struct request *r, int status, const char *title, const char *text, const c
 		html_text(b, _("Stop these mails"));
 		H(b, "</button></p>\n</form>\n");
 	}
-	layout_end(r);
-	request_header(r, "Cache-Control", "no-store");
 	request_header(r, "Referrer-Policy", "no-referrer");
-	r->status = status;
-	return HANDLER_DONE;
+	return layout_message_end(r, status);
 }
 
 static int

@@ -74,32 +74,6 @@ page_register(struct request *r)
 	return show(r, NULL, 200);
 }
 
-/* A short page: a title, a paragraph, a link. */
-static int
-message(struct request *r, int status, const char *title, const char *text, const char *href, const char *link)
-{
-	struct buf *b = &r->out;
-
-	buf_reset(b);
-	layout_begin(r, title);
-	H(b, "<h1>");
-	html_text(b, title);
-	H(b, "</h1>\n<p>");
-	html_text(b, text);
-	H(b, "</p>\n");
-	if (href != NULL) {
-		H(b, "<p><a href=\"");
-		html_attr(b, href);
-		H(b, "\">");
-		html_text(b, link);
-		H(b, "</a></p>\n");
-	}
-	layout_end(r);
-	request_header(r, "Cache-Control", "no-store");
-	r->status = status;
-	return HANDLER_DONE;
-}
-
 static void
 hash_password(void *arg)
 {
@@ -156,7 +130,7 @@ page_register_post(struct request *r)
 		log_info("msg=\"registration\" existed=%d account=%lld id=%s", f->g.existed,
 			 (long long)f->g.account_id, r->id);
 		/* The same answer whether the email had an account or not. */
-		return message(r, 200, _("Check your mail"),
+		return layout_message(r, 200, _("Check your mail"),
 			       _("If this address can be registered, a mail with a link to confirm it is on "
 				 "its way. Open the link to finish: until then the account cannot log in."),
 			       NULL, NULL);
@@ -201,14 +175,14 @@ link_page(struct request *r, enum link_state s)
 	case LINK_OK:
 		break;
 	case LINK_USED:
-		return message(r, 410, _("This link was used already"),
+		return layout_message(r, 410, _("This link was used already"),
 			       _("This email address is confirmed: you can log in."), "/login", _("Log in"));
 	case LINK_EXPIRED:
-		return message(r, 410, _("This link has expired"),
+		return layout_message(r, 410, _("This link has expired"),
 			       _("Confirmation links work for a limited time. Register again with the same "
 				 "email address to get a new link."), "/register", _("Register"));
 	case LINK_UNKNOWN:
-		return message(r, 404, _("This link is not valid"),
+		return layout_message(r, 404, _("This link is not valid"),
 			       _("Check that the whole link from the mail was opened, or register again."),
 			       "/register", _("Register"));
 	}
@@ -254,7 +228,7 @@ page_register_confirm_post(struct request *r)
 		if (c->state != LINK_OK)
 			return link_page(r, c->state);
 		log_info("msg=\"email confirmed\" account=%lld id=%s", (long long)c->account_id, r->id);
-		return message(r, 200, _("Your email address is confirmed"),
+		return layout_message(r, 200, _("Your email address is confirmed"),
 			       _("Your account is open: you can log in now."), "/login", _("Log in"));
 	}
 	if ((c = r->state = arena_alloc(r->arena, sizeof(*c))) == NULL)

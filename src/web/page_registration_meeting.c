@@ -530,26 +530,12 @@ page_meeting_register_post(struct request *r)
 
 /* ---- cancelling ---- */
 
+/* A short page with the way back to the meeting. */
 static int
 message(struct request *r, int status, const char *title, const char *text, int number)
 {
-	struct buf *b = &r->out;
-
-	buf_reset(b);
-	layout_begin(r, title);
-	H(b, "<h1>");
-	html_text(b, title);
-	H(b, "</h1>\n<p>");
-	html_text(b, text);
-	H(b, "</p>\n<p><a href=\"/meetings/");
-	html_int(b, number);
-	H(b, "\">");
-	html_text(b, _("Back to the meeting"));
-	H(b, "</a></p>\n");
-	layout_end(r);
-	request_header(r, "Cache-Control", "no-store");
-	r->status = status;
-	return HANDLER_DONE;
+	return layout_message(r, status, title, text, arena_printf(r->arena, "/meetings/%d", number),
+			      _("Back to the meeting"));
 }
 
 static int

@@ -150,32 +150,6 @@ page_subscribe(struct request *r)
 	return show(r, NULL, 200);
 }
 
-/* A short page: a title, a paragraph, a link (may be NULL). */
-static int
-message(struct request *r, int status, const char *title, const char *text, const char *href, const char *link)
-{
-	struct buf *b = &r->out;
-
-	buf_reset(b);
-	layout_begin(r, title);
-	H(b, "<h1>");
-	html_text(b, title);
-	H(b, "</h1>\n<p>");
-	html_text(b, text);
-	H(b, "</p>\n");
-	if (href != NULL) {
-		H(b, "<p><a href=\"");
-		html_attr(b, href);
-		H(b, "\">");
-		html_text(b, link);
-		H(b, "</a></p>\n");
-	}
-	layout_end(r);
-	request_header(r, "Cache-Control", "no-store");
-	r->status = status;
-	return HANDLER_DONE;
-}
-
 int
 page_subscribe_post(struct request *r)
 {
@@ -188,7 +162,7 @@ page_subscribe_post(struct request *r)
 			return reply_err(r, &r->write_err);
 		log_info("msg=\"subscription\" id=%s subscription=%lld", r->id, (long long)f->n.id);
 		/* the same answer whether the address was subscribed or not */
-		return message(r, 200, _("Check your mail"),
+		return layout_message(r, 200, _("Check your mail"),
 			       _("If this address can be subscribed, a mail with a link to confirm it is on its way. "
 				 "Nothing is sent until the link is opened."),
 			       NULL, NULL);
@@ -243,13 +217,13 @@ static int
 confirm_refused(struct request *r, enum link_state s)
 {
 	if (s == LINK_USED)
-		return message(r, 410, _("This link was used already"), _("This subscription is confirmed already."),
+		return layout_message(r, 410, _("This link was used already"), _("This subscription is confirmed already."),
 			       "/subscribe", _("Subscribe to notices"));
 	if (s == LINK_EXPIRED)
-		return message(r, 410, _("This link has expired"),
+		return layout_message(r, 410, _("This link has expired"),
 			       _("Confirmation links work for a limited time. Subscribe again to get a new link."),
 			       "/subscribe", _("Subscribe to notices"));
-	return message(r, 404, _("This link is not valid"),
+	return layout_message(r, 404, _("This link is not valid"),
 		       _("Check that the whole link from the mail was opened, or subscribe again."), "/subscribe",
 		       _("Subscribe to notices"));
 }
@@ -295,7 +269,7 @@ page_subscription_confirm_post(struct request *r)
 		if (c->state != LINK_OK)
 			return confirm_refused(r, c->state);
 		log_info("msg=\"subscription confirmed\" subscription=%lld id=%s", (long long)c->id, r->id);
-		return message(r, 200, _("Your subscription is confirmed"),
+		return layout_message(r, 200, _("Your subscription is confirmed"),
 			       _("Notices will come to your address as you chose. Each mail has a link to unsubscribe."),
 			       "/consultations", _("See all consultations"));
 	}
@@ -313,10 +287,10 @@ static int
 unsub_refused(struct request *r, enum unsub_state s)
 {
 	if (s == UNSUB_DONE)
-		return message(r, 410, _("You are unsubscribed already"),
+		return layout_message(r, 410, _("You are unsubscribed already"),
 			       _("This subscription has ended: nothing more is sent to it."), "/subscribe",
 			       _("Subscribe to notices"));
-	return message(r, 403, _("This link is not valid"),
+	return layout_message(r, 403, _("This link is not valid"),
 		       _("This unsubscribe link does not belong to this subscription. Use the link from the mail "
 			 "as it is."),
 		       NULL, NULL);
@@ -374,7 +348,7 @@ page_unsubscribe_post(struct request *r)
 		if (u->state != UNSUB_OK)
 			return unsub_refused(r, u->state);
 		log_info("msg=\"unsubscribed\" subscription=%lld id=%s", (long long)u->id, r->id);
-		return message(r, 200, _("You are unsubscribed"),
+		return layout_message(r, 200, _("You are unsubscribed"),
 			       _("No more notices will be sent to this address. You can subscribe again at any time."),
 			       "/subscribe", _("Subscribe to notices"));
 	}

@@ -866,7 +866,7 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 	if ((s->slow = slow_new(SLOW_THREADS, SLOW_QUEUE)) == NULL || slow_start(s->slow, e) != 0)
 		return err_set(e, ERR_INTERNAL, "cannot start the slow-work threads");
 	config_db_url(cfg, s->db_url, sizeof(s->db_url));
-	if (db_open(s->db_url, 0, &wdb, e) != 0)
+	if (db_open(s->db_url, DB_WRITER, &wdb, e) != 0)
 		return -1;
 	if (migrate_up(wdb, e) < 0 || replica_check(s, cfg, wdb, e) != 0) {
 		db_close(wdb);

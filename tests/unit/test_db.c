@@ -228,6 +228,85 @@ test_open_errors(void **state)
 	assert_null(db);
 }
 
+/* How many threads of this process bear the name (/proc/self/task/N/comm). */
+static int
+threads_named(const char *name)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		char path[300], comm[32] = "";
+		FILE *fp;
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
+		if ((fp = fopen(path, "r")) == NULL)
+			continue;
+		if (fgets(comm, sizeof(comm), fp) != NULL)
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(fp);
+		n += strcmp(comm, name) == 0;
+	}
+	closedir(d);
+	return n;
+}
+
+static long long
+file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
+}
+
+/* DB_WRITER (db.h): the WAL goes back into the database file on a thread of its own while the
+ * connection keeps writing, and nothing written is lost when it closes. */
+static void
+test_writer_checkpoints(void **state)
+{
+	struct fixture *f = *state;
+	static const char SQL_ADD[] = "INSERT INTO t (b) VALUES (zeroblob(4000))";
+	char path[64];
+	struct db *w, *r;
+	struct db_stmt *st;
+	struct err e;
+	long long main_size = 0;
+
+	snprintf(path, sizeof(path), "%s/agora.db", f->dir);
+	assert_int_equal(threads_named("agora-checkpt"), 0);	/* the fixture's plain connection */
+	assert_int_equal(db_open(f->url, DB_WRITER, &w, &e), 0);
+	assert_int_equal(threads_named("agora-checkpt"), 1);
+	assert_int_equal(db_exec(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB)", &e), 0);
+	/* 40 commits of 100 rows of a page each: about 4,000 pages through the WAL */
+	for (int c = 0; c < 40; c++) {
+		assert_int_equal(db_begin(w), 0);
+		for (int i = 0; i < 100; i++) {
+			assert_non_null(st = db_prepare(w, SQL_ADD));
+			assert_int_equal(db_run(st), DB_DONE);
+		}
+		assert_int_equal(db_commit(w), 0);
+	}
+	/* the rows reach the database file itself while the writer is still open */
+	for (int i = 0; i < 100 && main_size < 8000000; i++) {
+		main_size = file_size(path);
+		if (main_size < 8000000)
+			usleep(50000);
+	}
+	assert_true(main_size >= 8000000);
+	db_close(w);
+	assert_int_equal(threads_named("agora-checkpt"), 0);
+	assert_int_equal(db_open(f->url, DB_READONLY, &r, &e), 0);
+	assert_non_null(st = db_prepare(r, "SELECT COUNT(*), SUM(length(b)) FROM t"));
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int64(st, 0), 4000);
+	assert_int_equal(db_col_int64(st, 1), 4000 * 4000);
+	db_done(st);
+	db_close(r);
+}
+
 int
 main(void)
 {
@@ -238,6 +317,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_constraint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_savepoint_rollback, setup, teardown),
 		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test_setup_teardown(test_writer_checkpoints, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
