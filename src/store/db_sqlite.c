@@ -108,7 +108,15 @@ sqlite_setup(void)
 	/* No count of SQLite's memory (nothing here reads sqlite3_memory_used): with it, every
 	 * allocation of every connection takes one global mutex, a tenth of the writer's time under
 	 * a surge of submissions (docs/PERFORMANCE.md, "Profile"). */
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+		log_warn("msg=\"sqlite: settings refused (SQLite was used before the first db_open)\"");
+	/* A statement journal stays in memory up to 4 MB instead of 64 KB. The writer runs each write
+	 * in a savepoint of its batch's transaction, and SQLite keeps the original of every page a
+	 * savepoint changes in that journal: one submission changes more than 64 KB of pages, so
+	 * each went to a temporary file, a fifth of the writer's time under a surge of submissions
+	 * (docs/PERFORMANCE.md, "Profile"). A statement that changes more (a migration, a rebuild)
+	 * still goes to a file past 4 MB: memory stays bounded. */
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
 }
 
 /* rc as db.h's: a disk I/O error whose system error is ENOSPC or EDQUOT (an fsync, say: SQLite
@@ -250,13 +258,8 @@ db_sqlite_open(const char *path, int flags, struct db **out, struct err *e)
 	}
 	sqlite3_busy_timeout(db->h, 5000);
 	sqlite3_extended_result_codes(db->h, 0);
-	/* A read-write connection (the writer's, a command's) keeps its temporary files in memory:
-	 * the writer runs each write in a savepoint of the batch's transaction, and SQLite keeps
-	 * the pages a savepoint changes in a statement journal, a temporary file past 64 KB. On a
-	 * file, a batch of 30 submissions spent a fifth of the writer's time writing it
-	 * (docs/PERFORMANCE.md, "Profile"). It holds at most the pages one batch changes. */
 	if (!(flags & DB_READONLY) &&
-	    sqlite3_exec(db->h, "PRAGMA journal_mode=WAL; PRAGMA temp_store=MEMORY", NULL, NULL, NULL) != SQLITE_OK)
+	    sqlite3_exec(db->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	if (sqlite3_exec(db->h, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", NULL, NULL,
 			 NULL) != SQLITE_OK)

@@ -86,6 +86,20 @@ check "... with an empty title (the page says 'Anonymous respondent' in the read
 check "... which the API gives as 'Anonymous respondent'" same "$(curl -s "$BASE/api/v1/search?q=xylophonic" | python3 -c 'import json,sys; print(json.load(sys.stdin)["results"][0]["title"])')" "Anonymous respondent"
 check "... and the page, in the reader's language" sh -c "curl -s '$BASE/search?q=xylophonic&lang=fr' | grep -q '>Répondant anonyme<'"
 
+# ---- A surge of submissions: indexing waits for it, then catches up -----------------------------
+# 400 responses, 32 at a time: the writer's batches hold more than one, so the indexer takes one
+# batch a second while they last (docs/PERFORMANCE.md, "Profile"); every one is indexed after.
+python3 -c "import json; r=json.load(open('$FIX/resp-jane.json')); r['summary'] = 'A surge of answers: axolotl.'; json.dump(r, open('$TMP/surge.json', 'w'))"
+BEFORE=$(db "SELECT COUNT(*) FROM responses WHERE status = 'published'")
+seq 400 | xargs -P 32 -I{} curl -s -o /dev/null -w '%{http_code}\n' --max-time 60 -X POST \
+	-H 'Content-Type: application/json' --data-binary @"$TMP/surge.json" \
+	"$BASE/api/v1/consultations/multilingual-internet/responses" >"$TMP/surge.codes"
+check "a surge: 400 submissions, each answered 201" same "$(grep -c '^201$' "$TMP/surge.codes")" 400
+AFTER=$(db "SELECT COUNT(*) FROM responses WHERE status = 'published'")
+check "... and stored" same "$((AFTER - BEFORE))" 400
+check "... every one indexed once it is over" eventually_long count_is "SELECT COUNT(*) FROM docs WHERE kind = 'response'" \
+	"$(db "SELECT COUNT(*) FROM responses WHERE status <> 'erased'")"
+
 # ---- Who may see it follows moderation ----------------------------------------------------------
 printf '{"slug":"%s","original_language":"en","opens_at":"2030-01-01T00:00:00Z","closes_at":"2040-01-01T00:00:00Z","moderation":"pre","texts":{"en":{"title":"Pre round","topic":"T","description":"D"}},"questions":[{"number":1,"text":{"en":"Q1?"}}]}' "$ROUND" >"$TMP/spec.json"
 req POST /api/v1/consultations -H "$AUTH" -H 'Content-Type: application/json' --data-binary @"$TMP/spec.json"
