@@ -131,7 +131,7 @@ cli_store_open(struct config *c, struct cli_store *s)
 	config_db_url(c, s->db_url, sizeof(s->db_url));
 	snprintf(s->data, sizeof(s->data), "%s", c->data);
 	notice_init(c);
-	if (db_open(s->db_url, DB_WRITER, &db, &e) != 0 || migrate_up(db, &e) < 0) {
+	if (db_open(s->db_url, 0, &db, &e) != 0 || migrate_up(db, &e) < 0) {
 		fprintf(stderr, "agora: %s\n", e.msg);
 		return 1;
 	}

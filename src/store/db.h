@@ -21,9 +21,10 @@ enum db_rc {
 	DB_IOERR	/* the disk failed a read, write or sync (503) */
 };
 
-/* DB_WRITER: the connection every write of a process goes through (the writer's). On SQLite the
- * WAL is copied back into the database file by a thread of its own, on its own connection,
- * instead of by whichever commit fills it; PostgreSQL ignores it. */
+/* DB_WRITER: the connection every write of agora serve goes through (the writer's). On SQLite
+ * its temporary files (statement journals) are in memory, and the WAL is copied back into the
+ * database file by a thread of its own, on its own connection, instead of by whichever commit
+ * fills it; PostgreSQL ignores it. */
 enum db_open_flags { DB_READONLY = 1, DB_CREATE = 2, DB_WRITER = 4 };
 
 /* Opens "sqlite:PATH" (WAL, synchronous=FULL, foreign keys) or a libpq URI "postgres://..." /

@@ -110,13 +110,6 @@ sqlite_setup(void)
 	 * a surge of submissions (docs/PERFORMANCE.md, "Profile"). */
 	if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
 		log_warn("msg=\"sqlite: settings refused (SQLite was used before the first db_open)\"");
-	/* A statement journal stays in memory up to 4 MB instead of 64 KB. The writer runs each write
-	 * in a savepoint of its batch's transaction, and SQLite keeps the original of every page a
-	 * savepoint changes in that journal: one submission changes more than 64 KB of pages, so
-	 * each went to a temporary file, a fifth of the writer's time under a surge of submissions
-	 * (docs/PERFORMANCE.md, "Profile"). A statement that changes more (a migration, a rebuild)
-	 * still goes to a file past 4 MB: memory stays bounded. */
-	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
 }
 
 /* rc as db.h's: a disk I/O error whose system error is ENOSPC or EDQUOT (an fsync, say: SQLite
@@ -264,8 +257,17 @@ db_sqlite_open(const char *path, int flags, struct db **out, struct err *e)
 	if (sqlite3_exec(db->h, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", NULL, NULL,
 			 NULL) != SQLITE_OK)
 		goto fail;
-	if ((flags & DB_WRITER) && !(flags & DB_READONLY))
+	/* The writer's temporary files in memory: it runs each write in a savepoint of its batch's
+	 * transaction, and SQLite keeps the original of every page a savepoint changes in a
+	 * statement journal, a temporary file past 64 KB. One submission changes more than that:
+	 * on a file, a fifth of the writer's time under a surge of submissions went to writing it
+	 * (docs/PERFORMANCE.md, "Profile"). Commands keep SQLite's default (a rebuild's journal can
+	 * be hundreds of megabytes). */
+	if ((flags & DB_WRITER) && !(flags & DB_READONLY)) {
+		if (sqlite3_exec(db->h, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL) != SQLITE_OK)
+			goto fail;
 		checkpointer_start(db, path);
+	}
 	*out = &db->base;
 	return 0;
 fail:
