@@ -133,3 +133,16 @@ body_lacks() { ! grep -qF -- "$1" "$TMP/b"; }
 # json EXPR: evaluates a Python expression over the last body parsed as j
 json() { python3 -c "import json,sys; j=json.load(open('$TMP/b')); print($1)"; }
 status_is() { [ "$STATUS" = "$1" ] || { echo "# status $STATUS, wanted $1"; head -c 300 "$TMP/b"; echo; return 1; }; }
+
+# mail_round SLUG OPENS CLOSES: a round created with agora consultation create, opening and closing
+# at those Unix times, titled in English ("Round SLUG"), French ("Consultation SLUG") and Chinese
+# ("磋商 SLUG"), for the mail tests' notices in each language
+iso_utc() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+mail_round() {
+	cat >"$TMP/$1.json" <<JSON
+{"slug":"$1","original_language":"en","opens_at":"$(iso_utc "$2")","closes_at":"$(iso_utc "$3")",
+ "texts":{"en":{"title":"Round $1"},"fr":{"title":"Consultation $1"},"zh":{"title":"磋商 $1"}},
+ "questions":[{"number":1,"text":{"en":"Q?"}}]}
+JSON
+	"$AGORA" consultation create --data "$DATA" "$TMP/$1.json" >/dev/null
+}

@@ -17,17 +17,8 @@ init_data || exit 1
 CLOCK=$TMP/clock
 echo "+0" >"$CLOCK"
 T0=$(date -u +%s)
-iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
-round() {	# round SLUG OPENS CLOSES
-	cat >"$TMP/$1.json" <<JSON
-{"slug":"$1","original_language":"en","opens_at":"$(iso "$2")","closes_at":"$(iso "$3")",
- "texts":{"en":{"title":"Round $1"},"fr":{"title":"Consultation $1"},"zh":{"title":"磋商 $1"}},
- "questions":[{"number":1,"text":{"en":"Q?"}}]}
-JSON
-	"$AGORA" consultation create --data "$DATA" "$TMP/$1.json" >/dev/null
-}
-round e1 $((T0 + 3600)) $((T0 + 10 * 86400))
-round e2 $((T0 + 7200)) $((T0 + 20 * 86400))
+mail_round e1 $((T0 + 3600)) $((T0 + 10 * 86400))
+mail_round e2 $((T0 + 7200)) $((T0 + 20 * 86400))
 SITE=http://agora.test
 start_server --test-clock-file "$CLOCK" --scheduler-tick-ms 50 --submit-rate 0 --public-url "$SITE" \
 	--smtp-url "smtp://127.0.0.1:$SPORT" --smtp-from "Agora <agora@example.org>"

@@ -15,17 +15,8 @@ if on_pg; then pg_new_db || exit 1; fi
 CLOCK=$TMP/clock
 echo "+0" >"$CLOCK"
 T0=$(date -u +%s)
-iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
-round() {	# round SLUG OPENS CLOSES: titles in English, French and Chinese
-	cat >"$TMP/$1.json" <<JSON
-{"slug":"$1","original_language":"en","opens_at":"$(iso "$2")","closes_at":"$(iso "$3")",
- "texts":{"en":{"title":"Round $1"},"fr":{"title":"Consultation $1"},"zh":{"title":"磋商 $1"}},
- "questions":[{"number":1,"text":{"en":"Q?"}}]}
-JSON
-	"$AGORA" consultation create --data "$DATA" "$TMP/$1.json" >/dev/null
-}
-round r1 $((T0 + 3600)) $((T0 + 10 * 86400))
-round r2 $((T0 + 7200)) $((T0 + 20 * 86400))
+mail_round r1 $((T0 + 3600)) $((T0 + 10 * 86400))
+mail_round r2 $((T0 + 7200)) $((T0 + 20 * 86400))
 start_server --test-clock-file "$CLOCK" --scheduler-tick-ms 50 --submit-rate 0 --page-cache-ms 0 \
 	--public-url http://agora.test
 
