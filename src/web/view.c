@@ -98,25 +98,42 @@ view_state(struct request *r, const struct consultation *c)
 	H(b, "</span>");
 }
 
+/* How much of a period is left, as a count of the largest fitting unit, rounded up: a round
+ * that closes in 30 days says "30 days left" for the whole of its first day, and one a few
+ * seconds from closing says "1 minute left", never "0". More than two days: days; more than
+ * an hour: hours; else minutes. left must be > 0. */
+long
+view_time_left_count(int64_t left, enum time_unit *unit)
+{
+	if (left > 2 * 86400) {
+		*unit = TIME_DAYS;
+		return (long)((left + 86399) / 86400);
+	}
+	if (left > 3600) {
+		*unit = TIME_HOURS;
+		return (long)((left + 3599) / 3600);
+	}
+	*unit = TIME_MINUTES;
+	return (long)((left + 59) / 60);
+}
+
 void
 view_time_left(struct request *r, const struct consultation *c)
 {
 	int64_t left = c->closes_at - clock_now();
+	enum time_unit u;
 	const char *s;
 	long n;
 
 	if (strcmp(c->state, "open") != 0 || left <= 0)
 		return;
-	if (left >= 2 * 86400) {
-		n = (long)(left / 86400);
+	n = view_time_left_count(left, &u);
+	if (u == TIME_DAYS)
 		s = arena_printf(r->arena, P_("%ld day left", "%ld days left", (unsigned long)n), n);
-	} else if (left >= 3600) {
-		n = (long)(left / 3600);
+	else if (u == TIME_HOURS)
 		s = arena_printf(r->arena, P_("%ld hour left", "%ld hours left", (unsigned long)n), n);
-	} else {
-		n = (long)(left / 60) + 1;
+	else
 		s = arena_printf(r->arena, P_("%ld minute left", "%ld minutes left", (unsigned long)n), n);
-	}
 	H(&r->out, "<span class=\"time-left\">");
 	html_text(&r->out, s);
 	H(&r->out, "</span>");

@@ -31,6 +31,9 @@ void view_manage_link(struct request *r, const char *public_id, const char *toke
 void view_state(struct request *r, const struct consultation *c);
 /* "12 days left" / "5 hours left" for an open consultation. */
 void view_time_left(struct request *r, const struct consultation *c);
+/* The count view_time_left shows for left seconds (> 0), rounded up, and its unit. */
+enum time_unit { TIME_DAYS, TIME_HOURS, TIME_MINUTES };
+long view_time_left_count(int64_t left, enum time_unit *unit);
 /* One consultation in a list: title link, state, period, topic. */
 void view_consultation_item(struct request *r, const struct consultation *c);
 /* A text in the page's language or its fallback, marked with its language. */
