@@ -18,9 +18,17 @@ static const char SQL_DUE[] =
     "SELECT c.id, c.slug FROM consultations c WHERE c.state <> 'draft' AND c.closes_at <= $1 "
     "AND EXISTS (SELECT 1 FROM responses r JOIN response_versions v ON v.response_id = r.id "
     "WHERE r.consultation_id = c.id AND " NEEDS ") ORDER BY c.id LIMIT $2";
+/* One status at a time, after the last response done ($3), so that each write reads only the
+ * rows it needs from the index (consultation_id, status, id): the job's cost is linear in the
+ * round's size. (It once started every batch at the round's first response and sorted: at
+ * 166,000 responses a round, a write read the whole round each time and held the writer for
+ * minutes in all; docs/PERFORMANCE.md.) */
 static const char SQL_BATCH[] =
-    "SELECT DISTINCT r.id FROM responses r JOIN response_versions v ON v.response_id = r.id "
-    "WHERE r.consultation_id = $1 AND " NEEDS " ORDER BY r.id LIMIT $2";
+    "SELECT r.id FROM responses r WHERE r.consultation_id = $1 AND r.status = $4 AND r.id > $3 "
+    "AND EXISTS (SELECT 1 FROM response_versions v WHERE v.response_id = r.id AND " NEEDS ") "
+    "ORDER BY r.id LIMIT $2";
+/* Every status a response can have: the CHECK on responses.status (migration 0001 and later). */
+static const char *const STATUSES[] = { "erased", "pending", "published", "withdrawn", "withheld", NULL };
 static const char SQL_ERASE[] =
     "UPDATE response_versions SET email = '', "
     "name = CASE WHEN publish_as = 'anonymous' THEN '' ELSE name END, "
@@ -37,7 +45,8 @@ static const char SQL_MEETINGS_DUE[] =
     "AND EXISTS (SELECT 1 FROM registrations g WHERE g.meeting_id = m.id AND " REG_NEEDS ") "
     "ORDER BY m.id LIMIT $2";
 static const char SQL_REG_BATCH[] =
-    "SELECT g.id FROM registrations g WHERE g.meeting_id = $1 AND " REG_NEEDS " ORDER BY g.id LIMIT $2";
+    "SELECT g.id FROM registrations g WHERE g.meeting_id = $1 AND g.id > $3 AND " REG_NEEDS
+    " ORDER BY g.id LIMIT $2";
 static const char SQL_REG_ERASE[] =
     "UPDATE registrations SET email = '', token_hash = 'removed:' || id WHERE id = $1";
 
@@ -45,11 +54,13 @@ static const char SQL_REG_ERASE[] =
  * is erased, and the audit row's words. */
 struct kind {
 	const char *due_sql, *batch_sql, *erase_sql;
+	const char *const *statuses;	/* batch_sql's $4, one after the other; NULL: none */
 	const char *object;	/* "consultation/%s" */
 	const char *what;	/* "responses" */
 };
-static const struct kind RESPONSES = { SQL_DUE, SQL_BATCH, SQL_ERASE, "consultation/%s", "responses" };
-static const struct kind REGISTRATIONS = { SQL_MEETINGS_DUE, SQL_REG_BATCH, SQL_REG_ERASE, "meeting/%s",
+static const struct kind RESPONSES = { SQL_DUE, SQL_BATCH, SQL_ERASE, STATUSES, "consultation/%s",
+				       "responses" };
+static const struct kind REGISTRATIONS = { SQL_MEETINGS_DUE, SQL_REG_BATCH, SQL_REG_ERASE, NULL, "meeting/%s",
 					   "registrations" };
 
 int64_t
@@ -102,46 +113,88 @@ struct batch {
 	const char *slug;
 	int limit;
 	int64_t total;	/* responses done in this consultation so far */
+	int status;	/* the index in k->statuses being read */
+	int64_t after;	/* the last id done in it */
 	int done;	/* out: responses done in this write */
+	int finished;	/* out: nothing is left after this write */
 };
 
-/* One write: up to limit responses of one consultation; the last write (fewer than limit)
+/* Up to want ids of the batch's thing after b->after, in its current status (or, when that has
+ * no more, the next ones). Returns how many, or -1. */
+static int
+next_ids(struct db *db, struct batch *b, int64_t *ids, int want, struct err *e)
+{
+	int n = 0;
+
+	while (n < want) {
+		struct db_stmt *st = db_prepare(db, b->k->batch_sql);
+		enum db_rc rc;
+
+		if (st == NULL)
+			return db_err(db, e, "retention");
+		db_bind_int64(st, 1, b->consultation_id);
+		db_bind_int64(st, 2, want - n);
+		db_bind_int64(st, 3, b->after);
+		if (b->k->statuses)
+			db_bind_text(st, 4, b->k->statuses[b->status]);
+		while ((rc = db_step(st)) == DB_ROW && n < want) {
+			ids[n++] = b->after = db_col_int64(st, 0);
+		}
+		db_done(st);
+		if (rc != DB_DONE && rc != DB_ROW)
+			return db_err(db, e, "retention");
+		if (n == want)
+			break;
+		/* this status has no more: the next one, from its start */
+		if (b->k->statuses == NULL || b->k->statuses[b->status + 1] == NULL) {
+			b->finished = 1;
+			break;
+		}
+		b->status++;
+		b->after = 0;
+	}
+	return n;
+}
+
+/* One write: up to limit responses of one consultation; the last write (nothing left after it)
  * also appends the audit row. */
 static int
 batch_fn(struct db *db, void *arg, struct err *e)
 {
 	struct batch *b = arg;
-	struct db_stmt *st = db_prepare(db, b->k->batch_sql), *up;
+	struct batch keep = *b;	/* a write that fails is tried again from where it began */
+	struct db_stmt *up;
 	int64_t ids[RETENTION_BATCH];
-	int n = 0;
-	enum db_rc rc;
+	int n;
 
 	b->done = 0;
-	if (st == NULL)
-		return db_err(db, e, "retention");
-	db_bind_int64(st, 1, b->consultation_id);
-	db_bind_int64(st, 2, b->limit);
-	while ((rc = db_step(st)) == DB_ROW && n < b->limit)
-		ids[n++] = db_col_int64(st, 0);
-	db_done(st);
-	if (rc != DB_DONE && rc != DB_ROW)
-		return db_err(db, e, "retention");
+	b->finished = 0;
+	if ((n = next_ids(db, b, ids, b->limit, e)) < 0) {
+		*b = keep;
+		return -1;
+	}
 	for (int i = 0; i < n; i++) {
-		if ((up = db_prepare(db, b->k->erase_sql)) == NULL)
+		if ((up = db_prepare(db, b->k->erase_sql)) == NULL) {
+			*b = keep;
 			return db_err(db, e, "retention");
+		}
 		db_bind_int64(up, 1, ids[i]);
-		if (db_run(up) != DB_DONE)
+		if (db_run(up) != DB_DONE) {
+			*b = keep;
 			return db_err(db, e, "retention");
+		}
 	}
 	b->done = n;
-	if (n < b->limit && b->total + n > 0) {
+	if (b->finished && b->total + n > 0) {
 		char object[160], detail[96];
 		struct audit_entry a = { b->now, 0, "job", "retention", object, detail };
 		snprintf(object, sizeof(object), b->k->object, b->slug);
 		snprintf(detail, sizeof(detail), "retention: %lld %s, emails removed", (long long)(b->total + n),
 			 b->k->what);
-		if (audit_append(db, &a, e) != 0)
+		if (audit_append(db, &a, e) != 0) {
+			*b = keep;
 			return -1;
+		}
 	}
 	return 0;
 }
@@ -160,12 +213,12 @@ run_kind(struct writer *w, const struct kind *k, int64_t now, int64_t days, int 
 		if (writer_run(w, due_fn, &d, e) != 0)
 			return -1;
 		for (int i = 0; i < d.n; i++) {
-			struct batch b = { k, d.c[i].id, now, d.c[i].slug, batch, 0, 0 };
+			struct batch b = { k, d.c[i].id, now, d.c[i].slug, batch, 0, 0, 0, 0, 0 };
 			do {
 				if (writer_run(w, batch_fn, &b, e) != 0)
 					return -1;
 				b.total += b.done;
-			} while (b.done == batch);
+			} while (!b.finished);
 			if (b.total > 0) {
 				(*things)++;
 				*rows += b.total;

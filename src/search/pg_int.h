@@ -54,9 +54,6 @@ const char *search_highlight(struct arena *a, struct search_tokenizer *tok, cons
 const char *search_snippet(struct arena *a, struct search_tokenizer *tok, const struct search_plan *p,
 			   const char *text, int ntokens);
 
-/* This thread's tokenizer (made on first use, freed when the thread ends); NULL when ICU fails. */
-struct search_tokenizer *search_thread_tokenizer(void);
-
 /* pg_index.c */
 /* The advisory lock that makes one indexer (or agora reindex) at a time write the index. */
 #define SEARCH_PG_LOCK 0x61676f72612d7378LL	/* "agora-sx" */

@@ -15,6 +15,7 @@
 #include "../util/i18n.h"
 #include "../util/str.h"
 #include "search_int.h"
+#include "tokenize.h"
 
 #define QUERY_MAX_CHARS 512	/* characters, as the box's maxlength counts them */
 
@@ -104,17 +105,73 @@ search_split(const char *q, struct search_term *t, struct err *e)
 	return n;
 }
 
-/* The term as an FTS5 string: "text" with each " doubled, then " *" for a prefix. */
+/* s (n bytes) as an FTS5 string: "s" with each " doubled and any SEARCH_TOKEN_VERBATIM byte left
+ * out (only query.c writes it); verbatim puts that byte first. */
+static void
+put_string(struct buf *b, const char *s, size_t n, int verbatim)
+{
+	buf_putc(b, '"');
+	if (verbatim)
+		buf_putc(b, SEARCH_TOKEN_VERBATIM);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == SEARCH_TOKEN_VERBATIM)
+			continue;
+		if (s[i] == '"')
+			buf_putc(b, '"');
+		buf_putc(b, s[i]);
+	}
+	buf_putc(b, '"');
+}
+
+#define STEMS_STOP 1000	/* collect_stem's "stop", unlike any SQLite code */
+
+/* The tokens of a term that is one word: its stems, all at one position. */
+struct stems {
+	char tok[SEARCH_MAX_STEMS][SEARCH_STEM_MAX];
+	int len[SEARCH_MAX_STEMS];
+	int n, one_position;
+};
+
+static int
+collect_stem(void *ctx, int colocated, const char *token, int len, int start, int end)
+{
+	struct stems *s = ctx;
+
+	(void)start;
+	(void)end;
+	if ((s->n > 0 && !colocated) || s->n == SEARCH_MAX_STEMS || len <= 0 || len >= SEARCH_STEM_MAX) {
+		s->one_position = 0;
+		return STEMS_STOP;	/* not a single word's stems */
+	}
+	memcpy(s->tok[s->n], token, (size_t)len);
+	s->len[s->n++] = len;
+	return 0;
+}
+
+/* The term as FTS5 text. A word with several stems (English, French and Spanish ones that
+ * differ: "les" is "les" and "le") becomes the OR of its stems, each a one-token string: FTS5
+ * walks plain terms many times faster than one term with colocated alternatives (whose
+ * position lists it merges at every row; docs/PERFORMANCE.md, "Search"), and matches the same
+ * documents. Anything else (a phrase, a prefix, CJK, a word the tokenizer splits): "text" as
+ * typed, then " *" for a prefix. */
 static void
 put_term(struct buf *b, const struct search_term *t)
 {
-	buf_putc(b, '"');
-	for (size_t i = 0; i < t->len; i++) {
-		if (t->text[i] == '"')
-			buf_putc(b, '"');
-		buf_putc(b, t->text[i]);
+	struct search_tokenizer *tok;
+	struct stems s = { .one_position = 1 };
+
+	if (!t->prefix && (tok = search_thread_tokenizer()) != NULL &&
+	    search_tokenize(tok, 1, t->text, t->len, collect_stem, &s) == 0 && s.one_position && s.n > 1) {
+		buf_putc(b, '(');
+		for (int i = 0; i < s.n; i++) {
+			if (i > 0)
+				buf_puts(b, " OR ");
+			put_string(b, s.tok[i], (size_t)s.len[i], 1);
+		}
+		buf_putc(b, ')');
+		return;
 	}
-	buf_putc(b, '"');
+	put_string(b, t->text, t->len, 0);
 	if (t->prefix)
 		buf_puts(b, " *");
 }

@@ -334,6 +334,9 @@ stemmers_for(struct agora_tok *t, UScriptCode sc, enum lang out[3])
 
 /* dst = UTF-8 of src (at most TOKEN_MAX_UNITS units, so STEM_MAX bytes); its length, or -1. */
 #define STEM_MAX (TOKEN_MAX_UNITS * 3 + 1)
+#ifndef AGORA_FTS_EXTENSION
+_Static_assert(STEM_MAX == SEARCH_STEM_MAX, "query.c collects stems of STEM_MAX bytes");
+#endif
 static int32_t
 to_utf8(char *dst, const UChar *src, int32_t len)
 {
@@ -573,6 +576,9 @@ agora_tokenize(Fts5Tokenizer *tk, void *ctx, int flags, const char *text, int nt
 	if (ntext <= 0)
 		return SQLITE_OK;
 	r.query = (flags & FTS5_TOKENIZE_QUERY) != 0;
+	/* A token query.c already made (a stem): sent as it is, tokenized again it could stem again. */
+	if (r.query && text[0] == SEARCH_TOKEN_VERBATIM)
+		return ntext > 1 ? xToken(ctx, 0, text + 1, ntext - 1, 0, ntext) : SQLITE_OK;
 	if ((rc = decode_utf8(text, ntext, &u, &map, &n16)) != SQLITE_OK)
 		return rc;
 	r.text = u;

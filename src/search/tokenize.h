@@ -13,6 +13,10 @@
  * FTS5 table declared with tokenize='agora'. Returns an SQLite result code. */
 int search_tokenizer_register(sqlite3 *db);
 
+/* A query string that starts with this byte is one token already made, sent to FTS5 as it is
+ * (query.c writes a word's stems as alternatives of such strings; docs/SEARCH.md). */
+#define SEARCH_TOKEN_VERBATIM '\x1a'
+
 #ifndef AGORA_FTS_EXTENSION
 #include <stddef.h>
 
@@ -21,6 +25,12 @@ int search_tokenizer_register(sqlite3 *db);
 struct search_tokenizer;
 struct search_tokenizer *search_tokenizer_new(void);
 void search_tokenizer_free(struct search_tokenizer *t);
+/* This thread's tokenizer (made on first use, freed when the thread ends; highlight.c); NULL
+ * when ICU fails. */
+struct search_tokenizer *search_thread_tokenizer(void);
+/* A word has at most this many stems (English, French, Spanish), each at most this many bytes. */
+#define SEARCH_MAX_STEMS 3
+#define SEARCH_STEM_MAX (256 * 3 + 1)
 
 /* Called for each token: colocated is 1 for a token at the same position as the one before it
  * (a stem in another language, a CJK bigram); [start, end) are the bytes of text it came from.

@@ -50,8 +50,9 @@ seed(struct db *db, int id, const char *slug, int64_t closes_at, int n)
 		int rid = id * 1000 + k;
 		snprintf(sql, sizeof(sql),
 			 "INSERT INTO responses (id, public_id, consultation_id, manage_token_hash, status, "
-			 "created_at, updated_at) VALUES (%d, 'r%d', %d, 'h%d', 'published', 0, 0)",
-			 rid, rid, id, rid);
+			 "created_at, updated_at) VALUES (%d, 'r%d', %d, 'h%d', '%s', 0, 0)",
+			 rid, rid, id, rid,	/* several statuses: the job reads one after the other */
+			 k % 5 == 0 ? "pending" : k % 7 == 0 ? "withheld" : k % 11 == 0 ? "erased" : "published");
 		assert_int_equal(db_exec(db, sql, &e), 0);
 		for (int v = 1; v <= (k % 4 == 0 ? 2 : 1); v++) {
 			snprintf(sql, sizeof(sql),
