@@ -72,9 +72,9 @@ $(B)/libagora.a: $(LIB_OBJ)
 $(B)/agora: $(B)/obj/cli/main.o $(B)/libagora.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/agora_fts.so: src/search/tokenize.c src/search/ext.c src/search/tokenize.h
+$(B)/agora_fts.so: src/search/tokenize.c src/search/rank.c src/search/ext.c src/search/tokenize.h
 	@mkdir -p $(dir $@)
-	@echo "  LD $@"; $(CC) $(filter-out -fPIE -fsanitize=%,$(CFLAGS)) -fPIC -DAGORA_FTS_EXTENSION -shared -Wl,-z,relro,-z,now -o $@ src/search/tokenize.c src/search/ext.c $(shell pkg-config --libs icu-uc icu-i18n) -lstemmer
+	@echo "  LD $@"; $(CC) $(filter-out -fPIE -fsanitize=%,$(CFLAGS)) -fPIC -DAGORA_FTS_EXTENSION -shared -Wl,-z,relro,-z,now -o $@ src/search/tokenize.c src/search/rank.c src/search/ext.c $(shell pkg-config --libs icu-uc icu-i18n) -lstemmer -lm
 
 $(B)/tests/%: tests/unit/%.c $(B)/libagora.a tests/unit/unit.h
 	@mkdir -p $(dir $@)

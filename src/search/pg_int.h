@@ -43,7 +43,7 @@ struct search_plan {
 };
 
 /* The plan of q (which search_parse accepted), in a. Returns 0, or -1 with e set. */
-int search_pg_plan(struct arena *a, struct search_tokenizer *tok, const char *q, struct search_plan *p,
+int search_plan_of(struct arena *a, struct search_tokenizer *tok, const char *q, struct search_plan *p,
 		   struct err *e);
 
 /* highlight.c. text with every match of the plan's phrases between SEARCH_MARK_ON and _OFF (as

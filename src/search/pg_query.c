@@ -104,7 +104,7 @@ put_phrase(struct buf *b, const struct search_phrase *p)
 }
 
 int
-search_pg_plan(struct arena *a, struct search_tokenizer *tok, const char *q, struct search_plan *plan,
+search_plan_of(struct arena *a, struct search_tokenizer *tok, const char *q, struct search_plan *plan,
 	       struct err *e)
 {
 	struct search_term t[QUERY_MAX_TERMS];

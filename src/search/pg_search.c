@@ -261,7 +261,7 @@ search_pg_run(struct db *db, struct arena *a, const struct search_query *q, stru
 		return -1;
 	if ((tok = search_thread_tokenizer()) == NULL)
 		return err_set(e, ERR_INTERNAL, "cannot start the search tokenizer (ICU)");
-	if (search_pg_plan(a, tok, q->q, &plan, e) != 0)
+	if (search_plan_of(a, tok, q->q, &plan, e) != 0)
 		return -1;
 	x.tsquery = plan.tsquery;
 	clock_gettime(CLOCK_MONOTONIC, &x.end);

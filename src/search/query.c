@@ -176,6 +176,18 @@ put_term(struct buf *b, const struct search_term *t)
 		buf_puts(b, " *");
 }
 
+/* Whether t[i], a term on its own, is the same as an earlier term on its own. */
+static int
+said_before(const struct search_term *t, int i)
+{
+	for (int j = 0; j < i; j++)
+		if (!t[j].is_or && !t[j].exclude && !(j + 1 < i && t[j + 1].is_or) && !(j > 0 && t[j - 1].is_or) &&
+		    t[j].len == t[i].len && t[j].quoted == t[i].quoted && t[j].prefix == t[i].prefix &&
+		    memcmp(t[j].text, t[i].text, t[i].len) == 0)
+			return 1;
+	return 0;
+}
+
 /* Writes the positive terms: groups joined by OR become (a OR b), groups by AND. Returns 0, or
  * -1 with e set when an OR does not stand between two positive terms. */
 static int
@@ -197,6 +209,8 @@ put_positives(struct buf *b, const struct search_term *t, int n, struct err *e)
 		int group = i + 1 < n && t[i + 1].is_or;	/* this term starts or continues an OR */
 		if (i > 0 && t[i - 1].is_or)
 			continue;	/* written with the group it belongs to */
+		if (!group && said_before(t, i))
+			continue;	/* "des des and": FTS5 would walk the same lists twice */
 		if (!first)
 			buf_puts(b, " AND ");
 		first = 0;

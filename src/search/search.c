@@ -8,7 +8,6 @@
  * second reads the page. bm25 costs a few microseconds per matching row, so past the cap
  * relevance would take too long: the page is then newest first (fts rowid order: the indexer
  * numbers docs in date order), and the result says it fell back. */
-#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +22,7 @@
 #include "pg_int.h"
 #include "search_int.h"
 
-#define MARK_NONCE_LEN 12
+#define SNIPPET_TOKENS 16	/* as pg_search.c */
 
 enum search_access
 search_access_for_role(const char *role)
@@ -329,51 +328,6 @@ out:
 	return ret;
 }
 
-/* Marks that stored text cannot contain: a control byte and a nonce of this query. */
-struct marks {
-	char on[MARK_NONCE_LEN + 2], off[MARK_NONCE_LEN + 2];
-};
-
-static void
-marks_make(struct marks *m)
-{
-	unsigned char rnd[MARK_NONCE_LEN];
-
-	randombytes_buf(rnd, sizeof(rnd));
-	m->on[0] = '\x1e';
-	m->off[0] = '\x1f';
-	for (int i = 0; i < MARK_NONCE_LEN; i++)
-		m->on[i + 1] = m->off[i + 1] = (char)('a' + rnd[i] % 26);
-	m->on[MARK_NONCE_LEN + 1] = m->off[MARK_NONCE_LEN + 1] = '\0';
-}
-
-/* s with the query's marks turned into SEARCH_MARK_ON / _OFF and any such byte already in the
- * text removed, so that every mark in the result is one FTS5 put there. */
-static const char *
-marks_apply(struct arena *a, const struct marks *m, const char *s)
-{
-	size_t n = strlen(s), k = 0, ml = strlen(m->on);
-	char *out;
-
-	if ((out = arena_alloc(a, n + 1)) == NULL)
-		return NULL;
-	for (size_t i = 0; i < n;) {
-		if (n - i >= ml && memcmp(s + i, m->on, ml) == 0) {
-			out[k++] = SEARCH_MARK_ON;
-			i += ml;
-		} else if (n - i >= ml && memcmp(s + i, m->off, ml) == 0) {
-			out[k++] = SEARCH_MARK_OFF;
-			i += ml;
-		} else if (s[i] == SEARCH_MARK_ON || s[i] == SEARCH_MARK_OFF) {
-			i++;
-		} else {
-			out[k++] = s[i++];
-		}
-	}
-	out[k] = '\0';
-	return out;
-}
-
 static const char *
 col_dup(struct arena *a, sqlite3_stmt *st, int i)
 {
@@ -382,73 +336,53 @@ col_dup(struct arena *a, sqlite3_stmt *st, int i)
 	return arena_strdup(a, v ? v : "");
 }
 
-/* The snippet of the body and the marked title of each hit, in one query over the rowid range
- * of the page's hits: computed in the page's query they would be computed for every match
- * before the sort, and a query per hit would evaluate the expression once per hit (a prefix
- * query merges the doclists of all its words each time). Rows of the range that are not hits
- * are passed over without a snippet. */
+/* The snippet of the body and the marked title of each hit, made in C (highlight.c, by the
+ * rules of FTS5's snippet() and highlight(), as on PostgreSQL) from the hit's text read by its
+ * rowid. FTS5's own functions would need the query run again over the hits' rowid range, and a
+ * page in relevance order spans nearly the whole index: at 1,000,000 responses that walk was
+ * the slowest part of a search for common words (docs/PERFORMANCE.md, "Search"). */
 static int
-add_snippets(sqlite3 *idx, struct arena *a, const char *match, const int64_t *ids, const struct deadline *d,
+add_snippets(sqlite3 *idx, struct arena *a, const char *q, const int64_t *ids, const struct deadline *d,
 	     struct search_result *r, struct err *e)
 {
+	struct search_tokenizer *tok;
+	struct search_plan plan;
 	sqlite3_stmt *st = NULL;
-	struct marks m;
-	struct buf list;
-	int64_t lo = INT64_MAX, hi = INT64_MIN;
-	int rc, ret = -1;
+	int ret = -1;
 
 	if (r->nhits == 0)
 		return 0;
-	buf_init(&list);
-	buf_putc(&list, ',');
+	if ((tok = search_thread_tokenizer()) == NULL)
+		return err_set(e, ERR_INTERNAL, "cannot start the search tokenizer (ICU)");
+	if (search_plan_of(a, tok, q, &plan, e) != 0)
+		return -1;
+	if (sqlite3_prepare_v2(idx, "SELECT title, body FROM fts WHERE rowid = ?1", -1, &st, NULL) != SQLITE_OK)
+		return sql_failed(idx, SQLITE_ERROR, d, e);
 	for (int i = 0; i < r->nhits; i++) {
-		lo = ids[i] < lo ? ids[i] : lo;
-		hi = ids[i] > hi ? ids[i] : hi;
-		buf_printf(&list, "%lld,", (long long)ids[i]);
-		r->hits[i].snippet = "";	/* until found below */
+		const char *title, *body;
+		int rc;
+
+		r->hits[i].snippet = "";
 		r->hits[i].title_marked = r->hits[i].title;
-	}
-	marks_make(&m);
-	if (list.failed) {
-		err_set(e, ERR_BUSY, "out of memory");
-		goto out;
-	}
-	if (sqlite3_prepare_v2(idx,
-			       "SELECT rowid, snippet(fts, 1, :on, :off, '…', 16), highlight(fts, 0, :on, :off) "
-			       "FROM fts WHERE fts MATCH :q AND rowid BETWEEN :lo AND :hi "
-			       "AND instr(:ids, ',' || rowid || ',') > 0",
-			       -1, &st, NULL) != SQLITE_OK) {
-		sql_failed(idx, SQLITE_ERROR, d, e);
-		goto out;
-	}
-	bind_text(st, ":on", m.on);
-	bind_text(st, ":off", m.off);
-	bind_text(st, ":q", match);
-	bind_int(st, ":lo", lo);
-	bind_int(st, ":hi", hi);
-	bind_text(st, ":ids", list.data);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		const char *sn = (const char *)sqlite3_column_text(st, 1);
-		const char *ti = (const char *)sqlite3_column_text(st, 2);
-		for (int i = 0; i < r->nhits; i++) {
-			if (ids[i] != id)
-				continue;
-			r->hits[i].snippet = marks_apply(a, &m, sn ? sn : "");
-			r->hits[i].title_marked = marks_apply(a, &m, ti ? ti : "");
-			if (r->hits[i].snippet == NULL || r->hits[i].title_marked == NULL) {
-				err_set(e, ERR_BUSY, "out of memory");
-				goto out;
-			}
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+			continue;	/* not in the index: shown without a snippet */
+		if (rc != SQLITE_ROW) {
+			sql_failed(idx, rc, d, e);
+			goto out;
 		}
-	}
-	if (rc != SQLITE_DONE) {
-		sql_failed(idx, rc, d, e);
-		goto out;
+		title = (const char *)sqlite3_column_text(st, 0);
+		body = (const char *)sqlite3_column_text(st, 1);
+		r->hits[i].title_marked = search_highlight(a, tok, &plan, title ? title : "");
+		r->hits[i].snippet = search_snippet(a, tok, &plan, body ? body : "", SNIPPET_TOKENS);
+		if (r->hits[i].title_marked == NULL || r->hits[i].snippet == NULL) {
+			err_set(e, ERR_BUSY, "out of memory");
+			goto out;
+		}
 	}
 	ret = 0;
 out:
-	buf_free(&list);
 	sqlite3_finalize(st);
 	return ret;
 }
@@ -472,8 +406,8 @@ read_page(sqlite3 *idx, struct arena *a, const struct search_query *q, const cha
 	} else if (q->order == SEARCH_NEWEST) {
 		order = " ORDER BY docs.at DESC, docs.id DESC";
 	} else {
-		/* bm25 with a title match weighing five times a body match */
-		order = " ORDER BY bm25(fts, 5.0, 1.0), docs.id DESC";
+		/* bm25 with a title match weighing five times a body match (rank.c) */
+		order = " ORDER BY agora_rank(fts, 5.0, 1.0), docs.id DESC";
 	}
 	sql = build_sql(a, q,
 			"docs.id, docs.kind, docs.url, docs.title, docs.consultation, docs.language, "
@@ -515,7 +449,7 @@ read_page(sqlite3 *idx, struct arena *a, const struct search_query *q, const cha
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	ret = add_snippets(idx, a, match, ids, d, r, e);
+	ret = add_snippets(idx, a, q->q, ids, d, r, e);
 out:
 	sqlite3_finalize(st);
 	return ret;

@@ -695,7 +695,9 @@ search_tokenizer_register(sqlite3 *db)
 		return rc;
 	if (api == NULL || api->iVersion < 2)
 		return SQLITE_ERROR;
-	return api->xCreateTokenizer(api, "agora", NULL, &tok, NULL);
+	if ((rc = api->xCreateTokenizer(api, "agora", NULL, &tok, NULL)) != SQLITE_OK)
+		return rc;
+	return search_rank_register(api);
 }
 
 #ifndef AGORA_FTS_EXTENSION

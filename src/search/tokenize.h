@@ -9,9 +9,12 @@
 #include <sqlite3.h>
 #endif
 
-/* Registers the tokenizer as "agora" on db; it must be done on every connection that opens an
- * FTS5 table declared with tokenize='agora'. Returns an SQLite result code. */
+/* Registers the tokenizer as "agora" (and agora_rank) on db; it must be done on every connection
+ * that opens an FTS5 table declared with tokenize='agora'. Returns an SQLite result code. */
 int search_tokenizer_register(sqlite3 *db);
+/* rank.c: registers agora_rank(fts, weight of column 0, of column 1, ...), bm25() without the
+ * walk of a lone phrase's doclist (search_tokenizer_register calls it). */
+int search_rank_register(fts5_api *api);
 
 /* A query string that starts with this byte is one token already made, sent to FTS5 as it is
  * (query.c writes a word's stems as alternatives of such strings; docs/SEARCH.md). */

@@ -239,6 +239,86 @@ test_latin(void **state)
 	sqlite3_close(fr);
 }
 
+/* A query string starting with SEARCH_TOKEN_VERBATIM is one token as it is (query.c writes a
+ * word's stems so); in a document the byte is nothing special. */
+static void
+test_verbatim(void **state)
+{
+	sqlite3 *db = open_index("agora");
+	char q[64];
+
+	(void)state;
+	add(db, "la connectivité");	/* 1: stems connectivit (en), connect (fr) */
+	add(db, "connecting");		/* 2: stem connect */
+	snprintf(q, sizeof(q), "\"%cconnectivit\"", SEARCH_TOKEN_VERBATIM);
+	assert_string_equal(match(db, q), "1");
+	snprintf(q, sizeof(q), "\"%cconnect\"", SEARCH_TOKEN_VERBATIM);
+	assert_string_equal(match(db, q), "1,2");
+	/* not stemmed again: the token "connecting" (2 has it, French and Spanish keep the word)
+	 * does not become "connect", which 1 has too */
+	snprintf(q, sizeof(q), "\"%cconnecting\"", SEARCH_TOKEN_VERBATIM);
+	assert_string_equal(match(db, q), "2");
+	assert_string_equal(match(db, "connecting"), "1,2");
+	sqlite3_close(db);
+}
+
+/* The rowids matching q in the order of the rank function fn ("1,3"), or their scores. */
+static const char *
+ranked(sqlite3 *db, const char *fn, const char *q, int scores)
+{
+	static char out[400];
+	char sql[200];
+	sqlite3_stmt *st;
+	size_t n = 0;
+
+	out[0] = '\0';
+	snprintf(sql, sizeof(sql), "SELECT rowid, %s(t) FROM t WHERE t MATCH ?1 ORDER BY %s(t), rowid", fn, fn);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW && n + 40 < sizeof(out)) {
+		if (scores)
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%.9f", n ? "," : "",
+			    sqlite3_column_double(st, 1));
+		else
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%lld", n ? "," : "",
+			    (long long)sqlite3_column_int64(st, 0));
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* agora_rank (rank.c) orders as bm25() does; with several phrases its scores are bm25()'s. */
+static void
+test_rank(void **state)
+{
+	sqlite3 *db = open_index("agora");
+	static const char *const one[] = { "internet", "\"rural internet\"", "les", NULL };
+	static const char *const many[] = { "internet access", "internet OR rural", "internet NOT rural", NULL };
+
+	(void)state;
+	add(db, "internet access for rural schools");			/* 1 */
+	add(db, "internet internet internet and the rural internet");	/* 2 */
+	add(db, "access to the internet in rural areas, and rural internet access");	/* 3 */
+	add(db, "a long text about many things where the internet comes once, near the end of a "
+		"very long sentence that goes on and on");			/* 4 */
+	add(db, "les réseaux et le internet");				/* 5 */
+	for (int i = 0; one[i]; i++) {
+		char want[400];
+
+		snprintf(want, sizeof(want), "%s", ranked(db, "bm25", one[i], 0));
+		assert_true(want[0] != '\0');
+		assert_string_equal(ranked(db, "agora_rank", one[i], 0), want);
+	}
+	for (int i = 0; many[i]; i++) {
+		char want[400];
+
+		snprintf(want, sizeof(want), "%s", ranked(db, "bm25", many[i], 1));
+		assert_true(want[0] != '\0');
+		assert_string_equal(ranked(db, "agora_rank", many[i], 1), want);
+	}
+	sqlite3_close(db);
+}
+
 static void
 test_bad_argument(void **state)
 {
@@ -345,6 +425,8 @@ main(void)
 		cmocka_unit_test(test_arabic),
 		cmocka_unit_test(test_russian),
 		cmocka_unit_test(test_latin),
+		cmocka_unit_test(test_verbatim),
+		cmocka_unit_test(test_rank),
 		cmocka_unit_test(test_bad_argument),
 		cmocka_unit_test(test_malformed_utf8),
 	};
