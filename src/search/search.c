@@ -23,6 +23,7 @@
 #include "search_int.h"
 
 #define SNIPPET_TOKENS 16	/* as pg_search.c */
+#define RANK_FIRST_PASS 2000	/* matches the first pass ranks as it reads them */
 
 enum search_access
 search_access_for_role(const char *role)
@@ -285,55 +286,102 @@ search_facets_make(struct arena *a, struct search_tally *t, struct search_result
 	return 0;
 }
 
-/* The first pass: total, capped, and the facets. */
-static int
-count_matches(sqlite3 *idx, struct arena *a, const struct search_query *q, const char *match,
-	      const struct deadline *d, struct search_result *r, struct err *e)
-{
-	struct search_tally t[NFACETS] = { { 0 } };
-	sqlite3_stmt *st = NULL;
-	const char *sql = build_sql(a, q,
-				    "docs.kind, docs.consultation, docs.stakeholder_type, docs.country, "
-				    "docs.region, docs.language",
-				    " LIMIT :cap");
-	int64_t n = 0;
-	int rc, ret = -1;
-
-	if (sql == NULL)
-		return err_set(e, ERR_BUSY, "out of memory");
-	if (sqlite3_prepare_v2(idx, sql, -1, &st, NULL) != SQLITE_OK) {
-		sql_failed(idx, SQLITE_ERROR, d, e);
-		goto out;
-	}
-	bind(st, q, match);
-	bind_int(st, ":cap", SEARCH_FACET_CAP + 1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (++n > SEARCH_FACET_CAP)
-			break;	/* the one past the cap says only that there are more */
-		for (int i = 0; i < NFACETS; i++)
-			if (search_tally_add(a, &t[i], (const char *)sqlite3_column_text(st, i)) != 0) {
-				err_set(e, ERR_BUSY, "out of memory");
-				goto out;
-			}
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sql_failed(idx, rc, d, e);
-		goto out;
-	}
-	r->capped = n > SEARCH_FACET_CAP;
-	r->total = r->capped ? SEARCH_FACET_CAP : n;
-	ret = search_facets_make(a, t, r, e);
-out:
-	sqlite3_finalize(st);
-	return ret;
-}
-
 static const char *
 col_dup(struct arena *a, sqlite3_stmt *st, int i)
 {
 	const char *v = (const char *)sqlite3_column_text(st, i);
 
 	return arena_strdup(a, v ? v : "");
+}
+
+/* One match seen by the first pass. */
+struct seen {
+	int64_t id, at;
+	double rank;
+};
+
+/* What the first pass saw: every match up to the cap, newest (highest rowid) first. */
+struct first {
+	struct seen *m;
+	int64_t n;
+	int64_t ranked;	/* m[0 .. ranked) have their rank */
+};
+
+/* One statement of the first pass: the matches below rowid *below (0: from the newest), at most
+ * limit, ranked or not, tallied and kept in f. Returns the rows read, or -1. */
+static int64_t
+first_walk(sqlite3 *idx, struct arena *a, const struct search_query *q, const char *match, int ranked,
+	   int64_t below, int64_t limit, struct search_tally *t, struct first *f, const struct deadline *d,
+	   struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	const char *sql = build_sql(a, q,
+				    ranked ? "docs.kind, docs.consultation, docs.stakeholder_type, docs.country, "
+					     "docs.region, docs.language, docs.id, docs.at, agora_rank(fts, 5.0, 1.0)"
+					   : "docs.kind, docs.consultation, docs.stakeholder_type, docs.country, "
+					     "docs.region, docs.language, docs.id, docs.at, 0",
+				    below > 0 ? " AND fts.rowid < :below ORDER BY fts.rowid DESC LIMIT :lim"
+					      : " ORDER BY fts.rowid DESC LIMIT :lim");
+	int64_t got = 0;
+	int rc;
+
+	if (sql == NULL)
+		return err_set(e, ERR_BUSY, "out of memory");
+	if (sqlite3_prepare_v2(idx, sql, -1, &st, NULL) != SQLITE_OK)
+		return sql_failed(idx, SQLITE_ERROR, d, e);
+	bind(st, q, match);
+	bind_int(st, ":below", below);
+	bind_int(st, ":lim", limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct seen *m = &f->m[f->n];
+
+		m->id = sqlite3_column_int64(st, 6);
+		m->at = sqlite3_column_int64(st, 7);
+		m->rank = sqlite3_column_double(st, 8);
+		got++;
+		if (++f->n > SEARCH_FACET_CAP)
+			break;	/* the one past the cap says only that there are more */
+		for (int i = 0; i < NFACETS; i++)
+			if (search_tally_add(a, &t[i], (const char *)sqlite3_column_text(st, i)) != 0) {
+				sqlite3_finalize(st);
+				return err_set(e, ERR_BUSY, "out of memory");
+			}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_failed(idx, rc, d, e);
+	if (ranked)
+		f->ranked = f->n;
+	return got;
+}
+
+/* The first pass: the matches (filters applied) newest first, up to SEARCH_FACET_CAP + 1: the
+ * total, whether capped, the facets counted in C, and each match's id and date. For relevance
+ * the first RANK_FIRST_PASS are ranked as they are read (agora_rank costs about a microsecond a
+ * row for words, a few for phrases), so that a query with fewer matches needs no second walk of
+ * the index, which for common words is most of a search's time; past them the walk goes on
+ * without ranking. */
+static int
+first_pass(sqlite3 *idx, struct arena *a, const struct search_query *q, const char *match,
+	   const struct deadline *d, struct first *f, struct search_result *r, struct err *e)
+{
+	struct search_tally t[NFACETS] = { { 0 } };
+	int ranked = q->order == SEARCH_RELEVANCE;
+	int64_t got;
+
+	memset(f, 0, sizeof(*f));
+	if ((f->m = arena_alloc(a, sizeof(*f->m) * (SEARCH_FACET_CAP + 1))) == NULL)
+		return err_set(e, ERR_BUSY, "out of memory");
+	got = first_walk(idx, a, q, match, ranked, 0, ranked ? RANK_FIRST_PASS : SEARCH_FACET_CAP + 1, t, f,
+			 d, e);
+	if (got < 0)
+		return -1;
+	if (ranked && got == RANK_FIRST_PASS &&
+	    first_walk(idx, a, q, match, 0, f->m[f->n - 1].id, SEARCH_FACET_CAP + 1 - f->n, t, f, d, e) < 0)
+		return -1;
+	r->capped = f->n > SEARCH_FACET_CAP;
+	r->total = r->capped ? SEARCH_FACET_CAP : f->n;
+	return search_facets_make(a, t, r, e);
 }
 
 /* The snippet of the body and the marked title of each hit, made in C (highlight.c, by the
@@ -387,40 +435,111 @@ out:
 	return ret;
 }
 
-/* The second pass: one page of hits in the order asked (or the fallback). */
 static int
-read_page(sqlite3 *idx, struct arena *a, const struct search_query *q, const char *match,
-	  const struct deadline *d, struct search_result *r, struct err *e)
+by_newest(const void *x, const void *y)
+{
+	const struct seen *a = x, *b = y;
+
+	if (a->at != b->at)
+		return a->at > b->at ? -1 : 1;
+	return a->id > b->id ? -1 : a->id < b->id;
+}
+
+static int
+by_rank(const void *x, const void *y)
+{
+	const struct seen *a = x, *b = y;
+
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	return a->id > b->id ? -1 : a->id < b->id;
+}
+
+/* The hit of docs row id (the page's columns), into h. 0, 1 when the row is gone, or -1. */
+static int
+read_hit(sqlite3_stmt *st, struct arena *a, int64_t id, struct search_hit *h)
+{
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return rc == SQLITE_DONE ? 1 : -1;
+	h->kind = col_dup(a, st, 0);
+	h->url = col_dup(a, st, 1);
+	h->title = col_dup(a, st, 2);
+	h->consultation = col_dup(a, st, 3);
+	h->language = col_dup(a, st, 4);
+	h->country = col_dup(a, st, 5);
+	h->stakeholder_type = col_dup(a, st, 6);
+	h->at = sqlite3_column_int64(st, 7);
+	h->flags = sqlite3_column_int(st, 8);
+	return h->kind && h->url && h->title && h->consultation && h->language && h->country &&
+			   h->stakeholder_type
+		       ? 0
+		       : -2;
+}
+
+/* The page from what the first pass saw, sorted as asked; -1 when it cannot be (relevance over
+ * more matches than were ranked). */
+static int
+page_from_first(sqlite3 *idx, struct arena *a, const struct search_query *q, struct first *f,
+		const struct deadline *d, struct search_result *r, int64_t *ids, struct err *e)
 {
 	int per_page = q->per_page > 0 ? q->per_page : SEARCH_PER_PAGE;
-	const char *order;
+	int64_t from = (int64_t)((q->page > 0 ? q->page : 1) - 1) * per_page;
 	sqlite3_stmt *st = NULL;
-	int64_t *ids;
-	int page = q->page > 0 ? q->page : 1;
-	int rc = SQLITE_DONE, ret = -1;
-	const char *sql;
+	int64_t n = r->capped ? SEARCH_FACET_CAP : f->n;
 
 	if (r->capped) {
-		order = " ORDER BY fts.rowid DESC";	/* streamed by FTS5: no sort of every match */
-		r->fell_back = q->order == SEARCH_RELEVANCE;
+		r->fell_back = q->order == SEARCH_RELEVANCE;	/* newest (rowid) first, as read */
 	} else if (q->order == SEARCH_NEWEST) {
-		order = " ORDER BY docs.at DESC, docs.id DESC";
+		qsort(f->m, (size_t)f->n, sizeof(*f->m), by_newest);
 	} else {
-		/* bm25 with a title match weighing five times a body match (rank.c) */
-		order = " ORDER BY agora_rank(fts, 5.0, 1.0), docs.id DESC";
+		if (f->ranked < f->n)
+			return 1;
+		qsort(f->m, (size_t)f->n, sizeof(*f->m), by_rank);
 	}
-	sql = build_sql(a, q,
-			"docs.id, docs.kind, docs.url, docs.title, docs.consultation, docs.language, "
-			"docs.country, docs.stakeholder_type, docs.at, docs.flags",
-			arena_printf(a, "%s LIMIT :limit OFFSET :offset", order));
-	r->hits = arena_alloc(a, sizeof(*r->hits) * (size_t)per_page);
-	ids = arena_alloc(a, sizeof(*ids) * (size_t)per_page);
-	if (sql == NULL || r->hits == NULL || ids == NULL)
+	if (sqlite3_prepare_v2(idx,
+			       "SELECT kind, url, title, consultation, language, country, stakeholder_type, at, "
+			       "flags FROM docs WHERE id = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_failed(idx, SQLITE_ERROR, d, e);
+	for (int64_t i = from; i < n && r->nhits < per_page; i++) {
+		int rc = read_hit(st, a, f->m[i].id, &r->hits[r->nhits]);
+
+		if (rc == 1)
+			continue;
+		if (rc != 0) {
+			sqlite3_finalize(st);
+			return rc == -2 ? err_set(e, ERR_BUSY, "out of memory")
+					: sql_failed(idx, sqlite3_errcode(idx), d, e);
+		}
+		ids[r->nhits++] = f->m[i].id;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* The second pass, for relevance over more matches than the first pass ranked: the page of the
+ * ranked query. */
+static int
+ranked_page(sqlite3 *idx, struct arena *a, const struct search_query *q, const char *match,
+	    const struct deadline *d, struct search_result *r, int64_t *ids, struct err *e)
+{
+	int per_page = q->per_page > 0 ? q->per_page : SEARCH_PER_PAGE;
+	int page = q->page > 0 ? q->page : 1;
+	sqlite3_stmt *st = NULL;
+	int rc = SQLITE_DONE, ret = -1;
+	/* bm25 with a title match weighing five times a body match (rank.c) */
+	const char *sql = build_sql(a, q, "docs.id, docs.kind, docs.url, docs.title, docs.consultation, "
+					  "docs.language, docs.country, docs.stakeholder_type, docs.at, docs.flags",
+				    " ORDER BY agora_rank(fts, 5.0, 1.0), docs.id DESC LIMIT :limit OFFSET :offset");
+
+	if (sql == NULL)
 		return err_set(e, ERR_BUSY, "out of memory");
-	if (sqlite3_prepare_v2(idx, sql, -1, &st, NULL) != SQLITE_OK) {
-		sql_failed(idx, SQLITE_ERROR, d, e);
-		goto out;
-	}
+	if (sqlite3_prepare_v2(idx, sql, -1, &st, NULL) != SQLITE_OK)
+		return sql_failed(idx, SQLITE_ERROR, d, e);
 	bind(st, q, match);
 	bind_int(st, ":limit", per_page);
 	bind_int(st, ":offset", (int64_t)(page - 1) * per_page);
@@ -447,12 +566,30 @@ read_page(sqlite3 *idx, struct arena *a, const struct search_query *q, const cha
 		sql_failed(idx, rc, d, e);
 		goto out;
 	}
-	sqlite3_finalize(st);
-	st = NULL;
-	ret = add_snippets(idx, a, q->q, ids, d, r, e);
+	ret = 0;
 out:
 	sqlite3_finalize(st);
 	return ret;
+}
+
+/* The page: from the first pass when it saw enough, else the ranked query; then snippets. */
+static int
+read_page(sqlite3 *idx, struct arena *a, const struct search_query *q, const char *match, struct first *f,
+	  const struct deadline *d, struct search_result *r, struct err *e)
+{
+	int per_page = q->per_page > 0 ? q->per_page : SEARCH_PER_PAGE;
+	int64_t *ids;
+	int rc;
+
+	r->hits = arena_alloc(a, sizeof(*r->hits) * (size_t)per_page);
+	ids = arena_alloc(a, sizeof(*ids) * (size_t)per_page);
+	if (r->hits == NULL || ids == NULL)
+		return err_set(e, ERR_BUSY, "out of memory");
+	if ((rc = page_from_first(idx, a, q, f, d, r, ids, e)) < 0)
+		return -1;
+	if (rc == 1 && ranked_page(idx, a, q, match, d, r, ids, e) != 0)
+		return -1;
+	return add_snippets(idx, a, q->q, ids, d, r, e);
 }
 
 static int
@@ -460,6 +597,7 @@ lite_run(sqlite3 *idx, struct arena *a, const struct search_query *q, struct sea
 	 struct err *e)
 {
 	struct deadline d = { { 0, 0 }, 0 };
+	struct first f;
 	int limit_ms = q->time_limit_ms > 0 ? q->time_limit_ms : SEARCH_DEFAULT_TIME_LIMIT_MS;
 	const char *match;
 	int ret = -1;
@@ -476,7 +614,7 @@ lite_run(sqlite3 *idx, struct arena *a, const struct search_query *q, struct sea
 		d.end.tv_nsec -= 1000000000L;
 	}
 	sqlite3_progress_handler(idx, 200, progress, &d);
-	if (count_matches(idx, a, q, match, &d, r, e) == 0 && read_page(idx, a, q, match, &d, r, e) == 0)
+	if (first_pass(idx, a, q, match, &d, &f, r, e) == 0 && read_page(idx, a, q, match, &f, &d, r, e) == 0)
 		ret = 0;
 	sqlite3_progress_handler(idx, 0, NULL, NULL);
 	return ret;

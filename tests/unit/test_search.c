@@ -569,6 +569,111 @@ test_cap_fallback_time_limit(void **state)
 	index_done(idx);
 }
 
+/* The urls of the page asked, as "/x/7,/x/1500". */
+static const char *
+page_urls(sqlite3 *idx, struct arena *a, struct search_query *q)
+{
+	struct search_result r;
+	struct err e;
+	char *out = "";
+
+	assert_int_equal(run_lite(idx, a, q, &r, &e), 0);
+	for (int i = 0; i < r.nhits; i++)
+		out = arena_printf(a, "%s%s%s", out, i ? "," : "", r.hits[i].url);
+	return out;
+}
+
+/* Relevance read from the first pass (fewer matches than it ranks, 2,000) and from the ranked
+ * query (more) gives the same order; pages follow each other; newest first without a second
+ * query is by date. */
+static void
+test_rank_passes(void **state)
+{
+	sqlite3 *idx = index_new();
+	struct arena *a = arena_new();
+	struct search_query q = { .q = "word", .access = ACCESS_PUBLIC, .per_page = 100 };
+	sqlite3_stmt *d, *f;
+	const char *all, *two;
+	int n = 2300;
+
+	(void)state;
+	assert_int_equal(sqlite3_exec(idx, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(idx, "INSERT INTO docs (id, kind, thing_id, language, at, access, url, "
+	    "title) VALUES (?1, ?2, ?1, 'en', ?3, 0, '/x/' || ?1, 'doc')", -1, &d, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(idx, "INSERT INTO fts (rowid, title, body) VALUES (?1, 'doc', ?2)",
+	    -1, &f, NULL), SQLITE_OK);
+	for (int i = 1; i <= n; i++) {
+		sqlite3_bind_int(d, 1, i);
+		sqlite3_bind_text(d, 2, i <= 1000 ? "document" : "response", -1, SQLITE_STATIC);
+		sqlite3_bind_int(d, 3, (i * 7919) % n);	/* dates in another order than ids */
+		assert_int_equal(sqlite3_step(d), SQLITE_DONE);
+		sqlite3_reset(d);
+		sqlite3_bind_int(f, 1, i);
+		sqlite3_bind_text(f, 2, i == 7 ? "word word word word" : i == 1500 ? "word word word filler" :
+		    i % 3 ? "a word among some other filler text here" : "word and more filler text", -1,
+		    SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(f), SQLITE_DONE);
+		sqlite3_reset(f);
+	}
+	sqlite3_finalize(d);
+	sqlite3_finalize(f);
+	assert_int_equal(sqlite3_exec(idx, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+
+	/* 2,300 matches: the ranked query */
+	all = page_urls(idx, a, &q);
+	assert_true(strncmp(all, "/x/7,/x/1500,", 13) == 0);
+	q.per_page = 20;
+	q.page = 2;
+	two = page_urls(idx, a, &q);
+	assert_non_null(strstr(all, two));	/* page 2 is the 21st to the 40th */
+	assert_true(strstr(all, two) - all > 20 * 5);
+	/* 1,000 matches (the documents): ranked in the first pass, the same order */
+	q.kind = "document";
+	q.page = 0;
+	q.per_page = 100;
+	all = page_urls(idx, a, &q);
+	assert_true(strncmp(all, "/x/7,", 5) == 0);
+	assert_null(strstr(all, "/x/1500"));
+	q.per_page = 20;
+	q.page = 2;
+	two = page_urls(idx, a, &q);
+	assert_non_null(strstr(all, two));
+	assert_true(strstr(all, two) - all > 20 * 5);
+	/* both orders are FTS5's bm25() order, ties newest id first */
+	q.page = 0;
+	q.per_page = 100;
+	for (int pass = 0; pass < 2; pass++) {
+		sqlite3_stmt *st;
+		char *want = "";
+		q.kind = pass ? "document" : NULL;
+		assert_int_equal(sqlite3_prepare_v2(idx, "SELECT docs.url FROM fts CROSS JOIN docs ON docs.id = "
+		    "fts.rowid WHERE fts MATCH 'word' AND (?1 IS NULL OR docs.kind = ?1) ORDER BY bm25(fts, 5.0, 1.0), "
+		    "docs.id DESC LIMIT 100", -1, &st, NULL), SQLITE_OK);
+		if (q.kind)
+			sqlite3_bind_text(st, 1, q.kind, -1, SQLITE_STATIC);
+		for (int k = 0; sqlite3_step(st) == SQLITE_ROW; k++)
+			want = arena_printf(a, "%s%s%s", want, k ? "," : "", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		assert_string_equal(page_urls(idx, a, &q), want);
+	}
+	/* newest first, not capped: by date, the newest ("at" n - 1) first */
+	q.order = SEARCH_NEWEST;
+	q.kind = NULL;
+	q.per_page = 1;
+	{
+		sqlite3_stmt *st;
+		char want[32];
+		assert_int_equal(sqlite3_prepare_v2(idx, "SELECT url FROM docs ORDER BY at DESC, id DESC LIMIT 1", -1,
+		    &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		snprintf(want, sizeof(want), "%s", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		assert_string_equal(page_urls(idx, a, &q), want);
+	}
+	arena_free(a);
+	index_done(idx);
+}
+
 int
 main(void)
 {
@@ -583,6 +688,7 @@ main(void)
 		cmocka_unit_test(test_order_pages_snippets),
 		cmocka_unit_test(test_languages),
 		cmocka_unit_test(test_cap_fallback_time_limit),
+		cmocka_unit_test(test_rank_passes),
 	};
 
 	if (sodium_init() < 0)
