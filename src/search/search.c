@@ -3,11 +3,12 @@
  * search_run sends a query on the PostgreSQL store to pg_search.c, which does the same there;
  * the checks and the facet counting below are shared with it (search_int.h).
  *
- * Two passes. The first walks the matches (filters applied) up to SEARCH_FACET_CAP + 1 rows and
- * counts each filter's values in C: exact counts below the cap, and whether there are more. The
- * second reads the page. bm25 costs a few microseconds per matching row, so past the cap
- * relevance would take too long: the page is then newest first (fts rowid order: the indexer
- * numbers docs in date order), and the result says it fell back. */
+ * One walk of the index: the matches (filters applied), newest first, up to SEARCH_FACET_CAP + 1
+ * rows, each filter's values counted in C (exact counts below the cap, and whether there are
+ * more), each match's id, date and rank (agora_rank, rank.c: bm25) kept; the page is sorted from
+ * them in C and read from docs by id, its snippets made in C (highlight.c). Past the cap the
+ * page is newest first (fts rowid order: the indexer numbers docs in date order), and the
+ * result says it fell back. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +22,9 @@
 #include "../store/db.h"
 #include "pg_int.h"
 #include "search_int.h"
+#include "df_cache.h"
 
 #define SNIPPET_TOKENS 16	/* as pg_search.c */
-#define RANK_FIRST_PASS 2000	/* matches the first pass ranks as it reads them */
 
 enum search_access
 search_access_for_role(const char *role)
@@ -304,41 +305,64 @@ struct seen {
 struct first {
 	struct seen *m;
 	int64_t n;
-	int64_t ranked;	/* m[0 .. ranked) have their rank */
 };
 
-/* One statement of the first pass: the matches below rowid *below (0: from the newest), at most
- * limit, ranked or not, tallied and kept in f. Returns the rows read, or -1. */
-static int64_t
-first_walk(sqlite3 *idx, struct arena *a, const struct search_query *q, const char *match, int ranked,
-	   int64_t below, int64_t limit, struct search_tally *t, struct first *f, const struct deadline *d,
-	   struct err *e)
+/* The row counts of match's phrases known from earlier searches of idx, in h, for agora_rank. */
+static void
+hints_get(sqlite3 *idx, const char *match, struct search_rank_hints *h)
 {
+	const char *file = sqlite3_db_filename(idx, "main");
+
+	df_cache_hints(file ? file : "", match, h);
+}
+
+static void
+hints_keep(sqlite3 *idx, const char *match, const struct search_rank_hints *h)
+{
+	const char *file = sqlite3_db_filename(idx, "main");
+
+	df_cache_keep(file ? file : "", match, h);
+}
+
+/* The first pass, the only walk of the index: the matches (filters applied) newest first, up
+ * to SEARCH_FACET_CAP + 1: the total, whether capped, the facets counted in C, and each match's
+ * id, date and, for relevance, its rank (agora_rank: about a microsecond a row, where walking
+ * the index again for a page in relevance order cost as much as the first walk: for common
+ * words most of a search's time; docs/PERFORMANCE.md, "Search"). */
+static int
+first_pass(sqlite3 *idx, struct arena *a, const struct search_query *q, const char *match,
+	   const struct deadline *d, struct first *f, struct search_result *r, struct err *e)
+{
+	struct search_tally t[NFACETS] = { { 0 } };
+	struct search_rank_hints h;
+	int ranked = q->order == SEARCH_RELEVANCE;
 	sqlite3_stmt *st = NULL;
 	const char *sql = build_sql(a, q,
 				    ranked ? "docs.kind, docs.consultation, docs.stakeholder_type, docs.country, "
-					     "docs.region, docs.language, docs.id, docs.at, agora_rank(fts, 5.0, 1.0)"
+					     "docs.region, docs.language, docs.id, docs.at, "
+					     "agora_rank(fts, 5.0, 1.0, :hints)"	/* a title match weighs 5 */
 					   : "docs.kind, docs.consultation, docs.stakeholder_type, docs.country, "
 					     "docs.region, docs.language, docs.id, docs.at, 0",
-				    below > 0 ? " AND fts.rowid < :below ORDER BY fts.rowid DESC LIMIT :lim"
-					      : " ORDER BY fts.rowid DESC LIMIT :lim");
-	int64_t got = 0;
+				    " ORDER BY fts.rowid DESC LIMIT :cap");
 	int rc;
 
-	if (sql == NULL)
+	memset(f, 0, sizeof(*f));
+	if (sql == NULL || (f->m = arena_alloc(a, sizeof(*f->m) * (SEARCH_FACET_CAP + 1))) == NULL)
 		return err_set(e, ERR_BUSY, "out of memory");
 	if (sqlite3_prepare_v2(idx, sql, -1, &st, NULL) != SQLITE_OK)
 		return sql_failed(idx, SQLITE_ERROR, d, e);
 	bind(st, q, match);
-	bind_int(st, ":below", below);
-	bind_int(st, ":lim", limit);
+	bind_int(st, ":cap", SEARCH_FACET_CAP + 1);
+	if (ranked) {
+		hints_get(idx, match, &h);
+		sqlite3_bind_pointer(st, sqlite3_bind_parameter_index(st, ":hints"), &h, SEARCH_RANK_HINTS, NULL);
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct seen *m = &f->m[f->n];
 
 		m->id = sqlite3_column_int64(st, 6);
 		m->at = sqlite3_column_int64(st, 7);
 		m->rank = sqlite3_column_double(st, 8);
-		got++;
 		if (++f->n > SEARCH_FACET_CAP)
 			break;	/* the one past the cap says only that there are more */
 		for (int i = 0; i < NFACETS; i++)
@@ -351,34 +375,7 @@ first_walk(sqlite3 *idx, struct arena *a, const struct search_query *q, const ch
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return sql_failed(idx, rc, d, e);
 	if (ranked)
-		f->ranked = f->n;
-	return got;
-}
-
-/* The first pass: the matches (filters applied) newest first, up to SEARCH_FACET_CAP + 1: the
- * total, whether capped, the facets counted in C, and each match's id and date. For relevance
- * the first RANK_FIRST_PASS are ranked as they are read (agora_rank costs about a microsecond a
- * row for words, a few for phrases), so that a query with fewer matches needs no second walk of
- * the index, which for common words is most of a search's time; past them the walk goes on
- * without ranking. */
-static int
-first_pass(sqlite3 *idx, struct arena *a, const struct search_query *q, const char *match,
-	   const struct deadline *d, struct first *f, struct search_result *r, struct err *e)
-{
-	struct search_tally t[NFACETS] = { { 0 } };
-	int ranked = q->order == SEARCH_RELEVANCE;
-	int64_t got;
-
-	memset(f, 0, sizeof(*f));
-	if ((f->m = arena_alloc(a, sizeof(*f->m) * (SEARCH_FACET_CAP + 1))) == NULL)
-		return err_set(e, ERR_BUSY, "out of memory");
-	got = first_walk(idx, a, q, match, ranked, 0, ranked ? RANK_FIRST_PASS : SEARCH_FACET_CAP + 1, t, f,
-			 d, e);
-	if (got < 0)
-		return -1;
-	if (ranked && got == RANK_FIRST_PASS &&
-	    first_walk(idx, a, q, match, 0, f->m[f->n - 1].id, SEARCH_FACET_CAP + 1 - f->n, t, f, d, e) < 0)
-		return -1;
+		hints_keep(idx, match, &h);
 	r->capped = f->n > SEARCH_FACET_CAP;
 	r->total = r->capped ? SEARCH_FACET_CAP : f->n;
 	return search_facets_make(a, t, r, e);
@@ -480,8 +477,7 @@ read_hit(sqlite3_stmt *st, struct arena *a, int64_t id, struct search_hit *h)
 		       : -2;
 }
 
-/* The page from what the first pass saw, sorted as asked; -1 when it cannot be (relevance over
- * more matches than were ranked). */
+/* The page from what the first pass saw, sorted as asked. */
 static int
 page_from_first(sqlite3 *idx, struct arena *a, const struct search_query *q, struct first *f,
 		const struct deadline *d, struct search_result *r, int64_t *ids, struct err *e)
@@ -496,8 +492,6 @@ page_from_first(sqlite3 *idx, struct arena *a, const struct search_query *q, str
 	} else if (q->order == SEARCH_NEWEST) {
 		qsort(f->m, (size_t)f->n, sizeof(*f->m), by_newest);
 	} else {
-		if (f->ranked < f->n)
-			return 1;
 		qsort(f->m, (size_t)f->n, sizeof(*f->m), by_rank);
 	}
 	if (sqlite3_prepare_v2(idx,
@@ -521,73 +515,19 @@ page_from_first(sqlite3 *idx, struct arena *a, const struct search_query *q, str
 	return 0;
 }
 
-/* The second pass, for relevance over more matches than the first pass ranked: the page of the
- * ranked query. */
+/* The page, from what the first pass saw; then its snippets. */
 static int
-ranked_page(sqlite3 *idx, struct arena *a, const struct search_query *q, const char *match,
-	    const struct deadline *d, struct search_result *r, int64_t *ids, struct err *e)
-{
-	int per_page = q->per_page > 0 ? q->per_page : SEARCH_PER_PAGE;
-	int page = q->page > 0 ? q->page : 1;
-	sqlite3_stmt *st = NULL;
-	int rc = SQLITE_DONE, ret = -1;
-	/* bm25 with a title match weighing five times a body match (rank.c) */
-	const char *sql = build_sql(a, q, "docs.id, docs.kind, docs.url, docs.title, docs.consultation, "
-					  "docs.language, docs.country, docs.stakeholder_type, docs.at, docs.flags",
-				    " ORDER BY agora_rank(fts, 5.0, 1.0), docs.id DESC LIMIT :limit OFFSET :offset");
-
-	if (sql == NULL)
-		return err_set(e, ERR_BUSY, "out of memory");
-	if (sqlite3_prepare_v2(idx, sql, -1, &st, NULL) != SQLITE_OK)
-		return sql_failed(idx, SQLITE_ERROR, d, e);
-	bind(st, q, match);
-	bind_int(st, ":limit", per_page);
-	bind_int(st, ":offset", (int64_t)(page - 1) * per_page);
-	while (r->nhits < per_page && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct search_hit *h = &r->hits[r->nhits];
-		ids[r->nhits] = sqlite3_column_int64(st, 0);
-		h->kind = col_dup(a, st, 1);
-		h->url = col_dup(a, st, 2);
-		h->title = col_dup(a, st, 3);
-		h->consultation = col_dup(a, st, 4);
-		h->language = col_dup(a, st, 5);
-		h->country = col_dup(a, st, 6);
-		h->stakeholder_type = col_dup(a, st, 7);
-		h->at = sqlite3_column_int64(st, 8);
-		h->flags = sqlite3_column_int(st, 9);
-		if (!h->kind || !h->url || !h->title || !h->consultation || !h->language || !h->country ||
-		    !h->stakeholder_type) {
-			err_set(e, ERR_BUSY, "out of memory");
-			goto out;
-		}
-		r->nhits++;
-	}
-	if (r->nhits < per_page && rc != SQLITE_DONE) {
-		sql_failed(idx, rc, d, e);
-		goto out;
-	}
-	ret = 0;
-out:
-	sqlite3_finalize(st);
-	return ret;
-}
-
-/* The page: from the first pass when it saw enough, else the ranked query; then snippets. */
-static int
-read_page(sqlite3 *idx, struct arena *a, const struct search_query *q, const char *match, struct first *f,
+read_page(sqlite3 *idx, struct arena *a, const struct search_query *q, struct first *f,
 	  const struct deadline *d, struct search_result *r, struct err *e)
 {
 	int per_page = q->per_page > 0 ? q->per_page : SEARCH_PER_PAGE;
 	int64_t *ids;
-	int rc;
 
 	r->hits = arena_alloc(a, sizeof(*r->hits) * (size_t)per_page);
 	ids = arena_alloc(a, sizeof(*ids) * (size_t)per_page);
 	if (r->hits == NULL || ids == NULL)
 		return err_set(e, ERR_BUSY, "out of memory");
-	if ((rc = page_from_first(idx, a, q, f, d, r, ids, e)) < 0)
-		return -1;
-	if (rc == 1 && ranked_page(idx, a, q, match, d, r, ids, e) != 0)
+	if (page_from_first(idx, a, q, f, d, r, ids, e) != 0)
 		return -1;
 	return add_snippets(idx, a, q->q, ids, d, r, e);
 }
@@ -614,7 +554,7 @@ lite_run(sqlite3 *idx, struct arena *a, const struct search_query *q, struct sea
 		d.end.tv_nsec -= 1000000000L;
 	}
 	sqlite3_progress_handler(idx, 200, progress, &d);
-	if (first_pass(idx, a, q, match, &d, &f, r, e) == 0 && read_page(idx, a, q, match, &f, &d, r, e) == 0)
+	if (first_pass(idx, a, q, match, &d, &f, r, e) == 0 && read_page(idx, a, q, &f, &d, r, e) == 0)
 		ret = 0;
 	sqlite3_progress_handler(idx, 0, NULL, NULL);
 	return ret;

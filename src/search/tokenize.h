@@ -12,9 +12,27 @@
 /* Registers the tokenizer as "agora" (and agora_rank) on db; it must be done on every connection
  * that opens an FTS5 table declared with tokenize='agora'. Returns an SQLite result code. */
 int search_tokenizer_register(sqlite3 *db);
-/* rank.c: registers agora_rank(fts, weight of column 0, of column 1, ...), bm25() without the
- * walk of a lone phrase's doclist (search_tokenizer_register calls it). */
+/* rank.c: registers agora_rank(fts, weight of column 0, of column 1, ... [, hints]), bm25()
+ * without the walk of a lone phrase's doclist (search_tokenizer_register calls it). */
 int search_rank_register(fts5_api *api);
+
+/* What a caller may tell agora_rank of the query's phrases, bound as its last argument with
+ * sqlite3_bind_pointer(..., SEARCH_RANK_HINTS, NULL): the number of rows holding each phrase
+ * (in the order FTS5 numbers them: as written) when known, with the index's row count it was
+ * counted at; -1 when not. agora_rank uses a count made at a row count within 1% of the
+ * index's, counts the others (the walk bm25() makes) and writes them back, fresh set; and
+ * which phrases are the stems of one word. */
+#define SEARCH_RANK_HINTS "agora_rank_hints"
+#define SEARCH_RANK_MAX_PHRASES 128
+struct search_rank_hints {
+	int n;
+	long long df[SEARCH_RANK_MAX_PHRASES];
+	long long at_rows[SEARCH_RANK_MAX_PHRASES];
+	unsigned char fresh[SEARCH_RANK_MAX_PHRASES];
+	/* 1: phrase i is another stem of the word of phrase i - 1 (query.c's "(stem OR stem)"):
+	 * they are scored as one phrase, as FTS5 scores a word's colocated stems */
+	unsigned char same_word[SEARCH_RANK_MAX_PHRASES];
+};
 
 /* A query string that starts with this byte is one token already made, sent to FTS5 as it is
  * (query.c writes a word's stems as alternatives of such strings; docs/SEARCH.md). */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "search/df_cache.h"
 #include "search/search.h"
 #include "util/arena.h"
 
@@ -583,9 +584,9 @@ page_urls(sqlite3 *idx, struct arena *a, struct search_query *q)
 	return out;
 }
 
-/* Relevance read from the first pass (fewer matches than it ranks, 2,000) and from the ranked
- * query (more) gives the same order; pages follow each other; newest first without a second
- * query is by date. */
+/* Relevance from the one walk of the index is bm25()'s order (ties: the newest id first), for
+ * one word and for two (weighed by how many rows hold each: counted the first time, remembered
+ * after); pages follow each other; newest first is by date. */
 static void
 test_rank_passes(void **state)
 {
@@ -610,6 +611,9 @@ test_rank_passes(void **state)
 		sqlite3_reset(d);
 		sqlite3_bind_int(f, 1, i);
 		sqlite3_bind_text(f, 2, i == 7 ? "word word word word" : i == 1500 ? "word word word filler" :
+		    /* two rarer words: alpha (in 48 rows) weighs more than beta (in about 200) */
+		    i == 100 ? "word alpha alpha alpha beta" : i == 200 ? "word alpha beta beta beta" :
+		    i % 50 == 0 ? "word alpha beta filler" : i % 11 == 0 ? "word beta filler text" :
 		    i % 3 ? "a word among some other filler text here" : "word and more filler text", -1,
 		    SQLITE_STATIC);
 		assert_int_equal(sqlite3_step(f), SQLITE_DONE);
@@ -619,7 +623,7 @@ test_rank_passes(void **state)
 	sqlite3_finalize(f);
 	assert_int_equal(sqlite3_exec(idx, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
 
-	/* 2,300 matches: the ranked query */
+	/* 2,300 matches */
 	all = page_urls(idx, a, &q);
 	assert_true(strncmp(all, "/x/7,/x/1500,", 13) == 0);
 	q.per_page = 20;
@@ -627,7 +631,7 @@ test_rank_passes(void **state)
 	two = page_urls(idx, a, &q);
 	assert_non_null(strstr(all, two));	/* page 2 is the 21st to the 40th */
 	assert_true(strstr(all, two) - all > 20 * 5);
-	/* 1,000 matches (the documents): ranked in the first pass, the same order */
+	/* 1,000 matches (the documents) */
 	q.kind = "document";
 	q.page = 0;
 	q.per_page = 100;
@@ -639,25 +643,31 @@ test_rank_passes(void **state)
 	two = page_urls(idx, a, &q);
 	assert_non_null(strstr(all, two));
 	assert_true(strstr(all, two) - all > 20 * 5);
-	/* both orders are FTS5's bm25() order, ties newest id first */
+	/* both orders are FTS5's bm25() order, ties newest id first; with two words (each weighed
+	 * by its row count: counted the first time, remembered after), asked twice each */
 	q.page = 0;
 	q.per_page = 100;
-	for (int pass = 0; pass < 2; pass++) {
+	for (int pass = 0; pass < 8; pass++) {
 		sqlite3_stmt *st;
 		char *want = "";
-		q.kind = pass ? "document" : NULL;
+		q.kind = pass % 2 ? "document" : NULL;
+		q.q = pass < 4 ? "word" : "alpha beta";
 		assert_int_equal(sqlite3_prepare_v2(idx, "SELECT docs.url FROM fts CROSS JOIN docs ON docs.id = "
-		    "fts.rowid WHERE fts MATCH 'word' AND (?1 IS NULL OR docs.kind = ?1) ORDER BY bm25(fts, 5.0, 1.0), "
+		    "fts.rowid WHERE fts MATCH ?2 AND (?1 IS NULL OR docs.kind = ?1) ORDER BY bm25(fts, 5.0, 1.0), "
 		    "docs.id DESC LIMIT 100", -1, &st, NULL), SQLITE_OK);
 		if (q.kind)
 			sqlite3_bind_text(st, 1, q.kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, q.q, -1, SQLITE_STATIC);	/* FTS5's own: stems colocated */
 		for (int k = 0; sqlite3_step(st) == SQLITE_ROW; k++)
 			want = arena_printf(a, "%s%s%s", want, k ? "," : "", (const char *)sqlite3_column_text(st, 0));
 		sqlite3_finalize(st);
 		assert_string_equal(page_urls(idx, a, &q), want);
+		if (pass >= 4)	/* weighed by the counts of alpha and beta, not the other way */
+			assert_true(strncmp(want, "/x/100,/x/200,", 14) == 0);
 	}
 	/* newest first, not capped: by date, the newest ("at" n - 1) first */
 	q.order = SEARCH_NEWEST;
+	q.q = "word";
 	q.kind = NULL;
 	q.per_page = 1;
 	{
@@ -672,6 +682,47 @@ test_rank_passes(void **state)
 	}
 	arena_free(a);
 	index_done(idx);
+}
+
+/* The phrases of an expression and what the cache keeps of them (df_cache.c). */
+static void
+test_df_cache(void **state)
+{
+	struct search_rank_hints h;
+	const char *m = "(\"a\" OR \"b c\") AND \"say \"\"hi\"\"\" * NOT \"\x1ale\"";
+
+	(void)state;
+	df_cache_hints("/i1", m, &h);
+	assert_int_equal(h.n, 4);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(h.df[i], -1);
+	h.df[1] = 7;
+	h.at_rows[1] = 100;
+	h.fresh[1] = 1;
+	h.df[2] = 9;	/* not fresh: not kept */
+	h.at_rows[2] = 100;
+	df_cache_keep("/i1", m, &h);
+	df_cache_hints("/i1", m, &h);
+	assert_int_equal(h.df[0], -1);
+	assert_int_equal(h.df[1], 7);
+	assert_int_equal(h.at_rows[1], 100);
+	assert_int_equal(h.df[2], -1);
+	assert_int_equal(h.fresh[1], 0);
+	/* the same phrase elsewhere in another query; another index knows nothing */
+	df_cache_hints("/i1", "\"b c\"", &h);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.df[0], 7);
+	df_cache_hints("/i2", "\"b c\"", &h);
+	assert_int_equal(h.df[0], -1);
+	/* the stems of one word, as query.c writes them, and nothing else */
+	df_cache_hints("/i1", "(\"\x1a" "a\" OR \"\x1a" "b\") AND \"c\" AND ((\"\x1a" "d\" OR \"\x1a" "e\") OR "
+	    "(\"\x1a" "f\" OR \"\x1a" "g\")) AND \"h\" OR \"i\"", &h);
+	assert_int_equal(h.n, 9);
+	{
+		static const unsigned char want[] = { 0, 1, 0, 0, 1, 0, 1, 0, 0 };
+		for (int i = 0; i < 9; i++)
+			assert_int_equal(h.same_word[i], want[i]);
+	}
 }
 
 int
@@ -689,6 +740,7 @@ main(void)
 		cmocka_unit_test(test_languages),
 		cmocka_unit_test(test_cap_fallback_time_limit),
 		cmocka_unit_test(test_rank_passes),
+		cmocka_unit_test(test_df_cache),
 	};
 
 	if (sodium_init() < 0)
