@@ -25,7 +25,8 @@
 
 #define IX_PATH 1024	/* the index's file names */
 #define PRUNE_EVERY 10000	/* queue rows behind the index before they are deleted */
-#define BUSY_ROUND_MS 1000	/* while writes wait for the writer: one batch this often at most */
+#define BUSY_ROUND_MS 1000	/* while writes wait for the writer: one batch this often at most, */
+#define SURGE_BATCH 100		/* of this many things (else SEARCH_BATCH) */
 
 struct search_indexer {
 	char db_url[600], path[IX_PATH];
@@ -95,7 +96,7 @@ pg_round(struct search_indexer *x, struct db **db, int *lowered, int one_batch)
 		return;
 	}
 	do {
-		if (search_pg_catch_up(*db, SEARCH_BATCH, &applied, &e) != 0) {
+		if (search_pg_catch_up(*db, one_batch ? SURGE_BATCH : SEARCH_BATCH, &applied, &e) != 0) {
 			log_error("msg=\"search indexing failed\" error=\"%s\"", e.msg);
 			db_close(*db);
 			*db = NULL;
@@ -207,7 +208,7 @@ indexer_main(void *arg)
 		}
 		/* Catch up in batches, checking for stop between them. */
 		do {
-			if (search_index_catch_up(idx, db, SEARCH_BATCH, &applied, &e) != 0) {
+			if (search_index_catch_up(idx, db, one_batch ? SURGE_BATCH : SEARCH_BATCH, &applied, &e) != 0) {
 				log_error("msg=\"search indexing failed\" error=\"%s\"", e.msg);
 				break;
 			}
