@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/str.h"
+
 #define DF_SLOTS 4096
 #define KEY_MAX 512
 
@@ -77,11 +79,7 @@ make_key(char *key, const char *index, const char *phrase, size_t n)
 static struct slot *
 slot_of(const char *key)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	for (const char *p = key; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	return &slots[h % DF_SLOTS];
+	return &slots[str_hash(key) % DF_SLOTS];
 }
 
 void

@@ -11,6 +11,7 @@
 
 #include "../store/db.h"
 #include "../util/clock.h"
+#include "../util/str.h"
 #include "compress.h"
 #include "../util/thread.h"
 #include "route.h"
@@ -67,11 +68,7 @@ cache_key(struct request *r, char *key, size_t n)
 static struct cached_page *
 cache_slot(const char *key)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	for (const char *p = key; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	return &page_cache[h % PAGE_CACHE_SLOTS];
+	return &page_cache[str_hash(key) % PAGE_CACHE_SLOTS];
 }
 
 /* Hands r the page's tag and gzip bytes (a copy in its arena: the slot may be reused). */
