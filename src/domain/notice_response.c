@@ -3,7 +3,11 @@
  * exists once the writer's batch is sealed: the submit closure notes the receipt to send in a
  * temporary table of the writer's connection, and notice_seal (the batch's seal, after the log's)
  * composes and queues it in the same transaction, then forgets the note. The manage token is in
- * no committed table but the mail's own outbox row. */
+ * no committed table but the mail's own outbox row. The note also holds the submission's address
+ * in this process (the writer's batch waits for its commit, so it is alive until then): the
+ * receipt composed for the mail is copied there, and the API answers it without composing the
+ * proof a second time (docs/PERFORMANCE.md, "Submissions"). */
+#include <stdint.h>
 #include "notice_response.h"
 
 #include <jansson.h>
@@ -21,12 +25,12 @@
 static const char SQL_TEMP[] =
     "CREATE TEMP TABLE IF NOT EXISTS notice_receipts_due (public_id TEXT NOT NULL, version INTEGER NOT NULL, "
     "slug TEXT NOT NULL, received_at BIGINT NOT NULL, sha256 TEXT NOT NULL, email TEXT NOT NULL, "
-    "lang TEXT NOT NULL, manage_token TEXT NOT NULL, status TEXT NOT NULL)";
+    "lang TEXT NOT NULL, manage_token TEXT NOT NULL, status TEXT NOT NULL, handle BIGINT NOT NULL)";
 static const char SQL_NOTE[] =
     "INSERT INTO notice_receipts_due (public_id, version, slug, received_at, sha256, email, lang, manage_token, "
-    "status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    "status, handle) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 static const char SQL_DUE[] =
-    "SELECT public_id, version, slug, received_at, sha256, email, lang, manage_token, status "
+    "SELECT public_id, version, slug, received_at, sha256, email, lang, manage_token, status, handle "
     "FROM notice_receipts_due";
 static const char SQL_FORGET[] = "DELETE FROM notice_receipts_due";
 static const char SQL_RESPONDENT[] =
@@ -64,6 +68,8 @@ notice_response_submit_fn(struct db *db, void *arg, struct err *e)
 	db_bind_text(st, 7, notice_lang_code(s->in.language));
 	db_bind_text(st, 8, s->manage_token);
 	db_bind_text(st, 9, s->status);
+	db_bind_int64(st, 10, (int64_t)(intptr_t)s);
+	s->receipt_len = 0;
 	return db_run(st) == DB_DONE ? 0 : db_err(db, e, "receipt mail");
 }
 
@@ -71,10 +77,11 @@ struct due {
 	const char *public_id, *slug, *sha256, *email, *lang, *token, *status;
 	int version;
 	int64_t received_at;
+	struct response_submit *to;	/* the submission waiting for this batch */
 };
 
 /* The receipt exactly as the API answers it on submission: response_receipt_json and the log's
- * proof with the salt. A heap string, or NULL. */
+ * proof with the salt, compact (one text for the mail and the answer). A heap string, or NULL. */
 static char *
 receipt_text(struct db *db, const struct due *d, struct err *e)
 {
@@ -85,7 +92,7 @@ receipt_text(struct db *db, const struct due *d, struct err *e)
 	if (r != NULL && log != NULL)
 		json_object_update(r, log);
 	if (r != NULL && log != NULL)
-		s = json_dumps(r, JSON_INDENT(2) | JSON_SORT_KEYS);
+		s = json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(r);
 	json_decref(log);
 	return s;
@@ -102,6 +109,11 @@ send_receipt(struct db *db, struct arena *a, const struct due *d, struct err *e)
 
 	if (json == NULL)
 		return -1;
+	n.attach_len = strlen(json);
+	if (d->to != NULL && n.attach_len < sizeof(d->to->receipt)) {
+		memcpy(d->to->receipt, json, n.attach_len + 1);
+		d->to->receipt_len = n.attach_len;
+	}
 	old = notice_lang_begin(d->lang);
 	n.subject = arena_printf(a, _("Your response %s: receipt and private link"), d->public_id);
 	n.text = arena_printf(
@@ -121,7 +133,6 @@ send_receipt(struct db *db, struct arena *a, const struct due *d, struct err *e)
 	n.attach_name = arena_printf(a, "receipt-%s.json", d->public_id);
 	notice_lang_end(old);
 	n.attach_data = json;
-	n.attach_len = strlen(json);
 	rc = n.subject && n.text && n.link && n.attach_name ? notice_send(db, &n, &queued, e)
 							    : err_set(e, ERR_BUSY, "out of memory");
 	free(json);
@@ -164,6 +175,7 @@ notice_seal(struct db *db, void *log, struct err *e)
 		d->lang = arena_strdup(a, db_col_text(st, 6));
 		d->token = arena_strdup(a, db_col_text(st, 7));
 		d->status = arena_strdup(a, db_col_text(st, 8));
+		d->to = (struct response_submit *)(intptr_t)db_col_int64(st, 9);
 		if (!d->public_id || !d->slug || !d->sha256 || !d->email || !d->lang || !d->token || !d->status) {
 			db_done(st);
 			err_set(e, ERR_BUSY, "out of memory");

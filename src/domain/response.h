@@ -13,6 +13,7 @@
 #define RESPONSE_MAX_ATTACHMENTS 10
 #define RESPONSE_ID_LEN 13		/* 12 characters + NUL */
 #define MANAGE_TOKEN_LEN 51		/* "manage_" + 43 base64url + NUL */
+#define RESPONSE_RECEIPT_MAX 4096	/* a receipt with its proof: 1.4 KB at a million entries */
 #define RESPONSE_MAX_ERRORS 40
 
 struct attachment {
@@ -81,6 +82,11 @@ struct response_submit {
 	int version;
 	int64_t received_at;
 	const char *status;	/* "published" or "pending" */
+	/* out (notice_seal, when it queued the receipt mail): that receipt, compact JSON, which the
+	 * API answers as it is instead of composing the log's proof again (docs/PERFORMANCE.md);
+	 * receipt_len 0 when none was composed (no email) or it did not fit */
+	char receipt[RESPONSE_RECEIPT_MAX];
+	size_t receipt_len;
 };
 int response_submit_fn(struct db *db, void *arg, struct err *e);
 /* Draws the public id and the manage token, and hashes the content, before the write: none of

@@ -88,6 +88,36 @@ receipt_answer(struct request *r, int status, const char *id, const char *slug, 
 	return reply_json(r, status, o);
 }
 
+/* The answer to a submission whose receipt the writer composed for the mail (notice_seal): that
+ * text as the "receipt" member, byte for byte the attachment, and the rest made by jansson. */
+static int
+receipt_answer_made(struct request *r, const struct response_submit *s)
+{
+	json_t *o = json_pack("{s:s}", "id", s->public_id);
+	char *rest;
+
+	if (o == NULL)
+		return reply_json(r, 503, NULL);
+	json_object_set_new(o, "url", json_sprintf("/responses/%s", s->public_id));
+	json_object_set_new(o, "manage_url", json_sprintf("/responses/%s/manage?token=%s", s->public_id,
+							  s->manage_token));
+	rest = json_dumps(o, JSON_COMPACT);	/* {"id":...}: its "{" is replaced below */
+	json_decref(o);
+	if (rest == NULL)
+		return reply_json(r, 503, NULL);
+	buf_reset(&r->out);
+	buf_puts(&r->out, "{\"receipt\":");
+	buf_add(&r->out, s->receipt, s->receipt_len);
+	buf_putc(&r->out, ',');
+	buf_puts(&r->out, rest + 1);
+	buf_putc(&r->out, '\n');
+	free(rest);
+	r->status = 201;
+	r->content_type = "application/json";
+	request_header(r, "Location", arena_printf(r->arena, "/api/v1/responses/%s", s->public_id));
+	return HANDLER_DONE;
+}
+
 int
 api_response_submit(struct request *r)
 {
@@ -98,6 +128,8 @@ api_response_submit(struct request *r)
 	if (r->write_queued) {
 		if (r->write_rc != 0)
 			return reply_err(r, &r->write_err);
+		if (x->s.receipt_len > 0)
+			return receipt_answer_made(r, &x->s);
 		return receipt_answer(r, 201, x->s.public_id, x->s.slug, x->s.version, x->s.received_at,
 				      x->s.sha256, x->s.manage_token);
 	}

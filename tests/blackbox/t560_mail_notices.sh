@@ -93,6 +93,8 @@ attachment "$RID" >"$TMP/att.json"
 check "the attachment is the receipt the API answered (same JSON, the log's proof included)" python3 -c "
 import json; a = json.load(open('$TMP/att.json')); s = json.load(open('$TMP/submitted.json'))
 assert a == s['receipt'], (a, s['receipt']); assert 'inclusion_proof' in a and 'checkpoint' in a"
+check "... byte for byte: the writer composed it once, for the mail and the answer" \
+	grep -q -F -e "\"receipt\":$(cat "$TMP/att.json")," "$TMP/submitted.json"
 check "the attachment holds no manage token nor link" sh -c "! grep -q -e '$MTOKEN' -e manage '$TMP/att.json'"
 check "... as application/json, receipt-ID.json" same "$(db "SELECT attach_type, attach_name FROM outbox WHERE id = $RID")" "application/json|receipt-$ID.json"
 check "the plain body has the absolute manage link" contains "$(db "SELECT body_text FROM outbox WHERE id = $RID")" "$SITE$MANAGE"
