@@ -307,6 +307,57 @@ test_writer_checkpoints(void **state)
 	db_close(r);
 }
 
+/* Migration 0027: no CHECK constraint nor trigger condition tests a column against a literal IN
+ * list (SQLite builds a temporary b-tree for one each time a statement runs it); the checks
+ * still refuse what they refused, and a submission's inserts open no temporary b-tree. */
+static int
+opens_temp_btree(struct db *db, const char *sql)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	int n = 0;
+
+	assert_non_null(st);
+	while (db_step(st) == DB_ROW)
+		n += strcmp(db_col_text(st, 1), "OpenEphemeral") == 0;
+	db_done(st);
+	return n;
+}
+
+static void
+test_check_lists(void **state)
+{
+	struct fixture *f = *state;
+	struct db_stmt *st;
+	struct err e;
+
+	assert_true(migrate_up(f->db, &e) >= 1);
+	st = db_prepare(f->db, "SELECT type || ' ' || name FROM sqlite_master WHERE sql LIKE '% IN (''%' "
+			       "OR sql GLOB '* IN ([0-9]*' OR sql GLOB '* IN ([\n\t ]*' LIMIT 1");
+	assert_non_null(st);
+	if (db_step(st) == DB_ROW)
+		fail_msg("an IN list is left in %s", db_col_text(st, 0));
+	db_done(st);
+	/* the same tests: a value of the list passes, another does not */
+	assert_int_equal(db_exec(f->db, "INSERT INTO search_queue (thing, thing_id) VALUES ('outcome', 1)", &e), 0);
+	assert_int_equal(db_exec(f->db, "INSERT INTO search_queue (thing, thing_id) VALUES ('outcomes', 1)", &e), -1);
+	assert_non_null(strstr(e.msg, "CHECK"));
+	assert_int_equal(db_exec(f->db, "INSERT INTO outbox (created_at, to_addr, lang, kind, subject, body_text, "
+					"message_id) VALUES (0, 'a@example.org', 'de', 'receipt', 's', 't', '<m@x>')",
+				 &e),
+			 -1);
+	assert_non_null(strstr(e.msg, "CHECK"));
+	/* and no temporary b-tree: the version of a response, the log's queue */
+	assert_int_equal(opens_temp_btree(f->db, "EXPLAIN INSERT INTO response_versions (response_id, version, "
+						 "name, organization, job_title, country, stakeholder_type, email, "
+						 "publish_as, language, summary, content_sha256, created_at) VALUES "
+						 "(1, 1, 'n', 'o', 'j', 'FR', 'academia', '', 'name', 'en', 's', "
+						 "'h', 0)"),
+			 0);
+	assert_int_equal(opens_temp_btree(f->db, "EXPLAIN INSERT INTO log_pending (kind, ref) VALUES "
+						 "('moderation', 1)"),
+			 0);
+}
+
 int
 main(void)
 {
@@ -316,6 +367,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_params_out_of_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_constraint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_savepoint_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_lists, setup, teardown),
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test_setup_teardown(test_writer_checkpoints, setup, teardown),
 	};
