@@ -38,12 +38,24 @@ static const char SQL_RESPONDENT[] =
     "JOIN response_versions v ON v.response_id = r.id WHERE r.public_id = $1 AND v.email <> '' "
     "ORDER BY v.version DESC LIMIT 1";
 
+/* Runs one of the statements above that return no row, prepared once per connection (as
+ * db_exec it would be parsed again at every submission). */
+static int
+run_plain(struct db *db, const char *sql, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+
+	if (st == NULL || db_run(st) != DB_DONE)
+		return db_err(db, e, "receipt mail");
+	return 0;
+}
+
 /* Whether the temporary table exists on this connection: made once, in a transaction that
  * committed (a rolled-back savepoint takes it away, so it is made again when that happens). */
 static int
 temp_table(struct db *db, struct err *e)
 {
-	return db_exec(db, SQL_TEMP, e);
+	return run_plain(db, SQL_TEMP, e);
 }
 
 int
@@ -190,7 +202,7 @@ notice_seal(struct db *db, void *log, struct err *e)
 	for (int i = 0; i < n; i++)
 		if (send_receipt(db, a, &list[i], e) != 0)
 			goto out;
-	if (n > 0 && db_exec(db, SQL_FORGET, e) != 0)
+	if (n > 0 && run_plain(db, SQL_FORGET, e) != 0)
 		goto out;
 	rc = 0;
 out:
