@@ -218,6 +218,12 @@ response_content_hash_stored(struct db *db, struct arena *a, int64_t id, int ver
 		: err_set(e, ERR_INTERNAL, "out of memory");
 }
 
+/* A new version may hold personal data: its round is no longer one the retention job has gone
+ * through (retention.c, migration 0028). Writes nothing while the round is open. */
+static const char SQL_RETENTION_AGAIN[] =
+    "UPDATE consultations SET retention_clean = 0 WHERE retention_clean = 1 "
+    "AND id = (SELECT consultation_id FROM responses WHERE id = $1)";
+
 /* Inserts version v of response id: the version row, answers, attachments and their blob refs. */
 static int
 insert_version(struct db *db, int64_t id, int v, const struct response_input *in, const char *sha,
@@ -240,6 +246,11 @@ insert_version(struct db *db, int64_t id, int v, const struct response_input *in
 	db_bind_text(st, 11, in->summary);
 	db_bind_text(st, 12, sha);
 	db_bind_int64(st, 13, now);
+	if (db_run(st) != DB_DONE)
+		return db_err(db, e, "response");
+	if ((st = db_prepare(db, SQL_RETENTION_AGAIN)) == NULL)
+		return db_err(db, e, "response");
+	db_bind_int64(st, 1, id);
 	if (db_run(st) != DB_DONE)
 		return db_err(db, e, "response");
 	for (int i = 0; i < in->nanswers; i++) {

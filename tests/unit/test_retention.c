@@ -1,9 +1,11 @@
 /* test_retention.c: unit tests for the retention job: the cutoff, what is emptied and what is
- * kept, rounds not yet due, batches, the audit row, and a second run that changes nothing. */
+ * kept, rounds not yet due, batches, the audit row, a second run that changes nothing, and the
+ * mark of a round gone through (retention_clean), cleared by a new version. */
 #include "unit.h"
 
 #include <stdlib.h>
 
+#include "domain/response.h"
 #include "domain/retention.h"
 #include "store/db.h"
 #include "store/migrate.h"
@@ -204,6 +206,60 @@ test_exact_batch(void **state)
 				  "'retention: 25 responses, emails removed'"), 1);
 }
 
+/* A version added to response 1001 through the store, as an entry after the close would. */
+static int
+add_version_fn(struct db *db, void *arg, struct err *e)
+{
+	struct response_input in = { .name = "Late Name", .organization = "Org", .job_title = "Title",
+				     .country = "FR", .stakeholder_type = "academia",
+				     .email = "late@example.net", .publish_as = "name", .language = "en",
+				     .summary = "Received by post before the close." };
+	char sha[BLOB_HEX_LEN];
+
+	(void)arg;
+	return response_version_store(db, 1001, "r1001", "long-closed", 3, &in, NOW, sha, e);
+}
+
+static void
+test_clean_mark(void **state)
+{
+	struct fixture *f = *state;
+	struct retention_report rep;
+	char buf[64];
+	struct err e;
+
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM consultations WHERE retention_clean = 1"), 0);
+	assert_int_equal(retention_run(f->w, NOW, 5, 7, &rep, &e), 0);
+	assert_int_equal(rep.responses, 25);
+	/* the round gone through is marked, in the write that found nothing left; the others not */
+	assert_string_equal(text(f, "SELECT group_concat(id || ':' || retention_clean) FROM "
+				    "(SELECT id, retention_clean FROM consultations ORDER BY id)",
+				 buf, sizeof(buf)),
+			    "1:1,2:0,3:0");
+	/* a marked round is not read again: data put back behind the store's back stays */
+	assert_int_equal(db_exec(f->rd, "UPDATE response_versions SET email = 'x@example.net' WHERE "
+					 "response_id = 1002",
+				 &e),
+			 0);
+	assert_int_equal(retention_run(f->w, NOW, 5, 7, &rep, &e), 0);
+	assert_int_equal(rep.responses, 0);
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM response_versions WHERE response_id = 1002 AND "
+				  "email <> ''"),
+			 1);
+	/* a new version through the store clears the mark: the next run goes through the round
+	 * again (both responses), and marks it again */
+	assert_int_equal(writer_run(f->w, add_version_fn, NULL, &e), 0);
+	assert_int_equal(count(f, "SELECT retention_clean FROM consultations WHERE id = 1"), 0);
+	assert_int_equal(count(f, "SELECT retention_clean FROM consultations WHERE id = 2"), 0);
+	assert_int_equal(retention_run(f->w, NOW, 5, 7, &rep, &e), 0);
+	assert_int_equal(rep.consultations, 1);
+	assert_int_equal(rep.responses, 2);
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM response_versions WHERE response_id / 1000 = 1 AND "
+				  "email <> ''"),
+			 0);
+	assert_int_equal(count(f, "SELECT retention_clean FROM consultations WHERE id = 1"), 1);
+}
+
 int
 main(void)
 {
@@ -211,6 +267,7 @@ main(void)
 		cmocka_unit_test(test_cutoff),
 		cmocka_unit_test_setup_teardown(test_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exact_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clean_mark, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
