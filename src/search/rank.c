@@ -142,6 +142,10 @@ rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nv
 
 	if (nval > 0 && (h = sqlite3_value_pointer(val[nval - 1], SEARCH_RANK_HINTS)) != NULL)
 		nval--;	/* the rest are the columns' weights */
+	if (h != NULL && h->skip) {
+		sqlite3_result_double(ctx, 0.0);
+		return;
+	}
 	if (d == NULL) {
 		if ((rc = rank_data_make(api, fts, h, &d)) == SQLITE_OK &&
 		    (rc = api->xSetAuxdata(fts, d, sqlite3_free)) != SQLITE_OK)

@@ -301,11 +301,45 @@ struct seen {
 	double rank;
 };
 
-/* What the first pass saw: every match up to the cap, newest (highest rowid) first. */
+/* What the first pass saw: every match up to the cap, newest (highest rowid) first; from
+ * unranked on (n when all were), their ranks were not computed. */
 struct first {
 	struct seen *m;
-	int64_t n;
+	int64_t n, unranked;
 };
+
+/* Ranking stops once this many matches, among the newest rows, say the walk will reach the cap
+ * twice over: at this density the rest of the index holds at least 2 * SEARCH_FACET_CAP, and one
+ * past the cap answers newest first, so the ranks would not be used. At a million responses
+ * two queries in three are past the cap, and ranking the 10,001 rows was a fifth of their time
+ * (docs/PERFORMANCE.md, "Search"). A guess that proves wrong (the matches thin out) costs a
+ * second walk below the last ranked row (rank_rest). */
+#define RANK_SAMPLE 1000
+
+/* Whether n matches among the rows with ids above id (of top, the highest) say the walk will
+ * find more than twice the cap: n / covered * top, in integers. */
+static int
+will_cap(int64_t n, int64_t id, int64_t top)
+{
+	int64_t covered = top - id + 1;
+
+	return n >= RANK_SAMPLE && covered > 0 && n * top >= 2 * (int64_t)SEARCH_FACET_CAP * covered;
+}
+
+/* The highest docs id, or 0. */
+static int64_t
+top_id(sqlite3 *idx)
+{
+	sqlite3_stmt *st;
+	int64_t top = 0;
+
+	if (sqlite3_prepare_v2(idx, "SELECT MAX(id) FROM docs", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		top = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return top;
+}
 
 /* The row counts of match's phrases known from earlier searches of idx, in h, for agora_rank. */
 static void
@@ -324,6 +358,43 @@ hints_keep(sqlite3 *idx, const char *match, const struct search_rank_hints *h)
 	df_cache_keep(file ? file : "", match, h);
 }
 
+/* The ranks the first pass did not compute (it judged the cap would be reached, and it was
+ * not): a walk of the rows below the last one ranked, each rank given to its row (both walks go
+ * down the ids; a row gone from the index in between keeps rank 0). */
+static int
+rank_rest(sqlite3 *idx, struct arena *a, const struct search_query *q, const char *match,
+	  struct search_rank_hints *h, struct first *f, const struct deadline *d, struct err *e)
+{
+	const char *sql = build_sql(a, q, "fts.rowid, agora_rank(fts, 5.0, 1.0, :hints)",
+				    " AND fts.rowid < :below ORDER BY fts.rowid DESC");
+	sqlite3_stmt *st = NULL;
+	int64_t i = f->unranked;
+	int rc;
+
+	if (sql == NULL)
+		return err_set(e, ERR_BUSY, "out of memory");
+	if (sqlite3_prepare_v2(idx, sql, -1, &st, NULL) != SQLITE_OK)
+		return sql_failed(idx, SQLITE_ERROR, d, e);
+	bind(st, q, match);
+	bind_int(st, ":below", f->m[f->unranked - 1].id);
+	sqlite3_bind_pointer(st, sqlite3_bind_parameter_index(st, ":hints"), h, SEARCH_RANK_HINTS, NULL);
+	while (i < f->n && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		while (i < f->n && f->m[i].id > id)
+			f->m[i++].rank = 0.0;
+		if (i < f->n && f->m[i].id == id)
+			f->m[i++].rank = sqlite3_column_double(st, 1);
+	}
+	if (i >= f->n)
+		rc = SQLITE_DONE;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sql_failed(idx, rc, d, e);
+	f->unranked = f->n;
+	return 0;
+}
+
 /* The first pass, the only walk of the index: the matches (filters applied) newest first, up
  * to SEARCH_FACET_CAP + 1: the total, whether capped, the facets counted in C, and each match's
  * id, date and, for relevance, its rank (agora_rank: about a microsecond a row, where walking
@@ -336,6 +407,7 @@ first_pass(sqlite3 *idx, struct arena *a, const struct search_query *q, const ch
 	struct search_tally t[NFACETS] = { { 0 } };
 	struct search_rank_hints h;
 	int ranked = q->order == SEARCH_RELEVANCE;
+	int64_t top = 0;
 	sqlite3_stmt *st = NULL;
 	const char *sql = build_sql(a, q,
 				    ranked ? "docs.kind, docs.consultation, docs.stakeholder_type, docs.country, "
@@ -355,8 +427,11 @@ first_pass(sqlite3 *idx, struct arena *a, const struct search_query *q, const ch
 	bind_int(st, ":cap", SEARCH_FACET_CAP + 1);
 	if (ranked) {
 		hints_get(idx, match, &h);
+		h.skip = 0;
+		top = top_id(idx);
 		sqlite3_bind_pointer(st, sqlite3_bind_parameter_index(st, ":hints"), &h, SEARCH_RANK_HINTS, NULL);
 	}
+	f->unranked = -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct seen *m = &f->m[f->n];
 
@@ -365,6 +440,10 @@ first_pass(sqlite3 *idx, struct arena *a, const struct search_query *q, const ch
 		m->rank = sqlite3_column_double(st, 8);
 		if (++f->n > SEARCH_FACET_CAP)
 			break;	/* the one past the cap says only that there are more */
+		if (ranked && !h.skip && will_cap(f->n, m->id, top)) {
+			h.skip = 1;	/* the next rows are not ranked */
+			f->unranked = f->n;
+		}
 		for (int i = 0; i < NFACETS; i++)
 			if (search_tally_add(a, &t[i], (const char *)sqlite3_column_text(st, i)) != 0) {
 				sqlite3_finalize(st);
@@ -374,10 +453,19 @@ first_pass(sqlite3 *idx, struct arena *a, const struct search_query *q, const ch
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return sql_failed(idx, rc, d, e);
-	if (ranked)
+	if (f->unranked < 0)
+		f->unranked = f->n;
+	if (ranked) {
+		h.skip = 0;
 		hints_keep(idx, match, &h);
+	}
 	r->capped = f->n > SEARCH_FACET_CAP;
 	r->total = r->capped ? SEARCH_FACET_CAP : f->n;
+	if (ranked && !r->capped && f->unranked < f->n) {
+		if (rank_rest(idx, a, q, match, &h, f, d, e) != 0)
+			return -1;
+		r->ranked_again = 1;
+	}
 	return search_facets_make(a, t, r, e);
 }
 

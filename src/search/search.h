@@ -53,6 +53,9 @@ struct search_result {
 	int64_t total;			/* exact when !capped, else SEARCH_FACET_CAP */
 	int capped;			/* more than SEARCH_FACET_CAP matches */
 	int fell_back;			/* asked for relevance, too many matches: newest first instead */
+	int ranked_again;		/* SQLite: the walk stopped ranking, judging from the newest
+					 * matches that the cap would be reached; it was not, and a
+					 * second walk ranked the rest (search.c) */
 	int nhits;
 	struct search_hit *hits;
 	int nfacets;

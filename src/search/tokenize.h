@@ -32,6 +32,9 @@ struct search_rank_hints {
 	/* 1: phrase i is another stem of the word of phrase i - 1 (query.c's "(stem OR stem)"):
 	 * they are scored as one phrase, as FTS5 scores a word's colocated stems */
 	unsigned char same_word[SEARCH_RANK_MAX_PHRASES];
+	/* 1: agora_rank answers 0 without ranking (search.c sets it during a walk whose ranks will
+	 * not be used: one past the cap is answered newest first) */
+	unsigned char skip;
 };
 
 /* A query string that starts with this byte is one token already made, sent to FTS5 as it is

@@ -584,6 +584,68 @@ page_urls(sqlite3 *idx, struct arena *a, struct search_query *q)
 	return out;
 }
 
+/* A query whose newest matches are dense enough that the walk stops ranking (it guesses the
+ * cap will be reached), but the matches thin out below and the cap is not reached: the rest are
+ * ranked by a second walk, and the order is still bm25()'s. The best matches are among the
+ * oldest rows, which the first walk did not rank. */
+static void
+test_rank_skipped(void **state)
+{
+	sqlite3 *idx = index_new();
+	struct arena *a = arena_new();
+	struct search_query q = { .q = "word", .access = ACCESS_PUBLIC, .per_page = 100 };
+	struct search_result r;
+	struct err e;
+	sqlite3_stmt *d, *f, *st;
+	char *want = "";
+	int nold = 3000, nnew = 1500;
+
+	(void)state;
+	assert_int_equal(sqlite3_exec(idx, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(idx, "INSERT INTO docs (id, kind, thing_id, language, at, access, url, "
+	    "title) VALUES (?1, 'response', ?1, 'en', ?1, 0, '/x/' || ?1, 'doc')", -1, &d, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(idx, "INSERT INTO fts (rowid, title, body) VALUES (?1, 'doc', ?2)",
+	    -1, &f, NULL), SQLITE_OK);
+	for (int k = 0; k < nold + nnew; k++) {
+		/* ids 1..3000 (a match in ten, the best: "word" four times in few words), then
+		 * 1,000,001..1,001,500 (every one a match, in longer texts) */
+		int id = k < nold ? k + 1 : 1000000 + (k - nold) + 1;
+		const char *body = k >= nold ? (k % 2 ? "a word among some other filler text here and there"
+						      : "word and more filler text of another kind here")
+			: id % 10 ? "nothing to find here" : id % 100 == 0 ? "word word word word" : "word filler";
+		sqlite3_bind_int(d, 1, id);
+		assert_int_equal(sqlite3_step(d), SQLITE_DONE);
+		sqlite3_reset(d);
+		sqlite3_bind_int(f, 1, id);
+		sqlite3_bind_text(f, 2, body, -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(f), SQLITE_DONE);
+		sqlite3_reset(f);
+	}
+	sqlite3_finalize(d);
+	sqlite3_finalize(f);
+	assert_int_equal(sqlite3_exec(idx, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+
+	assert_int_equal(run_lite(idx, a, &q, &r, &e), 0);
+	assert_int_equal(r.total, nnew + nold / 10);
+	assert_false(r.capped);
+	assert_int_equal(r.ranked_again, 1);	/* 1,000 matches in the newest 1,000 ids of 1,001,500 */
+	assert_int_equal(sqlite3_prepare_v2(idx, "SELECT docs.url FROM fts CROSS JOIN docs ON docs.id = fts.rowid "
+	    "WHERE fts MATCH 'word' ORDER BY bm25(fts, 5.0, 1.0), docs.id DESC LIMIT 100", -1, &st, NULL),
+	    SQLITE_OK);
+	for (int k = 0; sqlite3_step(st) == SQLITE_ROW; k++)
+		want = arena_printf(a, "%s%s%s", want, k ? "," : "", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	assert_true(strncmp(want, "/x/3000,/x/2900,", 16) == 0);	/* the old rows lead */
+	assert_string_equal(page_urls(idx, a, &q), want);
+	/* a smaller share of the newest rows: ranked in one walk */
+	q.q = "another";
+	assert_int_equal(run_lite(idx, a, &q, &r, &e), 0);
+	assert_int_equal(r.total, nnew / 2);
+	assert_int_equal(r.ranked_again, 0);
+	arena_free(a);
+	index_done(idx);
+}
+
 /* Relevance from the one walk of the index is bm25()'s order (ties: the newest id first), for
  * one word and for two (weighed by how many rows hold each: counted the first time, remembered
  * after); pages follow each other; newest first is by date. */
@@ -740,6 +802,7 @@ main(void)
 		cmocka_unit_test(test_languages),
 		cmocka_unit_test(test_cap_fallback_time_limit),
 		cmocka_unit_test(test_rank_passes),
+		cmocka_unit_test(test_rank_skipped),
 		cmocka_unit_test(test_df_cache),
 	};
 
