@@ -89,29 +89,39 @@ receipt_answer(struct request *r, int status, const char *id, const char *slug, 
 }
 
 /* The answer to a submission whose receipt the writer composed for the mail (notice_seal): that
- * text as the "receipt" member, byte for byte the attachment, and the rest made by jansson. */
+ * text as the "receipt" member, byte for byte the attachment, between the members jansson
+ * writes; "id" first, as in every other answer of this route. */
 static int
 receipt_answer_made(struct request *r, const struct response_submit *s)
 {
-	json_t *o = json_pack("{s:s}", "id", s->public_id);
-	char *rest;
+	json_t *id = json_pack("{s:s}", "id", s->public_id), *rest = json_object();
+	char *head = NULL, *tail = NULL;
 
-	if (o == NULL)
+	if (rest != NULL) {
+		json_object_set_new(rest, "url", json_sprintf("/responses/%s", s->public_id));
+		json_object_set_new(rest, "manage_url", json_sprintf("/responses/%s/manage?token=%s",
+								     s->public_id, s->manage_token));
+	}
+	if (id != NULL && rest != NULL) {
+		head = json_dumps(id, JSON_COMPACT);	/* {"id":"..."} */
+		tail = json_dumps(rest, JSON_COMPACT);	/* {"url":...,"manage_url":...} */
+	}
+	json_decref(id);
+	json_decref(rest);
+	if (head == NULL || tail == NULL) {
+		free(head);
+		free(tail);
 		return reply_json(r, 503, NULL);
-	json_object_set_new(o, "url", json_sprintf("/responses/%s", s->public_id));
-	json_object_set_new(o, "manage_url", json_sprintf("/responses/%s/manage?token=%s", s->public_id,
-							  s->manage_token));
-	rest = json_dumps(o, JSON_COMPACT);	/* {"id":...}: its "{" is replaced below */
-	json_decref(o);
-	if (rest == NULL)
-		return reply_json(r, 503, NULL);
+	}
 	buf_reset(&r->out);
-	buf_puts(&r->out, "{\"receipt\":");
+	buf_add(&r->out, head, strlen(head) - 1);	/* without its "}" */
+	buf_puts(&r->out, ",\"receipt\":");
 	buf_add(&r->out, s->receipt, s->receipt_len);
 	buf_putc(&r->out, ',');
-	buf_puts(&r->out, rest + 1);
+	buf_puts(&r->out, tail + 1);	/* without its "{" */
 	buf_putc(&r->out, '\n');
-	free(rest);
+	free(head);
+	free(tail);
 	r->status = 201;
 	r->content_type = "application/json";
 	request_header(r, "Location", arena_printf(r->arena, "/api/v1/responses/%s", s->public_id));
