@@ -10,6 +10,7 @@
 #include "domain/country.h"
 #include "domain/erasure.h"
 #include "domain/moderation.h"
+#include "domain/response.h"
 #include "domain/retention.h"
 #include "store/db.h"
 #include "store/migrate.h"
@@ -376,6 +377,46 @@ test_correct_and_decline(void **state)
 				  "current_version = 2"), 1);
 }
 
+static int
+by_id(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The public ids response_submit_prepare draws: 12 characters of the 31 of the alphabet (no 0,
+ * 1, i, l, o), every one of them used over 2,000 ids, no two ids alike. */
+static void
+test_public_ids(void **state)
+{
+	static const char alphabet[] = "23456789abcdefghjkmnpqrstuvwxyz";
+	enum { N = 2000 };
+	char (*ids)[RESPONSE_ID_LEN] = calloc(N, RESPONSE_ID_LEN);
+	int seen[256] = { 0 };
+	struct err e;
+
+	(void)state;
+	assert_non_null(ids);
+	for (int k = 0; k < N; k++) {
+		struct response_submit s = { .slug = "x", .in = { .name = "n", .organization = "o", .job_title = "j",
+								   .country = "FR", .stakeholder_type = "academia",
+								   .email = "", .publish_as = "name", .language = "en",
+								   .summary = "s" } };
+		assert_int_equal(response_submit_prepare(&s, &e), 0);
+		assert_int_equal(strlen(s.public_id), RESPONSE_ID_LEN - 1);
+		for (const char *c = s.public_id; *c; c++) {
+			assert_non_null(strchr(alphabet, *c));
+			seen[(unsigned char)*c]++;
+		}
+		memcpy(ids[k], s.public_id, RESPONSE_ID_LEN);
+	}
+	for (const char *c = alphabet; *c; c++)
+		assert_true(seen[(unsigned char)*c] > 0);
+	qsort(ids, N, RESPONSE_ID_LEN, by_id);
+	for (int k = 1; k < N; k++)
+		assert_string_not_equal(ids[k - 1], ids[k]);
+	free(ids);
+}
+
 int
 main(void)
 {
@@ -383,6 +424,7 @@ main(void)
 		cmocka_unit_test(test_entry_rule),
 		cmocka_unit_test(test_request_rule),
 		cmocka_unit_test(test_never_public),
+		cmocka_unit_test(test_public_ids),
 		cmocka_unit_test_setup_teardown(test_erase, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_correct_and_decline, setup, teardown),
