@@ -369,7 +369,7 @@ rank_rest(sqlite3 *idx, struct arena *a, const struct search_query *q, const cha
 				    " AND fts.rowid < :below ORDER BY fts.rowid DESC");
 	sqlite3_stmt *st = NULL;
 	int64_t i = f->unranked;
-	int rc;
+	int rc = SQLITE_DONE;
 
 	if (sql == NULL)
 		return err_set(e, ERR_BUSY, "out of memory");
