@@ -6,11 +6,11 @@
  * no committed table but the mail's own outbox row. The note also holds the submission's address
  * in this process (the writer's batch waits for its commit, so it is alive until then): the
  * receipt composed for the mail is copied there, and the API answers it without composing the
- * proof a second time (docs/PERFORMANCE.md, "Submissions"). */
-#include <stdint.h>
+ * proof a second time (docs/PERFORMANCE.md, "The third profile"). */
 #include "notice_response.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
