@@ -45,7 +45,9 @@ show(const char *phase, int64_t done, int64_t total, void *ctx)
 		p->last_tenth = tenth;
 	} else if (p->last_phase == NULL || strcmp(phase, p->last_phase) != 0) {
 		fprintf(stderr, "%s%s...%s", p->tty && p->last_phase ? "\n" : "",
-			strcmp(phase, "collecting") == 0 ? "Reading the repository" : "Optimizing the index",
+			strcmp(phase, "collecting") == 0 ? "Reading the repository"
+			: strcmp(phase, "counting") == 0 ? "Counting the rows of each word"
+							  : "Optimizing the index",
 			p->tty ? "" : "\n");
 	}
 	p->last_phase = phase;

@@ -22,10 +22,8 @@ struct slot {
 static struct slot slots[DF_SLOTS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* The phrases of match, as they stand in it: p[i] of len[i] bytes, same_word[i] when it is
- * another stem of the word of p[i - 1]. Returns how many, or -1 when there are more than max. */
-static int
-phrases(const char *match, const char **p, size_t *len, unsigned char *same_word, int max)
+int
+df_cache_phrases(const char *match, const char **p, size_t *len, unsigned char *same_word, int max)
 {
 	int n = 0;
 
@@ -91,7 +89,7 @@ df_cache_hints(const char *index, const char *match, struct search_rank_hints *h
 	int n;
 
 	memset(h, 0, sizeof(*h));
-	n = phrases(match, p, len, h->same_word, SEARCH_RANK_MAX_PHRASES);
+	n = df_cache_phrases(match, p, len, h->same_word, SEARCH_RANK_MAX_PHRASES);
 	h->n = n > 0 ? n : 0;
 	pthread_mutex_lock(&lock);
 	for (int i = 0; i < h->n; i++) {
@@ -116,7 +114,7 @@ df_cache_keep(const char *index, const char *match, const struct search_rank_hin
 	size_t len[SEARCH_RANK_MAX_PHRASES];
 	unsigned char same_word[SEARCH_RANK_MAX_PHRASES];
 	char key[KEY_MAX];
-	int n = phrases(match, p, len, same_word, SEARCH_RANK_MAX_PHRASES);
+	int n = df_cache_phrases(match, p, len, same_word, SEARCH_RANK_MAX_PHRASES);
 
 	if (n != h->n)
 		return;

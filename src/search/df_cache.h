@@ -14,4 +14,9 @@ void df_cache_hints(const char *index, const char *match, struct search_rank_hin
 /* Keeps the counts agora_rank made (those marked fresh) for the next searches. */
 void df_cache_keep(const char *index, const char *match, const struct search_rank_hints *h);
 
+/* The phrases of match, as they stand in it (each from its opening quote to its closing one,
+ * and its " *" when a prefix): p[i] of len[i] bytes, same_word[i] when it is another stem of the
+ * word of p[i - 1]. Returns how many, or -1 when there are more than max. */
+int df_cache_phrases(const char *match, const char **p, size_t *len, unsigned char *same_word, int max);
+
 #endif

@@ -74,8 +74,8 @@ int search_url_is_postgres(const char *db_url);
 
 struct writer;
 
-/* Called now and then during a long build: phase ("collecting", "indexing", "optimizing"),
- * how many things are done and how many there are (0: unknown). */
+/* Called now and then during a long build: phase ("collecting", "indexing", "optimizing",
+ * "counting"), how many things are done and how many there are (0: unknown). */
 typedef void (*search_progress_fn)(const char *phase, int64_t done, int64_t total, void *ctx);
 
 /* Indexes every searchable thing of the repository db into idx (an open index, emptied

@@ -20,6 +20,7 @@
 #include "../store/writer.h"
 #include "../util/log.h"
 #include "../util/thread.h"
+#include "df_table.h"
 #include "index.h"
 #include "pg_int.h"
 
@@ -27,6 +28,8 @@
 #define PRUNE_EVERY 10000	/* queue rows behind the index before they are deleted */
 #define BUSY_ROUND_MS 1000	/* while writes wait for the writer: one batch this often at most, */
 #define SURGE_BATCH 100		/* of this many things (else SEARCH_BATCH) */
+#define DF_LOOK_MS 60000	/* whether the words' row counts are due: looked at this often, */
+#define DF_AGAIN_MS 600000	/* and counted again this long after a count at most */
 
 struct search_indexer {
 	char db_url[600], path[IX_PATH];
@@ -118,6 +121,27 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The words' row counts kept in the index (df_table.c), counted again when due, not under a
+ * surge: about 4 s of the indexer's thread at a million responses, at most every DF_AGAIN_MS. */
+static void
+df_round(sqlite3 *idx, int one_batch, int64_t *next)
+{
+	struct err e;
+	int64_t t = now_ms();
+
+	if (one_batch || t < *next)
+		return;
+	*next = t + DF_LOOK_MS;
+	if (!df_table_due(idx))
+		return;
+	if (df_table_refresh(idx, &e) != 0) {
+		log_warn("msg=\"search: the words' row counts were not kept\" error=\"%s\"", e.msg);
+		return;
+	}
+	*next = now_ms() + DF_AGAIN_MS;
+	log_info("msg=\"search: the words' row counts kept\" ms=%lld", (long long)(now_ms() - t));
+}
+
 /* Under a surge (writes waiting for the writer, or its last batch held more than one), once the
  * first batch is done, the indexer takes one batch a second at most: it waits for the surge to
  * end, then catches up. Its low priority alone was not enough: it ran whenever the writer
@@ -146,7 +170,7 @@ indexer_main(void *arg)
 	struct db *db = NULL;
 	sqlite3 *idx = NULL;
 	ino_t ino = 0;
-	int64_t pruned = 0, last_busy = 0;
+	int64_t pruned = 0, last_busy = 0, df_next = 0;
 	int rebuilt = 0, lowered = 0, one_batch = 0;
 	struct err e;
 
@@ -217,6 +241,7 @@ indexer_main(void *arg)
 			applied = x->stop ? 0 : applied;
 			pthread_mutex_unlock(&x->lock);
 		} while (applied > 0 && !one_batch);
+		df_round(idx, one_batch, &df_next);
 		if (x->w != NULL) {
 			int64_t pos = search_index_position(idx), floor = search_build_floor(x->path);
 			if (floor >= 0 && floor < pos)
@@ -414,10 +439,16 @@ search_reindex(const char *db_url, const char *path, search_progress_fn progress
 	if (rc == 0) {
 		if (progress)
 			progress("optimizing", 0, 0, ctx);
-		if (sqlite3_exec(idx, "INSERT INTO fts (fts) VALUES ('optimize'); PRAGMA wal_checkpoint(TRUNCATE);",
-				 NULL, NULL, NULL) != SQLITE_OK)
+		if (sqlite3_exec(idx, "INSERT INTO fts (fts) VALUES ('optimize')", NULL, NULL, NULL) != SQLITE_OK)
 			rc = err_set(e, ERR_INTERNAL, "search index: %s", sqlite3_errmsg(idx));
 	}
+	if (rc == 0 && df_table_due(idx)) {
+		if (progress)
+			progress("counting", 0, 0, ctx);
+		rc = df_table_refresh(idx, e);
+	}
+	if (rc == 0 && sqlite3_exec(idx, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) != SQLITE_OK)
+		rc = err_set(e, ERR_INTERNAL, "search index: %s", sqlite3_errmsg(idx));
 	sqlite3_close(idx);
 	if (rc == 0 && sync_path(genpath) != 0)
 		rc = err_set(e, ERR_INTERNAL, "cannot write %s: %s", genpath, strerror(errno));

@@ -23,6 +23,7 @@
 #include "pg_int.h"
 #include "search_int.h"
 #include "df_cache.h"
+#include "df_table.h"
 
 #define SNIPPET_TOKENS 16	/* as pg_search.c */
 
@@ -341,13 +342,15 @@ top_id(sqlite3 *idx)
 	return top;
 }
 
-/* The row counts of match's phrases known from earlier searches of idx, in h, for agora_rank. */
+/* The row counts of match's phrases known from earlier searches of idx, or kept in it for its
+ * common tokens, in h, for agora_rank. */
 static void
 hints_get(sqlite3 *idx, const char *match, struct search_rank_hints *h)
 {
 	const char *file = sqlite3_db_filename(idx, "main");
 
 	df_cache_hints(file ? file : "", match, h);
+	df_table_hints(idx, match, h);
 }
 
 static void

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "search/df_cache.h"
+#include "search/df_table.h"
 #include "search/search.h"
 #include "util/arena.h"
 
@@ -646,20 +647,14 @@ test_rank_skipped(void **state)
 	index_done(idx);
 }
 
-/* Relevance from the one walk of the index is bm25()'s order (ties: the newest id first), for
- * one word and for two (weighed by how many rows hold each: counted the first time, remembered
- * after); pages follow each other; newest first is by date. */
+/* n rows of "word" (1,000 documents, then responses), dates in another order than ids; the
+ * best for "word" are 7 and 1500; alpha (in 48 rows) is rarer than beta (in about 200), and 100
+ * has more alphas, 200 more betas. */
 static void
-test_rank_passes(void **state)
+rank_index(sqlite3 *idx, int n)
 {
-	sqlite3 *idx = index_new();
-	struct arena *a = arena_new();
-	struct search_query q = { .q = "word", .access = ACCESS_PUBLIC, .per_page = 100 };
 	sqlite3_stmt *d, *f;
-	const char *all, *two;
-	int n = 2300;
 
-	(void)state;
 	assert_int_equal(sqlite3_exec(idx, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(idx, "INSERT INTO docs (id, kind, thing_id, language, at, access, url, "
 	    "title) VALUES (?1, ?2, ?1, 'en', ?3, 0, '/x/' || ?1, 'doc')", -1, &d, NULL), SQLITE_OK);
@@ -684,6 +679,22 @@ test_rank_passes(void **state)
 	sqlite3_finalize(d);
 	sqlite3_finalize(f);
 	assert_int_equal(sqlite3_exec(idx, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* Relevance from the one walk of the index is bm25()'s order (ties: the newest id first), for
+ * one word and for two (weighed by how many rows hold each: counted the first time, remembered
+ * after); pages follow each other; newest first is by date. */
+static void
+test_rank_passes(void **state)
+{
+	sqlite3 *idx = index_new();
+	struct arena *a = arena_new();
+	struct search_query q = { .q = "word", .access = ACCESS_PUBLIC, .per_page = 100 };
+	const char *all, *two;
+	int n = 2300;
+
+	(void)state;
+	rank_index(idx, n);
 
 	/* 2,300 matches */
 	all = page_urls(idx, a, &q);
@@ -787,6 +798,107 @@ test_df_cache(void **state)
 	}
 }
 
+/* How many rows hold a token, counted by FTS5. */
+static long long
+rows_of(sqlite3 *idx, const char *token)
+{
+	sqlite3_stmt *st;
+	long long n;
+
+	assert_int_equal(sqlite3_prepare_v2(idx, "SELECT COUNT(*) FROM fts WHERE fts MATCH ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static void
+exec_ok(sqlite3 *idx, const char *sql)
+{
+	assert_int_equal(sqlite3_exec(idx, sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* The common tokens' row counts kept in the index (df_table.c): what is kept, when it is due,
+ * which phrases it fills, and that agora_rank weighs by them. */
+static void
+test_df_table(void **state)
+{
+	sqlite3 *idx = index_new();
+	struct arena *a = arena_new();
+	struct search_query q = { .q = "alpha beta", .access = ACCESS_PUBLIC, .per_page = 100 };
+	struct search_rank_hints h;
+	struct err e;
+	sqlite3_stmt *st;
+	const char *m;
+
+	(void)state;
+	rank_index(idx, 2300);
+	assert_int_equal(df_table_due(idx), 0);	/* under DF_TABLE_MIN_ROWS rows */
+	assert_int_equal(df_table_refresh(idx, &e), 0);
+	/* every token in DF_TABLE_KEEP rows or more, with FTS5's count; none below */
+	assert_int_equal(sqlite3_prepare_v2(idx, "SELECT term, n FROM df ORDER BY term", -1, &st, NULL), SQLITE_OK);
+	{
+		char terms[200] = "";
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *t = (const char *)sqlite3_column_text(st, 0);
+			char quoted[64];
+			snprintf(quoted, sizeof(quoted), "\"\x1a%s\"", t);
+			assert_int_equal(sqlite3_column_int64(st, 1), rows_of(idx, quoted));
+			assert_true(sqlite3_column_int64(st, 1) >= DF_TABLE_KEEP);
+			snprintf(terms + strlen(terms), sizeof(terms) - strlen(terms), "%s ", t);
+		}
+		/* "a word among ..." is in 2/3 of the rows, "more" in 1/3; beta (about 200) and
+		 * alpha (48) are too rare to keep */
+		assert_string_equal(terms, "a among and doc fill filler her here mor more other som some text word ");
+	}
+	sqlite3_finalize(st);
+	assert_true(rows_of(idx, "beta") < DF_TABLE_KEEP);
+
+	/* the phrases it fills: a stem query.c wrote, a word of one token; not a phrase of two
+	 * words, a prefix, a token it does not keep, or a count already known */
+	m = "\"word\" AND (\"\x1a" "fill\" OR \"\x1a" "filler\") AND \"more text\" AND \"word\" * AND \"beta\" "
+	    "AND \"doc\"";
+	df_cache_hints("/nowhere", m, &h);
+	assert_int_equal(h.n, 7);
+	h.df[6] = 5;
+	df_table_hints(idx, m, &h);
+	{
+		static const long long want[] = { 2300, -1, -1, -1, -1, -1, 5 };
+		for (int i = 0; i < 7; i++) {
+			long long w = want[i];
+			if (i == 1)
+				w = rows_of(idx, "\"\x1a" "fill\"");
+			if (i == 2)
+				w = rows_of(idx, "\"\x1a" "filler\"");
+			assert_int_equal(h.df[i], w);
+			if (i < 3)
+				assert_int_equal(h.at_rows[i], 2300);
+			assert_int_equal(h.fresh[i], 0);
+		}
+	}
+
+	/* agora_rank weighs by the kept counts: with alpha said to be in every row, betas lead */
+	exec_ok(idx, "INSERT INTO df (term, n) SELECT 'alpha', 2300 UNION ALL SELECT 'beta', COUNT(*) FROM fts "
+	    "WHERE fts MATCH 'beta'");
+	assert_true(strncmp(page_urls(idx, a, &q), "/x/200,/x/2300,", 15) == 0);	/* 100 has one beta */
+	/* counted again: the true counts (alpha and beta are not kept), and alpha leads again */
+	assert_int_equal(df_table_refresh(idx, &e), 0);
+	assert_true(strncmp(page_urls(idx, a, &q), "/x/100,/x/200,", 14) == 0);
+	/* due once the index has DF_TABLE_MIN_ROWS rows and has moved by more than half a percent */
+	exec_ok(idx, "WITH RECURSIVE c(i) AS (SELECT 3000 UNION ALL SELECT i + 1 FROM c WHERE i < 22999) "
+	    "INSERT INTO fts (rowid, title, body) SELECT i, 'x', 'y' FROM c");	/* 22,300 rows */
+	assert_int_equal(df_table_due(idx), 1);
+	assert_int_equal(df_table_refresh(idx, &e), 0);
+	assert_int_equal(df_table_due(idx), 0);
+	exec_ok(idx, "UPDATE meta SET value = 22300 + 111 WHERE key = 'df_rows'");	/* 0.498% */
+	assert_int_equal(df_table_due(idx), 0);
+	exec_ok(idx, "UPDATE meta SET value = 22300 - 112 WHERE key = 'df_rows'");	/* 0.502% */
+	assert_int_equal(df_table_due(idx), 1);
+	arena_free(a);
+	index_done(idx);
+}
+
 int
 main(void)
 {
@@ -804,6 +916,7 @@ main(void)
 		cmocka_unit_test(test_rank_passes),
 		cmocka_unit_test(test_rank_skipped),
 		cmocka_unit_test(test_df_cache),
+		cmocka_unit_test(test_df_table),
 	};
 
 	if (sodium_init() < 0)
