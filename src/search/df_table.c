@@ -36,8 +36,9 @@ df_table_refresh(sqlite3 *idx, struct err *e)
 
 	if (sqlite3_exec(idx, sql, NULL, NULL, NULL) != SQLITE_OK)
 		goto failed;
-	if (sqlite3_prepare_v2(idx, "INSERT INTO df (term, n) SELECT term, doc FROM temp.df_vocab WHERE doc >= ?1",
-			       -1, &st, NULL) != SQLITE_OK)
+	/* not the pairs of words (tokenize.c): a query names them only inside a phrase */
+	if (sqlite3_prepare_v2(idx, "INSERT INTO df (term, n) SELECT term, doc FROM temp.df_vocab WHERE doc >= ?1 "
+			       "AND substr(term, 1, 1) <> char(27)", -1, &st, NULL) != SQLITE_OK)
 		goto failed;
 	sqlite3_bind_int(st, 1, DF_TABLE_KEEP);
 	rc = sqlite3_step(st);

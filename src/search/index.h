@@ -30,8 +30,8 @@ enum search_access { ACCESS_PUBLIC = 0, ACCESS_MEMBERS = 1, ACCESS_SECRETARIAT =
 /* What the index holds and how it is tokenized, on both backends: bump it with any change to
  * either, and servers
  * rebuild their index at start (an index of another version is rebuilt as if never built).
- * 2: words are split at apostrophes. */
-#define SEARCH_SCHEMA_VERSION 2
+ * 2: words are split at apostrophes. 3: pairs of consecutive words are tokens too (tokenize.c). */
+#define SEARCH_SCHEMA_VERSION 3
 #define SEARCH_SCHEMA \
 	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n" \
 	"CREATE TABLE IF NOT EXISTS docs (\n" \

@@ -49,9 +49,12 @@ post_response() {
 
 # count_is SQL N: the index's answer to SQL is N
 count_is() { [ "$(idx "$1")" = "$2" ]; }
+# the index's version, as the server writes it
+VERSION=$(sed -n 's/^#define SEARCH_SCHEMA_VERSION \([0-9]*\).*/\1/p' src/search/index.h)
+[ -n "$VERSION" ] || { echo "no SEARCH_SCHEMA_VERSION in src/search/index.h"; exit 1; }
 count_is_db() { [ "$(db "$1")" = "$2" ]; }
 if on_pg; then
-	check "the server built the index in the store at start" eventually count_is "SELECT value FROM search_meta WHERE key = 'version'" 2
+	check "the server built the index in the store at start" eventually count_is "SELECT value FROM search_meta WHERE key = 'version'" "$VERSION"
 else
 	check "the server made the index file at start" test -f "$DATA/search.db"
 fi
@@ -160,13 +163,13 @@ stop_server
 if on_pg; then
 	sql "UPDATE search_meta SET value = 1 WHERE key = 'version'" >/dev/null
 	start_server --submit-rate 0
-	check "an index of another version is rebuilt at start" eventually count_is "SELECT value FROM search_meta WHERE key = 'version'" 2
+	check "an index of another version is rebuilt at start" eventually count_is "SELECT value FROM search_meta WHERE key = 'version'" "$VERSION"
 else
 	sqlite3 "$DATA/search.db" "DELETE FROM meta WHERE key = 'version'"
 	OLDGEN=$(readlink "$DATA/search.db" || echo plain)
 	start_server --submit-rate 0
 	check "an index of another version is rebuilt at start" eventually sh -c \
-		"[ \"\$(sqlite3 '$DATA/search.db' \"SELECT value FROM meta WHERE key = 'version'\")\" = 2 ]"
+		"[ \"\$(sqlite3 '$DATA/search.db' \"SELECT value FROM meta WHERE key = 'version'\")\" = $VERSION ]"
 	check "... as a new generation (searches kept their answers meanwhile)" sh -c "[ \"\$(readlink '$DATA/search.db')\" != '$OLDGEN' ]"
 fi
 check "... whole" same "$(idx "SELECT kind || ' ' || thing_id || ' ' || access FROM docs ORDER BY kind, thing_id")" "$ALL"

@@ -142,9 +142,11 @@ static void
 mark_built(struct fixture *f)
 {
 	struct err e;
+	char sql[160];
 
-	assert_int_equal(db_exec(f->db, "INSERT INTO search_meta (key, value) VALUES ('version', 2), "
-				 "('queue_xact', 1), ('queue_id', 0)", &e), 0);
+	snprintf(sql, sizeof(sql), "INSERT INTO search_meta (key, value) VALUES ('version', %d), "
+		 "('queue_xact', 1), ('queue_id', 0)", SEARCH_SCHEMA_VERSION);
+	assert_int_equal(db_exec(f->db, sql, &e), 0);
 }
 
 static const struct tdoc docs[] = {

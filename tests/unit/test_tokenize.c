@@ -414,6 +414,148 @@ test_malformed_utf8(void **state)
 	sqlite3_close(db);
 }
 
+/* The positions of a text as search_tokenize makes them (no pairs): each a set of tokens. */
+#define PMAX 64
+struct positions {
+	char tok[PMAX][3][64];
+	int ntok[PMAX];
+	int n, paired;
+};
+
+static int
+collect_position(void *ctx, int colocated, const char *tok, int len, int start, int end)
+{
+	struct positions *p = ctx;
+
+	(void)start;
+	(void)end;
+	if (len > 0 && tok[0] == '\x1b')
+		p->paired++;
+	if (!colocated)
+		p->n++;
+	if (p->n > PMAX || p->ntok[p->n - 1] == 3 || len >= 64)
+		return 1;
+	memcpy(p->tok[p->n - 1][p->ntok[p->n - 1]], tok, (size_t)len);
+	p->tok[p->n - 1][p->ntok[p->n - 1]++][len] = '\0';
+	return 0;
+}
+
+static void
+positions_of(struct search_tokenizer *tk, int query, const char *text, struct positions *p)
+{
+	memset(p, 0, sizeof(*p));
+	assert_int_equal(search_tokenize(tk, query, text, strlen(text), collect_position, p), 0);
+	assert_int_equal(p->paired, 0);	/* pairs are FTS5's alone */
+}
+
+static int
+share_token(struct positions *a, int i, struct positions *b, int j)
+{
+	for (int x = 0; x < a->ntok[i]; x++)
+		for (int y = 0; y < b->ntok[j]; y++)
+			if (strcmp(a->tok[i][x], b->tok[j][y]) == 0)
+				return 1;
+	return 0;
+}
+
+/* What a phrase means: its words' tokens at consecutive positions, any of a position's stems
+ * matching any of the word's. */
+static int
+phrase_in(struct positions *d, struct positions *q)
+{
+	for (int i = 0; i + q->n <= d->n; i++) {
+		int k = 0;
+		while (k < q->n && share_token(d, i + k, q, k))
+			k++;
+		if (k == q->n)
+			return 1;
+	}
+	return 0;
+}
+
+/* Phrases through the pairs of consecutive words (tokenize.c, "Pairs"): the index holds them,
+ * and every phrase of 2 to 4 words of a random corpus finds, through FTS5, exactly the rows
+ * that hold its words at consecutive positions (computed here from the tokens without pairs):
+ * stems of three languages, apostrophes, Arabic, Cyrillic, Chinese next to words. */
+static void
+test_pairs(void **state)
+{
+	static const char *const vocab[] = {
+		"les", "des", "Déchets", "électroniques", "accès", "digital", "digitale", "access",
+		"l'accès", "connectivité", "connecting", "internet", "互联网", "发展", "مؤتمر",
+		"الاتصالات", "сети", "доступ", "the", "of", "de", "la", "connections", "numérique",
+	};
+	enum { NV = sizeof(vocab) / sizeof(vocab[0]), NDOC = 300, NQ = 400 };
+	struct search_tokenizer *tk = search_tokenizer_new();
+	static char docs[NDOC][400];
+	static struct positions dpos[NDOC];
+	sqlite3 *db = open_index("agora");
+	unsigned seed = 12345;
+	int found = 0, paired_queries = 0;
+
+	(void)state;
+	assert_non_null(tk);
+	for (int d = 0; d < NDOC; d++) {
+		int nw = 4 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 9;
+		docs[d][0] = '\0';
+		for (int w = 0; w < nw; w++) {
+			const char *v = vocab[((seed = seed * 1103515245u + 12345u) >> 16) % NV];
+			snprintf(docs[d] + strlen(docs[d]), sizeof(docs[d]) - strlen(docs[d]), "%s%s", w ? (w % 3 ? " " : ", ") : "", v);
+		}
+		add(db, docs[d]);
+		positions_of(tk, 0, docs[d], &dpos[d]);
+	}
+	/* the index holds pairs: "Les déchets" at the position of "les" */
+	{
+		sqlite3_stmt *st;
+		assert_int_equal(sqlite3_exec(db, "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, t, row)", NULL,
+		    NULL, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM temp.v WHERE term GLOB char(27) || '*'",
+		    -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_true(sqlite3_column_int(st, 0) > 100);
+		sqlite3_finalize(st);
+	}
+	for (int k = 0; k < NQ; k++) {
+		char q[300] = "\"";
+		struct positions qp;
+		char want[4000] = "";
+		const char *got;
+		int nw = 2 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 3;
+
+		if (k % 2) {	/* words next to each other in a document (its commas left out) */
+			char words[400], *w[40], *save = NULL;
+			int n = 0, from;
+			snprintf(words, sizeof(words), "%s", docs[((seed = seed * 1103515245u + 12345u) >> 16) % NDOC]);
+			for (char *t = strtok_r(words, " ,", &save); t && n < 40; t = strtok_r(NULL, " ,", &save))
+				w[n++] = t;
+			from = n > nw ? (int)((seed = seed * 1103515245u + 12345u) >> 16) % (n - nw + 1) : 0;
+			for (int i = from; i < n && i < from + nw; i++)
+				snprintf(q + strlen(q), sizeof(q) - strlen(q), "%s%s", i > from ? " " : "", w[i]);
+		} else {	/* any words */
+			for (int i = 0; i < nw; i++)
+				snprintf(q + strlen(q), sizeof(q) - strlen(q), "%s%s", i ? " " : "",
+				    vocab[((seed = seed * 1103515245u + 12345u) >> 16) % NV]);
+		}
+		strcat(q, "\"");
+		positions_of(tk, 1, q, &qp);
+		for (int d = 0, n = 0; d < NDOC; d++)
+			if (phrase_in(&dpos[d], &qp))
+				n += snprintf(want + n, sizeof(want) - (size_t)n, "%s%d", n ? "," : "", d + 1);
+		got = match(db, q);
+		if (strlen(want) < 190)	/* match() keeps 200 bytes */
+			assert_string_equal(got, want);
+		else
+			assert_int_equal(strncmp(got, want, 150), 0);
+		found += want[0] != '\0';
+		paired_queries += qp.n >= 2;
+	}
+	assert_true(found > NQ / 2);	/* the phrases found something, mostly */
+	assert_true(paired_queries > NQ / 2);
+	sqlite3_close(db);
+	search_tokenizer_free(tk);
+}
+
 int
 main(void)
 {
@@ -429,6 +571,7 @@ main(void)
 		cmocka_unit_test(test_rank),
 		cmocka_unit_test(test_bad_argument),
 		cmocka_unit_test(test_malformed_utf8),
+		cmocka_unit_test(test_pairs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
