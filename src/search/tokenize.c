@@ -292,9 +292,10 @@ strip_article(struct u16 *b)
  * consecutive words (positions i and i + 1, both words: not Han or kana) are also tokens at
  * position i: PAIR_MARK, a stem of the first, PAIR_MARK, a stem of the second, for every two
  * stems. A query phrase of two words or more, all words, is then sent as the phrase of its
- * pairs and its last word: "a b c" as (a b)(b c)(c) at consecutive positions, which holds
- * exactly where a, b and c do, and whose first lists are short: FTS5 walks the rows holding
- * them, and only seeks the last word's list to those. Anything else (one word, CJK, a prefix)
+ * pairs: "a b c" as (a b)(b c) at consecutive positions, which holds exactly where a, b and c
+ * do, and whose lists are short. Its last word is implied, and left out: merging its stems at
+ * every row cost a third of the walk. FTS5's own highlight() (not used: highlight.c makes the
+ * snippets) then marks a phrase without its last word. Anything else (one word, CJK, a prefix)
  * is sent as before.
  * search_tokenize (snippets, PostgreSQL, query.c) never sees pairs.
  */
@@ -410,9 +411,8 @@ word_done(struct tokrun *r)
 	return rc;
 }
 
-/* The end of a query string: two words or more, all words, as the phrase of their pairs and
- * then the last word (so that it spans as many positions as words, and FTS5's highlight() marks
- * them all); anything else as it came. */
+/* The end of a query string: two words or more, all words, as the phrase of their pairs;
+ * anything else as it came. */
 static int
 query_done(struct tokrun *r)
 {
@@ -421,10 +421,10 @@ query_done(struct tokrun *r)
 	for (int i = 0; i < r->nq; i++)
 		all_words = all_words && r->q[i].word;
 	for (int i = 0; i < r->nq && rc == SQLITE_OK; i++) {
-		if (all_words && i + 1 < r->nq)
-			rc = pairs_send(r, &r->q[i], &r->q[i + 1], 0);
-		else
+		if (!all_words)
 			rc = pos_send(r, &r->q[i], 0);
+		else if (i + 1 < r->nq)
+			rc = pairs_send(r, &r->q[i], &r->q[i + 1], 0);
 	}
 	return rc;
 }
