@@ -52,6 +52,50 @@ enum search_access { ACCESS_PUBLIC = 0, ACCESS_MEMBERS = 1, ACCESS_SECRETARIAT =
 	"CREATE INDEX IF NOT EXISTS docs_by_at ON docs (at);\n" \
 	"CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, tokenize = 'agora');\n"
 
+/* What a search's walk reads of each match, from docs, kept by these triggers in a table of
+ * integers, each facet's text a code of facet_values (facet: 0 kind, 1 consultation,
+ * 2 stakeholder_type, 3 country, 4 region, 5 language, as search_facet_names): at a million
+ * responses docs is 172 MB and facets 26 MB, and the walk's lookups of up to 10,001 rows read
+ * six times fewer pages (docs/PERFORMANCE.md, "Phrases through pairs"). Codes are never
+ * reused; a value no row holds any more keeps its code. */
+#define SEARCH_FACETS_SCHEMA \
+	"CREATE TABLE IF NOT EXISTS facet_values (\n" \
+	"  code INTEGER PRIMARY KEY, facet INTEGER NOT NULL, value TEXT NOT NULL, UNIQUE (facet, value));\n" \
+	"CREATE TABLE IF NOT EXISTS facets (\n" \
+	"  id INTEGER PRIMARY KEY, access INTEGER NOT NULL, at INTEGER NOT NULL, kind INTEGER NOT NULL,\n" \
+	"  consultation INTEGER NOT NULL, stakeholder_type INTEGER NOT NULL, country INTEGER NOT NULL,\n" \
+	"  region INTEGER NOT NULL, language INTEGER NOT NULL);\n" \
+	SEARCH_FACETS_TRIGGER("insert", "INSERT") \
+	SEARCH_FACETS_TRIGGER("update", "UPDATE") \
+	"CREATE TRIGGER IF NOT EXISTS docs_facets_delete AFTER DELETE ON docs BEGIN\n" \
+	"  DELETE FROM facets WHERE id = old.id;\n" \
+	"END;\n"
+#define SEARCH_FACETS_TRIGGER(name, event) \
+	"CREATE TRIGGER IF NOT EXISTS docs_facets_" name " AFTER " event " ON docs BEGIN\n" \
+	"  INSERT OR IGNORE INTO facet_values (facet, value) VALUES (0, new.kind), (1, new.consultation),\n" \
+	"    (2, new.stakeholder_type), (3, new.country), (4, new.region), (5, new.language);\n" \
+	"  INSERT OR REPLACE INTO facets VALUES (new.id, new.access, new.at,\n" \
+	"    (SELECT code FROM facet_values WHERE facet = 0 AND value = new.kind),\n" \
+	"    (SELECT code FROM facet_values WHERE facet = 1 AND value = new.consultation),\n" \
+	"    (SELECT code FROM facet_values WHERE facet = 2 AND value = new.stakeholder_type),\n" \
+	"    (SELECT code FROM facet_values WHERE facet = 3 AND value = new.country),\n" \
+	"    (SELECT code FROM facet_values WHERE facet = 4 AND value = new.region),\n" \
+	"    (SELECT code FROM facet_values WHERE facet = 5 AND value = new.language));\n" \
+	"END;\n"
+/* The same rows for docs made before the table (an index of version 2, until it is rebuilt). */
+#define SEARCH_FACETS_FILL \
+	"INSERT OR IGNORE INTO facet_values (facet, value) SELECT 0, kind FROM docs UNION ALL\n" \
+	"  SELECT 1, consultation FROM docs UNION ALL SELECT 2, stakeholder_type FROM docs UNION ALL\n" \
+	"  SELECT 3, country FROM docs UNION ALL SELECT 4, region FROM docs UNION ALL\n" \
+	"  SELECT 5, language FROM docs;\n" \
+	"INSERT OR REPLACE INTO facets SELECT id, access, at,\n" \
+	"    (SELECT code FROM facet_values WHERE facet = 0 AND value = docs.kind),\n" \
+	"    (SELECT code FROM facet_values WHERE facet = 1 AND value = docs.consultation),\n" \
+	"    (SELECT code FROM facet_values WHERE facet = 2 AND value = docs.stakeholder_type),\n" \
+	"    (SELECT code FROM facet_values WHERE facet = 3 AND value = docs.country),\n" \
+	"    (SELECT code FROM facet_values WHERE facet = 4 AND value = docs.region),\n" \
+	"    (SELECT code FROM facet_values WHERE facet = 5 AND value = docs.language) FROM docs;\n"
+
 /* Opens (creating when asked) the index at path with the tokenizer registered, WAL, and the
  * schema in place. flags: SEARCH_OPEN_READONLY or SEARCH_OPEN_CREATE. Returns NULL with e set. */
 #define SEARCH_OPEN_READONLY 1

@@ -6,6 +6,22 @@
 #include "index.h"
 #include "tokenize.h"
 
+/* Whether db has a table of that name. */
+static int
+has_table(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st;
+	int has = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	has = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return has;
+}
+
 sqlite3 *
 search_index_open(const char *path, int flags, struct err *e)
 {
@@ -30,11 +46,16 @@ search_index_open(const char *path, int flags, struct err *e)
 		return NULL;
 	}
 	if (!(flags & SEARCH_OPEN_READONLY)) {
+		int had_facets = has_table(db, "facets");
+
 		/* The index is rebuildable: NORMAL is enough (a lost batch is indexed again from the
 		 * queue position stored with it). */
 		if (sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", NULL, NULL,
 				 &msg) != SQLITE_OK ||
-		    sqlite3_exec(db, SEARCH_SCHEMA, NULL, NULL, &msg) != SQLITE_OK) {
+		    sqlite3_exec(db, "BEGIN IMMEDIATE;" SEARCH_SCHEMA SEARCH_FACETS_SCHEMA, NULL, NULL, &msg) !=
+			    SQLITE_OK ||
+		    (!had_facets && sqlite3_exec(db, SEARCH_FACETS_FILL, NULL, NULL, &msg) != SQLITE_OK) ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
 			err_set(e, ERR_INTERNAL, "cannot prepare the search index %s: %s", path,
 				msg ? msg : sqlite3_errmsg(db));
 			sqlite3_free(msg);

@@ -37,18 +37,20 @@ search_access_for_role(const char *role)
 	return ACCESS_PUBLIC;
 }
 
-/* The filters on docs columns: the parameter's name, and the fixed SQL that tests it. */
+/* The filters on the facets table's columns (index.h, SEARCH_FACETS_SCHEMA: a value as its
+ * code; a value no row ever had has none, and matches nothing): the parameter's name, and the
+ * fixed SQL that tests it. */
 const char *const search_facet_names[SEARCH_NFACETS] = { "kind", "consultation", "stakeholder_type", "country",
 							 "region", "language" };
 #define NFACETS SEARCH_NFACETS
 #define facet_names search_facet_names
 static const char *const filter_sql[NFACETS] = {
-	" AND docs.kind = :kind",
-	" AND docs.consultation = :consultation",
-	" AND docs.stakeholder_type = :stakeholder_type",
-	" AND docs.country = :country",
-	" AND docs.region = :region",
-	" AND docs.language = :language",
+	" AND facets.kind = (SELECT code FROM facet_values WHERE facet = 0 AND value = :kind)",
+	" AND facets.consultation = (SELECT code FROM facet_values WHERE facet = 1 AND value = :consultation)",
+	" AND facets.stakeholder_type = (SELECT code FROM facet_values WHERE facet = 2 AND value = :stakeholder_type)",
+	" AND facets.country = (SELECT code FROM facet_values WHERE facet = 3 AND value = :country)",
+	" AND facets.region = (SELECT code FROM facet_values WHERE facet = 4 AND value = :region)",
+	" AND facets.language = (SELECT code FROM facet_values WHERE facet = 5 AND value = :language)",
 };
 
 const char *
@@ -160,15 +162,15 @@ build_sql(struct arena *a, const struct search_query *q, const char *cols, const
 	buf_init(&b);
 	buf_puts(&b, "SELECT ");
 	buf_puts(&b, cols);
-	buf_puts(&b, " FROM fts CROSS JOIN docs ON docs.id = fts.rowid WHERE fts MATCH :q"
-		     " AND docs.access <= :access");
+	buf_puts(&b, " FROM fts CROSS JOIN facets ON facets.id = fts.rowid WHERE fts MATCH :q"
+		     " AND facets.access <= :access");
 	for (int i = 0; i < NFACETS; i++)
 		if (search_filter_value(q, i))
 			buf_puts(&b, filter_sql[i]);
 	if (q->from > 0)
-		buf_puts(&b, " AND docs.at >= :from");
+		buf_puts(&b, " AND facets.at >= :from");
 	if (q->to > 0)
-		buf_puts(&b, " AND docs.at <= :to");
+		buf_puts(&b, " AND facets.at <= :to");
 	buf_puts(&b, tail);
 	s = b.failed || b.data == NULL ? NULL : arena_strdup(a, b.data);
 	buf_free(&b);
@@ -234,6 +236,12 @@ tally_find(struct search_tally *t, const char *v)
 int
 search_tally_add(struct arena *a, struct search_tally *t, const char *v)
 {
+	return search_tally_add_count(a, t, v, 1);
+}
+
+int
+search_tally_add_count(struct arena *a, struct search_tally *t, const char *v, int64_t count)
+{
 	struct search_facet_value *s;
 
 	if (v == NULL || v[0] == '\0')
@@ -254,7 +262,7 @@ search_tally_add(struct arena *a, struct search_tally *t, const char *v)
 			return -1;
 		t->n++;
 	}
-	s->count++;
+	s->count += count;
 	return 0;
 }
 
@@ -398,8 +406,66 @@ rank_rest(sqlite3 *idx, struct arena *a, const struct search_query *q, const cha
 	return 0;
 }
 
+/* How many matches hold each facet value, by its code (facet_values: small integers, one per
+ * value of every facet, so one array counts all six facets). */
+struct codes {
+	int64_t *n;
+	int64_t cap;
+};
+
+static int
+code_count(struct arena *a, struct codes *c, int64_t code)
+{
+	if (code <= 0)
+		return 0;	/* not a code (they start at 1, and are dense: the array stays small) */
+	if (code >= c->cap) {
+		int64_t cap = c->cap ? c->cap : 256;
+		int64_t *n;
+
+		while (cap <= code)
+			cap *= 2;
+		if ((n = arena_alloc(a, sizeof(*n) * (size_t)cap)) == NULL)
+			return -1;
+		memset(n, 0, sizeof(*n) * (size_t)cap);
+		if (c->cap > 0)
+			memcpy(n, c->n, sizeof(*n) * (size_t)c->cap);
+		c->n = n;
+		c->cap = cap;
+	}
+	c->n[code]++;
+	return 0;
+}
+
+/* r->facets from the counts by code: each counted code's facet and value. */
+static int
+facets_of_codes(sqlite3 *idx, struct arena *a, const struct codes *c, const struct deadline *d,
+		struct search_result *r, struct err *e)
+{
+	struct search_tally t[NFACETS] = { { 0 } };
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(idx, "SELECT code, facet, value FROM facet_values", -1, &st, NULL) != SQLITE_OK)
+		return sql_failed(idx, SQLITE_ERROR, d, e);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t code = sqlite3_column_int64(st, 0);
+		int facet = sqlite3_column_int(st, 1);
+
+		if (code < 0 || code >= c->cap || c->n[code] == 0 || facet < 0 || facet >= NFACETS)
+			continue;
+		if (search_tally_add_count(a, &t[facet], (const char *)sqlite3_column_text(st, 2), c->n[code]) != 0) {
+			sqlite3_finalize(st);
+			return err_set(e, ERR_BUSY, "out of memory");
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sql_failed(idx, rc, d, e);
+	return search_facets_make(a, t, r, e);
+}
+
 /* The first pass, the only walk of the index: the matches (filters applied) newest first, up
- * to SEARCH_FACET_CAP + 1: the total, whether capped, the facets counted in C, and each match's
+ * to SEARCH_FACET_CAP + 1: the total, whether capped, the facets counted in C by code, and each match's
  * id, date and, for relevance, its rank (agora_rank: about a microsecond a row, where walking
  * the index again for a page in relevance order cost as much as the first walk: for common
  * words most of a search's time; docs/PERFORMANCE.md, "Search"). */
@@ -407,17 +473,17 @@ static int
 first_pass(sqlite3 *idx, struct arena *a, const struct search_query *q, const char *match,
 	   const struct deadline *d, struct first *f, struct search_result *r, struct err *e)
 {
-	struct search_tally t[NFACETS] = { { 0 } };
+	struct codes c = { NULL, 0 };
 	struct search_rank_hints h;
 	int ranked = q->order == SEARCH_RELEVANCE;
 	int64_t top = 0;
 	sqlite3_stmt *st = NULL;
 	const char *sql = build_sql(a, q,
-				    ranked ? "docs.kind, docs.consultation, docs.stakeholder_type, docs.country, "
-					     "docs.region, docs.language, docs.id, docs.at, "
+				    ranked ? "facets.kind, facets.consultation, facets.stakeholder_type, "
+					     "facets.country, facets.region, facets.language, facets.id, facets.at, "
 					     "agora_rank(fts, 5.0, 1.0, :hints)"	/* a title match weighs 5 */
-					   : "docs.kind, docs.consultation, docs.stakeholder_type, docs.country, "
-					     "docs.region, docs.language, docs.id, docs.at, 0",
+					   : "facets.kind, facets.consultation, facets.stakeholder_type, "
+					     "facets.country, facets.region, facets.language, facets.id, facets.at, 0",
 				    " ORDER BY fts.rowid DESC LIMIT :cap");
 	int rc;
 
@@ -448,7 +514,7 @@ first_pass(sqlite3 *idx, struct arena *a, const struct search_query *q, const ch
 			f->unranked = f->n;
 		}
 		for (int i = 0; i < NFACETS; i++)
-			if (search_tally_add(a, &t[i], (const char *)sqlite3_column_text(st, i)) != 0) {
+			if (code_count(a, &c, sqlite3_column_int64(st, i)) != 0) {
 				sqlite3_finalize(st);
 				return err_set(e, ERR_BUSY, "out of memory");
 			}
@@ -469,7 +535,7 @@ first_pass(sqlite3 *idx, struct arena *a, const struct search_query *q, const ch
 			return -1;
 		r->ranked_again = 1;
 	}
-	return search_facets_make(a, t, r, e);
+	return facets_of_codes(idx, a, &c, d, r, e);
 }
 
 /* The snippet of the body and the marked title of each hit, made in C (highlight.c, by the

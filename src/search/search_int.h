@@ -40,6 +40,7 @@ struct search_tally {
 	unsigned cap, n;
 };
 int search_tally_add(struct arena *a, struct search_tally *t, const char *v);	/* 0 or -1 (memory) */
+int search_tally_add_count(struct arena *a, struct search_tally *t, const char *v, int64_t count);
 /* r->facets from the tallies, each largest first. 0, or -1 with e set (memory). */
 int search_facets_make(struct arena *a, struct search_tally *t, struct search_result *r, struct err *e);
 

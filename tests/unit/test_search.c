@@ -585,6 +585,72 @@ page_urls(sqlite3 *idx, struct arena *a, struct search_query *q)
 	return out;
 }
 
+/* How many docs rows the facets table mirrors exactly (index.h, SEARCH_FACETS_SCHEMA), and
+ * how many rows it has. */
+static void
+facets_mirror(sqlite3 *idx, int want)
+{
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(idx, "SELECT (SELECT COUNT(*) FROM docs d JOIN facets f ON f.id = d.id "
+	    "WHERE f.access = d.access AND f.at = d.at "
+	    "AND (SELECT value FROM facet_values WHERE code = f.kind AND facet = 0) = d.kind "
+	    "AND (SELECT value FROM facet_values WHERE code = f.consultation AND facet = 1) = d.consultation "
+	    "AND (SELECT value FROM facet_values WHERE code = f.stakeholder_type AND facet = 2) = d.stakeholder_type "
+	    "AND (SELECT value FROM facet_values WHERE code = f.country AND facet = 3) = d.country "
+	    "AND (SELECT value FROM facet_values WHERE code = f.region AND facet = 4) = d.region "
+	    "AND (SELECT value FROM facet_values WHERE code = f.language AND facet = 5) = d.language), "
+	    "(SELECT COUNT(*) FROM facets)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), want);
+	assert_int_equal(sqlite3_column_int(st, 1), want);
+	sqlite3_finalize(st);
+}
+
+/* The facets table follows docs through its triggers (insert, update, delete), is filled when
+ * an index made before it is opened for writing, and what searches count and filter by. */
+static void
+test_facets_table(void **state)
+{
+	sqlite3 *idx = small_index();
+	struct search_query q = { .q = "broadband", .access = ACCESS_SECRETARIAT, .order = SEARCH_NEWEST };
+	struct search_result r;
+	struct arena *a = arena_new();
+	char path[600];
+	struct err e;
+
+	(void)state;
+	facets_mirror(idx, 7);
+	assert_int_equal(sqlite3_exec(idx, "UPDATE docs SET country = 'BR', region = 'americas', access = 1 "
+	    "WHERE id = 2; DELETE FROM docs WHERE id = 6", NULL, NULL, NULL), SQLITE_OK);
+	facets_mirror(idx, 6);
+	q.country = "BR";
+	assert_string_equal(ids(idx, &q, &r), "2");
+	q.country = "FR";	/* a value no row holds any more */
+	assert_string_equal(ids(idx, &q, &r), "");
+	q.country = "ZZ";	/* nor ever did */
+	assert_string_equal(ids(idx, &q, &r), "");
+	q.country = NULL;
+	assert_string_equal(ids(idx, &q, &r), "5,4,3,2,1");
+	assert_int_equal(run_lite(idx, a, &q, &r, &e), 0);
+	assert_int_equal(facet_count(&r, "kind", "response"), 3);
+	assert_int_equal(facet_count(&r, "country", "CN"), 1);
+	assert_int_equal(facet_count(&r, "country", "BR"), 1);
+	assert_int_equal(facet_count(&r, "region", "americas"), 1);
+	assert_int_equal(facet_count(&r, "country", "FR"), 0);
+	assert_int_equal(facet_count(&r, "region", "europe"), 0);
+
+	/* an index from before the table: filled when opened for writing */
+	snprintf(path, sizeof(path), "%s", sqlite3_db_filename(idx, "main"));
+	assert_int_equal(sqlite3_exec(idx, "DROP TABLE facets; DROP TABLE facet_values", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(idx);
+	assert_non_null(idx = search_index_open(path, SEARCH_OPEN_CREATE, &e));
+	facets_mirror(idx, 6);
+	assert_string_equal(ids(idx, &q, &r), "5,4,3,2,1");
+	arena_free(a);
+	index_done(idx);
+}
+
 /* A query whose newest matches are dense enough that the walk stops ranking (it guesses the
  * cap will be reached), but the matches thin out below and the cap is not reached: the rest are
  * ranked by a second walk, and the order is still bm25()'s. The best matches are among the
@@ -917,6 +983,7 @@ main(void)
 		cmocka_unit_test(test_rank_skipped),
 		cmocka_unit_test(test_df_cache),
 		cmocka_unit_test(test_df_table),
+		cmocka_unit_test(test_facets_table),
 	};
 
 	if (sodium_init() < 0)
