@@ -7,7 +7,7 @@
  * Greek, Cyrillic and Arabic removed except the breve of Cyrillic й, Arabic letter forms unified,
  * the Arabic article stripped) and stemmed with Snowball for Latin and Cyrillic words. Runs of
  * Han and kana become characters and overlapping bigrams, independent of ICU's segmentation.
- * In FTS5's index each pair of consecutive words is a token too (pair.c's comment below), so a
+ * In FTS5's index each pair of consecutive words is a token too ("Pairs", below), so a
  * phrase is found by its pairs. docs/SEARCH.md gives the rules and the reasons. */
 #include "tokenize.h"
 
