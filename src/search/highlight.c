@@ -12,8 +12,12 @@
  *     space) with 100 points more (120 for the text's start); the best wins, the first of equals.
  *     '…' stands where the text is cut.
  *
- * The text is tokenized twice, as FTS5 does: once to find the instances and the sentences, once
- * to copy the text with the marks. Nothing per token is kept, only the matches. */
+ * The text is tokenized once, to find the instances and the sentences, and the byte range of
+ * each of its first SPAN_KEEP positions is kept: the marks are put from those. FTS5 tokenizes
+ * twice, and so did this file: for the long texts of some matches (responses with attachments,
+ * 15 KB) the second pass was a third of a search's time. A window past what was kept (a text
+ * of more than SPAN_KEEP words whose best window is far in) is found by tokenizing again, up to
+ * the window's end. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +37,14 @@ struct inst {
 	int phrase;
 };
 
+#define SPAN_KEEP 8192	/* positions whose byte ranges the first pass keeps (64 KB) */
+#define MARK_STOP 1000	/* mark_token's "stop", unlike any SQLite code */
+
+/* The bytes of one position's token in the text. */
+struct span {
+	int start, end;
+};
+
 /* The first pass: matches and the sentences' first positions. */
 struct scan {
 	struct arena *a;
@@ -43,6 +55,8 @@ struct scan {
 	int nm, mcap;
 	int *first;			/* positions that start a sentence */
 	int nfirst, fcap;
+	struct span *span;		/* the first SPAN_KEEP positions' bytes */
+	int nspan, scap;
 	int failed;
 };
 
@@ -76,6 +90,13 @@ scan_token(void *arg, int colocated, const char *tok, int len, int start, int en
 				return s->failed = -1;
 			s->first = grown;
 			s->first[s->nfirst++] = s->pos;
+		}
+		if (s->pos < SPAN_KEEP) {
+			struct span *grown = arena_grow(s->a, s->span, s->nspan, &s->scap, sizeof(*grown));
+			if (grown == NULL)
+				return s->failed = -1;
+			s->span = grown;
+			s->span[s->nspan++] = (struct span){ start, end };
 		}
 	}
 	if (s->pos < 0)
@@ -256,8 +277,30 @@ mark_token(void *arg, int colocated, const char *tok, int len, int start, int en
 		m->off = end;
 		if (pos >= m->it.start && pos < m->it.end)
 			buf_putc(m->out, SEARCH_MARK_OFF);
+		return MARK_STOP;	/* nothing after the window is copied */
 	}
 	return 0;
+}
+
+/* The second pass: mark_token for each position, up to the window's end (the whole text when
+ * range_end is 0), from the byte ranges the scan kept, or from the tokenizer when it did not keep
+ * enough. 0, or -1 when the tokenizer failed. */
+static int
+mark_text(struct search_tokenizer *tok, const struct scan *s, struct mark *m)
+{
+	int last = s->pos;	/* the text's last position */
+	int rc;
+
+	if (m->range_end > 0 && m->range_end < last)
+		last = m->range_end;
+	if (last < s->nspan) {
+		for (int i = 0; i <= last; i++)
+			if (mark_token(m, 0, NULL, 0, s->span[i].start, s->span[i].end) != 0)
+				break;
+		return 0;
+	}
+	rc = search_tokenize(tok, 0, m->text, strlen(m->text), mark_token, m);
+	return rc == 0 || rc == MARK_STOP ? 0 : -1;
 }
 
 static int
@@ -301,7 +344,7 @@ search_highlight(struct arena *a, struct search_tokenizer *tok, const struct sea
 	m.text = text;
 	m.it.n = n;
 	citer_next(&m.it);
-	if (search_tokenize(tok, 0, text, strlen(text), mark_token, &m) != 0) {
+	if (mark_text(tok, &s, &m) != 0) {
 		buf_free(&b);
 		return NULL;
 	}
@@ -384,7 +427,7 @@ search_snippet(struct arena *a, struct search_tokenizer *tok, const struct searc
 	citer_next(&m.it);
 	while (m.it.start >= 0 && m.it.start < best_start)
 		citer_next(&m.it);
-	if (search_tokenize(tok, 0, text, strlen(text), mark_token, &m) != 0) {
+	if (mark_text(tok, &s, &m) != 0) {
 		buf_free(&b);
 		return NULL;
 	}

@@ -651,6 +651,62 @@ test_facets_table(void **state)
 	index_done(idx);
 }
 
+/* Snippets of long texts (highlight.c keeps the byte ranges of the first 8,192 positions, and
+ * tokenizes again for a window past them) are FTS5's own snippet() of the same row, for a match
+ * near the start, one past the kept positions, and two far apart. */
+static void
+test_long_snippets(void **state)
+{
+	static const int at[][2] = { { 100, -1 }, { 9000, -1 }, { 50, 11500 }, { 8185, -1 } };
+	enum { WORDS = 12000 };
+	sqlite3 *idx = index_new();
+	struct arena *a = arena_new();
+	struct search_query q = { .q = "target", .access = ACCESS_PUBLIC, .order = SEARCH_NEWEST };
+	struct search_result r;
+	struct err e;
+	char *body = malloc((size_t)WORDS * 8 + 1);
+
+	(void)state;
+	assert_non_null(body);
+	for (int d = 0; d < 4; d++) {
+		char *p = body;
+		for (int i = 0; i < WORDS; i++) {	/* qaaaa, qaaab, ...: words of one stem each */
+			int n = i;
+			if (i == at[d][0] || i == at[d][1]) {
+				memcpy(p, "target ", 7);
+				p += 7;
+				continue;
+			}
+			*p++ = 'q';
+			for (int k = 3; k >= 0; k--) {
+				p[k] = (char)('a' + n % 26);
+				n /= 26;
+			}
+			p += 4;
+			*p++ = ' ';
+		}
+		*p = '\0';
+		add(idx, &(struct doc){ .id = d + 1, .title = "t", .body = body });
+	}
+	assert_int_equal(run_lite(idx, a, &q, &r, &e), 0);
+	assert_int_equal(r.nhits, 4);
+	for (int i = 0; i < 4; i++) {
+		sqlite3_stmt *st;
+		char want[400];
+		assert_int_equal(sqlite3_prepare_v2(idx, "SELECT snippet(fts, 1, char(2), char(3), '…', 16) FROM fts "
+		    "WHERE fts MATCH 'target' AND rowid = ?1", -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_int(st, 1, atoi(r.hits[i].url + 3));
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		snprintf(want, sizeof(want), "%s", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		assert_string_equal(r.hits[i].snippet, want);
+		assert_non_null(strstr(want, "\x02target\x03"));
+	}
+	free(body);
+	arena_free(a);
+	index_done(idx);
+}
+
 /* A query whose newest matches are dense enough that the walk stops ranking (it guesses the
  * cap will be reached), but the matches thin out below and the cap is not reached: the rest are
  * ranked by a second walk, and the order is still bm25()'s. The best matches are among the
@@ -984,6 +1040,7 @@ main(void)
 		cmocka_unit_test(test_df_cache),
 		cmocka_unit_test(test_df_table),
 		cmocka_unit_test(test_facets_table),
+		cmocka_unit_test(test_long_snippets),
 	};
 
 	if (sodium_init() < 0)
