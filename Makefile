@@ -72,9 +72,10 @@ $(B)/libagora.a: $(LIB_OBJ)
 $(B)/agora: $(B)/obj/cli/main.o $(B)/libagora.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/agora_fts.so: src/search/tokenize.c src/search/rank.c src/search/ext.c src/search/tokenize.h
+FTS_EXT_SRC := src/search/tokenize.c src/search/tokenize_pairs.c src/search/rank.c src/search/ext.c
+$(B)/agora_fts.so: $(FTS_EXT_SRC) src/search/tokenize.h src/search/tokenize_int.h
 	@mkdir -p $(dir $@)
-	@echo "  LD $@"; $(CC) $(filter-out -fPIE -fsanitize=%,$(CFLAGS)) -fPIC -DAGORA_FTS_EXTENSION -shared -Wl,-z,relro,-z,now -o $@ src/search/tokenize.c src/search/rank.c src/search/ext.c $(shell pkg-config --libs icu-uc icu-i18n) -lstemmer -lm
+	@echo "  LD $@"; $(CC) $(filter-out -fPIE -fsanitize=%,$(CFLAGS)) -fPIC -DAGORA_FTS_EXTENSION -shared -Wl,-z,relro,-z,now -o $@ $(FTS_EXT_SRC) $(shell pkg-config --libs icu-uc icu-i18n) -lstemmer -lm
 
 $(B)/tests/%: tests/unit/%.c $(B)/libagora.a tests/unit/unit.h
 	@mkdir -p $(dir $@)

@@ -7,9 +7,10 @@
  * Greek, Cyrillic and Arabic removed except the breve of Cyrillic й, Arabic letter forms unified,
  * the Arabic article stripped) and stemmed with Snowball for Latin and Cyrillic words. Runs of
  * Han and kana become characters and overlapping bigrams, independent of ICU's segmentation.
- * In FTS5's index each pair of consecutive words is a token too ("Pairs", below), so a
+ * In FTS5's index each pair of consecutive words is a token too (tokenize_pairs.c), so a
  * phrase is found by its pairs. docs/SEARCH.md gives the rules and the reasons. */
 #include "tokenize.h"
+#include "tokenize_int.h"
 
 #ifdef AGORA_FTS_EXTENSION
 SQLITE_EXTENSION_INIT3
@@ -26,13 +27,6 @@ SQLITE_EXTENSION_INIT3
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 
-/* A word longer than this (in UTF-16 units, after folding) is indexed by its first part only:
- * nobody searches for a 1 MB base64 blob, and the index should not hold it. */
-#define TOKEN_MAX_UNITS 256
-#define STEM_MAX (TOKEN_MAX_UNITS * 3 + 1)	/* bytes of a token, its NUL included */
-#ifndef AGORA_FTS_EXTENSION
-_Static_assert(STEM_MAX == SEARCH_STEM_MAX, "query.c collects stems of STEM_MAX bytes");
-#endif
 /* search_tokenize's flag: no pairs (they are FTS5's alone) */
 #define TOKENIZE_PLAIN 0x100
 
@@ -53,32 +47,6 @@ struct agora_tok {
 	const UNormalizer2 *nfkc_cf, *nfd, *nfc;
 };
 
-struct u16 {
-	UChar *p;
-	int32_t len, cap;
-};
-
-/* The state of one xTokenize call. */
-struct tokrun {
-	struct agora_tok *t;
-	void *ctx;
-	int query;
-	int (*xToken)(void *, int, const char *, int, int, int);
-	const UChar *text;
-	const int *map;			/* UTF-16 index -> byte offset in the input; map[n16] = nText */
-	int32_t cjk_a, cjk_b;		/* pending run of Han/kana, cjk_a < 0 when none */
-	struct u16 w1, w2, w3;		/* scratch for folding */
-	char *out;			/* scratch for UTF-8 output */
-	int32_t outcap;
-	int rc;
-	int pairs;			/* PAIRS_*: what send() does with the tokens */
-	int in_word;			/* word() is sending one word's tokens */
-	struct pos *prev;		/* PAIRS_DOCUMENT: the last word, while the next may pair with it */
-	struct pos *cur;		/* the word being sent */
-	struct pos *q;			/* PAIRS_QUERY: every position so far */
-	int nq, qcap;
-	char *pair;			/* scratch for a pair token */
-};
 
 static int
 u16_reserve(struct u16 *b, int32_t cap)
@@ -285,150 +253,6 @@ strip_article(struct u16 *b)
 	}
 }
 
-/*
- * Pairs. A phrase of common words ("the access", "déchets électroniques des") was FTS5's
- * slowest query: it walks every row holding all of its words, merging each word's colocated
- * stems, to find the few where they stand next to each other. So in the index every two
- * consecutive words (positions i and i + 1, both words: not Han or kana) are also tokens at
- * position i: PAIR_MARK, a stem of the first, PAIR_MARK, a stem of the second, for every two
- * stems. A query phrase of two words or more, all words, is then sent as the phrase of its
- * pairs: "a b c" as (a b)(b c) at consecutive positions, which holds exactly where a, b and c
- * do, and whose lists are short. Its last word is implied, and left out: merging its stems at
- * every row cost a third of the walk. FTS5's own highlight() (not used: highlight.c makes the
- * snippets) then marks a phrase without its last word. Anything else (one word, CJK, a prefix)
- * is sent as before.
- * search_tokenize (snippets, PostgreSQL, query.c) never sees pairs.
- */
-#define PAIR_MARK '\x1b'
-#define POS_TOKENS 3	/* a position holds at most 3 tokens: a word's stems, or one */
-enum { PAIRS_OFF, PAIRS_DOCUMENT, PAIRS_QUERY };
-
-/* The tokens of one position. */
-struct pos {
-	char tok[POS_TOKENS][STEM_MAX];
-	int len[POS_TOKENS];
-	int n, word, start, end;
-};
-
-static int
-pos_add(struct pos *p, const char *tok, int len, int start, int end)
-{
-	if (p->n == POS_TOKENS || len <= 0 || len >= STEM_MAX)
-		return SQLITE_ERROR;	/* not made by this file */
-	if (p->n == 0)
-		p->start = start;
-	memcpy(p->tok[p->n], tok, (size_t)len);
-	p->len[p->n++] = len;
-	p->end = end;
-	return SQLITE_OK;
-}
-
-/* Sends the tokens of a position, the first at a new position unless colocated. */
-static int
-pos_send(struct tokrun *r, const struct pos *p, int colocated)
-{
-	int rc = SQLITE_OK;
-
-	for (int k = 0; k < p->n && rc == SQLITE_OK; k++)
-		rc = r->xToken(r->ctx, k || colocated ? FTS5_TOKEN_COLOCATED : 0, p->tok[k], p->len[k], p->start,
-			       p->end);
-	return rc;
-}
-
-/* Sends the pairs of a and b (a's stems times b's), the first at a new position unless
- * colocated. */
-static int
-pairs_send(struct tokrun *r, const struct pos *a, const struct pos *b, int colocated)
-{
-	int rc = SQLITE_OK;
-
-	if (r->pair == NULL && (r->pair = sqlite3_malloc64(2 * STEM_MAX + 2)) == NULL)
-		return SQLITE_NOMEM;
-	for (int i = 0; i < a->n; i++)
-		for (int j = 0; j < b->n && rc == SQLITE_OK; j++) {
-			int n = 0;
-
-			r->pair[n++] = PAIR_MARK;
-			memcpy(r->pair + n, a->tok[i], (size_t)a->len[i]);
-			n += a->len[i];
-			r->pair[n++] = PAIR_MARK;
-			memcpy(r->pair + n, b->tok[j], (size_t)b->len[j]);
-			n += b->len[j];
-			rc = r->xToken(r->ctx, i || j || colocated ? FTS5_TOKEN_COLOCATED : 0, r->pair, n, a->start,
-				       b->end);
-		}
-	return rc;
-}
-
-/* Every token this file makes goes through here. Without pairs, straight to FTS5. In a
- * document, a word's tokens wait in cur for word_done; anything else ends the pairing. In a
- * query, every token waits for the end (query_done). */
-static int
-send(struct tokrun *r, int tflags, const char *tok, int len, int start, int end)
-{
-	if (r->pairs == PAIRS_OFF)
-		return r->xToken(r->ctx, tflags, tok, len, start, end);
-	if (r->pairs == PAIRS_DOCUMENT) {
-		if (r->in_word)
-			return pos_add(r->cur, tok, len, start, end);
-		r->prev->n = 0;
-		return r->xToken(r->ctx, tflags, tok, len, start, end);
-	}
-	if (!(tflags & FTS5_TOKEN_COLOCATED) || r->nq == 0) {
-		if (r->nq == r->qcap) {
-			int cap = r->qcap ? 2 * r->qcap : 4;
-			struct pos *q = sqlite3_realloc64(r->q, (sqlite3_uint64)cap * sizeof(*q));
-			if (q == NULL)
-				return SQLITE_NOMEM;
-			r->q = q;
-			r->qcap = cap;
-		}
-		r->q[r->nq].n = 0;
-		r->q[r->nq++].word = r->in_word;
-	}
-	return pos_add(&r->q[r->nq - 1], tok, len, start, end);
-}
-
-/* A document's word is complete: its pairs with the word before (at that word's position),
- * then its own tokens; it is the word before for the next. */
-static int
-word_done(struct tokrun *r)
-{
-	struct pos *t;
-	int rc = SQLITE_OK;
-
-	r->in_word = 0;
-	if (r->pairs != PAIRS_DOCUMENT || r->cur->n == 0)
-		return SQLITE_OK;
-	if (r->prev->n > 0)
-		rc = pairs_send(r, r->prev, r->cur, 1);
-	if (rc == SQLITE_OK)
-		rc = pos_send(r, r->cur, 0);
-	t = r->prev;
-	r->prev = r->cur;
-	r->cur = t;
-	r->cur->n = 0;
-	return rc;
-}
-
-/* The end of a query string: two words or more, all words, as the phrase of their pairs;
- * anything else as it came. */
-static int
-query_done(struct tokrun *r)
-{
-	int rc = SQLITE_OK, all_words = r->nq >= 2;
-
-	for (int i = 0; i < r->nq; i++)
-		all_words = all_words && r->q[i].word;
-	for (int i = 0; i < r->nq && rc == SQLITE_OK; i++) {
-		if (!all_words)
-			rc = pos_send(r, &r->q[i], 0);
-		else if (i + 1 < r->nq)
-			rc = pairs_send(r, &r->q[i], &r->q[i + 1], 0);
-	}
-	return rc;
-}
-
 /* Sends one token (UTF-16 text) for the input's UTF-16 range [s, e). */
 static int
 emit16(struct tokrun *r, int tflags, const UChar *p, int32_t len, int32_t s, int32_t e)
@@ -455,7 +279,7 @@ emit16(struct tokrun *r, int tflags, const UChar *p, int32_t len, int32_t s, int
 	u_strToUTF8(r->out, r->outcap, &n, p, len, &err);
 	if (U_FAILURE(err))
 		return SQLITE_ERROR;
-	return send(r, tflags, r->out, n, r->map[s], r->map[e]);
+	return pairs_token(r, tflags, r->out, n, r->map[s], r->map[e]);
 }
 
 static struct sb_stemmer *
@@ -566,7 +390,7 @@ send_stems(struct tokrun *r, const enum lang *langs, int nl, const struct u16 *f
 			len[ns++] = n;
 	}
 	for (int k = 0; k < ns; k++) {
-		rc = send(r, k ? FTS5_TOKEN_COLOCATED : 0, stems[k], len[k], r->map[s], r->map[e]);
+		rc = pairs_token(r, k ? FTS5_TOKEN_COLOCATED : 0, stems[k], len[k], r->map[s], r->map[e]);
 		if (rc != SQLITE_OK)
 			return rc;
 	}
@@ -614,7 +438,7 @@ word(struct tokrun *r, int32_t s, int32_t e)
 
 	r->in_word = 1;
 	rc = word_tokens(r, s, e);
-	return rc == SQLITE_OK ? word_done(r) : rc;
+	return rc == SQLITE_OK ? pairs_word_done(r) : rc;
 }
 
 /* Sends the folded text of the input's range [s, e) (one or two Han/kana characters). */
@@ -773,7 +597,7 @@ agora_tokenize(Fts5Tokenizer *tk, void *ctx, int flags, const char *text, int nt
 	if (rc == SQLITE_OK)
 		rc = cjk_flush(&r);
 	if (rc == SQLITE_OK && r.pairs == PAIRS_QUERY)
-		rc = query_done(&r);
+		rc = pairs_query_done(&r);
 	t->busy--;
 	/* FTS5 stops early with SQLITE_DONE from xToken; that is not an error for the caller. */
 	if (rc == SQLITE_DONE)
