@@ -1,9 +1,11 @@
 /* fuzz_tokenize.c: the "agora" FTS5 tokenizer (ICU word breaks, folding, CJK bigrams, stemming)
  * on any bytes, through FTS5's own tokenizer interface as the index calls it. The first byte
  * picks the instance (no argument, en, fr, es, ru, none) and whether the rest is a document or a
- * query term. Every token is non-empty, valid UTF-8, at most a folded long word in size, and
- * points at bytes inside the text; the first is not colocated; the call returns SQLITE_OK. */
+ * query term. Every token is non-empty, valid UTF-8, at most a folded long word in size (a pair
+ * of words: two such, each behind the mark), and points at bytes inside the text; the first is
+ * not colocated; the call returns SQLITE_OK. */
 #include <sqlite3.h>
+#include <string.h>
 
 #include "fuzz.h"
 #include "search/tokenize.h"
@@ -12,6 +14,7 @@
 #define NINSTANCES 6
 /* TOKEN_MAX_UNITS (256) UTF-16 units, each at most 3 bytes of UTF-8 */
 #define TOKEN_MAX_BYTES (256 * 3)
+#define PAIR_MARK '\x1b'	/* a pair of words (tokenize_pairs.c): mark, a token, mark, a token */
 
 static fts5_tokenizer tk;
 static Fts5Tokenizer *inst[NINSTANCES];
@@ -51,7 +54,15 @@ on_token(void *ctx, int tflags, const char *tok, int len, int start, int end)
 
 	FUZZ_CHECK(tflags == 0 || tflags == FTS5_TOKEN_COLOCATED, "flags %d", tflags);
 	FUZZ_CHECK(s->ntokens > 0 || tflags == 0, "the first token is colocated");
-	FUZZ_CHECK(len > 0 && len <= TOKEN_MAX_BYTES, "a token of %d bytes", len);
+	if (len > 0 && tok[0] == PAIR_MARK) {
+		const char *mid = memchr(tok + 1, PAIR_MARK, (size_t)len - 1);
+		FUZZ_CHECK(mid != NULL && mid > tok + 1 && mid < tok + len - 1, "a pair without its two words");
+		FUZZ_CHECK(mid - tok - 1 <= TOKEN_MAX_BYTES && tok + len - mid - 1 <= TOKEN_MAX_BYTES,
+			   "a pair of %d bytes", len);
+		FUZZ_CHECK(memchr(mid + 1, PAIR_MARK, (size_t)(tok + len - mid - 1)) == NULL, "a pair of three");
+	} else {
+		FUZZ_CHECK(len > 0 && len <= TOKEN_MAX_BYTES, "a token of %d bytes", len);
+	}
 	FUZZ_CHECK(utf8_valid(tok, (size_t)len), "a token is not valid UTF-8: %.*s", len, tok);
 	FUZZ_CHECK(0 <= start && start < end && end <= s->n, "token %.*s at [%d, %d) of %d bytes",
 		   len, tok, start, end, s->n);
