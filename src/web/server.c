@@ -718,6 +718,20 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_Re
 	atomic_fetch_sub(&s->inflight, 1);
 }
 
+/* New connections once the server is stopping: refused (accepted and closed at once).
+ * libmicrohttpd 0.9.75's MHD_quiesce_daemon() races its own epoll workers over the listening
+ * socket and aborts the process when it loses ("Failed to remove listen FD from epoll set"),
+ * so stopping does not quiesce; MHD_stop_daemon() closes the socket at the end. */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct server *s = cls;
+
+	(void)addr;
+	(void)addrlen;
+	return atomic_load(&s->stopping) ? MHD_NO : MHD_YES;
+}
+
 /* libmicrohttpd's own messages, as log lines (its text for a busy port names port 0: our
  * start-up error says more). */
 static void
@@ -915,7 +929,7 @@ server_start(struct server *s, const struct config *cfg, struct err *e)
 	s->mhd = MHD_start_daemon(
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
 		MHD_USE_ITC,
-	    0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    0, on_accept, s, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_LISTEN_SOCKET, lfd,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED,
 	    on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->conn_timeout_s,
@@ -934,12 +948,7 @@ server_stop(struct server *s)
 	int waited_ms = 0;
 	struct timespec ts = { 0, 10 * 1000000 };
 
-	atomic_store(&s->stopping, 1);
-	if (s->mhd != NULL) {
-		MHD_socket fd = MHD_quiesce_daemon(s->mhd);	/* stop accepting */
-		if (fd != MHD_INVALID_SOCKET)
-			close(fd);
-	}
+	atomic_store(&s->stopping, 1);	/* on_accept refuses new connections from here */
 	if (s->sched != NULL)
 		scheduler_stop(s->sched);
 	if (s->jobs != NULL)
