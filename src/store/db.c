@@ -127,3 +127,4 @@ db_err(struct db *db, struct err *e, const char *what)
 }
 
 int db_is_postgres(const struct db *db) { return db->drv->postgres; }
+int db_checkpoint_wakes(struct db *db) { return db->drv->postgres ? 0 : db_sqlite_checkpoint_wakes(db); }

@@ -69,6 +69,10 @@ int db_in_transaction(struct db *db);
 int64_t db_last_insert_id(struct db *db);
 /* 1 on PostgreSQL: for the few places where the two differ (migrations, blobs, search, locks). */
 int db_is_postgres(const struct db *db);
+/* How many times a DB_WRITER connection's commits asked for a WAL checkpoint (once per 1,000
+ * pages the WAL grew by, however many commits that took); 0 for any other connection and on
+ * PostgreSQL. */
+int db_checkpoint_wakes(struct db *db);
 int db_changes(struct db *db);
 const char *db_errmsg(struct db *db);
 enum db_rc db_last_rc(struct db *db);

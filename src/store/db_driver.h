@@ -42,6 +42,7 @@ struct db_stmt {
 };
 
 int db_sqlite_open(const char *path, int flags, struct db **out, struct err *e);
+int db_sqlite_checkpoint_wakes(struct db *db);
 int db_pg_open(const char *url, int flags, struct db **out, struct err *e);
 
 #endif

@@ -307,6 +307,42 @@ test_writer_checkpoints(void **state)
 	db_close(r);
 }
 
+/* A WAL that cannot start again (a reader holds an old snapshot, as readers do all along under
+ * a surge) asks for a checkpoint once per 1,000 pages it grows by, not at every commit past
+ * 1,000 pages: that copied the same pages into the database file and synced it at each commit. */
+static void
+test_checkpoint_wakes(void **state)
+{
+	struct fixture *f = *state;
+	static const char SQL_ADD[] = "INSERT INTO t (b) VALUES (zeroblob(4000))";
+	struct db *w, *r;
+	struct db_stmt *st;
+	struct err e;
+
+	assert_int_equal(db_open(f->url, DB_WRITER, &w, &e), 0);
+	assert_int_equal(db_exec(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB)", &e), 0);
+	assert_int_equal(db_open(f->url, DB_READONLY, &r, &e), 0);
+	assert_int_equal(db_exec(r, "BEGIN", &e), 0);
+	assert_non_null(st = db_prepare(r, "SELECT COUNT(*) FROM t"));
+	assert_int_equal(db_step(st), DB_ROW);
+	db_done(st);
+	/* 40 commits of 100 pages and more each: the WAL grows past 4,000 pages */
+	for (int c = 0; c < 40; c++) {
+		assert_int_equal(db_begin(w), 0);
+		for (int i = 0; i < 100; i++) {
+			assert_non_null(st = db_prepare(w, SQL_ADD));
+			assert_int_equal(db_run(st), DB_DONE);
+		}
+		assert_int_equal(db_commit(w), 0);
+	}
+	/* at 1,000, 2,000, 3,000 and 4,000 pages; a wake at each commit past 1,000 made 31 */
+	assert_in_range(db_checkpoint_wakes(w), 3, 5);
+	assert_int_equal(db_checkpoint_wakes(r), 0);	/* not a writer's connection */
+	assert_int_equal(db_exec(r, "COMMIT", &e), 0);
+	db_close(r);
+	db_close(w);
+}
+
 /* Migration 0027: no CHECK constraint nor trigger condition tests a column against a literal IN
  * list (SQLite builds a temporary b-tree for one each time a statement runs it); the checks
  * still refuse what they refused, and a submission's inserts open no temporary b-tree. */
@@ -370,6 +406,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_check_lists, setup, teardown),
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test_setup_teardown(test_writer_checkpoints, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint_wakes, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
