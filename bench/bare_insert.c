@@ -62,16 +62,20 @@ exec(const char *sql)
 		die(sql);
 }
 
-/* The checkpointer: woken by the WAL hook after a commit that leaves 1,000 pages or more. */
+/* The checkpointer: woken by the WAL hook once the WAL holds 1,000 pages or more, and then once
+ * per 1,000 pages it grows by (as src/store/db_sqlite.c's wal_hook). */
 static const char *path;
 static pthread_mutex_t ck_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ck_cond = PTHREAD_COND_INITIALIZER;
-static int ck_due, ck_stop;
+static int ck_due, ck_stop, woken_at;
 
 static int
 wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
 {
-	if (pages >= 1000) {
+	if (pages < woken_at)
+		woken_at = 0;
+	if (pages >= 1000 && pages - woken_at >= 1000) {
+		woken_at = pages;
 		pthread_mutex_lock(&ck_lock);
 		ck_due = 1;
 		pthread_cond_signal(&ck_cond);
