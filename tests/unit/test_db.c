@@ -264,11 +264,27 @@ file_size(const char *path)
 
 /* DB_WRITER (db.h): the WAL goes back into the database file on a thread of its own while the
  * connection keeps writing, and nothing written is lost when it closes. */
+/* 40 commits of 100 rows of a page each into t: about 4,000 pages through the WAL */
+static void
+add_pages(struct db *w)
+{
+	static const char SQL_ADD[] = "INSERT INTO t (b) VALUES (zeroblob(4000))";
+	struct db_stmt *st;
+
+	for (int c = 0; c < 40; c++) {
+		assert_int_equal(db_begin(w), 0);
+		for (int i = 0; i < 100; i++) {
+			assert_non_null(st = db_prepare(w, SQL_ADD));
+			assert_int_equal(db_run(st), DB_DONE);
+		}
+		assert_int_equal(db_commit(w), 0);
+	}
+}
+
 static void
 test_writer_checkpoints(void **state)
 {
 	struct fixture *f = *state;
-	static const char SQL_ADD[] = "INSERT INTO t (b) VALUES (zeroblob(4000))";
 	char path[64];
 	struct db *w, *r;
 	struct db_stmt *st;
@@ -280,15 +296,7 @@ test_writer_checkpoints(void **state)
 	assert_int_equal(db_open(f->url, DB_WRITER, &w, &e), 0);
 	assert_int_equal(threads_named("agora-checkpt"), 1);
 	assert_int_equal(db_exec(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB)", &e), 0);
-	/* 40 commits of 100 rows of a page each: about 4,000 pages through the WAL */
-	for (int c = 0; c < 40; c++) {
-		assert_int_equal(db_begin(w), 0);
-		for (int i = 0; i < 100; i++) {
-			assert_non_null(st = db_prepare(w, SQL_ADD));
-			assert_int_equal(db_run(st), DB_DONE);
-		}
-		assert_int_equal(db_commit(w), 0);
-	}
+	add_pages(w);
 	/* the rows reach the database file itself while the writer is still open */
 	for (int i = 0; i < 100 && main_size < 8000000; i++) {
 		main_size = file_size(path);
@@ -314,7 +322,6 @@ static void
 test_checkpoint_wakes(void **state)
 {
 	struct fixture *f = *state;
-	static const char SQL_ADD[] = "INSERT INTO t (b) VALUES (zeroblob(4000))";
 	struct db *w, *r;
 	struct db_stmt *st;
 	struct err e;
@@ -326,15 +333,8 @@ test_checkpoint_wakes(void **state)
 	assert_non_null(st = db_prepare(r, "SELECT COUNT(*) FROM t"));
 	assert_int_equal(db_step(st), DB_ROW);
 	db_done(st);
-	/* 40 commits of 100 pages and more each: the WAL grows past 4,000 pages */
-	for (int c = 0; c < 40; c++) {
-		assert_int_equal(db_begin(w), 0);
-		for (int i = 0; i < 100; i++) {
-			assert_non_null(st = db_prepare(w, SQL_ADD));
-			assert_int_equal(db_run(st), DB_DONE);
-		}
-		assert_int_equal(db_commit(w), 0);
-	}
+	/* the WAL grows past 4,000 pages */
+	add_pages(w);
 	/* at 1,000, 2,000, 3,000 and 4,000 pages; a wake at each commit past 1,000 made 31 */
 	assert_in_range(db_checkpoint_wakes(w), 3, 5);
 	assert_int_equal(db_checkpoint_wakes(r), 0);	/* not a writer's connection */
