@@ -1,4 +1,4 @@
-/* server_int.h: what server.c and server_db.c share; not for handlers. */
+/* server_int.h: what server.c, server_start.c and server_db.c share; not for handlers. */
 #ifndef AGORA_SERVER_INT_H
 #define AGORA_SERVER_INT_H
 #include "../store/db.h"
@@ -28,6 +28,8 @@ struct job_kind;
 extern const struct job_kind server_job_kinds[];
 extern const int server_njob_kinds;
 void server_scheduler_tick(void *ctx);
+/* Starts the HTTP threads (server.c's callbacks) on lfd, bound and listening (server_start). */
+int server_http_start(struct server *s, int lfd, struct err *e);
 /* Closes every connection the threads opened (server_stop). */
 void server_dbs_close(void);
 
