@@ -3,51 +3,18 @@
  * repository from SQLite"): the schema, every row of every table in foreign-key order and every
  * blob of the data folder, in one transaction; the identity sequences past the highest ids;
  * then row counts compared and the public log verified on the target. */
-#include <dirent.h>
+#include "migrate_store_int.h"
+
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "../store/blobs_pg.h"
 #include "../store/migrate.h"
-#include "../util/clock.h"
 #include "cli.h"
 #include "log_cmds.h"
-
-#define MAX_TABLES 128
-#define MAX_COLS 64
-#define NAME_MAX_LEN 63		/* PostgreSQL's identifier length */
-
-enum col_type { COL_INT, COL_BYTES, COL_TEXT };
-
-struct table {
-	char name[NAME_MAX_LEN + 1];
-	int ncols;
-	char col[MAX_COLS][NAME_MAX_LEN + 1];
-	enum col_type type[MAX_COLS];
-	int identity[MAX_COLS];	/* GENERATED ... AS IDENTITY: its sequence is reset after */
-	int in_source;		/* 0: a table only PostgreSQL has (left empty) */
-	int ndeps;
-	int dep[MAX_TABLES];	/* indexes of the tables its foreign keys name */
-	int64_t rows;		/* copied */
-};
-
-struct migration {
-	struct db *src, *dst;
-	struct table *t;	/* in foreign-key order once sorted */
-	int nt;
-	char **sql;		/* statements built from the catalog's names; alive until both close */
-	int nsql;
-	int tty;
-	char data[PATH_MAX];	/* the SQLite store's folder */
-	char blobdir[PATH_MAX + 8];
-	int64_t blobs, blob_bytes;
-};
 
 /* The catalog: both databases' tables and columns (the target's, after its migrations, say what
  * is copied and how each value is bound). */
@@ -67,7 +34,6 @@ static const char SQL_SRC_COLUMNS[] = "SELECT name FROM pragma_table_info($1)";
 static const char SQL_SRC_SEQUENCE[] = "SELECT seq FROM sqlite_sequence WHERE name = $1";
 static const char SQL_SRC_HAS_SEQUENCE[] =
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'";
-static const char SQL_SRC_REFS[] = "SELECT DISTINCT sha256 FROM blob_refs ORDER BY sha256";
 static const char SQL_DST_ANY_TABLE[] =
     "SELECT COUNT(*), COUNT(*) FILTER (WHERE table_name = 'schema_migrations') "
     "FROM information_schema.tables WHERE table_schema = current_schema()";
@@ -505,101 +471,6 @@ reset_sequences(struct migration *m)
 	return 0;
 }
 
-static int
-hex_name(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < 64; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return s[64] == '\0';
-}
-
-/* Stores one blob file of the source's folder in the target (inside the transaction), checking
- * that its content hashes to its name. 0 or -1 (printed). */
-static int
-copy_blob_file(struct migration *m, const char *path, const char *hex, int64_t now)
-{
-	struct stat st;
-	struct err e;
-	int fd, r;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "agora migrate-store: cannot read %s: %s\n", path,
-			fd < 0 ? strerror(errno) : "not a regular file");
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	r = blobs_pg_insert(m->dst, fd, hex, (int64_t)st.st_size, now, &e);
-	close(fd);
-	if (r < 0) {
-		fprintf(stderr, "%sagora migrate-store: %s: %s\n", m->tty ? "\n" : "", path, e.msg);
-		return -1;
-	}
-	m->blobs++;
-	m->blob_bytes += (int64_t)st.st_size;
-	if (m->tty && m->blobs % 20 == 0)
-		fprintf(stderr, "\r  blobs: %lld (%.1f MB)   ", (long long)m->blobs, (double)m->blob_bytes / 1e6);
-	return 0;
-}
-
-/* Every blob file of the data folder (DIR/blobs/ab/<hex>) into the target, then a check that
- * every blob a row names arrived. 0 or -1 (printed). */
-static int
-copy_blobs(struct migration *m)
-{
-	char sub[PATH_MAX + 16], path[PATH_MAX + 16 + 260];
-	struct dirent *de, *fe;
-	struct db_stmt *st;
-	DIR *d, *f;
-	int64_t now = clock_now();
-	int rc = 0;
-
-	if ((d = opendir(m->blobdir)) == NULL && errno != ENOENT) {
-		fprintf(stderr, "agora migrate-store: cannot read %s: %s\n", m->blobdir, strerror(errno));
-		return -1;
-	}
-	while (d != NULL && rc == 0 && (de = readdir(d)) != NULL) {
-		if (strlen(de->d_name) != 2 || strspn(de->d_name, "0123456789abcdef") != 2)
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%.2s", m->blobdir, de->d_name);
-		if ((f = opendir(sub)) == NULL) {
-			fprintf(stderr, "agora migrate-store: cannot read %s: %s\n", sub, strerror(errno));
-			rc = -1;
-			break;
-		}
-		while (rc == 0 && (fe = readdir(f)) != NULL) {
-			if (!hex_name(fe->d_name) || strncmp(fe->d_name, de->d_name, 2) != 0)
-				continue;
-			snprintf(path, sizeof(path), "%s/%.64s", sub, fe->d_name);
-			rc = copy_blob_file(m, path, fe->d_name, now);
-		}
-		closedir(f);
-	}
-	if (d != NULL)
-		closedir(d);
-	if (m->tty)
-		fprintf(stderr, "\r");
-	if (rc != 0)
-		return -1;
-	printf("  %-22s %lld files, %.1f MB\n", "blobs", (long long)m->blobs, (double)m->blob_bytes / 1e6);
-	if ((st = db_prepare(m->src, SQL_SRC_REFS)) == NULL)
-		return -1;
-	while (rc == 0 && db_step(st) == DB_ROW) {
-		struct err e;
-		int r = blobs_pg_exists(m->dst, db_col_text(st, 0), &e);
-		if (r != 1) {
-			fprintf(stderr, "agora migrate-store: the blob %s, named by the database, is %s\n",
-				db_col_text(st, 0), r == 0 ? "missing from the data folder's blobs" : e.msg);
-			rc = -1;
-		}
-	}
-	db_done(st);
-	return rc;
-}
-
 /* The embedded PostgreSQL migrations (scripts/embed.sh), as in migrate.c. */
 struct embedded {
 	const char *path, *data;
@@ -713,7 +584,7 @@ copy_all(struct migration *m)
 			goto fail;
 	}
 	printf("Copying the blobs of %s:\n", m->blobdir);
-	if (copy_blobs(m) != 0 || reset_sequences(m) != 0)
+	if (migrate_store_copy_blobs(m) != 0 || reset_sequences(m) != 0)
 		goto fail;
 	if (set_triggers(m, 1) != 0) {
 		fprintf(stderr, "agora migrate-store: %s\n", db_errmsg(m->dst));

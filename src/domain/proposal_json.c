@@ -5,28 +5,6 @@
 #include "../util/timefmt.h"
 
 static json_t *
-texts_json(const struct mtext *t)
-{
-	json_t *o = json_object();
-
-	for (int l = 0; l < LANG_COUNT; l++)
-		if (t->body[l] != NULL)
-			json_object_set_new(o, lang_code((enum lang)l), json_string(t->body[l]));
-	return o;
-}
-
-static json_t *
-time_json(int64_t t)
-{
-	char iso[TIME_RFC3339_LEN];
-
-	if (t == 0)
-		return json_null();
-	time_format_rfc3339(t, iso);
-	return json_string(iso);
-}
-
-static json_t *
 positions_json(const struct proposal_position *v, int n)
 {
 	json_t *arr = json_array();
@@ -52,10 +30,10 @@ proposal_to_json(const struct proposal *p, const struct proposal_position *cur, 
 	json_object_set_new(o, "proposed_by_state",
 			    p->proposed_state[0] ? json_string(p->proposed_state) : json_null());
 	json_object_set_new(o, "original_language", json_string(lang_code(p->original)));
-	json_object_set_new(o, "title", texts_json(&p->title));
-	json_object_set_new(o, "topic", texts_json(&p->topic));
+	json_object_set_new(o, "title", mtext_json(&p->title));
+	json_object_set_new(o, "topic", mtext_json(&p->topic));
 	for (int i = 0; i < p->nquestions; i++)
-		json_array_append_new(qs, json_pack("{s:i, s:o}", "number", i + 1, "text", texts_json(&p->question[i])));
+		json_array_append_new(qs, json_pack("{s:i, s:o}", "number", i + 1, "text", mtext_json(&p->question[i])));
 	json_object_set_new(o, "questions", qs);
 	json_object_set_new(o, "decided_at", time_json(p->decided_at));
 	json_object_set_new(o, "decided_at_meeting", p->decided_meeting ? json_integer(p->decided_meeting) : json_null());

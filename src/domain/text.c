@@ -178,3 +178,14 @@ mtext_set(struct mtext *t, enum lang l, const char *body, const char *status)
 	t->body[l] = body;
 	t->status[l] = text_status_parse(status);
 }
+
+json_t *
+mtext_json(const struct mtext *t)
+{
+	json_t *o = json_object();
+
+	for (int l = 0; l < LANG_COUNT; l++)
+		if (t->body[l] != NULL)
+			json_object_set_new(o, lang_code((enum lang)l), json_string(t->body[l]));
+	return o;
+}

@@ -2,6 +2,7 @@
  * with a status (original, official translation, draft) and fallback to the original. */
 #ifndef AGORA_TEXT_H
 #define AGORA_TEXT_H
+#include <jansson.h>
 #include <stdint.h>
 
 #include "../store/db.h"
@@ -54,6 +55,8 @@ const char *text_status_code(enum text_status s);
  * language and official for the others (what the public reads is never a draft); TEXT_NONE
  * where there is no text in l. */
 enum text_status mtext_status(const struct mtext *t, enum lang l);
+/* {"en": "...", "fr": "..."}: every language t has a text in (a new reference). */
+json_t *mtext_json(const struct mtext *t);
 /* Puts body and its status (a stored word, or NULL: not recorded) into t's language l. */
 void mtext_set(struct mtext *t, enum lang l, const char *body, const char *status);
 

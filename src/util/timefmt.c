@@ -33,6 +33,17 @@ digits(const char *s, int n, int *out)
 	return 0;
 }
 
+json_t *
+time_json(int64_t t)
+{
+	char iso[TIME_RFC3339_LEN];
+
+	if (t == 0)
+		return json_null();
+	time_format_rfc3339(t, iso);
+	return json_string(iso);
+}
+
 int
 time_parse_rfc3339(const char *s, int64_t *out)
 {

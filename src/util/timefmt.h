@@ -1,6 +1,7 @@
 /* timefmt.h: RFC 3339 in and out, and dates for people (ICU) in UTC or Geneva time. */
 #ifndef AGORA_TIMEFMT_H
 #define AGORA_TIMEFMT_H
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -9,6 +10,8 @@
 
 /* Times outside 0..TIME_MAX are written as the nearest end of that range. */
 void time_format_rfc3339(int64_t t, char out[TIME_RFC3339_LEN]);
+/* t in RFC 3339 as a JSON string, or null when t is 0 (not set): a new reference. */
+json_t *time_json(int64_t t);
 /* Accepts "YYYY-MM-DDTHH:MM:SS(.frac)?(Z|+HH:MM|-HH:MM)" and "YYYY-MM-DD" (midnight UTC) whose
  * instant lies in 1970-01-01T00:00:00Z..TIME_MAX (so it formats back). Returns 0, or -1. */
 int time_parse_rfc3339(const char *s, int64_t *out);

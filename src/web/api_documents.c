@@ -11,28 +11,6 @@
 #include "view_document.h"
 
 static json_t *
-time_json(int64_t t)
-{
-	char iso[TIME_RFC3339_LEN];
-
-	if (t == 0)
-		return json_null();
-	time_format_rfc3339(t, iso);
-	return json_string(iso);
-}
-
-static json_t *
-titles_json(const struct mtext *t)
-{
-	json_t *o = json_object();
-
-	for (int l = 0; l < LANG_COUNT; l++)
-		if (t->body[l] != NULL)
-			json_object_set_new(o, lang_code((enum lang)l), json_string(t->body[l]));
-	return o;
-}
-
-static json_t *
 document_json(struct request *r, const struct document *d, const char *lang_param)
 {
 	enum lang want = d->original;
@@ -42,7 +20,7 @@ document_json(struct request *r, const struct document *d, const char *lang_para
 		lang_from_code(lang_param, &want);
 	j = json_pack("{s:s, s:s, s:i, s:s?, s:o, s:s, s:s?, s:s, s:b, s:s, s:i, s:o}", "symbol", d->symbol, "id",
 		      d->url, "meeting", d->meeting, "title", mtext_pick(&d->title, want, NULL), "titles",
-		      titles_json(&d->title), "kind", d->kind, "author_state",
+		      mtext_json(&d->title), "kind", d->kind, "author_state",
 		      d->author_state[0] ? d->author_state : NULL, "author",
 		      d->author_state[0] ? "member_state" : "secretariat", "public", d->is_public, "status",
 		      d->status, "latest_revision", d->latest, "updated_at", time_json(d->latest_at));

@@ -12,18 +12,6 @@
 
 #define MEETINGS_MAX 500
 
-/* {"en": "...", "fr": "..."}: every language the text has. */
-static json_t *
-texts_json(const struct mtext *t)
-{
-	json_t *o = json_object();
-
-	for (int l = 0; l < LANG_COUNT; l++)
-		if (t->body[l] != NULL)
-			json_object_set_new(o, lang_code((enum lang)l), json_string(t->body[l]));
-	return o;
-}
-
 /* "2021-01-27": a meeting's day. */
 static json_t *
 day_json(int64_t t)
@@ -32,17 +20,6 @@ day_json(int64_t t)
 
 	time_format_rfc3339(t, iso);
 	iso[10] = '\0';
-	return json_string(iso);
-}
-
-static json_t *
-time_json(int64_t t)
-{
-	char iso[TIME_RFC3339_LEN];
-
-	if (t == 0)
-		return json_null();
-	time_format_rfc3339(t, iso);
 	return json_string(iso);
 }
 
@@ -62,9 +39,9 @@ meeting_json(const struct meeting *m, const char *lang_param)
 
 	return json_pack("{s:i, s:s, s:s?, s:o, s:o, s:o, s:s, s:s, s:s, s:o, s:{s:i, s:i}}",
 			 "number", m->number, "url", "", "title", title,
-			 "titles", texts_json(&m->title), "starts_on", day_json(m->starts_on),
+			 "titles", mtext_json(&m->title), "starts_on", day_json(m->starts_on),
 			 "ends_on", day_json(m->ends_on), "place", m->place, "kind", m->kind, "mode", m->mode,
-			 "agenda", texts_json(&m->agenda),
+			 "agenda", mtext_json(&m->agenda),
 			 "counts", "outcomes", m->noutcomes, "open", m->nopen);
 }
 
@@ -80,7 +57,7 @@ documents_json(struct request *r, const struct outcome *o)
 			continue;
 		json_array_append_new(docs, json_pack("{s:s, s:s, s:s, s:o, s:b}", "symbol", d->symbol, "url",
 						      arena_printf(r->arena, "/documents/%s", d->url), "kind",
-						      d->kind, "titles", texts_json(&d->title), "public",
+						      d->kind, "titles", mtext_json(&d->title), "public",
 						      d->is_public));
 	}
 	return docs;
@@ -98,7 +75,7 @@ outcome_json(struct request *r, const struct outcome *o)
 						       o->links[i].launched ? "launched" : "concerns"));
 	j = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "meeting", o->meeting_number,
 		      "letter", o->letter, "ref", ref, "kind", o->kind, "addressee", o->addressee,
-		      "status", o->status, "text", texts_json(&o->text), "consultations", links,
+		      "status", o->status, "text", mtext_json(&o->text), "consultations", links,
 		      "documents", documents_json(r, o), "updated_at", time_json(o->updated_at));
 	if (j != NULL && o->done_note[0])
 		json_object_set_new(j, "done", json_pack("{s:s, s:o}", "note", o->done_note, "at",
