@@ -2,6 +2,7 @@
 #define _GNU_SOURCE	/* pthread_setname_np */
 #include "db_driver.h"
 #include "../util/log.h"
+#include "../util/thread.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -178,6 +179,12 @@ checkpoint_main(void *arg)
 {
 	struct checkpointer *ck = arg;
 
+	/* At nice 19: its copies may wait, the writer's commits may not. Under a surge of
+	 * submissions at nice 0 it took the writer's core a tenth of the time (the writer waited
+	 * in the run queue 0.7 s of 8; 0.34 s at nice 19, and 11% more submissions a second:
+	 * docs/PERFORMANCE.md, "The fourth profile"). Past CHECKPOINT_PAGES_INLINE the writer
+	 * checkpoints itself, so a starved thread cannot let the WAL grow without end. */
+	thread_background();
 	pthread_mutex_lock(&ck->lock);
 	for (;;) {
 		while (!ck->due && !ck->stop)
